@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { describeChange } from '../src/changes';
+import { applyInputTransformer } from '../src/events/input-transformer';
+import { matchesPattern } from '../src/events/pattern';
+import { type InputTransformer, loadCatalog, parseCustomWatch, parseInputTransformer, type WatchCatalog } from '../src/watches';
+
+const USAGE = `Usage: infrawatch <command> [options]
+
+Commands:
+  watches                           the watch catalog (built-in and custom), one line each
+  match <pattern.json> <event.json> does the EventBridge pattern match the event? exit 0 yes, 1 no, 2 invalid input
+  describe <event.json>             the change InfraWatch sees in a CloudTrail event, as JSON
+  transform <rule.json> <event.json>  the payload an input transformer delivers (rule: a watch file or
+                                    {"inputPathsMap": …, "inputTemplate": …})
+
+Options:
+  --watches <dir>   custom watches folder (default: $INFRAWATCH_WATCHES_DIR or ./watches)
+  -h, --help        this text`;
+
+/** A failure the user can fix: printed as one line on stderr, exit code 2. */
+class UsageError extends Error {
+  readonly code = 'Usage';
+}
+
+interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+function readJson(file: string): unknown {
+  const text = readText(file);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+}
+
+function watchesTable(catalog: WatchCatalog): string {
+  const rows = catalog.watches.map((watch) => [
+    watch.id,
+    watch.aliases.join(', '),
+    watch.file === undefined ? watch.description : `${watch.description} [${watch.file}]`,
+  ]);
+  const header = ['WATCH', 'ALIASES', 'WHAT IT WATCHES'];
+  const widths = [0, 1].map((column) => Math.max(...[header, ...rows].map((row) => (row[column] ?? '').length)));
+  return [header, ...rows]
+    .map((row) => `${pad(row[0] ?? '', (widths[0] ?? 0) + 2)}${pad(row[1] ?? '', (widths[1] ?? 0) + 2)}${row[2] ?? ''}`)
+    .join('\n');
+}
+
+/** A rule file is either a bare input transformer or a whole watch (as in watches/). */
+function transformerOf(json: unknown, file: string): InputTransformer {
+  const isBare = typeof json === 'object' && json !== null && ['inputTemplate', 'InputTemplate', 'input_template'].some((key) => key in json);
+  if (isBare) return parseInputTransformer(json, file);
+  const watch = parseCustomWatch(json, file);
+  if (watch.inputTransformer === undefined) throw new UsageError(`${file} has no input transformer`);
+  return watch.inputTransformer;
+}
+
+/** Runs the CLI; returns the exit code. Exported for tests. */
+export function runCli(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv = process.env): number {
+  try {
+    const { positionals, values } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: { watches: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+    const [command, ...args] = positionals;
+    if (values.help || command === undefined || command === 'help') {
+      io.out(USAGE);
+      return 0;
+    }
+    const watchesDir = values.watches ?? env.INFRAWATCH_WATCHES_DIR ?? 'watches';
+    const expect = (count: number, shape: string): string[] => {
+      if (args.length !== count) throw new UsageError(`usage: infrawatch ${command} ${shape}`);
+      return args;
+    };
+
+    switch (command) {
+      case 'watches':
+        expect(0, '');
+        io.out(watchesTable(loadCatalog({ watchesDir })));
+        return 0;
+      case 'match': {
+        const [patternFile = '', eventFile = ''] = expect(2, '<pattern.json> <event.json>');
+        // Raw text on purpose: EventBridge judges number literals (300.0, 3.0e2) and duplicate keys as written.
+        const matched = matchesPattern(readText(patternFile), readText(eventFile));
+        io.out(matched ? 'match' : 'no match');
+        return matched ? 0 : 1;
+      }
+      case 'describe': {
+        const [eventFile = ''] = expect(1, '<event.json>');
+        const change = describeChange(readJson(eventFile), loadCatalog({ watchesDir }));
+        io.out(JSON.stringify(change, null, 2));
+        return 0;
+      }
+      case 'transform': {
+        const [ruleFile = '', eventFile = ''] = expect(2, '<rule.json> <event.json>');
+        io.out(applyInputTransformer(transformerOf(readJson(ruleFile), ruleFile), readJson(eventFile)));
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown command '${command}'. Run 'infrawatch --help'.`);
+    }
+  } catch (error) {
+    // Errors raised on bad input are classes with a `code`: one line, exit 2. Anything else is a bug, still
+    // reported on one line (INFRAWATCH_DEBUG=1 prints the stack).
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof Error && 'code' in error) {
+      io.err(`infrawatch: ${message}`);
+      return 2;
+    }
+    io.err(`infrawatch: unexpected error: ${message}`);
+    if (env.INFRAWATCH_DEBUG && error instanceof Error && error.stack) io.err(error.stack);
+    return 70;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = runCli(process.argv.slice(2), {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+  });
+}

@@ -1,0 +1,23 @@
+import { builtInCatalog, builtInWatches } from './catalog';
+import { createCatalog } from './compile';
+import { loadCustomWatches } from './custom';
+import type { WatchCatalog } from './types';
+
+export { builtInCatalog, builtInWatches } from './catalog';
+export { createCatalog, DuplicateWatchError } from './compile';
+export { InvalidWatchError, loadCustomWatches, parseCustomWatch, parseInputTransformer } from './custom';
+export type { InputTransformer, Watch, WatchCatalog } from './types';
+
+/**
+ * The built-in watches plus the custom ones in `watchesDir` (every `*.json` directly inside it).
+ * @throws InvalidWatchError for an invalid custom watch (file name and EventBridge's message).
+ */
+export function loadCatalog(options: { watchesDir?: string } = {}): WatchCatalog {
+  if (options.watchesDir === undefined) return builtInCatalog;
+  return createCatalog([...builtInWatches, ...loadCustomWatches(options.watchesDir)]);
+}
+
+/** Ids of every watch in `catalog` (default: the built-in catalog) whose pattern matches the event. */
+export function watchesFor(event: unknown, catalog: WatchCatalog = builtInCatalog): string[] {
+  return catalog.match(event).map((watch) => watch.id);
+}
