@@ -1,0 +1,422 @@
+/**
+ * The `/infrawatch` slash-command grammar: the text Slack sends after the command -> a typed command, or an
+ * error whose message is meant for an ephemeral reply (plain text; the caller escapes it for mrkdwn).
+ *
+ * ```
+ * subscribe <watch…|all>          unsubscribe <watch…|all>
+ * mute <target> [for <duration>]  unmute <target>
+ * list    watches    digest    help
+ * ```
+ * A target is a watch id or alias, `actor:<name|arn>` or `account:<id|alias>`. Durations are minutes, hours
+ * or days (`90m`, `2h`, `3d`, also `1h30m`), default 1h, at most 30d. Keywords, watch ids and aliases are
+ * case-insensitive; watches may be separated by spaces or commas.
+ */
+
+/** The slash command as registered in the Slack app manifest. */
+export const SLASH_COMMAND = '/infrawatch';
+
+/** The watch names the parser needs from a catalog. */
+export interface CommandCatalog {
+  readonly watches: readonly { readonly id: string; readonly aliases: readonly string[] }[];
+}
+
+/** What a mute applies to. `watch` values are canonical watch ids; `account` aliases are lower-cased. */
+export interface MuteTarget {
+  readonly type: 'watch' | 'actor' | 'account';
+  readonly value: string;
+}
+
+/** A parsed `/infrawatch` command. */
+export type Command =
+  | { readonly kind: 'subscribe' | 'unsubscribe'; readonly watches: string[] }
+  | { readonly kind: 'mute'; readonly target: MuteTarget; readonly durationMs: number }
+  | { readonly kind: 'unmute'; readonly target: MuteTarget }
+  | { readonly kind: 'list' }
+  | { readonly kind: 'watches' }
+  | { readonly kind: 'digest' }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'error'; readonly message: string };
+
+/** One line of help: the single source for the help reply and the Slack manifest's usage hint. */
+export interface CommandUsage {
+  readonly command: string;
+  readonly arguments: string;
+  readonly description: string;
+  readonly example: string;
+}
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+/** A mute without `for <duration>` lasts one hour. */
+export const DEFAULT_MUTE_MS = HOUR_MS;
+/** The longest mute: 30 days, so nothing stays silenced and forgotten. */
+export const MAX_MUTE_MS = 30 * DAY_MS;
+
+/** The `/infrawatch` commands, in the order the help lists them. */
+export const COMMAND_USAGE: readonly CommandUsage[] = [
+  {
+    command: 'subscribe',
+    arguments: '<watch…|all>',
+    description: 'Post alerts for these watches in this channel.',
+    example: `${SLASH_COMMAND} subscribe security-groups ec2`,
+  },
+  {
+    command: 'unsubscribe',
+    arguments: '<watch…|all>',
+    description: 'Stop posting alerts for these watches in this channel.',
+    example: `${SLASH_COMMAND} unsubscribe s3`,
+  },
+  {
+    command: 'mute',
+    arguments: '<watch | actor:<name|arn> | account:<id|alias>> [for <duration>]',
+    description:
+      'Silence alerts for a watch, a person or role, or an account: 1h unless you say (90m, 2h, 3d; at most 30d).',
+    example: `${SLASH_COMMAND} mute actor:terraform-ci for 2h`,
+  },
+  {
+    command: 'unmute',
+    arguments: '<watch | actor:<name|arn> | account:<id|alias>>',
+    description: 'Lift a mute before it ends.',
+    example: `${SLASH_COMMAND} unmute actor:terraform-ci`,
+  },
+  {
+    command: 'list',
+    arguments: '',
+    description: "Show this channel's subscriptions and active mutes.",
+    example: `${SLASH_COMMAND} list`,
+  },
+  {
+    command: 'watches',
+    arguments: '',
+    description: 'Show every watch you can subscribe to, with its aliases.',
+    example: `${SLASH_COMMAND} watches`,
+  },
+  {
+    command: 'digest',
+    arguments: '',
+    description: "Post today's digest of changes here now.",
+    example: `${SLASH_COMMAND} digest`,
+  },
+  {
+    command: 'help',
+    arguments: '',
+    description: 'Show this help.',
+    example: `${SLASH_COMMAND} help`,
+  },
+];
+
+const KEYWORDS = COMMAND_USAGE.map((usage) => usage.command);
+const HELP_HINT = `Try \`${SLASH_COMMAND} help\`.`;
+const DURATION_HINT = 'Use minutes, hours or days, like 90m, 2h or 3d (at most 30d).';
+
+/**
+ * Damerau-Levenshtein distance (insertions, deletions, substitutions and transpositions of adjacent
+ * characters, unrestricted), counted in Unicode code points.
+ */
+export function damerauLevenshtein(a: string, b: string): number {
+  const s = [...a];
+  const t = [...b];
+  const infinity = s.length + t.length;
+  const lastRow = new Map<string, number>();
+  // d has a border row/column holding `infinity`, so cell (i, j) is at [i + 1][j + 1].
+  const d: number[][] = Array.from({ length: s.length + 2 }, () => new Array<number>(t.length + 2).fill(0));
+  const at = (i: number, j: number): number => (d[i + 1] as number[])[j + 1] as number;
+  const set = (i: number, j: number, value: number): void => {
+    (d[i + 1] as number[])[j + 1] = value;
+  };
+  set(-1, -1, infinity);
+  for (let i = 0; i <= s.length; i++) {
+    set(i, -1, infinity);
+    set(i, 0, i);
+  }
+  for (let j = 0; j <= t.length; j++) {
+    set(-1, j, infinity);
+    set(0, j, j);
+  }
+  for (let i = 1; i <= s.length; i++) {
+    let lastMatchColumn = 0;
+    for (let j = 1; j <= t.length; j++) {
+      const k = lastRow.get(t[j - 1] as string) ?? 0;
+      const l = lastMatchColumn;
+      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+      if (cost === 0) lastMatchColumn = j;
+      set(
+        i,
+        j,
+        Math.min(
+          at(i - 1, j - 1) + cost,
+          at(i, j - 1) + 1,
+          at(i - 1, j) + 1,
+          at(k - 1, l - 1) + (i - k - 1) + 1 + (j - l - 1),
+        ),
+      );
+    }
+    lastRow.set(s[i - 1] as string, i);
+  }
+  return at(s.length, t.length);
+}
+
+/**
+ * The candidate the user most likely meant: the closest one within a typo's distance (one edit per three
+ * characters, at least one, at most three), else the first one the word is a prefix of (`unsub`). Ties go to
+ * the earlier candidate.
+ */
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  const typed = word.toLowerCase();
+  const length = [...typed].length;
+  const allowed = Math.min(3, Math.max(1, Math.floor(length / 3)));
+  let best: string | undefined;
+  let bestDistance = allowed + 1;
+  for (const candidate of candidates) {
+    const distance = damerauLevenshtein(typed, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  if (best !== undefined || length < 3) return best;
+  return candidates.find((candidate) => candidate.toLowerCase().startsWith(typed));
+}
+
+/**
+ * Slack may send links and e-mail addresses (common in role session names) as `<mailto:a@b.c|a@b.c>` and
+ * escapes `&`, `<`, `>` as entities: read them back as the user typed them.
+ */
+function fromSlackText(text: string): string {
+  return text
+    .replace(/<(?:mailto:)?([^<>|]*)\|([^<>]*)>/g, '$2')
+    .replace(/<(?:mailto:)?([^<>|]*)>/g, '$1')
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&');
+}
+
+interface WatchIndex {
+  readonly byName: ReadonlyMap<string, string>;
+  readonly names: readonly string[];
+  readonly order: readonly string[];
+}
+
+function indexWatches(catalog: CommandCatalog): WatchIndex {
+  const byName = new Map<string, string>();
+  const names: string[] = [];
+  for (const watch of catalog.watches) {
+    for (const name of [watch.id, ...watch.aliases]) {
+      const key = name.toLowerCase();
+      if (byName.has(key)) continue;
+      byName.set(key, watch.id);
+      names.push(name);
+    }
+  }
+  return { byName, names, order: catalog.watches.map((watch) => watch.id) };
+}
+
+function unknownWatchesMessage(words: readonly string[], index: WatchIndex, extra = ''): string {
+  let withoutSuggestion = false;
+  const sentences = words.map((word) => {
+    const suggestion = closest(word, index.names);
+    if (suggestion !== undefined) return `Unknown watch '${word}' — did you mean '${suggestion}'?`;
+    withoutSuggestion = true;
+    return `Unknown watch '${word}'.`;
+  });
+  if (extra) sentences.push(extra);
+  if (withoutSuggestion) sentences.push(`\`${SLASH_COMMAND} watches\` lists them all.`);
+  return sentences.join(' ');
+}
+
+const error = (message: string): Command => ({ kind: 'error', message });
+
+function parseSubscription(
+  kind: 'subscribe' | 'unsubscribe',
+  words: readonly string[],
+  index: WatchIndex,
+): Command {
+  if (words.length === 0) {
+    return error(
+      `Which watches? For example \`${SLASH_COMMAND} ${kind} security-groups ec2\`, or \`${SLASH_COMMAND} ${kind} all\`. \`${SLASH_COMMAND} watches\` lists them all.`,
+    );
+  }
+  const chosen = new Set<string>();
+  const unknown: string[] = [];
+  for (const word of words) {
+    const lower = word.toLowerCase();
+    if (lower === 'all') {
+      for (const id of index.order) chosen.add(id);
+      continue;
+    }
+    const id = index.byName.get(lower);
+    if (id === undefined) unknown.push(word);
+    else chosen.add(id);
+  }
+  if (unknown.length > 0) return error(unknownWatchesMessage(unknown, index));
+  if (chosen.size === 0) return error('There are no watches yet: add one to the catalog first.');
+  return { kind, watches: index.order.filter((id) => chosen.has(id)) };
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+const ACCOUNT_ALIAS = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+const TARGET_EXAMPLES = 'a watch (ec2), actor:<name or ARN> or account:<12-digit id or alias>';
+
+function parseTarget(word: string, verb: 'mute' | 'unmute', index: WatchIndex): MuteTarget | Command {
+  const colon = word.indexOf(':');
+  const prefix = colon < 0 ? '' : word.slice(0, colon).toLowerCase();
+  const value = colon < 0 ? '' : word.slice(colon + 1);
+  if (prefix === 'actor') {
+    if (value === '') {
+      return error(`Say who after actor:, like \`${SLASH_COMMAND} ${verb} actor:alice\` or an IAM ARN.`);
+    }
+    if (value.toLowerCase().startsWith('arn:') && value.split(':').length < 6) {
+      return error(
+        `'${value}' looks like an incomplete ARN: arn:aws:iam::123456789012:user/alice has six parts.`,
+      );
+    }
+    return { type: 'actor', value };
+  }
+  if (prefix === 'account') {
+    if (/^\d+$/.test(value) && !ACCOUNT_ID.test(value)) {
+      return error(`AWS account ids have 12 digits; '${value}' has ${value.length}.`);
+    }
+    const lower = value.toLowerCase();
+    if (!ACCOUNT_ID.test(lower) && !ACCOUNT_ALIAS.test(lower)) {
+      return error(
+        `Say which account after account:, as a 12-digit id or an alias (letters, digits, dots, dashes, underscores), like account:123456789012.`,
+      );
+    }
+    return { type: 'account', value: lower };
+  }
+  const lower = word.toLowerCase();
+  if (lower === 'all') {
+    return error(`${verb === 'mute' ? 'Mute' : 'Unmute'} one target at a time: ${TARGET_EXAMPLES}.`);
+  }
+  const id = index.byName.get(lower);
+  if (id !== undefined) return { type: 'watch', value: id };
+  const suggestion = closest(word, index.names);
+  if (suggestion === undefined && lower.startsWith('arn:')) {
+    return error(`To ${verb} a person or role by ARN write actor:${word}.`);
+  }
+  if (suggestion === undefined && colon >= 0) {
+    return error(`Unknown target '${word}'. A target is ${TARGET_EXAMPLES}.`);
+  }
+  let hint = '';
+  if (suggestion === undefined) {
+    if (ACCOUNT_ID.test(word)) hint = `To ${verb} an account write account:${word}.`;
+    else hint = `To ${verb} a person or role write actor:${word}; an account, account:<id>.`;
+  }
+  return error(unknownWatchesMessage([word], index, hint));
+}
+
+function isCommand(value: MuteTarget | Command): value is Command {
+  return 'kind' in value;
+}
+
+const UNIT_MS: ReadonlyMap<string, number> = new Map([
+  ...['m', 'min', 'mins', 'minute', 'minutes'].map((unit) => [unit, MINUTE_MS] as const),
+  ...['h', 'hr', 'hrs', 'hour', 'hours'].map((unit) => [unit, HOUR_MS] as const),
+  ...['d', 'day', 'days'].map((unit) => [unit, DAY_MS] as const),
+]);
+
+/** `90m`, `2h`, `3d`, `1h30m`, `2 hours` (the words already joined): milliseconds, or undefined. */
+function parseDurationMs(text: string): number | undefined {
+  const part = /(\d+)([a-z]+)/gy;
+  let total = 0;
+  let end = 0;
+  for (const match of text.toLowerCase().matchAll(part)) {
+    const unit = UNIT_MS.get(match[2] as string);
+    if (unit === undefined) return undefined;
+    total += Number(match[1]) * unit;
+    end = match.index + match[0].length;
+  }
+  return end === text.length && end > 0 ? total : undefined;
+}
+
+function parseMute(verb: 'mute' | 'unmute', words: readonly string[], index: WatchIndex): Command {
+  const usage =
+    verb === 'mute'
+      ? `\`${SLASH_COMMAND} mute <target> [for <duration>]\``
+      : `\`${SLASH_COMMAND} unmute <target>\``;
+  const [first, ...rest] = words;
+  if (first === undefined) {
+    return error(`What should I ${verb}? ${usage}, where the target is ${TARGET_EXAMPLES}.`);
+  }
+  const target = parseTarget(first, verb, index);
+  if (isCommand(target)) return target;
+
+  if (verb === 'unmute') {
+    if (rest.length > 0) return error(`Unmute takes one target and nothing after it: ${usage}.`);
+    return { kind: 'unmute', target };
+  }
+
+  const hasFor = rest[0]?.toLowerCase() === 'for';
+  const durationWords = hasFor ? rest.slice(1) : rest;
+  if (durationWords.length === 0) {
+    if (hasFor) return error(`For how long? ${DURATION_HINT}`);
+    return { kind: 'mute', target, durationMs: DEFAULT_MUTE_MS };
+  }
+  const written = durationWords.join(' ');
+  const durationMs = parseDurationMs(durationWords.join(''));
+  if (durationMs === undefined) {
+    const next = durationWords[0] as string;
+    if (!hasFor && index.byName.has(next.toLowerCase())) {
+      return error(`Mute one target at a time, like \`${SLASH_COMMAND} mute ${first} for 2h\`.`);
+    }
+    return error(`I can't read '${written}' as a duration. ${DURATION_HINT}`);
+  }
+  if (durationMs === 0) return error(`A mute must last more than zero. ${DURATION_HINT}`);
+  if (durationMs > MAX_MUTE_MS) {
+    return error(`'${written}' is too long: a mute lasts at most 30d (720h). Mute again when it ends.`);
+  }
+  return { kind: 'mute', target, durationMs };
+}
+
+function noArguments(kind: 'list' | 'watches' | 'digest', words: readonly string[]): Command {
+  if (words.length === 0) return { kind };
+  return error(`\`${SLASH_COMMAND} ${kind}\` takes no arguments. ${HELP_HINT}`);
+}
+
+/**
+ * Parses the text of an `/infrawatch` slash command (what Slack sends as `text`, without the command).
+ * Never throws: anything it cannot understand becomes `{ kind: 'error', message }`, with a suggestion when a
+ * word looks like a typo of a command or watch name.
+ */
+export function parseCommand(text: string, catalog: CommandCatalog): Command {
+  const words = fromSlackText(text)
+    .split(/[\s,]+/)
+    .filter((word) => word.length > 0);
+  const [keyword, ...args] = words;
+  if (keyword === undefined) return { kind: 'help' };
+  const index = indexWatches(catalog);
+
+  switch (keyword.toLowerCase()) {
+    case 'subscribe':
+      return parseSubscription('subscribe', args, index);
+    case 'unsubscribe':
+      return parseSubscription('unsubscribe', args, index);
+    case 'mute':
+      return parseMute('mute', args, index);
+    case 'unmute':
+      return parseMute('unmute', args, index);
+    case 'list':
+      return noArguments('list', args);
+    case 'watches':
+      return noArguments('watches', args);
+    case 'digest':
+      return noArguments('digest', args);
+    case 'help':
+      return { kind: 'help' };
+    default:
+      break;
+  }
+
+  const suggestion = closest(keyword, KEYWORDS);
+  if (suggestion !== undefined) {
+    return error(`Unknown command '${keyword}' — did you mean '${suggestion}'? ${HELP_HINT}`);
+  }
+  if (index.byName.has(keyword.toLowerCase())) {
+    return error(
+      `Unknown command '${keyword}'. To get its alerts here: \`${SLASH_COMMAND} subscribe ${keyword}\`. ${HELP_HINT}`,
+    );
+  }
+  return error(`Unknown command '${keyword}'. ${HELP_HINT}`);
+}
