@@ -18,6 +18,7 @@ interface Bucket {
   updatedAt: number;
 }
 
+/** Token buckets per channel on an injectable clock. */
 export class ChannelRateLimiter {
   private readonly buckets = new Map<string, Bucket>();
   private readonly burst: number;

@@ -270,7 +270,7 @@ export async function startSlackStandin(options: SlackStandinOptions): Promise<S
   return standin;
 }
 
-/** Slack truncates nothing over this; chat.* refuse it with `msg_too_long`. */
+/** Longest message text chat.* accept; longer answers `msg_too_long`. */
 const MAX_TEXT_LENGTH = 40_000;
 /** Slack's limit on attachments per message. */
 const MAX_ATTACHMENTS = 100;
@@ -916,18 +916,19 @@ class Standin implements SlackStandin {
   }
 
   private resolveChannel(ref: string, options: { forWrite?: boolean; byIdOnly?: boolean } = {}): Channel {
-    const channel = this.findChannel(ref, options.byIdOnly) ?? this.createChannel(ref);
+    const byIdOnly = options.byIdOnly ?? false;
+    const channel = this.findChannel(ref, byIdOnly) ?? this.createChannel(ref, byIdOnly);
     if (!channel) throw new SlackMethodError('channel_not_found');
     if (options.forWrite && channel.isArchived) throw new SlackMethodError('is_archived');
     if (options.forWrite && !channel.isMember) throw new SlackMethodError('not_in_channel');
     return channel;
   }
 
+  /** By ID; unless `byIdOnly` (conversations.info), also by name or by user ID (the bot's DM with them). */
   private findChannel(ref: string, byIdOnly = false): Channel | undefined {
     const byId = this.channels.get(ref);
-    if (byId) return byId;
-    const dm = this.users.has(ref) ? this.openDm(ref) : undefined;
-    if (dm || byIdOnly) return dm;
+    if (byId || byIdOnly) return byId;
+    if (this.users.has(ref)) return this.openDm(ref);
     const name = ref.replace(/^#/, '');
     return [...this.channels.values()].find((c) => !c.isIm && c.name === name);
   }
@@ -951,9 +952,11 @@ class Standin implements SlackStandin {
     return dm;
   }
 
-  private createChannel(ref: string): Channel | undefined {
+  /** Only without a configured channel list: the workspace then has whatever channel a test names. */
+  private createChannel(ref: string, byIdOnly: boolean): Channel | undefined {
     if (this.channelList !== undefined || ref === '') return undefined;
     const looksLikeId = /^[CG][A-Z0-9]{2,}$/.test(ref);
+    if (byIdOnly && !looksLikeId) return undefined;
     const channel: Channel = {
       id: looksLikeId ? ref : `C${String(++this.counter).padStart(9, '0')}`,
       name: looksLikeId ? ref.toLowerCase() : ref.replace(/^#/, ''),
@@ -1023,27 +1026,26 @@ type ParsedBody = { kind: 'form' | 'json'; args: Args } | { kind: 'error'; error
 
 function parseBody(contentType: string, raw: string): ParsedBody {
   if (contentType === 'application/x-www-form-urlencoded' || (contentType === '' && raw === '')) {
-    const args: Args = {};
-    for (const [key, value] of new URLSearchParams(raw)) args[key] = value;
-    for (const field of JSON_FIELDS) {
-      const value = args[field];
-      if (typeof value === 'string') args[field] = tryJson(value);
-    }
-    return { kind: 'form', args };
+    return { kind: 'form', args: decodeJsonFields(Object.fromEntries(new URLSearchParams(raw))) };
   }
   if (contentType === 'application/json') {
     const parsed = tryJson(raw);
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       return { kind: 'error', error: 'invalid_json' };
     }
-    const args = { ...(parsed as Args) };
-    for (const field of JSON_FIELDS) {
-      const value = args[field];
-      if (typeof value === 'string') args[field] = tryJson(value);
-    }
-    return { kind: 'json', args };
+    return { kind: 'json', args: decodeJsonFields(parsed as Args) };
   }
   return { kind: 'error', error: contentType === '' ? 'missing_post_type' : 'invalid_post_type' };
+}
+
+/** Slack takes blocks, attachments, view and metadata as JSON-encoded strings, in form and JSON posts alike. */
+function decodeJsonFields(args: Args): Args {
+  const decoded = { ...args };
+  for (const field of JSON_FIELDS) {
+    const value = decoded[field];
+    if (typeof value === 'string') decoded[field] = tryJson(value);
+  }
+  return decoded;
 }
 
 /** Parsed JSON, or the string itself when it is not JSON (the method then reports the bad field). */

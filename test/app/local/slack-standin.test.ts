@@ -675,6 +675,8 @@ describe('Slack stand-in', () => {
     it('creates channels on first use when none are configured, and refuses unknown ones otherwise', async () => {
       // Act
       const autoCreated = await client.conversations.info({ channel: 'C0NEW00001' });
+      const byUserId = client.conversations.info({ channel: ALICE.id });
+      await expect(byUserId).rejects.toMatchObject({ data: { error: 'channel_not_found' } });
       await start({ channels: [{ id: ALERTS, name: 'infra-alerts', isPrivate: true }] });
       const configured = await client.conversations.info({ channel: ALERTS });
 
