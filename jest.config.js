@@ -3,6 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  setupFiles: ['<rootDir>/test/setup-env.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };

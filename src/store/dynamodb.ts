@@ -1,0 +1,641 @@
+import type { ConsumedCapacity, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { actorKeyOf } from '../changes/actor-key';
+import type { Acknowledgement, ChangeLine, Investigation, Severity } from '../changes/types';
+import { LeaseLostError } from './errors';
+import { keys } from './keys';
+import type {
+  AcknowledgeResult,
+  AlertRecord,
+  AlertRepository,
+  AlertSeed,
+  AppendResult,
+  BurstGroup,
+  ChangeRepository,
+  ConfigRepository,
+  Delivery,
+  Mute,
+  MuteTargetType,
+  RejectedInput,
+  RenderedState,
+  RoutingConfig,
+  Store,
+  StoredChange,
+  Subscription,
+} from './ports';
+import { TABLE } from './table';
+
+/** Read/write capacity units consumed through one store (ReturnConsumedCapacity on every call). */
+export class CapacityMeter {
+  read = 0;
+  write = 0;
+  add(kind: 'read' | 'write', consumed: ConsumedCapacity | undefined): void {
+    if (!consumed) return;
+    // DynamoDB splits read/write units only for some calls; otherwise the call's kind decides.
+    const read = consumed.ReadCapacityUnits;
+    const write = consumed.WriteCapacityUnits;
+    if (read === undefined && write === undefined) this[kind] += consumed.CapacityUnits ?? 0;
+    else {
+      this.read += read ?? 0;
+      this.write += write ?? 0;
+    }
+  }
+  reset(): void {
+    this.read = 0;
+    this.write = 0;
+  }
+}
+
+export interface DynamoDbStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  meter?: CapacityMeter;
+}
+
+/** Raw events bigger than this are truncated (an item holds 400 KB; the rest of the item needs room). */
+const MAX_RAW_CHARS = 300_000;
+/** Group pointers outlive their window by a day, then DynamoDB's TTL removes them. */
+const GROUP_TTL_SECONDS = 24 * 3600;
+const { indexes } = TABLE;
+
+function isConditionFailure(error: unknown): boolean {
+  return (error as { name?: string }).name === 'ConditionalCheckFailedException';
+}
+
+const epochSeconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
+
+type Item = Record<string, unknown>;
+
+function toAlert(item: Item): AlertRecord {
+  const severity: Severity = item.sevCritical ? 'critical' : item.sevWarning ? 'warning' : 'info';
+  const alert: AlertRecord = {
+    id: item.id as string,
+    channel: item.channel as string,
+    watch: (item.watch as string | null | undefined) ?? null,
+    actorKey: item.actorKey as string,
+    account: item.account as string,
+    createdAt: item.createdAt as string,
+    rev: (item.rev as number | undefined) ?? 0,
+    renderedRev: (item.renderedRev as number | undefined) ?? 0,
+    severity,
+    changeCount: (item.changeCount as number | undefined) ?? 0,
+    headline: (item.headline as string | undefined) ?? '',
+  };
+  if (item.message) alert.message = item.message as AlertRecord['message'] & object;
+  if (item.postAttemptAt) alert.postAttemptAt = item.postAttemptAt as string;
+  if (item.acknowledgement) alert.acknowledgement = item.acknowledgement as Acknowledgement;
+  if (item.investigation) alert.investigation = item.investigation as Investigation;
+  return alert;
+}
+
+function toDelivery(item: Item): Delivery {
+  const base = { eventId: item.eventId as string, channel: item.channel as string, at: item.at as string };
+  return item.kind === 'muted'
+    ? { ...base, kind: 'muted', mute: item.mute as string, time: item.time as string }
+    : { ...base, kind: 'alert', alertId: item.alertId as string };
+}
+
+function toMute(item: Item): Mute {
+  return {
+    channel: item.channel as string,
+    type: item.type as MuteTargetType,
+    value: item.value as string,
+    setBy: item.setBy as string,
+    setAt: item.setAt as string,
+    expiresAt: item.expiresAtIso as string,
+  };
+}
+
+/** The DynamoDB adapter of every store port, on the single table described in table.ts. */
+export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
+  const doc = DynamoDBDocumentClient.from(options.client, {
+    marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
+  });
+  const TableName = options.tableName;
+  const meter = options.meter;
+
+  async function send<T>(kind: 'read' | 'write', command: { input: object }): Promise<T> {
+    Object.assign(command.input, { ReturnConsumedCapacity: 'TOTAL' });
+    try {
+      const output = (await doc.send(command as Parameters<typeof doc.send>[0])) as unknown as T & {
+        ConsumedCapacity?: ConsumedCapacity;
+      };
+      meter?.add(kind, output.ConsumedCapacity);
+      return output;
+    } catch (error) {
+      // A failed condition still consumes write capacity; DynamoDB reports it on the error.
+      meter?.add(kind, (error as { ConsumedCapacity?: ConsumedCapacity }).ConsumedCapacity);
+      throw error;
+    }
+  }
+
+  async function get(key: Item, consistent = true): Promise<Item | undefined> {
+    const output = await send<{ Item?: Item }>(
+      'read',
+      new GetCommand({ TableName, Key: key, ConsistentRead: consistent }),
+    );
+    return output.Item;
+  }
+
+  async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+    const items: Item[] = [];
+    let ExclusiveStartKey: Item | undefined;
+    do {
+      const output = await send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
+        'read',
+        new QueryCommand({ TableName, ...input, ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}) }),
+      );
+      items.push(...(output.Items ?? []));
+      ExclusiveStartKey = output.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+
+  /** Put unless the key exists. @returns false when it existed. */
+  async function putNew(item: Item): Promise<boolean> {
+    try {
+      await send(
+        'write',
+        new PutCommand({ TableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  const changes: ChangeRepository = {
+    async saveChange({ change, raw, receivedAt }: StoredChange): Promise<boolean> {
+      const line: ChangeLine = {
+        id: change.id,
+        eventName: change.eventName,
+        severity: change.severity,
+        summary: change.summary,
+        time: change.time,
+        region: change.region,
+        resources: change.resources.slice(0, 10),
+      };
+      const stored = await putNew({
+        ...keys.change(change.id),
+        change,
+        line,
+        receivedAt,
+        raw: raw.length > MAX_RAW_CHARS ? `${raw.slice(0, MAX_RAW_CHARS)}…` : raw,
+        rawTruncated: raw.length > MAX_RAW_CHARS,
+        actorPk: keys.actorPk(change.account, actorKeyOf(change.actor)),
+        actorSk: keys.timeSk(change.time, change.id),
+      });
+      return stored;
+    },
+    async getChange(id) {
+      const item = await get(keys.change(id), false);
+      if (!item) return undefined;
+      return {
+        change: item.change as StoredChange['change'],
+        raw: item.raw as string,
+        receivedAt: item.receivedAt as string,
+      };
+    },
+    async changesByActor(account, actorKey, fromIso, toIso, limit) {
+      const output = await send<{ Items?: Item[] }>(
+        'read',
+        new QueryCommand({
+          TableName,
+          IndexName: indexes.byActor.name,
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#pk': indexes.byActor.partitionKey, '#sk': indexes.byActor.sortKey },
+          ExpressionAttributeValues: {
+            ':pk': keys.actorPk(account, actorKey),
+            ':from': fromIso,
+            ':to': `${toIso}\uffff`,
+          },
+          // The newest `limit` changes, returned oldest first.
+          ScanIndexForward: false,
+          Limit: limit,
+          ProjectionExpression: 'line',
+        }),
+      );
+      return (output.Items ?? []).map((item) => item.line as ChangeLine).reverse();
+    },
+    async saveRejected(input: RejectedInput) {
+      await send(
+        'write',
+        new PutCommand({
+          TableName,
+          Item: {
+            ...keys.rejected(input.at, input.id),
+            ...input,
+            expiresAt: epochSeconds(input.at) + 30 * 86400,
+          },
+        }),
+      );
+    },
+  };
+
+  const config: ConfigRepository = {
+    async load(nowIso): Promise<RoutingConfig> {
+      const items = await queryAll({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.configPk },
+        ConsistentRead: true,
+      });
+      const now = Date.parse(nowIso);
+      const subscriptions: Subscription[] = [];
+      const mutes: Mute[] = [];
+      let bootstrapped = false;
+      for (const item of items) {
+        const sk = item.sk as string;
+        if (sk.startsWith('SUB#')) {
+          subscriptions.push({
+            channel: item.channel as string,
+            watch: item.watch as string,
+            setBy: item.setBy as string,
+            setAt: item.setAt as string,
+          });
+        } else if (sk.startsWith('MUTE#')) {
+          // TTL deletes expired mutes hours late (and dynalite never): expiry is always checked here.
+          const mute = toMute(item);
+          if (Date.parse(mute.expiresAt) > now) mutes.push(mute);
+        } else if (sk === 'BOOTSTRAP') bootstrapped = true;
+      }
+      return { subscriptions, mutes, bootstrapped };
+    },
+    async bootstrap(channel, atIso) {
+      // The marker is written first and conditionally: of two cold starts, exactly one subscribes the channel.
+      if (!(await putNew({ ...keys.bootstrap(), channel, at: atIso }))) return false;
+      await config.subscribe(channel, ['all'], 'infrawatch', atIso);
+      return true;
+    },
+    async subscribe(channel, watches, setBy, atIso) {
+      for (const watch of watches) {
+        await send(
+          'write',
+          new PutCommand({
+            TableName,
+            Item: { ...keys.subscription(channel, watch), channel, watch, setBy, setAt: atIso },
+          }),
+        );
+      }
+    },
+    async unsubscribe(channel, watches) {
+      for (const watch of watches) {
+        await send('write', new DeleteCommand({ TableName, Key: keys.subscription(channel, watch) }));
+      }
+    },
+    async putMute(mute) {
+      await send(
+        'write',
+        new PutCommand({
+          TableName,
+          Item: {
+            ...keys.mute(mute.channel, mute.type, mute.value),
+            ...mute,
+            expiresAtIso: mute.expiresAt,
+            expiresAt: epochSeconds(mute.expiresAt),
+          },
+        }),
+      );
+    },
+    async deleteMute(channel, type, value) {
+      const output = await send<{ Attributes?: Item }>(
+        'write',
+        new DeleteCommand({ TableName, Key: keys.mute(channel, type, value), ReturnValues: 'ALL_OLD' }),
+      );
+      return output.Attributes ? toMute(output.Attributes) : undefined;
+    },
+  };
+
+  const alerts: AlertRepository = {
+    async claimDelivery(delivery) {
+      const item: Item = { ...keys.delivery(delivery.eventId, delivery.channel), ...delivery };
+      if (delivery.kind === 'muted') {
+        // Muted changes share the sparse index with open alerts, under their own partition: the digest
+        // counts them per channel without touching anything else.
+        item[indexes.openByChannel.partitionKey] = keys.mutedPk(delivery.channel);
+        item[indexes.openByChannel.sortKey] = keys.timeSk(delivery.time, delivery.eventId);
+      }
+      if (await putNew(item)) return delivery;
+      const existing = await get(keys.delivery(delivery.eventId, delivery.channel));
+      if (!existing) throw new Error(`delivery ${delivery.eventId}/${delivery.channel} vanished`);
+      return toDelivery(existing);
+    },
+    async getDelivery(eventId, channel) {
+      const item = await get(keys.delivery(eventId, channel));
+      return item ? toDelivery(item) : undefined;
+    },
+    async moveDelivery(eventId, channel, fromAlertId, toAlertId) {
+      try {
+        await send(
+          'write',
+          new UpdateCommand({
+            TableName,
+            Key: keys.delivery(eventId, channel),
+            UpdateExpression: 'SET alertId = :to',
+            ConditionExpression: 'alertId = :from',
+            ExpressionAttributeValues: { ':from': fromAlertId, ':to': toAlertId },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    async getGroup(channel, key) {
+      const item = await get(keys.group(channel, key));
+      if (!item) return undefined;
+      return {
+        channel,
+        key,
+        alertId: item.alertId as string,
+        firstAt: item.firstAt as string,
+        lastAt: item.lastAt as string,
+        count: item.count as number,
+        version: item.version as number,
+      };
+    },
+    async saveGroup(group: BurstGroup, expectedVersion) {
+      try {
+        await send(
+          'write',
+          new PutCommand({
+            TableName,
+            Item: {
+              ...keys.group(group.channel, group.key),
+              ...group,
+              expiresAt: epochSeconds(group.lastAt) + GROUP_TTL_SECONDS,
+            },
+            ...(expectedVersion === undefined
+              ? { ConditionExpression: 'attribute_not_exists(pk)' }
+              : {
+                  ConditionExpression: 'version = :v',
+                  ExpressionAttributeValues: { ':v': expectedVersion },
+                }),
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+    async closeGroup(channel, key, alertId) {
+      try {
+        await send(
+          'write',
+          new DeleteCommand({
+            TableName,
+            Key: keys.group(channel, key),
+            ConditionExpression: 'alertId = :a',
+            ExpressionAttributeValues: { ':a': alertId },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    },
+
+    async append(seed: AlertSeed, lines: readonly ChangeLine[]): Promise<AppendResult> {
+      // Lines first: a renderer that sees the new revision must find every line it stands for.
+      const added: string[] = [];
+      for (const line of lines) {
+        if (await putNew({ ...keys.alertLine(seed.id, line.id), line })) added.push(line.id);
+      }
+      const severities = new Set(lines.map((line) => line.severity));
+      let rev: number;
+      try {
+        const output = await send<{ Attributes?: Item }>(
+          'write',
+          new UpdateCommand({
+            TableName,
+            Key: keys.alert(seed.id),
+            UpdateExpression:
+              [
+                'SET id = if_not_exists(id, :id), channel = if_not_exists(channel, :channel)',
+                '#watch = if_not_exists(#watch, :watch), actorKey = if_not_exists(actorKey, :actorKey)',
+                'account = if_not_exists(account, :account), createdAt = if_not_exists(createdAt, :createdAt)',
+                '#openPk = if_not_exists(#openPk, :openPk), #openSk = if_not_exists(#openSk, :openSk)',
+                ...(severities.has('critical') ? ['sevCritical = :true'] : []),
+                ...(severities.has('warning') ? ['sevWarning = :true'] : []),
+              ].join(', ') + ' ADD rev :one',
+            ConditionExpression: 'attribute_not_exists(acknowledgement)',
+            ExpressionAttributeNames: {
+              '#watch': 'watch',
+              '#openPk': indexes.openByChannel.partitionKey,
+              '#openSk': indexes.openByChannel.sortKey,
+            },
+            ExpressionAttributeValues: {
+              ':id': seed.id,
+              ':channel': seed.channel,
+              ':watch': seed.watch,
+              ':actorKey': seed.actorKey,
+              ':account': seed.account,
+              ':createdAt': seed.createdAt,
+              ':openPk': keys.openPk(seed.channel),
+              ':openSk': keys.timeSk(seed.createdAt, seed.id),
+              ':one': 1,
+              ...(severities.has('critical') || severities.has('warning') ? { ':true': true } : {}),
+            },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        );
+        rev = output.Attributes?.rev as number;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        for (const id of added)
+          await send('write', new DeleteCommand({ TableName, Key: keys.alertLine(seed.id, id) }));
+        return { status: 'acknowledged', returned: added };
+      }
+      return { status: 'appended', rev };
+    },
+    async getAlert(alertId) {
+      const item = await get(keys.alert(alertId));
+      return item ? toAlert(item) : undefined;
+    },
+    async lines(alertId) {
+      const items = await queryAll({
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.alert(alertId).pk, ':prefix': keys.alertLinesPrefix },
+        ConsistentRead: true,
+      });
+      return items.map((item) => item.line as ChangeLine);
+    },
+
+    async acquireLease(alertId, owner, nowIso, untilIso) {
+      try {
+        await send(
+          'write',
+          new UpdateCommand({
+            TableName,
+            Key: keys.alert(alertId),
+            UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
+            ConditionExpression:
+              'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
+            ExpressionAttributeValues: { ':owner': owner, ':until': untilIso, ':now': nowIso },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+    async releaseLease(alertId, owner) {
+      try {
+        await send(
+          'write',
+          new UpdateCommand({
+            TableName,
+            Key: keys.alert(alertId),
+            UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+            ConditionExpression: 'leaseOwner = :owner',
+            ExpressionAttributeValues: { ':owner': owner },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    },
+    async markPostAttempt(alertId, owner, atIso) {
+      try {
+        await send(
+          'write',
+          new UpdateCommand({
+            TableName,
+            Key: keys.alert(alertId),
+            UpdateExpression: 'SET postAttemptAt = :at',
+            ConditionExpression: 'leaseOwner = :owner',
+            ExpressionAttributeValues: { ':owner': owner, ':at': atIso },
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailure(error)) throw new LeaseLostError(alertId);
+        throw error;
+      }
+    },
+    async markRendered(alertId, owner, rendered: RenderedState) {
+      try {
+        await send(
+          'write',
+          new UpdateCommand({
+            TableName,
+            Key: keys.alert(alertId),
+            UpdateExpression:
+              'SET renderedRev = :rev, message = :message, changeCount = :count, headline = :headline',
+            ConditionExpression: 'leaseOwner = :owner',
+            ExpressionAttributeValues: {
+              ':owner': owner,
+              ':rev': rendered.rev,
+              ':message': rendered.message,
+              ':count': rendered.changeCount,
+              ':headline': rendered.headline,
+            },
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailure(error)) throw new LeaseLostError(alertId);
+        throw error;
+      }
+    },
+
+    async acknowledge(alertId, acknowledgement): Promise<AcknowledgeResult> {
+      try {
+        const output = await send<{ Attributes?: Item }>(
+          'write',
+          new UpdateCommand({
+            TableName,
+            Key: keys.alert(alertId),
+            UpdateExpression:
+              'SET acknowledgement = :ack ADD rev :one REMOVE #openPk, #openSk, investigation',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(acknowledgement)',
+            ExpressionAttributeNames: {
+              '#openPk': indexes.openByChannel.partitionKey,
+              '#openSk': indexes.openByChannel.sortKey,
+            },
+            ExpressionAttributeValues: { ':ack': acknowledgement, ':one': 1 },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        const alert = toAlert(output.Attributes ?? {});
+        return { status: 'acknowledged', alert };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        const existing = await get(keys.alert(alertId));
+        if (!existing) return { status: 'not-found' };
+        return {
+          status: 'already-acknowledged',
+          acknowledgement: existing.acknowledgement as Acknowledgement,
+        };
+      }
+    },
+    async investigate(alertId, investigation) {
+      try {
+        const output = await send<{ Attributes?: Item }>(
+          'write',
+          new UpdateCommand({
+            TableName,
+            Key: keys.alert(alertId),
+            UpdateExpression: 'SET investigation = :inv ADD rev :one',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(acknowledgement)',
+            ExpressionAttributeValues: { ':inv': investigation, ':one': 1 },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return toAlert(output.Attributes ?? {});
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        const existing = await get(keys.alert(alertId));
+        return existing ? toAlert(existing) : undefined;
+      }
+    },
+
+    async openAlerts(channel, sinceIso) {
+      const items = await queryAll({
+        IndexName: indexes.openByChannel.name,
+        KeyConditionExpression: '#pk = :pk AND #sk >= :since',
+        ExpressionAttributeNames: {
+          '#pk': indexes.openByChannel.partitionKey,
+          '#sk': indexes.openByChannel.sortKey,
+        },
+        ExpressionAttributeValues: { ':pk': keys.openPk(channel), ':since': sinceIso },
+      });
+      return items.map(toAlert);
+    },
+    async countMuted(channel, sinceIso) {
+      let count = 0;
+      let ExclusiveStartKey: Item | undefined;
+      do {
+        const output = await send<{ Count?: number; LastEvaluatedKey?: Item }>(
+          'read',
+          new QueryCommand({
+            TableName,
+            IndexName: indexes.openByChannel.name,
+            KeyConditionExpression: '#pk = :pk AND #sk >= :since',
+            ExpressionAttributeNames: {
+              '#pk': indexes.openByChannel.partitionKey,
+              '#sk': indexes.openByChannel.sortKey,
+            },
+            ExpressionAttributeValues: { ':pk': keys.mutedPk(channel), ':since': sinceIso },
+            Select: 'COUNT',
+            ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
+          }),
+        );
+        count += output.Count ?? 0;
+        ExclusiveStartKey = output.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return count;
+    },
+  };
+
+  return { changes, config, alerts };
+}

@@ -1,0 +1,26 @@
+/**
+ * Key builders for the single table (layout documented in table.ts). Every key the adapters write comes
+ * from here, so the layout can be read in one place.
+ */
+export const keys = {
+  change: (eventId: string) => ({ pk: `CHANGE#${eventId}`, sk: 'CHANGE' }),
+  delivery: (eventId: string, channel: string) => ({ pk: `CHANGE#${eventId}`, sk: `DELIVERY#${channel}` }),
+  alert: (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' }),
+  alertLine: (alertId: string, eventId: string) => ({ pk: `ALERT#${alertId}`, sk: `LINE#${eventId}` }),
+  alertLinesPrefix: 'LINE#',
+  group: (channel: string, key: string) => ({ pk: `GROUP#${channel}#${key}`, sk: 'GROUP' }),
+  configPk: 'CONFIG',
+  subscription: (channel: string, watch: string) => ({ pk: 'CONFIG', sk: `SUB#${channel}#${watch}` }),
+  mute: (channel: string, type: string, value: string) => ({
+    pk: 'CONFIG',
+    sk: `MUTE#${channel}#${type}#${value}`,
+  }),
+  bootstrap: () => ({ pk: 'CONFIG', sk: 'BOOTSTRAP' }),
+  rejected: (atIso: string, id: string) => ({ pk: `REJECTED#${atIso.slice(0, 10)}`, sk: id }),
+
+  /** Sparse index entries: open alerts, and muted changes, of a channel, by time. */
+  openPk: (channel: string) => `OPEN#${channel}`,
+  mutedPk: (channel: string) => `MUTED#${channel}`,
+  actorPk: (account: string, actorKey: string) => `ACTOR#${account}#${actorKey}`,
+  timeSk: (isoTime: string, id: string) => `${isoTime}#${id}`,
+} as const;

@@ -1,0 +1,245 @@
+import { actorKeyOf } from '../changes/actor-key';
+import type { ChangeLine, Severity } from '../changes/types';
+import { LeaseLostError } from './errors';
+import type {
+  AlertRecord,
+  AlertRepository,
+  BurstGroup,
+  ChangeRepository,
+  ConfigRepository,
+  Delivery,
+  Mute,
+  RejectedInput,
+  Store,
+  StoredChange,
+  Subscription,
+} from './ports';
+
+interface MemoryAlert extends AlertRecord {
+  severities: Set<Severity>;
+  lease?: { owner: string; until: string };
+}
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+/**
+ * An in-memory store with the same conditional semantics as the DynamoDB adapter, for fast unit tests of the
+ * use cases. The contract suite (test/store/store.contract.ts) runs against it and both DynamoDB engines.
+ * Every method is atomic, like a single DynamoDB request: no `await` between its check and its write.
+ */
+export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
+  const changeItems = new Map<string, StoredChange>();
+  const rejected: RejectedInput[] = [];
+  const subscriptions = new Map<string, Subscription>();
+  const mutes = new Map<string, Mute>();
+  let bootstrapped = false;
+  const deliveries = new Map<string, Delivery>();
+  const groups = new Map<string, BurstGroup>();
+  const alertItems = new Map<string, MemoryAlert>();
+  const alertLines = new Map<string, Map<string, ChangeLine>>();
+
+  const publicAlert = (alert: MemoryAlert): AlertRecord => {
+    const { severities, lease, ...rest } = alert;
+    const severity: Severity = severities.has('critical')
+      ? 'critical'
+      : severities.has('warning')
+        ? 'warning'
+        : 'info';
+    return clone({ ...rest, severity });
+  };
+
+  const changes: ChangeRepository = {
+    async saveChange(record) {
+      if (changeItems.has(record.change.id)) return false;
+      changeItems.set(record.change.id, clone(record));
+      return true;
+    },
+    async getChange(id) {
+      const record = changeItems.get(id);
+      return record && clone(record);
+    },
+    async changesByActor(account, actorKey, fromIso, toIso, limit) {
+      return [...changeItems.values()]
+        .map((record) => record.change)
+        .filter(
+          (c) =>
+            c.account === account && actorKeyOf(c.actor) === actorKey && c.time >= fromIso && c.time <= toIso,
+        )
+        .sort((a, b) => (a.time === b.time ? a.id.localeCompare(b.id) : a.time.localeCompare(b.time)))
+        .slice(-limit)
+        .map((c) => ({
+          id: c.id,
+          eventName: c.eventName,
+          severity: c.severity,
+          summary: c.summary,
+          time: c.time,
+          region: c.region,
+          resources: c.resources.slice(0, 10),
+        }));
+    },
+    async saveRejected(input) {
+      const index = rejected.findIndex((r) => r.id === input.id);
+      if (index >= 0) rejected[index] = clone(input);
+      else rejected.push(clone(input));
+    },
+  };
+
+  const config: ConfigRepository = {
+    async load(nowIso) {
+      return {
+        subscriptions: clone([...subscriptions.values()]),
+        mutes: clone([...mutes.values()].filter((mute) => mute.expiresAt > nowIso)),
+        bootstrapped,
+      };
+    },
+    async bootstrap(channel, atIso) {
+      if (bootstrapped) return false;
+      bootstrapped = true;
+      await config.subscribe(channel, ['all'], 'infrawatch', atIso);
+      return true;
+    },
+    async subscribe(channel, watches, setBy, atIso) {
+      for (const watch of watches)
+        subscriptions.set(`${channel}#${watch}`, { channel, watch, setBy, setAt: atIso });
+    },
+    async unsubscribe(channel, watches) {
+      for (const watch of watches) subscriptions.delete(`${channel}#${watch}`);
+    },
+    async putMute(mute) {
+      mutes.set(`${mute.channel}#${mute.type}#${mute.value}`, clone(mute));
+    },
+    async deleteMute(channel, type, value) {
+      const key = `${channel}#${type}#${value}`;
+      const mute = mutes.get(key);
+      mutes.delete(key);
+      return mute;
+    },
+  };
+
+  const alerts: AlertRepository = {
+    async claimDelivery(delivery) {
+      const key = `${delivery.eventId}#${delivery.channel}`;
+      const existing = deliveries.get(key);
+      if (existing) return clone(existing);
+      deliveries.set(key, clone(delivery));
+      return clone(delivery);
+    },
+    async getDelivery(eventId, channel) {
+      const delivery = deliveries.get(`${eventId}#${channel}`);
+      return delivery && clone(delivery);
+    },
+    async moveDelivery(eventId, channel, fromAlertId, toAlertId) {
+      const delivery = deliveries.get(`${eventId}#${channel}`);
+      if (delivery?.kind !== 'alert' || delivery.alertId !== fromAlertId) return false;
+      delivery.alertId = toAlertId;
+      return true;
+    },
+
+    async getGroup(channel, key) {
+      const group = groups.get(`${channel}#${key}`);
+      return group && clone(group);
+    },
+    async saveGroup(group, expectedVersion) {
+      const key = `${group.channel}#${group.key}`;
+      const stored = groups.get(key);
+      if (expectedVersion === undefined ? stored !== undefined : stored?.version !== expectedVersion)
+        return false;
+      groups.set(key, clone(group));
+      return true;
+    },
+    async closeGroup(channel, key, alertId) {
+      if (groups.get(`${channel}#${key}`)?.alertId === alertId) groups.delete(`${channel}#${key}`);
+    },
+
+    async append(seed, lines) {
+      const stored = alertLines.get(seed.id) ?? new Map<string, ChangeLine>();
+      alertLines.set(seed.id, stored);
+      const added = lines.filter((line) => !stored.has(line.id));
+      for (const line of added) stored.set(line.id, clone(line));
+      const alert = alertItems.get(seed.id);
+      if (alert?.acknowledgement) {
+        for (const line of added) stored.delete(line.id);
+        return { status: 'acknowledged', returned: added.map((line) => line.id) };
+      }
+      const target: MemoryAlert = alert ?? {
+        ...clone(seed),
+        rev: 0,
+        renderedRev: 0,
+        severity: 'info',
+        severities: new Set(),
+        changeCount: 0,
+        headline: '',
+      };
+      for (const line of lines) target.severities.add(line.severity);
+      target.rev += 1;
+      alertItems.set(seed.id, target);
+      return { status: 'appended', rev: target.rev };
+    },
+    async getAlert(alertId) {
+      const alert = alertItems.get(alertId);
+      return alert && publicAlert(alert);
+    },
+    async lines(alertId) {
+      return clone([...(alertLines.get(alertId)?.values() ?? [])]);
+    },
+
+    async acquireLease(alertId, owner, nowIso, untilIso) {
+      const alert = alertItems.get(alertId);
+      if (!alert) return false;
+      if (alert.lease && alert.lease.until >= nowIso && alert.lease.owner !== owner) return false;
+      alert.lease = { owner, until: untilIso };
+      return true;
+    },
+    async releaseLease(alertId, owner) {
+      const alert = alertItems.get(alertId);
+      if (alert?.lease?.owner === owner) delete alert.lease;
+    },
+    async markPostAttempt(alertId, owner, atIso) {
+      const alert = alertItems.get(alertId);
+      if (alert?.lease?.owner !== owner) throw new LeaseLostError(alertId);
+      alert.postAttemptAt = atIso;
+    },
+    async markRendered(alertId, owner, rendered) {
+      const alert = alertItems.get(alertId);
+      if (alert?.lease?.owner !== owner) throw new LeaseLostError(alertId);
+      alert.renderedRev = rendered.rev;
+      alert.message = clone(rendered.message);
+      alert.changeCount = rendered.changeCount;
+      alert.headline = rendered.headline;
+    },
+
+    async acknowledge(alertId, acknowledgement) {
+      const alert = alertItems.get(alertId);
+      if (!alert) return { status: 'not-found' };
+      if (alert.acknowledgement)
+        return { status: 'already-acknowledged', acknowledgement: clone(alert.acknowledgement) };
+      alert.acknowledgement = clone(acknowledgement);
+      delete alert.investigation;
+      alert.rev += 1;
+      return { status: 'acknowledged', alert: publicAlert(alert) };
+    },
+    async investigate(alertId, investigation) {
+      const alert = alertItems.get(alertId);
+      if (!alert) return undefined;
+      if (!alert.acknowledgement) {
+        alert.investigation = clone(investigation);
+        alert.rev += 1;
+      }
+      return publicAlert(alert);
+    },
+
+    async openAlerts(channel, sinceIso) {
+      return [...alertItems.values()]
+        .filter((alert) => alert.channel === channel && !alert.acknowledgement && alert.createdAt >= sinceIso)
+        .sort((a, b) => `${a.createdAt}#${a.id}`.localeCompare(`${b.createdAt}#${b.id}`))
+        .map(publicAlert);
+    },
+    async countMuted(channel, sinceIso) {
+      return [...deliveries.values()].filter(
+        (d) => d.kind === 'muted' && d.channel === channel && d.time >= sinceIso,
+      ).length;
+    },
+  };
+
+  return { changes, config, alerts, rejected };
+}

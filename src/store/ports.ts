@@ -1,0 +1,206 @@
+import type { Acknowledgement, Change, ChangeLine, Investigation, Severity } from '../changes/types';
+
+/*
+ * The ports the use cases depend on. Two adapters implement them: DynamoDB (src/store/dynamodb) and an
+ * in-memory fake (src/store/memory) for fast unit tests; one contract suite runs against all of them.
+ *
+ * Every write that can race is conditional: EventBridge and SQS deliver at least once, possibly in parallel,
+ * and acknowledgements arrive as simultaneous clicks. None of these methods reads before it writes to decide.
+ */
+
+/** A change as stored: the description plus the raw event (for the Investigate modal). */
+export interface StoredChange {
+  change: Change;
+  /** The raw EventBridge event as received (JSON text, possibly truncated to fit an item). */
+  raw: string;
+  receivedAt: string;
+}
+
+/** An input that can never become a change, kept with its reason instead of being dropped silently. */
+export interface RejectedInput {
+  /** The SQS message id or EventBridge event id: a retry of the same input overwrites, never duplicates. */
+  id: string;
+  reason: string;
+  body: string;
+  at: string;
+}
+
+export interface ChangeRepository {
+  /** Stores the change unless a change with its id is stored already. @returns true when this call stored it. */
+  saveChange(record: StoredChange): Promise<boolean>;
+  getChange(id: string): Promise<StoredChange | undefined>;
+  /** Changes by one actor (see `actorKey`) in one account between two ISO times, oldest first. */
+  changesByActor(
+    account: string,
+    actorKey: string,
+    fromIso: string,
+    toIso: string,
+    limit: number,
+  ): Promise<ChangeLine[]>;
+  saveRejected(input: RejectedInput): Promise<void>;
+}
+
+export type MuteTargetType = 'watch' | 'actor' | 'account';
+
+export interface Mute {
+  channel: string;
+  type: MuteTargetType;
+  /** Watch id, actor name/ARN (lower-cased), or account id/alias. */
+  value: string;
+  setBy: string;
+  setAt: string;
+  expiresAt: string;
+}
+
+export interface Subscription {
+  channel: string;
+  /** A watch id, or `all`. */
+  watch: string;
+  setBy: string;
+  setAt: string;
+}
+
+export interface RoutingConfig {
+  subscriptions: Subscription[];
+  /** Unexpired mutes only. */
+  mutes: Mute[];
+  /** True once a default channel was subscribed (so an explicit unsubscribe-all is respected). */
+  bootstrapped: boolean;
+}
+
+export interface ConfigRepository {
+  /** Subscriptions and unexpired mutes of every channel: one Query, small. */
+  load(nowIso: string): Promise<RoutingConfig>;
+  /** Subscribes `channel` to `all` once, the first time the table is used. @returns true when this call did it. */
+  bootstrap(channel: string, atIso: string): Promise<boolean>;
+  subscribe(channel: string, watches: readonly string[], setBy: string, atIso: string): Promise<void>;
+  unsubscribe(channel: string, watches: readonly string[]): Promise<void>;
+  putMute(mute: Mute): Promise<void>;
+  /** @returns the mute that was removed, if there was one. */
+  deleteMute(channel: string, type: MuteTargetType, value: string): Promise<Mute | undefined>;
+}
+
+/** Where one change went in one channel. The first delivery record written for (change, channel) wins. */
+export type Delivery =
+  | { eventId: string; channel: string; kind: 'alert'; alertId: string; at: string }
+  | { eventId: string; channel: string; kind: 'muted'; mute: string; at: string; time: string };
+
+/** The open burst of one actor on one watch in one channel. */
+export interface BurstGroup {
+  channel: string;
+  key: string;
+  alertId: string;
+  /** Event times (ISO) of the first and latest change in the group. */
+  firstAt: string;
+  lastAt: string;
+  count: number;
+  /** Optimistic-lock counter: a group is only ever replaced by a writer that read this version. */
+  version: number;
+}
+
+export interface SlackMessageRef {
+  channel: string;
+  ts: string;
+}
+
+/** The mutable state of an alert. Its content is derived from its lines (see AlertRepository.lines). */
+export interface AlertRecord {
+  id: string;
+  channel: string;
+  watch: string | null;
+  actorKey: string;
+  account: string;
+  createdAt: string;
+  /** Incremented whenever the alert's content or state changes; the message is current when renderedRev = rev. */
+  rev: number;
+  renderedRev: number;
+  /** The highest severity among its lines (monotonic). */
+  severity: Severity;
+  /** What the Slack message showed when last rendered (for the digest). */
+  changeCount: number;
+  headline: string;
+  message?: SlackMessageRef;
+  /** Set before chat.postMessage is called: if no `message` follows, the post may or may not have happened. */
+  postAttemptAt?: string;
+  acknowledgement?: Acknowledgement;
+  investigation?: Investigation;
+}
+
+export interface RenderedState {
+  rev: number;
+  message: SlackMessageRef;
+  changeCount: number;
+  headline: string;
+}
+
+/** What an alert is created with (only the first writer's values are kept). */
+export interface AlertSeed {
+  id: string;
+  channel: string;
+  watch: string | null;
+  actorKey: string;
+  account: string;
+  createdAt: string;
+}
+
+/**
+ * `acknowledged`: the alert was acknowledged before these lines arrived; the lines in `returned` were taken
+ * back out and must go to a new alert. Lines that were already in the alert stay (a retry of earlier work).
+ */
+export type AppendResult =
+  | { status: 'appended'; rev: number }
+  | { status: 'acknowledged'; returned: string[] };
+
+export type AcknowledgeResult =
+  | { status: 'acknowledged'; alert: AlertRecord }
+  | { status: 'already-acknowledged'; acknowledgement: Acknowledgement }
+  | { status: 'not-found' };
+
+export interface AlertRepository {
+  /** Writes the delivery unless one exists for (eventId, channel). @returns the delivery that stands. */
+  claimDelivery(delivery: Delivery): Promise<Delivery>;
+  getDelivery(eventId: string, channel: string): Promise<Delivery | undefined>;
+  /** Moves a delivery to another alert, only if it still points at `fromAlertId`. */
+  moveDelivery(eventId: string, channel: string, fromAlertId: string, toAlertId: string): Promise<boolean>;
+
+  getGroup(channel: string, key: string): Promise<BurstGroup | undefined>;
+  /** Writes the group if its stored version is `expectedVersion` (undefined: if none is stored). */
+  saveGroup(group: BurstGroup, expectedVersion: number | undefined): Promise<boolean>;
+  /** Ends the group if it still points at `alertId` (after an acknowledgement). */
+  closeGroup(channel: string, key: string, alertId: string): Promise<void>;
+
+  /**
+   * Adds lines to the alert (creating it from `seed` if needed), then bumps its revision, unless it has been
+   * acknowledged: new changes never hide under an acknowledgement somebody already gave. Idempotent: a line
+   * already in the alert is not added twice. Lines are written before the revision moves, so a renderer that
+   * sees the new revision always sees the lines.
+   */
+  append(seed: AlertSeed, lines: readonly ChangeLine[]): Promise<AppendResult>;
+  getAlert(alertId: string): Promise<AlertRecord | undefined>;
+  /** Every line of the alert, in the order they were added. */
+  lines(alertId: string): Promise<ChangeLine[]>;
+
+  /** Takes the alert's render lease if it is free or expired. Only the holder talks to Slack about it. */
+  acquireLease(alertId: string, owner: string, nowIso: string, untilIso: string): Promise<boolean>;
+  releaseLease(alertId: string, owner: string): Promise<void>;
+  /** Records that a post is about to be attempted (lease holder only). */
+  markPostAttempt(alertId: string, owner: string, atIso: string): Promise<void>;
+  /** Records what Slack now shows (lease holder only). */
+  markRendered(alertId: string, owner: string, rendered: RenderedState): Promise<void>;
+
+  /** First acknowledgement wins, by condition. Ends the alert's burst group and removes it from the open index. */
+  acknowledge(alertId: string, acknowledgement: Acknowledgement): Promise<AcknowledgeResult>;
+  /** Marks who is investigating (only while unacknowledged). @returns the alert after the change. */
+  investigate(alertId: string, investigation: Investigation): Promise<AlertRecord | undefined>;
+
+  /** Unacknowledged alerts of a channel created since `sinceIso`, oldest first (sparse index: cost ~ open alerts). */
+  openAlerts(channel: string, sinceIso: string): Promise<AlertRecord[]>;
+  /** How many changes were muted in a channel since `sinceIso`. */
+  countMuted(channel: string, sinceIso: string): Promise<number>;
+}
+
+export interface Store {
+  changes: ChangeRepository;
+  config: ConfigRepository;
+  alerts: AlertRepository;
+}

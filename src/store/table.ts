@@ -1,0 +1,57 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+/**
+ * The one InfraWatch table. Exported as data so the CDK stack, the local stack and the tests create exactly
+ * the same table (key schema, indexes, TTL attribute).
+ *
+ * Items (pk / sk):
+ *   CHANGE#<eventId>         / CHANGE              one CloudTrail change, stored once (conditional put)
+ *   CHANGE#<eventId>         / DELIVERY#<channel>  which alert carries the change in a channel, or why not
+ *   ALERT#<alertId>          / ALERT               one Slack message: its changes, status, acknowledgement
+ *   GROUP#<channel>#<key>    / GROUP               the open burst group for (channel, watch, actor)
+ *   CONFIG                   / SUB#<channel>#<watch>   a subscription
+ *   CONFIG                   / MUTE#<channel>#<type>#<value>   a mute, with its expiry
+ *   REJECTED#<day>           / <recordId>          an input that can never become a change, with the reason
+ */
+export const TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** Epoch seconds. DynamoDB deletes expired items lazily (hours); readers always check expiry themselves. */
+  ttlAttribute: 'expiresAt',
+  indexes: {
+    /**
+     * Sparse: only alerts nobody has acknowledged carry `openPk`, so the digest's Query reads open alerts
+     * only, whatever the size of the table. Acknowledging removes the attribute.
+     */
+    openByChannel: { name: 'open-by-channel', partitionKey: 'openPk', sortKey: 'openSk' },
+    /** Every change by one actor, newest last: "other changes by the same actor in the last 24 h". */
+    byActor: { name: 'by-actor', partitionKey: 'actorPk', sortKey: 'actorSk' },
+  },
+} as const;
+
+/** CreateTable input for the local stack and tests (on-demand billing, like the deployed table). */
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  const { partitionKey, sortKey, indexes } = TABLE;
+  const keyAttributes = [
+    partitionKey,
+    sortKey,
+    ...Object.values(indexes).flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: keyAttributes.map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+    KeySchema: [
+      { AttributeName: partitionKey, KeyType: 'HASH' },
+      { AttributeName: sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: Object.values(indexes).map((index) => ({
+      IndexName: index.name,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    })),
+  };
+}

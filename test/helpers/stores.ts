@@ -1,0 +1,46 @@
+import {
+  type DynamoDbEngine,
+  type DynamoDbEngineName,
+  ensureTable,
+  startEngine,
+} from '../../app/local/dynamodb';
+import { CapacityMeter, createDynamoDbStore } from '../../src/store/dynamodb';
+import { createMemoryStore } from '../../src/store/memory';
+import type { Store } from '../../src/store/ports';
+
+export type StoreKind = 'memory' | DynamoDbEngineName;
+
+/** Every store implementation the contract and end-to-end suites run against. */
+export const STORE_KINDS: readonly StoreKind[] = ['memory', 'dynalite', 'dynamodb-local'];
+export const DYNAMODB_ENGINES: readonly DynamoDbEngineName[] = ['dynalite', 'dynamodb-local'];
+
+let tableCounter = 0;
+
+/**
+ * Starts one engine per suite (beforeAll) and hands out a fresh table per test, so tests never see each
+ * other's items and never pay the engine's start-up twice.
+ */
+export function useStores(kind: StoreKind): { fresh(): Promise<Store & { meter?: CapacityMeter }> } {
+  let engine: DynamoDbEngine | undefined;
+  const clients: { destroy(): void }[] = [];
+  beforeAll(async () => {
+    if (kind !== 'memory') engine = await startEngine(kind);
+  }, 60_000);
+  afterAll(async () => {
+    for (const client of clients) client.destroy();
+    await engine?.stop();
+  });
+  return {
+    async fresh() {
+      if (kind === 'memory') return createMemoryStore();
+      if (!engine) throw new Error('engine not started');
+      const client = engine.client();
+      clients.push(client);
+      tableCounter += 1;
+      const tableName = `infrawatch-test-${process.pid}-${tableCounter}`;
+      await ensureTable(client, tableName);
+      const meter = new CapacityMeter();
+      return { ...createDynamoDbStore({ client, tableName, meter }), meter };
+    },
+  };
+}

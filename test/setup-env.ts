@@ -1,0 +1,2 @@
+// The AWS SDK warns once per process that Node 20 support ends in 2027; Lambda runs nodejs22.x.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

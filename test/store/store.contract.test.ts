@@ -1,0 +1,302 @@
+import { LeaseLostError } from '../../src/store/errors';
+import type { AlertSeed, Store } from '../../src/store/ports';
+import { lineOf, makeChange } from '../helpers/changes';
+import { STORE_KINDS, useStores } from '../helpers/stores';
+
+const NOW = '2026-11-27T10:00:00.000Z';
+const LATER = '2026-11-27T10:05:00.000Z';
+
+function seed(id: string, channel = 'C1'): AlertSeed {
+  return {
+    id,
+    channel,
+    watch: 'security-groups',
+    actorKey: 'alice',
+    account: '123456789012',
+    createdAt: NOW,
+  };
+}
+
+describe.each(STORE_KINDS)('store contract on %s', (kind) => {
+  const stores = useStores(kind);
+  let store: Store;
+  beforeEach(async () => {
+    store = await stores.fresh();
+  });
+
+  describe('changes', () => {
+    it('stores a change once, however often it is saved (also concurrently)', async () => {
+      // Prepare
+      const change = makeChange();
+      const record = { change, raw: JSON.stringify({ id: change.id }), receivedAt: NOW };
+
+      // Act
+      const results = await Promise.all(Array.from({ length: 10 }, () => store.changes.saveChange(record)));
+
+      // Assess
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.changes.getChange(change.id)).toEqual(record);
+    });
+
+    it('lists changes by actor within a time range, newest `limit`, oldest first', async () => {
+      const times = [
+        '2026-11-27T08:00:00Z',
+        '2026-11-27T09:00:00Z',
+        '2026-11-27T09:30:00Z',
+        '2026-11-27T11:00:00Z',
+      ];
+      const made = times.map((time) => makeChange({ time }));
+      const other = makeChange({
+        time: '2026-11-27T09:10:00Z',
+        actor: { ...made[0]!.actor, arn: 'arn:aws:iam::1:user/bob' },
+      });
+      for (const change of [...made, other])
+        await store.changes.saveChange({ change, raw: '{}', receivedAt: NOW });
+
+      const lines = await store.changes.changesByActor(
+        '123456789012',
+        'arn:aws:iam::123456789012:user/alice',
+        '2026-11-27T08:30:00Z',
+        '2026-11-27T10:00:00Z',
+        10,
+      );
+      expect(lines.map((line) => line.time)).toEqual(['2026-11-27T09:00:00Z', '2026-11-27T09:30:00Z']);
+
+      const newest = await store.changes.changesByActor(
+        '123456789012',
+        'arn:aws:iam::123456789012:user/alice',
+        '2026-11-27T00:00:00Z',
+        '2026-11-27T23:59:59Z',
+        2,
+      );
+      expect(newest.map((line) => line.time)).toEqual(['2026-11-27T09:30:00Z', '2026-11-27T11:00:00Z']);
+    });
+
+    it('keeps rejected inputs, one per id', async () => {
+      await store.changes.saveRejected({ id: 'm-1', reason: 'not JSON', body: '{', at: NOW });
+      await expect(
+        store.changes.saveRejected({ id: 'm-1', reason: 'not JSON', body: '{', at: NOW }),
+      ).resolves.toBeUndefined();
+    });
+  });
+
+  describe('config', () => {
+    it('bootstraps the default channel exactly once, even concurrently', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => store.config.bootstrap('CDEFAULT', NOW)),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const config = await store.config.load(NOW);
+      expect(config.bootstrapped).toBe(true);
+      expect(config.subscriptions).toEqual([
+        { channel: 'CDEFAULT', watch: 'all', setBy: 'infrawatch', setAt: NOW },
+      ]);
+    });
+
+    it('subscribes and unsubscribes idempotently', async () => {
+      await store.config.subscribe('C1', ['ec2', 'iam'], 'U1', NOW);
+      await store.config.subscribe('C1', ['ec2'], 'U1', NOW);
+      await store.config.unsubscribe('C1', ['iam', 'vpc']);
+      const config = await store.config.load(NOW);
+      expect(config.subscriptions.map((s) => `${s.channel}:${s.watch}`)).toEqual(['C1:ec2']);
+      expect(config.bootstrapped).toBe(false);
+    });
+
+    it('returns only unexpired mutes and deletes them by target', async () => {
+      const mute = {
+        channel: 'C1',
+        type: 'watch' as const,
+        value: 'iam',
+        setBy: 'U1',
+        setAt: NOW,
+        expiresAt: LATER,
+      };
+      await store.config.putMute(mute);
+      expect((await store.config.load(NOW)).mutes).toEqual([mute]);
+      expect((await store.config.load(LATER)).mutes).toEqual([]);
+      expect(await store.config.deleteMute('C1', 'watch', 'iam')).toEqual(mute);
+      expect(await store.config.deleteMute('C1', 'watch', 'iam')).toBeUndefined();
+    });
+  });
+
+  describe('deliveries', () => {
+    it('the first claim for (change, channel) wins; later claims get it back', async () => {
+      const claims = await Promise.all(
+        ['A1', 'A2', 'A3', 'A4'].map((alertId) =>
+          store.alerts.claimDelivery({ eventId: 'e1', channel: 'C1', kind: 'alert', alertId, at: NOW }),
+        ),
+      );
+      const winner = claims[0]!;
+      for (const claim of claims) expect(claim).toEqual(winner);
+      expect(await store.alerts.getDelivery('e1', 'C1')).toEqual(winner);
+      expect(await store.alerts.getDelivery('e1', 'C2')).toBeUndefined();
+    });
+
+    it('moves a delivery only from the alert it points at', async () => {
+      await store.alerts.claimDelivery({
+        eventId: 'e1',
+        channel: 'C1',
+        kind: 'alert',
+        alertId: 'A1',
+        at: NOW,
+      });
+      expect(await store.alerts.moveDelivery('e1', 'C1', 'A9', 'A2')).toBe(false);
+      expect(await store.alerts.moveDelivery('e1', 'C1', 'A1', 'A2')).toBe(true);
+      expect(await store.alerts.getDelivery('e1', 'C1')).toMatchObject({ alertId: 'A2' });
+    });
+
+    it('counts muted deliveries per channel since a time', async () => {
+      for (const [eventId, time] of [
+        ['e1', '2026-11-26T10:00:00Z'],
+        ['e2', '2026-11-27T09:00:00Z'],
+        ['e3', '2026-11-27T09:30:00Z'],
+      ] as const) {
+        await store.alerts.claimDelivery({
+          eventId,
+          channel: 'C1',
+          kind: 'muted',
+          mute: 'watch:iam',
+          at: NOW,
+          time,
+        });
+      }
+      await store.alerts.claimDelivery({
+        eventId: 'e4',
+        channel: 'C2',
+        kind: 'muted',
+        mute: 'watch:iam',
+        at: NOW,
+        time: NOW,
+      });
+      expect(await store.alerts.countMuted('C1', '2026-11-27T00:00:00Z')).toBe(2);
+    });
+  });
+
+  describe('burst groups', () => {
+    it('creates a group once and replaces it only from the version that was read', async () => {
+      const group = {
+        channel: 'C1',
+        key: 'k',
+        alertId: 'A1',
+        firstAt: NOW,
+        lastAt: NOW,
+        count: 1,
+        version: 1,
+      };
+      expect(await store.alerts.saveGroup(group, undefined)).toBe(true);
+      expect(await store.alerts.saveGroup({ ...group, alertId: 'A2' }, undefined)).toBe(false);
+      expect(await store.alerts.saveGroup({ ...group, count: 2, version: 2 }, 1)).toBe(true);
+      expect(await store.alerts.saveGroup({ ...group, count: 3, version: 2 }, 1)).toBe(false);
+      expect(await store.alerts.getGroup('C1', 'k')).toEqual({ ...group, count: 2, version: 2 });
+
+      await store.alerts.closeGroup('C1', 'k', 'A9');
+      expect(await store.alerts.getGroup('C1', 'k')).toBeDefined();
+      await store.alerts.closeGroup('C1', 'k', 'A1');
+      expect(await store.alerts.getGroup('C1', 'k')).toBeUndefined();
+    });
+  });
+
+  describe('alerts', () => {
+    it('creates an alert on first append, adds each line once, and moves the revision', async () => {
+      const [a, b] = [makeChange(), makeChange({ severity: 'critical' })];
+      expect(await store.alerts.append(seed('A1'), [lineOf(a!)])).toEqual({ status: 'appended', rev: 1 });
+      expect(await store.alerts.append(seed('A1'), [lineOf(a!), lineOf(b!)])).toEqual({
+        status: 'appended',
+        rev: 2,
+      });
+
+      const alert = await store.alerts.getAlert('A1');
+      expect(alert).toMatchObject({ id: 'A1', channel: 'C1', rev: 2, renderedRev: 0, severity: 'critical' });
+      expect((await store.alerts.lines('A1')).map((line) => line.id).sort()).toEqual([a!.id, b!.id].sort());
+    });
+
+    it('first acknowledgement wins among concurrent ones; the alert leaves the open index', async () => {
+      await store.alerts.append(seed('A1'), [lineOf(makeChange())]);
+      await store.alerts.append(seed('A2'), [lineOf(makeChange())]);
+      expect((await store.alerts.openAlerts('C1', '2026-11-01T00:00:00Z')).map((a) => a.id)).toEqual([
+        'A1',
+        'A2',
+      ]);
+
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          store.alerts.acknowledge('A1', { userId: `U${i}`, userName: `user${i}`, at: LATER }),
+        ),
+      );
+      const winners = results.filter((r) => r.status === 'acknowledged');
+      expect(winners).toHaveLength(1);
+      const winner = winners[0]!.status === 'acknowledged' ? winners[0]!.alert.acknowledgement : undefined;
+      for (const result of results.filter((r) => r.status !== 'acknowledged')) {
+        expect(result).toEqual({ status: 'already-acknowledged', acknowledgement: winner });
+      }
+      expect((await store.alerts.openAlerts('C1', '2026-11-01T00:00:00Z')).map((a) => a.id)).toEqual(['A2']);
+      expect(await store.alerts.acknowledge('missing', { userId: 'U', userName: 'u', at: NOW })).toEqual({
+        status: 'not-found',
+      });
+    });
+
+    it('refuses new lines after an acknowledgement and takes back only the new ones', async () => {
+      const old = lineOf(makeChange());
+      await store.alerts.append(seed('A1'), [old]);
+      await store.alerts.acknowledge('A1', { userId: 'U1', userName: 'alice', at: LATER });
+      const fresh = lineOf(makeChange());
+
+      const result = await store.alerts.append(seed('A1'), [old, fresh]);
+
+      expect(result).toEqual({ status: 'acknowledged', returned: [fresh.id] });
+      expect((await store.alerts.lines('A1')).map((line) => line.id)).toEqual([old.id]);
+    });
+
+    it('marks investigation only while unacknowledged, and acknowledgement clears it', async () => {
+      await store.alerts.append(seed('A1'), [lineOf(makeChange())]);
+      const investigating = await store.alerts.investigate('A1', { userId: 'U2', userName: 'bob', at: NOW });
+      expect(investigating?.investigation).toEqual({ userId: 'U2', userName: 'bob', at: NOW });
+      expect((await store.alerts.openAlerts('C1', NOW)).map((a) => a.id)).toEqual(['A1']);
+
+      const acked = await store.alerts.acknowledge('A1', { userId: 'U1', userName: 'alice', at: LATER });
+      expect(acked.status === 'acknowledged' && acked.alert.investigation).toBeFalsy();
+      const after = await store.alerts.investigate('A1', { userId: 'U3', userName: 'carol', at: LATER });
+      expect(after?.investigation).toBeUndefined();
+      expect(
+        await store.alerts.investigate('missing', { userId: 'U3', userName: 'carol', at: LATER }),
+      ).toBeUndefined();
+    });
+
+    it('grants the render lease to one holder at a time until it expires or is released', async () => {
+      await store.alerts.append(seed('A1'), [lineOf(makeChange())]);
+      const until = '2026-11-27T10:00:30.000Z';
+      const grants = await Promise.all(
+        ['w1', 'w2', 'w3'].map((owner) => store.alerts.acquireLease('A1', owner, NOW, until)),
+      );
+      expect(grants.filter(Boolean)).toHaveLength(1);
+      const holder = ['w1', 'w2', 'w3'][grants.indexOf(true)]!;
+      const other = holder === 'w1' ? 'w2' : 'w1';
+
+      await expect(store.alerts.markPostAttempt('A1', other, NOW)).rejects.toBeInstanceOf(LeaseLostError);
+      await store.alerts.markPostAttempt('A1', holder, NOW);
+      const message = { channel: 'C1', ts: '1.000100' };
+      await store.alerts.markRendered('A1', holder, { rev: 1, message, changeCount: 1, headline: 'h' });
+      expect(await store.alerts.getAlert('A1')).toMatchObject({
+        renderedRev: 1,
+        message,
+        postAttemptAt: NOW,
+        changeCount: 1,
+        headline: 'h',
+      });
+
+      // Expired leases can be taken over; released ones are free.
+      expect(
+        await store.alerts.acquireLease('A1', other, '2026-11-27T10:00:31.000Z', '2026-11-27T10:01:00.000Z'),
+      ).toBe(true);
+      await store.alerts.releaseLease('A1', holder);
+      expect(
+        await store.alerts.acquireLease('A1', holder, '2026-11-27T10:00:32.000Z', '2026-11-27T10:01:00.000Z'),
+      ).toBe(false);
+      await store.alerts.releaseLease('A1', other);
+      expect(
+        await store.alerts.acquireLease('A1', holder, '2026-11-27T10:00:32.000Z', '2026-11-27T10:01:00.000Z'),
+      ).toBe(true);
+      expect(await store.alerts.acquireLease('missing', holder, NOW, until)).toBe(false);
+    });
+  });
+});
