@@ -1,0 +1,537 @@
+import type { UserIdentity } from '../events/cloudtrail';
+import {
+  type Action,
+  PUBLIC_ACCESS_BLOCK_FLAGS,
+  PUBLIC_CANNED_ACLS,
+  TRAIL_TAMPERING,
+  trailDisplayName,
+} from './action';
+import { invokingService } from './actor';
+import { fullAdminStatements, isRestrictingConditionKey, publicGrants, riskyTrust } from './policies';
+import { arnName, listSome, unique } from './read';
+import { formatPorts, isWholeInternet, sensitivePortsOpened } from './security-groups';
+import type { Actor, Outcome, Severity } from './types';
+
+/** Rules return this shared empty list when they do not apply (describeChange runs for every event). */
+const NONE: readonly Finding[] = Object.freeze([]);
+
+/** Everything the severity rules look at. */
+export interface SeverityInput {
+  eventName: string;
+  service: string;
+  account: string;
+  actor: Actor;
+  identity: UserIdentity;
+  action: Action;
+  outcome: Outcome;
+  /** The call was refused for lack of permission (AccessDenied, UnauthorizedOperation, …). */
+  denied: boolean;
+  dryRun: boolean;
+  readOnly: boolean;
+}
+
+export interface Finding {
+  severity: Severity;
+  /** A sentence a security engineer would accept as the reason. */
+  reason: string;
+}
+
+export interface Assessment {
+  severity: Severity;
+  reasons: string[];
+}
+
+/**
+ * Rules about who acted or what they tried to do: they hold whether or not the call succeeded, because an attempt
+ * to use root, blind CloudTrail or leave the organization is itself the signal.
+ */
+const INTENT_RULES: ReadonlyArray<(input: SeverityInput) => readonly Finding[]> = [
+  rootRule,
+  consoleSignInRule,
+  trailTamperingRule,
+  leaveOrganizationRule,
+];
+
+/** Rules about the state the call produced: they only apply when the call really changed something. */
+const EFFECT_RULES: ReadonlyArray<(input: SeverityInput) => readonly Finding[]> = [
+  worldOpenIngressRule,
+  publicBucketRule,
+  adminGrantRule,
+  trustPolicyRule,
+  accessKeyRule,
+  userDataRule,
+];
+
+/** Severity = the highest finding; reasons = every finding, most severe first. */
+export function assessSeverity(input: SeverityInput): Assessment {
+  const findings: Finding[] = [];
+  for (const rule of INTENT_RULES) findings.push(...rule(input));
+  const effects: Finding[] = [];
+  for (const rule of EFFECT_RULES) effects.push(...rule(input));
+  if (input.outcome.ok && !input.dryRun) {
+    findings.push(...effects);
+  } else {
+    findings.push(...outcomeFindings(input));
+    // Keep what the call would have done: an engineer reading "denied" wants to know what was attempted.
+    for (const effect of effects) {
+      if (effect.severity !== 'info') {
+        findings.push({ severity: 'info', reason: `Had it succeeded: ${lowerFirst(effect.reason)}` });
+      }
+    }
+  }
+  if (findings.length === 0) {
+    findings.push({
+      severity: 'info',
+      reason: input.readOnly
+        ? 'Read-only call: it changed nothing.'
+        : `No risk rule applies: a routine ${input.service} change.`,
+    });
+  }
+  const reasons: string[] = [];
+  let top: Severity = 'info';
+  for (const severity of ['critical', 'warning', 'info'] as const) {
+    for (const finding of findings) {
+      if (finding.severity !== severity || reasons.includes(finding.reason)) continue;
+      if (reasons.length === 0) top = severity;
+      reasons.push(finding.reason);
+    }
+  }
+  return { severity: top, reasons };
+}
+
+/** Error codes meaning "you are not allowed", across services (EC2 prefixes client errors with `Client.`). */
+const DENIED_CODE = /AccessDenied|Unauthori[sz]ed|NotAuthorized|AuthorizationError|Forbidden/i;
+const DRY_RUN_CODES = new Set(['Client.DryRunOperation', 'DryRunOperation']);
+
+export function isDeniedCode(errorCode: string | undefined): boolean {
+  return errorCode !== undefined && DENIED_CODE.test(errorCode);
+}
+
+export function isDryRunCode(errorCode: string | undefined): boolean {
+  return errorCode !== undefined && DRY_RUN_CODES.has(errorCode);
+}
+
+/** Denied calls, other failures and dry runs. */
+export function outcomeFindings(input: SeverityInput): readonly Finding[] {
+  const code = input.outcome.errorCode;
+  if (input.dryRun) {
+    return [
+      {
+        severity: 'info',
+        reason: `Dry run (${code ?? 'DryRunOperation'}): EC2 only checked the caller's permissions; nothing changed.`,
+      },
+    ];
+  }
+  if (input.denied) {
+    return [
+      {
+        severity: 'warning',
+        reason: `The call was denied (${code}): ${input.actor.display} tried to ${input.eventName} without permission. Probing for permissions is a common sign of stolen credentials.`,
+      },
+    ];
+  }
+  if (input.outcome.ok || input.action.kind === 'console-login') return NONE;
+  return [{ severity: 'info', reason: `The call failed (${code ?? 'no error code'}), so nothing changed.` }];
+}
+
+export function rootRule(input: SeverityInput): readonly Finding[] {
+  if (input.actor.type !== 'Root') return NONE;
+  const service = invokingService(input.identity);
+  if (service !== null) {
+    return [
+      {
+        severity: 'info',
+        reason: `Recorded as the root user but made by ${service} on the account's behalf (invokedBy): no person used root credentials, and CIS root-usage monitoring excludes such calls.`,
+      },
+    ];
+  }
+  const unrestricted =
+    'Root can do anything in the account and cannot be limited by IAM policies; AWS advises using it only for the few tasks that require it.';
+  if (input.action.kind === 'console-login') {
+    if (!input.action.success) {
+      const why = input.outcome.errorMessage === undefined ? '' : ` (${input.outcome.errorMessage})`;
+      return [
+        {
+          severity: 'critical',
+          reason: `Someone failed to sign in to the console as root${why}. Failed root sign-ins suggest password guessing against the account's most powerful identity.`,
+        },
+      ];
+    }
+    const mfa = input.actor.mfa === false ? ' without MFA' : input.actor.mfa === true ? ' with MFA' : '';
+    return [
+      { severity: 'critical', reason: `The root user signed in to the console${mfa}. ${unrestricted}` },
+    ];
+  }
+  return [{ severity: 'critical', reason: `The call was made with root credentials. ${unrestricted}` }];
+}
+
+/** Identity types that sign in with an IAM password, where CloudTrail's MFAUsed is meaningful. */
+const PASSWORD_SIGN_IN: ReadonlySet<string> = new Set(['IAMUser']);
+
+export function consoleSignInRule(input: SeverityInput): readonly Finding[] {
+  const { action, actor } = input;
+  if (action.kind !== 'console-login' || actor.type === 'Root') return NONE;
+  if (!action.success) {
+    const why = input.outcome.errorMessage === undefined ? '' : ` (${input.outcome.errorMessage})`;
+    return [
+      {
+        severity: 'warning',
+        reason: `A console sign-in as ${actor.display} failed${why}; repeated failures point to password guessing.`,
+      },
+    ];
+  }
+  if (PASSWORD_SIGN_IN.has(actor.type) && action.mfaUsed === false) {
+    return [
+      {
+        severity: 'warning',
+        reason: `${actor.display} signed in to the console with a password only (no MFA); a leaked password is enough to take over this user.`,
+      },
+    ];
+  }
+  if (PASSWORD_SIGN_IN.has(actor.type) && action.mfaUsed === true) {
+    return [
+      { severity: 'info', reason: `${actor.display} signed in to the console with a password and MFA.` },
+    ];
+  }
+  if (actor.type === 'AssumedRole' || actor.type === 'FederatedUser' || actor.type === 'SAMLUser') {
+    return [
+      {
+        severity: 'info',
+        reason:
+          'Federated console sign-in: MFA, if any, is enforced by the identity provider and not recorded by CloudTrail.',
+      },
+    ];
+  }
+  return NONE;
+}
+
+const TRAIL_VERBS: Readonly<Record<string, string>> = {
+  'stop-logging': 'stop logging on',
+  delete: 'delete',
+  update: 'reconfigure',
+  'event-selectors': 'change the event selectors of',
+};
+
+export function trailTamperingRule(input: SeverityInput): readonly Finding[] {
+  const { action } = input;
+  if (action.kind !== 'trail' || !TRAIL_TAMPERING.has(action.operation)) return NONE;
+  const trail = action.trail === null ? 'a trail' : `trail ${trailDisplayName(action.trail)}`;
+  if (!input.outcome.ok) {
+    const evasion = action.operation === 'stop-logging' || action.operation === 'delete';
+    return [
+      {
+        severity: evasion ? 'critical' : 'warning',
+        reason: `Someone tried to ${TRAIL_VERBS[action.operation]} ${trail} (${input.outcome.errorCode ?? 'failed'}); it did not succeed, but trying to blind CloudTrail is ${evasion ? 'itself a strong sign of an attacker covering their tracks' : 'worth a look'}.`,
+      },
+    ];
+  }
+  const weakening = action.weakening.length > 0 ? `: ${action.weakening.join('; ')}` : '';
+  switch (action.operation) {
+    case 'stop-logging':
+      return [
+        {
+          severity: 'critical',
+          reason: `CloudTrail logging was stopped on ${trail}: API activity is no longer recorded there, the first step attackers take to cover their tracks.`,
+        },
+      ];
+    case 'delete':
+      return [
+        {
+          severity: 'critical',
+          reason: `${capitalise(trail)} was deleted: the activity it recorded is no longer captured.`,
+        },
+      ];
+    case 'event-selectors':
+      return [
+        {
+          severity: 'critical',
+          reason: `The event selectors of ${trail} were replaced${weakening}. Selectors decide which events the trail records; narrowing them silently drops events.`,
+        },
+      ];
+    default:
+      return [
+        {
+          severity: 'critical',
+          reason: `${capitalise(trail)} was reconfigured${weakening}. Updating a trail can redirect its logs or narrow what it records.`,
+        },
+      ];
+  }
+}
+
+export function leaveOrganizationRule(input: SeverityInput): readonly Finding[] {
+  if (input.action.kind !== 'leave-organization') return NONE;
+  if (input.outcome.ok) {
+    return [
+      {
+        severity: 'critical',
+        reason: `Account ${input.account} left its AWS Organization: service control policies, organization trails and central security tooling no longer apply to it.`,
+      },
+    ];
+  }
+  return [
+    {
+      severity: 'critical',
+      reason: `Someone tried to take account ${input.account} out of its AWS Organization (${input.outcome.errorCode ?? 'failed'}). Leaving the organization is how an attacker escapes service control policies and central logging; nobody tries it by accident.`,
+    },
+  ];
+}
+
+export function worldOpenIngressRule(input: SeverityInput): readonly Finding[] {
+  const { action } = input;
+  if (action.kind !== 'sg-rules') return NONE;
+  const { change } = action;
+  if (change.operation !== 'authorize' && change.operation !== 'modify') return NONE;
+  if (change.direction === 'egress') return NONE;
+  const group = change.groupId ?? 'a security group';
+  const unknownDirection =
+    change.direction === 'unknown'
+      ? ` CloudTrail does not record whether ${change.ruleIds.length > 0 ? `rule ${change.ruleIds.join(', ')}` : 'the rule'} is inbound or outbound; InfraWatch assumes inbound.`
+      : '';
+  const findings: Finding[] = [];
+  for (const rule of change.rules) {
+    const world = rule.peers.filter(isWholeInternet).map((peer) => peer.value);
+    if (world.length === 0) continue;
+    const ports = formatPorts(rule);
+    const cidrs = world.join(', ');
+    const opened = sensitivePortsOpened(rule);
+    if (opened === null) {
+      findings.push({
+        severity: 'critical',
+        reason: `${ports} (every port) is open to the whole internet (${cidrs}) on ${group}: every service behind it is exposed.${unknownDirection}`,
+      });
+    } else if (opened.length > 0) {
+      const singlePort = rule.fromPort !== null && rule.fromPort === rule.toPort;
+      const names = singlePort
+        ? opened.map(({ service }) => service).join(', ')
+        : `includes ${listSome(
+            opened.map(({ port, service }) => `${port} ${service}`),
+            4,
+          )}`;
+      findings.push({
+        severity: 'critical',
+        reason: `${ports} (${names}) is open to the whole internet (${cidrs}) on ${group}; admin and database ports facing the internet are found by scanners within minutes.${unknownDirection}`,
+      });
+    } else {
+      findings.push({
+        severity: 'warning',
+        reason: `${ports} is open to the whole internet (${cidrs}) on ${group}; make sure this service is meant to be public.${unknownDirection}`,
+      });
+    }
+  }
+  return findings;
+}
+
+export function publicBucketRule(input: SeverityInput): readonly Finding[] {
+  const { action } = input;
+  if (action.kind === 'bucket-policy') {
+    if (action.operation !== 'put') return NONE;
+    const bucket = action.bucket ?? 'the bucket';
+    if (action.policy === null) {
+      return [
+        {
+          severity: 'warning',
+          reason: `The new bucket policy of ${bucket} could not be read, so InfraWatch cannot tell whether it makes the bucket public.`,
+        },
+      ];
+    }
+    const { open, conditional } = publicGrants(action.policy);
+    const findings: Finding[] = [];
+    if (open.length > 0) {
+      const actions = listSome(unique(open.flatMap((statement) => statement.actions)), 5) || 'access';
+      findings.push({
+        severity: 'critical',
+        reason: `The bucket policy of ${bucket} grants ${actions} to everyone (Principal "*") without a restricting condition: the bucket is public unless S3 Block Public Access stops it.`,
+      });
+    }
+    if (conditional.length > 0) {
+      const keys = unique(
+        conditional.flatMap((statement) => statement.conditionKeys.filter(isRestrictingConditionKey)),
+      );
+      findings.push({
+        severity: 'warning',
+        reason: `The bucket policy of ${bucket} grants access to everyone (Principal "*") only under ${keys.join(', ')}; check that this condition really limits who gets in.`,
+      });
+    }
+    return findings;
+  }
+  if (action.kind === 'bucket-acl') {
+    const bucket = action.bucket ?? 'the bucket';
+    const findings: Finding[] = [];
+    const cannedGroup = action.cannedAcl === null ? undefined : PUBLIC_CANNED_ACLS[action.cannedAcl];
+    if (cannedGroup !== undefined) {
+      findings.push({
+        severity: 'critical',
+        reason: `The ACL of bucket ${bucket} was set to ${action.cannedAcl}, which grants access to ${publicGroupWords(cannedGroup)}.`,
+      });
+    }
+    for (const grant of action.grants) {
+      if (grant.publicGroup === null) continue;
+      findings.push({
+        severity: 'critical',
+        reason: `The ACL of bucket ${bucket} grants ${grant.permission} to ${grant.publicGroup} (${publicGroupWords(grant.publicGroup)}).`,
+      });
+    }
+    return findings;
+  }
+  if (action.kind === 'public-access-block') {
+    const target = action.scope === 'account' ? 'the account' : `bucket ${action.bucket ?? '(unnamed)'}`;
+    if (action.operation === 'delete') {
+      return [
+        {
+          severity: 'critical',
+          reason: `The S3 public access block of ${target} was removed: nothing now stops a bucket policy or ACL from making ${action.scope === 'account' ? 'buckets' : 'it'} public.`,
+        },
+      ];
+    }
+    if (action.flags === null) {
+      return [
+        {
+          severity: 'warning',
+          reason: `The S3 public access block of ${target} was changed but CloudTrail did not record the new settings, so InfraWatch cannot tell whether public access is still blocked.`,
+        },
+      ];
+    }
+    const flags = action.flags;
+    const off = PUBLIC_ACCESS_BLOCK_FLAGS.filter((flag) => flags[flag] === false);
+    if (off.length === 0) return NONE;
+    const consequences: string[] = [];
+    if (off.includes('BlockPublicPolicy') || off.includes('RestrictPublicBuckets')) {
+      consequences.push('public bucket policies can now take effect');
+    }
+    if (off.includes('BlockPublicAcls') || off.includes('IgnorePublicAcls')) {
+      consequences.push('public ACLs can now take effect');
+    }
+    return [
+      {
+        severity: 'critical',
+        reason: `The S3 public access block of ${target} now has ${off.join(', ')} turned off: ${consequences.join(' and ')}.`,
+      },
+    ];
+  }
+  return NONE;
+}
+
+function publicGroupWords(group: 'AllUsers' | 'AuthenticatedUsers'): string {
+  return group === 'AllUsers' ? 'everyone on the internet' : 'anyone with an AWS account';
+}
+
+const ADMIN_POLICY = /:policy\/AdministratorAccess$/;
+
+export function adminGrantRule(input: SeverityInput): readonly Finding[] {
+  const { action } = input;
+  if (action.kind === 'policy-attachment') {
+    if (action.operation !== 'attach' || action.policyArn === null || !ADMIN_POLICY.test(action.policyArn))
+      return NONE;
+    return [
+      {
+        severity: 'critical',
+        reason: `AdministratorAccess was attached to ${principalWords(action.principal)}: it allows every action on every resource.`,
+      },
+    ];
+  }
+  if (action.kind === 'inline-policy') {
+    if (action.operation !== 'put' || action.policy === null) return NONE;
+    if (fullAdminStatements(action.policy).length === 0) return NONE;
+    return [
+      {
+        severity: 'critical',
+        reason: `Inline policy ${action.policyName ?? '(unnamed)'} on ${principalWords(action.principal)} allows every action on every resource ("Action": "*", "Resource": "*"): full administrator access.`,
+      },
+    ];
+  }
+  if (action.kind === 'managed-policy') {
+    if (action.document === null || fullAdminStatements(action.document).length === 0) return NONE;
+    const policy = action.policy === null ? 'a managed policy' : `managed policy ${arnName(action.policy)}`;
+    if (action.operation === 'create-version' && action.setAsDefault) {
+      return [
+        {
+          severity: 'critical',
+          reason: `The new default version of ${policy} allows every action on every resource: everyone it is attached to is now a full administrator.`,
+        },
+      ];
+    }
+    return [
+      {
+        severity: 'warning',
+        reason: `${capitalise(policy)} ${action.operation === 'create' ? 'was created and' : 'has a new (not default) version that'} allows every action on every resource; it makes whatever it is attached to a full administrator.`,
+      },
+    ];
+  }
+  return NONE;
+}
+
+function principalWords(principal: { kind: string; name: string | null }): string {
+  return `${principal.kind} ${principal.name ?? '(name not recorded)'}`;
+}
+
+export function trustPolicyRule(input: SeverityInput): readonly Finding[] {
+  const { action } = input;
+  if (action.kind !== 'trust-policy' || action.policy === null) return NONE;
+  const role = action.roleName === null ? 'a role (name not recorded)' : `role ${action.roleName}`;
+  const findings: Finding[] = [];
+  for (const finding of riskyTrust(action.policy, input.account)) {
+    if (finding.risk === 'everyone') {
+      const restricting = finding.conditionKeys.filter(isRestrictingConditionKey);
+      if (restricting.length > 0) {
+        findings.push({
+          severity: 'warning',
+          reason: `The trust policy of ${role} lets any principal assume it (Principal "*") only under ${restricting.join(', ')}; check that this condition really limits who can.`,
+        });
+        continue;
+      }
+      const condition =
+        finding.conditionKeys.length > 0
+          ? ` The only barrier is the condition on ${finding.conditionKeys.join(', ')}, and an external ID is a shared string, not a secret.`
+          : '';
+      findings.push({
+        severity: 'critical',
+        reason: `The trust policy of ${role} lets anyone in any AWS account assume it (Principal "*").${condition}`,
+      });
+    } else {
+      findings.push({
+        severity: 'critical',
+        reason: `The trust policy of ${role} lets account ${finding.account} assume it (${finding.principal.value}); anyone with enough rights in that account can act as this role here.`,
+      });
+    }
+  }
+  return findings;
+}
+
+export function accessKeyRule(input: SeverityInput): readonly Finding[] {
+  const { action } = input;
+  if (action.kind !== 'access-key' || action.operation !== 'create') return NONE;
+  const key = action.accessKeyId === null ? '' : ` (${action.accessKeyId})`;
+  const forOther =
+    action.userName !== null && action.userName !== callerName(input) && input.actor.type !== 'Root';
+  const owner = action.userName ?? (input.actor.type === 'Root' ? 'the root user' : input.actor.display);
+  return [
+    {
+      severity: 'warning',
+      reason: `A new long-lived access key${key} was created for ${owner}; access keys are the most common way AWS credentials leak${forOther ? ', and creating one for another user is a known persistence technique' : ''}.`,
+    },
+  ];
+}
+
+function callerName(input: SeverityInput): string | null {
+  return input.identity.userName ?? null;
+}
+
+export function userDataRule(input: SeverityInput): readonly Finding[] {
+  const { action } = input;
+  if (action.kind !== 'instance-attribute' || action.attribute !== 'userData') return NONE;
+  return [
+    {
+      severity: 'warning',
+      reason: `The user data of instance ${action.instanceId ?? '(unknown)'} was replaced: user data scripts run as root when the instance next starts, a known way to plant persistence (CloudTrail does not record the new content).`,
+    },
+  ];
+}
+
+/** "The bucket…" -> "the bucket…", but keeps "AdministratorAccess…" and "tcp/22…" as they are. */
+function lowerFirst(text: string): string {
+  return /^[A-Z][a-z ]/.test(text) ? `${text[0]?.toLowerCase()}${text.slice(1)}` : text;
+}
+
+function capitalise(text: string): string {
+  return text.length === 0 ? text : `${text[0]?.toUpperCase()}${text.slice(1)}`;
+}

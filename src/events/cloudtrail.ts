@@ -1,0 +1,222 @@
+import { z } from 'zod';
+
+/** The two EventBridge detail-types that carry a CloudTrail record InfraWatch can describe. */
+export const CLOUDTRAIL_DETAIL_TYPES = [
+  'AWS API Call via CloudTrail',
+  'AWS Console Sign In via CloudTrail',
+] as const;
+
+export type CloudTrailDetailType = (typeof CLOUDTRAIL_DETAIL_TYPES)[number];
+
+// Objects are z.object (not z.looseObject): unknown fields are accepted and left out of the parsed copy, so zod
+// never copies the dozens of fields InfraWatch does not read. The original event still goes to watch matching
+// and input transformers untouched.
+
+// CloudTrail writes these fields as strings, but some records carry null or (after third-party normalisation)
+// booleans; rejecting a whole event over a field we only display would silently drop an alert.
+const optionalText = z.string().nullish();
+const flag = z.union([z.boolean(), z.string()]).nullish();
+
+const SessionIssuerSchema = z.object({
+  type: optionalText,
+  principalId: optionalText,
+  arn: optionalText,
+  accountId: optionalText,
+  userName: optionalText,
+});
+
+const SessionContextSchema = z.object({
+  attributes: z.object({ mfaAuthenticated: flag, creationDate: optionalText }).nullish(),
+  sessionIssuer: SessionIssuerSchema.nullish(),
+  webIdFederationData: z.object({ federatedProvider: optionalText }).nullish(),
+  sourceIdentity: optionalText,
+});
+
+/** CloudTrail `userIdentity`: every field is optional because presence depends on the identity type. */
+export const UserIdentitySchema = z.object({
+  type: optionalText,
+  principalId: optionalText,
+  arn: optionalText,
+  accountId: optionalText,
+  accessKeyId: optionalText,
+  userName: optionalText,
+  invokedBy: optionalText,
+  identityProvider: optionalText,
+  sessionContext: SessionContextSchema.nullish(),
+  onBehalfOf: z.object({ userId: optionalText, identityStoreArn: optionalText }).nullish(),
+  credentialId: optionalText,
+});
+
+/**
+ * The CloudTrail record in `detail`. Only the fields InfraWatch reads are typed; `requestParameters`,
+ * `responseElements` and `additionalEventData` differ per API and are read defensively (see src/changes/read.ts),
+ * which also keeps validation cheap for large RunInstances or policy events.
+ */
+export const CloudTrailDetailSchema = z.object({
+  eventVersion: optionalText,
+  // Absent only in eventVersion 1.0 records (the field arrived with 1.01); see the refinement below.
+  eventID: z.string().optional(),
+  eventName: z.string(),
+  eventSource: z.string(),
+  eventTime: z.string(),
+  awsRegion: z.string(),
+  userIdentity: UserIdentitySchema,
+  sourceIPAddress: optionalText,
+  userAgent: optionalText,
+  errorCode: optionalText,
+  errorMessage: optionalText,
+  eventType: optionalText,
+  readOnly: z.boolean().nullish(),
+  managementEvent: z.boolean().nullish(),
+  recipientAccountId: optionalText,
+  sessionCredentialFromConsole: flag,
+  requestParameters: z.unknown().optional(),
+  responseElements: z.unknown().optional(),
+  additionalEventData: z.unknown().optional(),
+});
+
+/**
+ * An EventBridge event whose `detail` is a CloudTrail record. `source` must start with `aws.`: EventBridge refuses
+ * that prefix in PutEvents, so an event that passes cannot have been forged by a principal with events:PutEvents.
+ */
+export const CloudTrailEventSchema = z
+  .object({
+    detail: CloudTrailDetailSchema,
+    'detail-type': z.enum(CLOUDTRAIL_DETAIL_TYPES),
+    source: z.string().startsWith('aws.', { error: "must start with 'aws.'" }),
+    id: z.string(),
+    account: z.string(),
+    time: z.string(),
+    region: z.string(),
+    version: z.string().optional(),
+    resources: z.array(z.unknown()).optional(),
+  })
+  .superRefine((event, ctx) => {
+    if (lacksEventId(event.detail)) ctx.addIssue({ code: 'custom', path: EVENT_ID_PATH, message: 'missing' });
+  });
+
+/** A validated EventBridge-delivered CloudTrail event. */
+export type CloudTrailEvent = z.infer<typeof CloudTrailEventSchema>;
+/** The CloudTrail record of a {@link CloudTrailEvent}. */
+export type CloudTrailDetail = CloudTrailEvent['detail'];
+/** The `userIdentity` of a CloudTrail record. */
+export type UserIdentity = z.infer<typeof UserIdentitySchema>;
+
+const EVENT_ID_PATH = ['detail', 'eventID'];
+
+/**
+ * eventID is the idempotency key of the whole pipeline. Records older than eventVersion 1.01 have none (the field
+ * arrived with 1.01); only for those does describeChange fall back to the EventBridge envelope id, which stays the
+ * same across EventBridge retries of one event.
+ */
+function lacksEventId(detail: unknown): boolean {
+  if (detail === null || typeof detail !== 'object') return false;
+  const record = detail as Record<string, unknown>;
+  return record.eventID === undefined && record.eventVersion !== '1.0' && record.eventVersion !== '1.00';
+}
+
+/** Thrown when an input is not an EventBridge-delivered CloudTrail event; the message says what is wrong. */
+export class InvalidEventError extends Error {
+  readonly code = 'InvalidEvent';
+  /** One plain-words sentence per problem, e.g. `detail.eventID is missing`. */
+  readonly issues: string[];
+
+  constructor(issues: string[]) {
+    super(`Not a CloudTrail event: ${issues.join('; ')}`);
+    this.name = 'InvalidEventError';
+    this.issues = issues;
+  }
+}
+
+/**
+ * Validates an EventBridge event carrying a CloudTrail record (API call or console sign-in).
+ * Unknown fields are accepted (and not copied into the result); records of every eventVersion from 1.0 on are accepted.
+ * @throws InvalidEventError listing every problem found, in plain words.
+ */
+export function parseCloudTrailEvent(input: unknown): CloudTrailEvent {
+  const result = CloudTrailEventSchema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = [...result.error.issues];
+  // zod skips refinements when the object itself is invalid; report a missing eventID anyway.
+  const detail = valueAt(input, ['detail']);
+  if (lacksEventId(detail) && !issues.some((issue) => issue.path.join('.') === 'detail.eventID')) {
+    issues.unshift({ code: 'custom', path: EVENT_ID_PATH, message: 'missing', input: undefined });
+  }
+  throw new InvalidEventError(describeIssues(issues, input));
+}
+
+const MAX_ISSUES = 8;
+const MAX_QUOTED = 80;
+
+function describeIssues(issues: readonly z.core.$ZodIssue[], input: unknown): string[] {
+  const missing: string[] = [];
+  const others: string[] = [];
+  for (const issue of issues) {
+    const path = formatPath(issue.path);
+    const actual = valueAt(input, issue.path);
+    if (actual === undefined && path !== '') {
+      missing.push(path);
+    } else if (issue.code === 'custom') {
+      others.push(`${path} ${issue.message}`);
+    } else if (issue.code === 'invalid_type') {
+      const subject = path === '' ? 'the event' : path;
+      others.push(`${subject} must be ${article(issue.expected)} (got ${describeValue(actual)})`);
+    } else if (issue.code === 'invalid_value') {
+      const allowed = issue.values.map((v) => `'${String(v)}'`).join(' or ');
+      others.push(`${path} must be ${allowed} (got ${describeValue(actual)})`);
+    } else if (issue.code === 'invalid_format') {
+      others.push(`${path} ${issue.message} (got ${describeValue(actual)})`);
+    } else if (issue.code === 'invalid_union') {
+      others.push(`${path} must be a boolean or a string (got ${describeValue(actual)})`);
+    } else {
+      others.push(`${path}: ${issue.message}`);
+    }
+  }
+  const sentences: string[] = [];
+  if (missing.length === 1) sentences.push(`${missing[0]} is missing`);
+  else if (missing.length > 1) sentences.push(`${listWords(missing)} are missing`);
+  sentences.push(...others);
+  if (sentences.length > MAX_ISSUES) {
+    const rest = sentences.length - MAX_ISSUES;
+    return [...sentences.slice(0, MAX_ISSUES), `and ${rest} more problem${rest === 1 ? '' : 's'}`];
+  }
+  return sentences;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current = input;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function article(expected: string): string {
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') {
+    const shown = value.length > MAX_QUOTED ? `${value.slice(0, MAX_QUOTED)}…` : value;
+    return `'${shown}'`;
+  }
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}
+
+function listWords(words: readonly string[]): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
