@@ -121,6 +121,15 @@ function toEventObject(event: unknown): object {
 }
 
 /**
+ * Reads raw event JSON text once, the way EventBridge sees it (exact number literals, every value of a repeated
+ * key), for matching against many compiled patterns without re-reading the text for each.
+ * @throws InvalidEventError when the text is not JSON or not a JSON object.
+ */
+export function parseEventText(text: string): object {
+  return toEventObject(text);
+}
+
+/**
  * Compiles an EventBridge event pattern.
  * @param pattern The pattern as an object or as JSON text. Text keeps number literals and repeated keys exactly.
  * @throws InvalidPatternError with EventBridge's message when the service would reject the pattern.

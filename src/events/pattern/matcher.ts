@@ -141,9 +141,9 @@ function buildLeafTest(specs: readonly ValueSpec[]): LeafTest | undefined {
             return compileWildcard(operand);
           }),
         );
-        others.push(
-          excluded === undefined ? ALWAYS : (value) => typeof value !== 'string' || !excluded(value),
-        );
+        // An empty operand list passes JsonRuleCompiler's check, but event-ruler adds no transition for it, so
+        // it never matches anything.
+        if (excluded !== undefined) others.push((value) => typeof value !== 'string' || !excluded(value));
         break;
       }
     }
@@ -248,8 +248,12 @@ class RuleWalker {
     if (row === undefined) return false;
     for (let j = 0; j < row.length; j++) {
       const key = row[j];
-      if (key === undefined || !Object.hasOwn(object, key)) continue;
+      if (key === undefined) continue;
       const value = (object as Record<string, unknown>)[key];
+      // JSON never holds undefined or functions, so those are absent keys or inherited Object.prototype
+      // members; only `__proto__` needs the (slower) own-property check.
+      if (value === undefined || typeof value === 'function') continue;
+      if (key === '__proto__' && !Object.hasOwn(object, key)) continue;
       const next = segment + j + 1;
       const found =
         next === field.segmentCount
