@@ -180,9 +180,16 @@ export interface RecordedCall {
  * A failure to inject with {@link SlackStandin.failNext}: an HTTP status (500, 503, or 429 with
  * `retryAfter` seconds), or a Slack API error answered as HTTP 200 `{ ok: false, error }`.
  */
-export type InjectedFailure =
+export type InjectedFailure = (
   | { readonly status: number; readonly retryAfter?: number; readonly body?: string }
-  | { readonly error: string; readonly details?: Readonly<Record<string, unknown>> };
+  | { readonly error: string; readonly details?: Readonly<Record<string, unknown>> }
+) & {
+  /**
+   * Carry the call out, then answer with the failure: a post whose answer was lost on the way back (a
+   * gateway timeout after Slack accepted it), the case that makes blind retries post twice.
+   */
+  readonly afterApplying?: boolean;
+};
 
 /** The bot and workspace identity the stand-in reports (auth.test, message authorship). */
 export interface StandinIdentity {
@@ -261,6 +268,7 @@ export const STANDIN_METHODS = [
   'views.push',
   'users.info',
   'conversations.info',
+  'conversations.history',
 ] as const;
 
 /** Starts the stand-in and resolves once it listens. */
@@ -534,6 +542,10 @@ class Standin implements SlackStandin {
 
   private answer(method: string, args: Args, token: string | undefined): HttpAnswer {
     const injected = this.failures.get(method)?.shift();
+    if (injected?.afterApplying) {
+      this.answer(method, args, token);
+      return injectedAnswer(injected);
+    }
     if (injected) return injectedAnswer(injected);
     if (!isMethod(method)) return apiError('unknown_method', { req_method: method });
     if (!token) return apiError('not_authed');
@@ -582,6 +594,8 @@ class Standin implements SlackStandin {
         return this.usersInfo(args);
       case 'conversations.info':
         return this.conversationsInfo(args);
+      case 'conversations.history':
+        return this.conversationsHistory(args);
     }
   }
 
@@ -771,6 +785,27 @@ class Standin implements SlackStandin {
         },
       },
     };
+  }
+
+  /**
+   * Top-level messages, newest first, between `oldest` and `latest` (exclusive, like Slack's defaults).
+   * Message metadata is only returned with `include_all_metadata`, as Slack does.
+   */
+  private conversationsHistory(args: Args): Body {
+    const channel = this.resolveChannel(requiredString(args, 'channel'), { byIdOnly: true });
+    const oldest = Number(optionalString(args, 'oldest') ?? '0');
+    const latest = Number(optionalString(args, 'latest') ?? 'Infinity');
+    const limit = Math.min(Math.max(Number(args.limit ?? 100) || 100, 1), 999);
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    const all = (this.history.get(channel.id) ?? [])
+      .filter((m) => m.thread_ts === undefined || m.thread_ts === m.ts)
+      .filter((m) => Number(m.ts) > oldest && Number(m.ts) < latest)
+      .reverse();
+    const messages = all.slice(0, limit).map((m) => {
+      const { metadata, ...rest } = responseMessage(m) as Body;
+      return withMetadata && metadata !== undefined ? { ...rest, metadata } : rest;
+    });
+    return { messages, has_more: all.length > limit, pin_count: 0 };
   }
 
   private conversationsInfo(args: Args): Body {

@@ -9,12 +9,14 @@ export { InvalidWatchError, loadCustomWatches, parseCustomWatch, parseInputTrans
 export type { InputTransformer, Watch, WatchCatalog } from './types';
 
 /**
- * The built-in watches plus the custom ones in `watchesDir` (every `*.json` directly inside it).
+ * The custom watches in `watchesDir` (every `*.json` directly inside it) followed by the built-in ones.
+ * Custom watches come first so that a change both match takes the custom watch as its primary one: a team
+ * that pasted its classic rule keeps its own summary line.
  * @throws InvalidWatchError for an invalid custom watch (file name and EventBridge's message).
  */
 export function loadCatalog(options: { watchesDir?: string } = {}): WatchCatalog {
   if (options.watchesDir === undefined) return builtInCatalog;
-  return createCatalog([...builtInWatches, ...loadCustomWatches(options.watchesDir)]);
+  return createCatalog([...loadCustomWatches(options.watchesDir), ...builtInWatches]);
 }
 
 /** Ids of every watch in `catalog` (default: the built-in catalog) whose pattern matches the event. */

@@ -24,6 +24,6 @@ export interface Watch {
 /** A compiled set of watches. */
 export interface WatchCatalog {
   readonly watches: readonly Watch[];
-  /** Every watch whose pattern matches the event, in catalog order (built-in first, then custom). */
+  /** Every watch whose pattern matches the event, in catalog order (custom first, then built-in). */
   match(event: unknown): readonly Watch[];
 }

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  readonly code = 'Config';
+}
+
+const slackId = (prefix: string) =>
+  z.string().regex(new RegExp(`^${prefix}[A-Z0-9]{2,}$`), `must be a Slack id starting with ${prefix}`);
+
+const accountAliases = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON, e.g. {"123456789012":"prod"}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.record(z.string().regex(/^\d{12}$/, 'keys must be 12-digit account ids'), z.string().min(1).max(64)),
+  );
+
+const schema = z
+  .object({
+    TABLE_NAME: z.string().min(3).max(255),
+    /** Deployed: a Secrets Manager secret holding {"botToken","signingSecret"} (never plaintext env). */
+    SLACK_SECRET_ARN: z.string().startsWith('arn:aws:secretsmanager:').optional(),
+    /** Local stack and tests only. */
+    SLACK_BOT_TOKEN: z.string().startsWith('xoxb-').optional(),
+    SLACK_SIGNING_SECRET: z.string().min(8).optional(),
+    SLACK_API_URL: z.url().optional(),
+    SLACK_TEAM_ID: slackId('T').optional(),
+    DYNAMODB_ENDPOINT: z.url().optional(),
+    DEFAULT_CHANNEL: z
+      .string()
+      .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel id (C… or G…)')
+      .optional(),
+    BURST_WINDOW_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+    ACCOUNT_ALIASES: accountAliases.default({}),
+    WATCHES_DIR: z.string().min(1).optional(),
+    AWS_LAMBDA_FUNCTION_NAME: z.string().optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.AWS_LAMBDA_FUNCTION_NAME !== undefined) {
+      if (env.SLACK_SECRET_ARN === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['SLACK_SECRET_ARN'], message: 'is required on Lambda' });
+      }
+      for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'] as const) {
+        if (env[name] !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: 'must not be set on Lambda (secrets come from Secrets Manager)',
+          });
+        }
+      }
+    } else if (env.SLACK_SECRET_ARN === undefined && env.SLACK_BOT_TOKEN === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'or SLACK_SECRET_ARN is required' });
+    }
+  });
+
+export type Config = z.infer<typeof schema>;
+
+/** Reads and validates the configuration once; every problem is listed in one clear error. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+  throw new ConfigError(`Invalid InfraWatch configuration: ${problems.join('; ')}`);
+}

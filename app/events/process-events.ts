@@ -1,0 +1,162 @@
+import { createHash } from 'node:crypto';
+import type { SQSBatchItemFailure, SQSBatchResponse } from 'aws-lambda';
+import { describeChange } from '../../src/changes/describe';
+import type { Change } from '../../src/changes/types';
+import { InvalidEventError } from '../../src/events/cloudtrail';
+import { type ChangeInput, type RecordChangesDeps, recordChanges } from '../../src/use-cases/record-changes';
+import type { WatchCatalog } from '../../src/watches/types';
+
+/** The slice of Powertools Logger the handler uses (structured: message + attributes). */
+export interface LogPort {
+  info(message: string, ...attributes: Record<string, unknown>[]): void;
+  warn(message: string, ...attributes: Record<string, unknown>[]): void;
+  error(message: string, ...attributes: Record<string, unknown>[]): void;
+}
+
+export interface EventsDeps extends RecordChangesDeps {
+  catalog: WatchCatalog;
+  log: LogPort;
+}
+
+/** Raw bodies kept for rejected inputs are clipped: enough to diagnose, small enough for one item. */
+const MAX_REJECTED_BODY = 50_000;
+
+/** An input that no retry can turn into a change. */
+class RejectedInputError extends Error {
+  readonly code = 'RejectedInput';
+}
+
+interface SqsRecordLike {
+  messageId: string;
+  body: string;
+}
+
+function isSqsEvent(input: unknown): input is { Records: SqsRecordLike[] } {
+  const records = (input as { Records?: unknown })?.Records;
+  return (
+    Array.isArray(records) &&
+    records.every(
+      (r) =>
+        typeof (r as SqsRecordLike).messageId === 'string' &&
+        typeof (r as SqsRecordLike).body === 'string' &&
+        (r as { eventSource?: unknown }).eventSource === 'aws:sqs',
+    )
+  );
+}
+
+function parse(body: string, catalog: WatchCatalog): Change {
+  let event: unknown;
+  try {
+    event = JSON.parse(body);
+  } catch (error) {
+    throw new RejectedInputError(`body is not JSON: ${(error as Error).message}`);
+  }
+  try {
+    return describeChange(event, catalog);
+  } catch (error) {
+    if (error instanceof InvalidEventError) throw new RejectedInputError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * Handles what the events Lambda receives: an SQS batch of EventBridge events (the deployed path, answered
+ * with partial batch failures so one bad record never re-posts the others) or one EventBridge event invoked
+ * directly (a failure throws, so Lambda's async retry applies).
+ *
+ * Inputs that can never become a change (not JSON, not a CloudTrail event) are stored as rejected with the
+ * reason and logged — not retried, not silently dropped. Everything else that fails is reported for retry.
+ */
+export async function processEvents(input: unknown, deps: EventsDeps): Promise<SQSBatchResponse | undefined> {
+  if (isSqsEvent(input)) return processSqsBatch(input.Records, deps);
+
+  const body = JSON.stringify(input ?? null);
+  const id = (input as { id?: unknown })?.id;
+  const record = {
+    messageId:
+      typeof id === 'string' ? id : `direct-${createHash('sha256').update(body).digest('hex').slice(0, 16)}`,
+    body,
+  };
+  const response = await processSqsBatch([record], deps);
+  const failure = response.batchItemFailures[0];
+  if (failure) throw new Error(`event ${failure.itemIdentifier} could not be processed; see the logs`);
+  return undefined;
+}
+
+async function processSqsBatch(
+  records: readonly SqsRecordLike[],
+  deps: EventsDeps,
+): Promise<SQSBatchResponse> {
+  const failures: SQSBatchItemFailure[] = [];
+  const inputs: ChangeInput[] = [];
+  const messagesByChange = new Map<string, string[]>();
+
+  for (const record of records) {
+    try {
+      const change = parse(record.body, deps.catalog);
+      inputs.push({ change, raw: record.body });
+      messagesByChange.set(change.id, [...(messagesByChange.get(change.id) ?? []), record.messageId]);
+      if (change.watches.length === 0) {
+        deps.log.info('Change matches no watch; stored, not alerted', {
+          messageId: record.messageId,
+          eventId: change.id,
+          eventName: change.eventName,
+        });
+      }
+    } catch (error) {
+      if (!(error instanceof RejectedInputError)) {
+        deps.log.error('Unexpected error describing an event; will retry', {
+          messageId: record.messageId,
+          error: String(error),
+        });
+        failures.push({ itemIdentifier: record.messageId });
+        continue;
+      }
+      deps.log.warn('Rejected input: not a CloudTrail change', {
+        messageId: record.messageId,
+        reason: error.message,
+      });
+      try {
+        await deps.store.changes.saveRejected({
+          id: record.messageId,
+          reason: error.message,
+          body: record.body.slice(0, MAX_REJECTED_BODY),
+          at: deps.clock.now().toISOString(),
+        });
+      } catch (saveError) {
+        deps.log.error('Could not record a rejected input; will retry', {
+          messageId: record.messageId,
+          error: String(saveError),
+        });
+        failures.push({ itemIdentifier: record.messageId });
+      }
+    }
+  }
+
+  if (inputs.length > 0) {
+    let results: Awaited<ReturnType<typeof recordChanges>>;
+    try {
+      results = await recordChanges(inputs, deps);
+    } catch (error) {
+      // The batch could not start (e.g. the configuration could not be read): every change is retried.
+      deps.log.error('Could not record changes; the batch will be retried', { error: String(error) });
+      for (const ids of messagesByChange.values())
+        for (const id of ids) failures.push({ itemIdentifier: id });
+      return { batchItemFailures: failures };
+    }
+    for (const [changeId, result] of results) {
+      if (result.ok) {
+        deps.log.info('Change recorded', {
+          eventId: changeId,
+          alerted: result.outcome.alerted,
+          muted: result.outcome.muted,
+        });
+        continue;
+      }
+      deps.log.warn('Change not completed; will retry', { eventId: changeId, error: String(result.error) });
+      for (const messageId of messagesByChange.get(changeId) ?? [])
+        failures.push({ itemIdentifier: messageId });
+    }
+  }
+  return { batchItemFailures: failures };
+}

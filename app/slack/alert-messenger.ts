@@ -1,0 +1,106 @@
+import { ErrorCode, type WebClient } from '@slack/web-api';
+import type { SlackMessageRef } from '../../src/store/ports';
+import type { AlertMessenger, Clock, RenderedMessage } from '../../src/use-cases/ports';
+
+/** Slack's metadata event type on every alert message: how a lost post is found again. */
+export const ALERT_METADATA_TYPE = 'infrawatch_alert';
+
+export class SlackRateLimitedError extends Error {
+  readonly code = 'SlackRateLimited';
+  constructor(
+    readonly method: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(`Slack rate-limited ${method}; retry after ${retryAfterSeconds} s`);
+  }
+}
+
+export interface AlertMessengerOptions {
+  /** Slack allows about one message per second per channel; posts from this process are spaced this far apart. */
+  postIntervalMs?: number;
+  /** A 429 whose Retry-After fits in this budget is waited out; a longer one fails the call (and the record). */
+  maxRetryAfterMs?: number;
+}
+
+function isRateLimited(error: unknown): error is { retryAfter: number } {
+  return (error as { code?: string }).code === ErrorCode.RateLimitedError;
+}
+
+/**
+ * The Slack adapter of the AlertMessenger port. Posts carry the alert id in message metadata; the channel's
+ * history is searched for it when an earlier post's outcome is unknown.
+ */
+export function createAlertMessenger(
+  clients: { general: WebClient; posting: WebClient },
+  clock: Clock,
+  options: AlertMessengerOptions = {},
+): AlertMessenger {
+  const postIntervalMs = options.postIntervalMs ?? 1_000;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? 3_000;
+  const nextPostAt = new Map<string, number>();
+
+  async function withRateLimit<T>(method: string, call: () => Promise<T>): Promise<T> {
+    let waited = 0;
+    for (;;) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!isRateLimited(error)) throw error;
+        const waitMs = error.retryAfter * 1000;
+        if (waited + waitMs > maxRetryAfterMs) throw new SlackRateLimitedError(method, error.retryAfter);
+        waited += waitMs;
+        await clock.sleep(waitMs);
+      }
+    }
+  }
+
+  /** Spaces posts per channel; the slot is reserved before waiting so concurrent posts queue up. */
+  async function pace(channel: string): Promise<void> {
+    const now = clock.now().getTime();
+    const slot = Math.max(now, nextPostAt.get(channel) ?? 0);
+    nextPostAt.set(channel, slot + postIntervalMs);
+    if (slot > now) await clock.sleep(slot - now);
+  }
+
+  return {
+    async post(channel, message: RenderedMessage, alertId) {
+      await pace(channel);
+      const response = await withRateLimit('chat.postMessage', () =>
+        clients.posting.chat.postMessage({
+          channel,
+          text: message.text,
+          blocks: message.blocks,
+          metadata: { event_type: ALERT_METADATA_TYPE, event_payload: { alert_id: alertId } },
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      );
+      if (!response.ts || !response.channel) throw new Error('chat.postMessage answered without channel/ts');
+      return { channel: response.channel, ts: response.ts };
+    },
+
+    async update(ref: SlackMessageRef, message: RenderedMessage) {
+      await withRateLimit('chat.update', () =>
+        clients.general.chat.update({
+          channel: ref.channel,
+          ts: ref.ts,
+          text: message.text,
+          blocks: message.blocks,
+        }),
+      );
+    },
+
+    async findPosted(channel, alertId, sinceIso) {
+      const oldest = (Date.parse(sinceIso) / 1000).toFixed(6);
+      const response = await withRateLimit('conversations.history', () =>
+        clients.general.conversations.history({ channel, oldest, include_all_metadata: true, limit: 200 }),
+      );
+      const found = (response.messages ?? []).find(
+        (m) =>
+          m.metadata?.event_type === ALERT_METADATA_TYPE &&
+          (m.metadata.event_payload as Record<string, unknown> | undefined)?.alert_id === alertId,
+      );
+      return found?.ts ? { channel, ts: found.ts } : undefined;
+    },
+  };
+}

@@ -1,0 +1,246 @@
+import { actorKeyOf } from '../changes/actor-key';
+import {
+  alertIdFor,
+  type BurstPolicy,
+  burstKey,
+  DEFAULT_BURST_POLICY,
+  planBursts,
+  toLine,
+} from '../changes/burst';
+import type { Change } from '../changes/types';
+import type { AlertSeed, BurstGroup, RoutingConfig } from '../store/ports';
+import type { AlertDeps } from './ports';
+import { describeMute, routeChange } from './routing';
+import { syncAlertMessage } from './sync-alert';
+
+export interface RecordChangesDeps extends AlertDeps {
+  policy?: BurstPolicy;
+  /** Subscribed to `all` the first time the table is used (deploy-time setting). */
+  defaultChannel?: string;
+  accountAliases?: Readonly<Record<string, string>>;
+}
+
+export interface ChangeInput {
+  change: Change;
+  /** The event as received, kept for the Investigate modal. */
+  raw: string;
+}
+
+export interface RecordOutcome {
+  /** Channels the change was posted (or grouped) to. */
+  alerted: string[];
+  /** Channels where a mute silenced it. */
+  muted: string[];
+}
+
+/** Per change id: what happened, or the error that makes it worth a retry. */
+export type RecordResults = Map<string, { ok: true; outcome: RecordOutcome } | { ok: false; error: unknown }>;
+
+/** How often a burst is re-planned when another worker changed the group concurrently. */
+const MAX_GROUP_ATTEMPTS = 5;
+
+interface ChannelBatch {
+  channel: string;
+  key: string;
+  changes: Change[];
+}
+
+/**
+ * Records changes and brings them to Slack: stores each change once, routes it to subscribed channels,
+ * records muted deliveries, groups bursts per (channel, watch, actor) and makes each touched alert message
+ * current. Safe under at-least-once delivery: any subset of `inputs` may be a redelivery, concurrently
+ * with another worker, and the outcome is one stored change and one message line per channel.
+ *
+ * Failures are per change (a change fails when any of its channels fails); the caller retries those.
+ */
+export async function recordChanges(
+  inputs: readonly ChangeInput[],
+  deps: RecordChangesDeps,
+): Promise<RecordResults> {
+  const results: RecordResults = new Map();
+  const outcomes = new Map<string, RecordOutcome>();
+  const failures = new Map<string, unknown>();
+  const fail = (ids: Iterable<string>, error: unknown) => {
+    for (const id of ids) if (!failures.has(id)) failures.set(id, error);
+  };
+  const unique = [...new Map(inputs.map((input) => [input.change.id, input])).values()];
+  for (const { change } of unique) outcomes.set(change.id, { alerted: [], muted: [] });
+
+  const now = deps.clock.now().toISOString();
+  const config = await loadConfig(deps, now);
+
+  await Promise.all(
+    unique.map(async ({ change, raw }) => {
+      try {
+        await deps.store.changes.saveChange({ change, raw, receivedAt: now });
+      } catch (error) {
+        fail([change.id], error);
+      }
+    }),
+  );
+
+  // Route every stored change; muted deliveries are recorded here, the rest are batched per burst key.
+  const batches = new Map<string, ChannelBatch>();
+  await Promise.all(
+    unique
+      .filter(({ change }) => !failures.has(change.id))
+      .flatMap(({ change }) =>
+        routeChange(change, config, deps.accountAliases).map(async (route) => {
+          if (!route.mute) {
+            const key = burstKey(change);
+            const id = `${route.channel}\n${key}`;
+            const batch = batches.get(id) ?? { channel: route.channel, key, changes: [] };
+            batch.changes.push(change);
+            batches.set(id, batch);
+            return;
+          }
+          try {
+            await deps.store.alerts.claimDelivery({
+              eventId: change.id,
+              channel: route.channel,
+              kind: 'muted',
+              mute: describeMute(route.mute),
+              at: now,
+              time: change.time,
+            });
+            outcomes.get(change.id)?.muted.push(route.channel);
+          } catch (error) {
+            fail([change.id], error);
+          }
+        }),
+      ),
+  );
+
+  // Assign to alerts per burst key, then render each touched alert once.
+  const touched = new Map<string, { rev: number; changeIds: string[]; channel: string }>();
+  await Promise.all(
+    [...batches.values()].map(async (batch) => {
+      try {
+        for (const [alertId, { rev, changeIds }] of await assignBatch(deps, batch, now)) {
+          touched.set(alertId, { rev, changeIds, channel: batch.channel });
+        }
+      } catch (error) {
+        fail(
+          batch.changes.map((change) => change.id),
+          error,
+        );
+      }
+    }),
+  );
+  await Promise.all(
+    [...touched.entries()].map(async ([alertId, { rev, changeIds, channel }]) => {
+      try {
+        await syncAlertMessage(deps, alertId, rev);
+        for (const id of changeIds) outcomes.get(id)?.alerted.push(channel);
+      } catch (error) {
+        fail(changeIds, error);
+      }
+    }),
+  );
+
+  for (const { change } of unique) {
+    const error = failures.get(change.id);
+    const outcome = outcomes.get(change.id) ?? { alerted: [], muted: [] };
+    results.set(change.id, error === undefined ? { ok: true, outcome } : { ok: false, error });
+  }
+  return results;
+}
+
+async function loadConfig(deps: RecordChangesDeps, now: string): Promise<RoutingConfig> {
+  const config = await deps.store.config.load(now);
+  if (config.bootstrapped || deps.defaultChannel === undefined) return config;
+  await deps.store.config.bootstrap(deps.defaultChannel, now);
+  return deps.store.config.load(now);
+}
+
+/**
+ * Puts a batch of changes (one channel, one burst key) into alerts. Each change's delivery record decides
+ * its alert once and for all (first claim wins), so a redelivered change lands in the alert it already had.
+ * @returns per alert: the revision that carries the batch's changes, and which changes those are.
+ */
+async function assignBatch(
+  deps: RecordChangesDeps,
+  batch: ChannelBatch,
+  now: string,
+): Promise<Map<string, { rev: number; changeIds: string[] }>> {
+  const { channel, key } = batch;
+  const policy = deps.policy ?? DEFAULT_BURST_POLICY;
+  const assigned = new Map<string, { rev: number; changeIds: string[] }>();
+  let pending = batch.changes;
+
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt === MAX_GROUP_ATTEMPTS) throw new Error(`burst ${channel}/${key} kept changing; retry later`);
+
+    // Changes delivered before keep their alert; only new ones are planned into bursts.
+    const existing = await Promise.all(
+      pending.map((change) => deps.store.alerts.getDelivery(change.id, channel)),
+    );
+    const fresh = pending.filter((_, i) => existing[i] === undefined);
+    const targets = new Map<string, Change[]>();
+    pending.forEach((change, i) => {
+      const delivery = existing[i];
+      if (delivery?.kind === 'alert')
+        targets.set(delivery.alertId, [...(targets.get(delivery.alertId) ?? []), change]);
+    });
+
+    if (fresh.length > 0) {
+      const group = await deps.store.alerts.getGroup(channel, key);
+      const plan = planBursts(group, fresh, channel, key, policy);
+      if (plan.state) {
+        const next: BurstGroup = { channel, key, ...plan.state, version: (group?.version ?? 0) + 1 };
+        // Optimistic lock: if another worker moved the group since we read it, plan again from its state.
+        if (!(await deps.store.alerts.saveGroup(next, group?.version))) continue;
+      }
+      for (const segment of plan.segments) {
+        for (const change of segment.changes) {
+          const delivery = await deps.store.alerts.claimDelivery({
+            eventId: change.id,
+            channel,
+            kind: 'alert',
+            alertId: segment.alertId,
+            at: now,
+          });
+          // A concurrent duplicate may have claimed it first: its alert wins.
+          if (delivery.kind === 'alert') {
+            targets.set(delivery.alertId, [...(targets.get(delivery.alertId) ?? []), change]);
+          }
+        }
+      }
+    }
+
+    const retry: Change[] = [];
+    for (const [alertId, changes] of targets) {
+      const first = changes[0];
+      if (!first) continue;
+      const seed: AlertSeed = {
+        id: alertId,
+        channel,
+        watch: first.watch,
+        actorKey: actorKeyOf(first.actor),
+        account: first.account,
+        createdAt: now,
+      };
+      const result = await deps.store.alerts.append(seed, changes.map(toLine));
+      if (result.status === 'appended') {
+        const entry = assigned.get(alertId) ?? { rev: 0, changeIds: [] };
+        assigned.set(alertId, {
+          rev: Math.max(entry.rev, result.rev),
+          changeIds: [...entry.changeIds, ...changes.map((c) => c.id)],
+        });
+        continue;
+      }
+      // Acknowledged before these changes arrived: they start a new burst instead of hiding under the ack.
+      await deps.store.alerts.closeGroup(channel, key, alertId);
+      const returned = changes.filter((change) => result.returned.includes(change.id));
+      const firstReturned = returned[0];
+      if (!firstReturned) continue;
+      const successor = alertIdFor(channel, `${key}#after#${alertId}`, firstReturned);
+      for (const change of returned) {
+        await deps.store.alerts.moveDelivery(change.id, channel, alertId, successor);
+        retry.push(change);
+      }
+    }
+    pending = retry;
+  }
+  return assigned;
+}
