@@ -494,8 +494,10 @@ function interpretS3(name: string, request: unknown): Action {
         cannedAcl: firstString(field(request, 'x-amz-acl')),
         grants: readAclGrants(request),
       };
+    // Account-level settings are S3 Control calls; CloudTrail has logged them under both names.
     case 'PutBucketPublicAccessBlock':
     case 'PutAccountPublicAccessBlock':
+    case 'PutPublicAccessBlock':
       return {
         kind: 'public-access-block',
         operation: 'put',
@@ -505,6 +507,7 @@ function interpretS3(name: string, request: unknown): Action {
       };
     case 'DeleteBucketPublicAccessBlock':
     case 'DeleteAccountPublicAccessBlock':
+    case 'DeletePublicAccessBlock':
       return {
         kind: 'public-access-block',
         operation: 'delete',

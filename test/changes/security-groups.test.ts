@@ -1,0 +1,286 @@
+import { describeChange } from '../../src/changes/describe';
+import type { Change } from '../../src/changes/types';
+import { fixtureWith, type JsonObject, loadCloudTrailFixture } from '../helpers/cloudtrail-fixtures';
+
+const INGRESS = 'ec2.AuthorizeSecurityGroupIngress.ssh-open-world.json';
+
+function permission(
+  protocol: string,
+  from: number | null,
+  to: number | null,
+  peers: JsonObject = {},
+): JsonObject {
+  const entry: JsonObject = {
+    ipProtocol: protocol,
+    groups: {},
+    ipRanges: {},
+    ipv6Ranges: {},
+    prefixListIds: {},
+    ...peers,
+  };
+  if (from !== null) entry.fromPort = from;
+  if (to !== null) entry.toPort = to;
+  return entry;
+}
+
+const ipv4 = (...cidrs: string[]): JsonObject => ({
+  ipRanges: { items: cidrs.map((cidrIp) => ({ cidrIp })) },
+});
+const ipv6 = (...cidrs: string[]): JsonObject => ({
+  ipv6Ranges: { items: cidrs.map((cidrIpv6) => ({ cidrIpv6 })) },
+});
+
+/** An AuthorizeSecurityGroupIngress (or another rule event) on sg-0d921df5d84f7270a with these permissions. */
+function ruleEvent(permissions: JsonObject[], eventName = 'AuthorizeSecurityGroupIngress'): Change {
+  return describeChange(
+    fixtureWith(INGRESS, (detail) => {
+      detail.eventName = eventName;
+      detail.requestParameters = { groupId: 'sg-0d921df5d84f7270a', ipPermissions: { items: permissions } };
+    }),
+  );
+}
+
+function rules(change: Change): string[] {
+  return change.details.filter((detail) => detail.label === 'Rule').map((detail) => detail.value);
+}
+
+describe('security group rules', () => {
+  describe('both parameter shapes of AuthorizeSecurityGroupIngress', () => {
+    it('reads ipPermissions.items[]', () => {
+      const change = describeChange(loadCloudTrailFixture(INGRESS));
+
+      expect(rules(change)).toEqual(['+ tcp/22 from 0.0.0.0/0']);
+      expect(change.summary).toBe(
+        'role/Operator (session ryan@example.com) opened tcp/22 to the internet (0.0.0.0/0) on sg-0d921df5d84f7270a in us-east-1',
+      );
+      expect(change.severity).toBe('critical');
+    });
+
+    it('reads the legacy flat cidrIp/ipProtocol/fromPort/toPort sent with an empty ipPermissions {}', () => {
+      const change = describeChange(
+        loadCloudTrailFixture('ec2.AuthorizeSecurityGroupIngress.flat-params-stratus.json'),
+      );
+
+      expect(rules(change)).toEqual(['+ tcp/22 from 208.236.235.254/0']);
+      expect(change.severity).toBe('critical');
+      expect(change.resources).toEqual([
+        { type: 'security-group', id: 'sg-003dc7f1f1c686164' },
+        { type: 'security-group-rule', id: 'sgr-09b3e3d2ca1edf2a2' },
+      ]);
+    });
+
+    it('treats a flat request without a protocol as all traffic, and reads a flat source group', () => {
+      const change = describeChange(
+        fixtureWith(INGRESS, (detail) => {
+          detail.requestParameters = {
+            groupName: 'web',
+            ipPermissions: {},
+            sourceSecurityGroupName: 'lb',
+            sourceSecurityGroupOwnerId: '111122223333',
+          };
+        }),
+      );
+
+      expect(rules(change)).toEqual(['+ all traffic from lb (account 111122223333)']);
+      expect(change.severity).toBe('info');
+    });
+  });
+
+  it('writes one line per peer: IPv4, IPv6, security group, prefix list, with descriptions', () => {
+    const change = ruleEvent([
+      permission('tcp', 443, 443, {
+        ...ipv4('10.0.0.0/8'),
+        ipv6Ranges: { items: [{ cidrIpv6: '2001:db8::/32', description: 'office v6' }] },
+        groups: { items: [{ groupId: 'sg-123', userId: '111122223333' }] },
+        prefixListIds: { items: [{ prefixListId: 'pl-63a5400a' }] },
+      }),
+      permission('-1', null, null, { groups: { items: [{ groupId: 'sg-456' }] } }),
+    ]);
+
+    expect(rules(change)).toEqual([
+      '+ tcp/443 from 10.0.0.0/8',
+      '+ tcp/443 from 2001:db8::/32 ("office v6")',
+      '+ tcp/443 from sg-123 (account 111122223333)',
+      '+ tcp/443 from pl-63a5400a',
+      '+ all traffic from sg-456',
+    ]);
+    expect(change.summary).toMatch(/ added 5 inbound rules to sg-0d921df5d84f7270a in us-east-1$/);
+    expect(change.severity).toBe('info');
+  });
+
+  it('a rule referencing another security group does not list it as a touched resource', () => {
+    const change = ruleEvent([permission('-1', null, null, { groups: { items: [{ groupId: 'sg-456' }] } })]);
+
+    expect(change.resources).toEqual([{ type: 'security-group', id: 'sg-0d921df5d84f7270a' }]);
+  });
+
+  it('formats revoked egress rules with "-" and "to"', () => {
+    const change = ruleEvent([permission('udp', 53, 53, ipv4('10.0.0.0/8'))], 'RevokeSecurityGroupEgress');
+
+    expect(rules(change)).toEqual(['- udp/53 to 10.0.0.0/8']);
+    expect(change.summary).toMatch(
+      / removed outbound udp\/53 to 10\.0\.0\.0\/8 on sg-0d921df5d84f7270a in us-east-1$/,
+    );
+  });
+
+  it('formats port ranges, ICMP and protocol numbers', () => {
+    const change = ruleEvent([
+      permission('6', 1024, 2048, ipv4('10.0.0.0/8')),
+      permission('icmp', -1, -1, ipv4('10.0.0.0/8')),
+      permission('icmp', 8, -1, ipv4('10.0.0.0/8')),
+      permission('47', null, null, ipv4('10.0.0.0/8')),
+    ]);
+
+    expect(rules(change)).toEqual([
+      '+ tcp/1024-2048 from 10.0.0.0/8',
+      '+ icmp (all types) from 10.0.0.0/8',
+      '+ icmp type 8 from 10.0.0.0/8',
+      '+ protocol 47 from 10.0.0.0/8',
+    ]);
+  });
+
+  describe('world-open ingress', () => {
+    it.each([
+      ['SSH', permission('tcp', 22, 22, ipv4('0.0.0.0/0')), 'tcp/22 (SSH)'],
+      ['RDP', permission('tcp', 3389, 3389, ipv4('0.0.0.0/0')), 'tcp/3389 (RDP)'],
+      ['PostgreSQL over IPv6 only', permission('tcp', 5432, 5432, ipv6('::/0')), 'tcp/5432 (PostgreSQL)'],
+      [
+        'a range holding MySQL',
+        permission('tcp', 3000, 3400, ipv4('0.0.0.0/0')),
+        'tcp/3000-3400 (includes 3306 MySQL, 3389 RDP)',
+      ],
+      ['every TCP port', permission('tcp', 0, 65535, ipv4('0.0.0.0/0')), 'tcp/0-65535 (every port)'],
+      ['all traffic', permission('-1', null, null, ipv4('0.0.0.0/0')), 'all traffic (every port)'],
+      ['Memcached over UDP', permission('udp', 11211, 11211, ipv4('0.0.0.0/0')), 'udp/11211 (Memcached)'],
+    ])('%s is critical', (_name, rule, words) => {
+      const change = ruleEvent([rule]);
+
+      expect(change.severity).toBe('critical');
+      expect(change.reasons[0]).toContain(`${words} `);
+      expect(change.reasons[0]).toContain('is open to the whole internet');
+      expect(change.summary).toContain('to the internet');
+    });
+
+    it.each([
+      ['HTTPS', permission('tcp', 443, 443, ipv4('0.0.0.0/0'))],
+      ['DNS over UDP', permission('udp', 53, 53, ipv4('0.0.0.0/0'))],
+      ['ICMP', permission('icmp', -1, -1, ipv6('::/0'))],
+    ])('%s is a warning', (_name, rule) => {
+      const change = ruleEvent([rule]);
+
+      expect(change.severity).toBe('warning');
+      expect(change.reasons[0]).toMatch(
+        /is open to the whole internet .*; make sure this service is meant to be public\.$/,
+      );
+    });
+
+    it('IPv6 ::/0 next to 0.0.0.0/0 names both ranges', () => {
+      const change = describeChange(
+        loadCloudTrailFixture('ec2.AuthorizeSecurityGroupIngress.ipv6-open-world.json'),
+      );
+
+      expect(rules(change)).toEqual(['+ tcp/22 from 0.0.0.0/0', '+ tcp/22 from ::/0']);
+      expect(change.summary).toContain('opened tcp/22 to the internet (0.0.0.0/0, ::/0)');
+    });
+
+    it('a narrow IPv6 range is not world-open', () => {
+      expect(ruleEvent([permission('tcp', 22, 22, ipv6('2001:db8::/32'))]).severity).toBe('info');
+    });
+
+    it('world-open egress is not flagged (outbound allow-all is the default)', () => {
+      expect(
+        ruleEvent([permission('-1', null, null, ipv4('0.0.0.0/0'))], 'AuthorizeSecurityGroupEgress').severity,
+      ).toBe('info');
+    });
+
+    it('revoking a world-open rule is not flagged', () => {
+      const change = ruleEvent([permission('tcp', 22, 22, ipv4('0.0.0.0/0'))], 'RevokeSecurityGroupIngress');
+
+      expect(change.severity).toBe('info');
+      expect(change.summary).toContain('removed inbound tcp/22 from 0.0.0.0/0');
+    });
+  });
+
+  it('ModifySecurityGroupRules: PascalCase request, direction unknown and therefore assumed inbound', () => {
+    const change = describeChange(loadCloudTrailFixture('ec2.ModifySecurityGroupRules.json'));
+
+    expect(rules(change)).toEqual(['~ tcp/22 with 0.0.0.0/0']);
+    expect(change.details).toContainEqual({
+      label: 'Direction',
+      value: 'not recorded by CloudTrail (the rule id decides whether it is inbound or outbound)',
+    });
+    expect(change.severity).toBe('critical');
+    expect(change.reasons[0]).toContain('InfraWatch assumes inbound');
+    expect(change.resources).toContainEqual({ type: 'security-group-rule', id: 'sgr-0example0000000001' });
+  });
+
+  it('ModifySecurityGroupRules with a private range describes the new rule', () => {
+    const change = describeChange(
+      fixtureWith('ec2.ModifySecurityGroupRules.json', (detail) => {
+        detail.requestParameters = {
+          ModifySecurityGroupRulesRequest: {
+            GroupId: 'sg-0d921df5d84f7270a',
+            SecurityGroupRule: {
+              SecurityGroupRuleId: 'sgr-1',
+              SecurityGroupRule: { CidrIpv4: '10.1.0.0/16', FromPort: 5432, IpProtocol: 'tcp', ToPort: 5432 },
+            },
+          },
+        };
+      }),
+    );
+
+    expect(change.severity).toBe('info');
+    expect(change.summary).toMatch(
+      / changed rule sgr-1 of sg-0d921df5d84f7270a to tcp\/5432 10\.1\.0\.0\/16 in us-east-1$/,
+    );
+  });
+
+  it('revoking by rule id lists the ids', () => {
+    const change = describeChange(
+      fixtureWith(INGRESS, (detail) => {
+        detail.eventName = 'RevokeSecurityGroupIngress';
+        detail.requestParameters = {
+          groupId: 'sg-0d921df5d84f7270a',
+          securityGroupRuleIds: {
+            items: [{ securityGroupRuleId: 'sgr-1' }, { securityGroupRuleId: 'sgr-2' }],
+          },
+        };
+      }),
+    );
+
+    expect(rules(change)).toEqual(['- rule sgr-1', '- rule sgr-2']);
+    expect(change.summary).toContain('removed inbound rules sgr-1, sgr-2 from sg-0d921df5d84f7270a');
+  });
+
+  it('a denied world-open rule is a warning that says what was attempted', () => {
+    const change = describeChange(
+      fixtureWith(INGRESS, (detail) => {
+        detail.errorCode = 'Client.UnauthorizedOperation';
+        detail.errorMessage = 'You are not authorized to perform this operation.';
+      }),
+    );
+
+    expect(change.severity).toBe('warning');
+    expect(change.summary).toBe(
+      'role/Operator (session ryan@example.com) tried to AuthorizeSecurityGroupIngress on sg-0d921df5d84f7270a but was denied (Client.UnauthorizedOperation)',
+    );
+    expect(change.reasons).toContain(
+      'Had it succeeded: tcp/22 (SSH) is open to the whole internet (0.0.0.0/0) on sg-0d921df5d84f7270a; admin and database ports facing the internet are found by scanners within minutes.',
+    );
+  });
+
+  it('a dry run of a world-open rule is info', () => {
+    const change = describeChange(
+      fixtureWith(INGRESS, (detail) => {
+        detail.errorCode = 'Client.DryRunOperation';
+        detail.errorMessage = 'Request would have succeeded, but DryRun flag is set.';
+      }),
+    );
+
+    expect(change.severity).toBe('info');
+    expect(change.dryRun).toBe(true);
+    expect(change.summary).toMatch(
+      / did a dry run of AuthorizeSecurityGroupIngress on sg-0d921df5d84f7270a in us-east-1: nothing changed$/,
+    );
+  });
+});
