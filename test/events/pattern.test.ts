@@ -273,11 +273,22 @@ describe('wildcard', () => {
     const message = reason(
       'Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character',
     );
+    const key = (...wildcards: string[]): object => ({
+      detail: { object: { key: wildcards.map((w) => ({ wildcard: w })) } },
+    });
+    // Service decisions: AWS-verified (LocalStack snapshot) and reported by users of a public Terraform repository.
     expect(validatePattern({ s: [{ wildcard: '*:*:*:*:*:event-bus/*' }] })).toEqual({
       valid: false,
       message,
     });
-    expect(validatePattern({ s: [{ wildcard: '*.bif' }, { wildcard: '*.tif' }] })).toEqual({ valid: true });
+    expect(
+      validatePattern(key('*/datasync/*.bif', '*/datasync/*.tif', '*/datasync/*.tiff', '*/datasync/*.svs')),
+    ).toEqual({
+      valid: false,
+      message,
+    });
+    expect(validatePattern(key('*/datasync/*.bif', '*/datasync/*.tif'))).toEqual({ valid: true });
+    expect(validatePattern(key('*.bif', '*.tiff', '*.tif', '*.svs'))).toEqual({ valid: true });
   });
 });
 

@@ -30,6 +30,8 @@ export class JsonSyntaxError extends Error {
 
 const VALID_VALUES = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')";
 const MAX_ERROR_TOKEN_LENGTH = 256;
+/** Jackson's default StreamReadConstraints nesting limit. */
+export const MAX_NESTING_DEPTH = 1000;
 
 const CTX_ROOT = 0;
 const CTX_OBJECT = 1;
@@ -176,6 +178,11 @@ export class JsonLexer {
   }
 
   private enter(token: JsonToken | null): void {
+    if ((token === 'START_OBJECT' || token === 'START_ARRAY') && this.contexts.length > MAX_NESTING_DEPTH) {
+      throw new JsonSyntaxError(
+        `Document nesting depth (${this.contexts.length}) exceeds the maximum allowed (${MAX_NESTING_DEPTH}, from \`StreamReadConstraints.getMaxNestingDepth()\`)`,
+      );
+    }
     if (token === 'START_OBJECT') {
       this.contexts.push(CTX_OBJECT);
       this.hasEntries.push(false);

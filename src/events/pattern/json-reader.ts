@@ -1,4 +1,4 @@
-import { JsonLexer, type JsonToken } from './json-lexer';
+import { JsonLexer, type JsonToken, MAX_NESTING_DEPTH } from './json-lexer';
 import { comparableNumber, UncomparableNumber } from './numbers';
 
 /**
@@ -42,6 +42,7 @@ function numberValue(text: string): unknown {
 /** A direct recursive-descent reader for well-formed JSON (the common case). */
 class FastReader {
   private pos = 0;
+  private depth = 0;
 
   constructor(private readonly text: string) {}
 
@@ -97,10 +98,12 @@ class FastReader {
   private object(): Record<string, unknown> {
     const text = this.text;
     const object: Record<string, unknown> = {};
+    if (++this.depth > MAX_NESTING_DEPTH) throw NOT_PLAIN_JSON;
     this.pos++;
     this.skipWhitespace();
     if (text.charCodeAt(this.pos) === 125) {
       this.pos++;
+      this.depth--;
       return object;
     }
     for (;;) {
@@ -113,7 +116,10 @@ class FastReader {
       setValue(object, key, this.value());
       this.skipWhitespace();
       const c = text.charCodeAt(this.pos++);
-      if (c === 125) return object;
+      if (c === 125) {
+        this.depth--;
+        return object;
+      }
       if (c !== 44) throw NOT_PLAIN_JSON;
       this.skipWhitespace();
     }
@@ -122,17 +128,22 @@ class FastReader {
   private array(): unknown[] {
     const text = this.text;
     const array: unknown[] = [];
+    if (++this.depth > MAX_NESTING_DEPTH) throw NOT_PLAIN_JSON;
     this.pos++;
     this.skipWhitespace();
     if (text.charCodeAt(this.pos) === 93) {
       this.pos++;
+      this.depth--;
       return array;
     }
     for (;;) {
       array.push(this.value());
       this.skipWhitespace();
       const c = text.charCodeAt(this.pos++);
-      if (c === 93) return array;
+      if (c === 93) {
+        this.depth--;
+        return array;
+      }
       if (c !== 44) throw NOT_PLAIN_JSON;
       this.skipWhitespace();
     }

@@ -9,10 +9,12 @@ export const MAX_OR_COMBINATIONS = 1000;
 
 /**
  * The service rejects "too complex" wildcard rules using event-ruler's MachineComplexityEvaluator with an
- * undisclosed threshold. With the measure in {@link wildcardComplexity}, this threshold rejects the
- * AWS-verified `*:*:*:*:*:event-bus/*` (11) and accepts the AWS-verified
- * `arn:aws:events:us-east-1:*:event-bus/*` (3) and the repeating `/Users/<star>/dir/dir/dir/dir/dir/doc.txt` (7).
- * Patterns close to the threshold may be judged differently by the service.
+ * undisclosed threshold. With the measure in {@link wildcardComplexity}, this threshold classifies every
+ * known service decision correctly: rejected `*:*:*:*:*:event-bus/*` (11, AWS-verified) and the four
+ * `<star>/datasync/<star>.{bif,tif,tiff,svs}` alternatives of one field (16, reported in a public Terraform
+ * repository); accepted `arn:aws:events:us-east-1:<star>:event-bus/<star>` (3), the repeating
+ * `/Users/<star>/dir/dir/dir/dir/dir/doc.txt` (7), `<star>.bif|tiff|tif|svs` (8) and two datasync
+ * alternatives (8). Patterns close to the threshold may still be judged differently by the service.
  */
 export const MAX_WILDCARD_COMPLEXITY = 10;
 
