@@ -108,8 +108,6 @@ export type Action =
   | { kind: 'leave-organization' }
   | { kind: 'generic' };
 
-export type ActionKind = Action['kind'];
-
 export interface InstancesAction {
   kind: 'instances';
   operation: 'run' | 'start' | 'stop' | 'reboot' | 'terminate';
@@ -388,6 +386,16 @@ function routeTarget(request: unknown): RouteTarget | null {
   return null;
 }
 
+type RouteTableOperation = Extract<Action, { kind: 'route-table' }>['operation'];
+
+const ROUTE_TABLE_OPERATIONS: Readonly<Record<string, RouteTableOperation>> = {
+  CreateRouteTable: 'create',
+  DeleteRouteTable: 'delete',
+  AssociateRouteTable: 'associate',
+  DisassociateRouteTable: 'disassociate',
+  ReplaceRouteTableAssociation: 'replace-association',
+};
+
 function readRouteTable(name: string, request: unknown, response: unknown): Action {
   const table = field(response, 'routeTable');
   const routes = items(field(table, 'routeSet')).map((route) => {
@@ -395,15 +403,7 @@ function readRouteTable(name: string, request: unknown, response: unknown): Acti
     const target = routeTarget(route) ?? { type: 'target', id: text(route, 'gatewayId') ?? '?' };
     return `${destination} → ${target.id}`;
   });
-  const operation = (
-    {
-      CreateRouteTable: 'create',
-      DeleteRouteTable: 'delete',
-      AssociateRouteTable: 'associate',
-      DisassociateRouteTable: 'disassociate',
-      ReplaceRouteTableAssociation: 'replace-association',
-    } as const
-  )[name as 'CreateRouteTable'];
+  const operation = ROUTE_TABLE_OPERATIONS[name] ?? 'create';
   return {
     kind: 'route-table',
     operation,

@@ -224,12 +224,3 @@ function mfaUsed(detail: CloudTrailDetail): boolean | null {
 function nonEmpty(value: string | null | undefined): string | null {
   return value === undefined || value === null || value === '' ? null : value;
 }
-
-/** The user name an IAM action applies to when the caller acts on itself (no `userName` parameter). */
-export function callerUserName(detail: CloudTrailDetail): string | null {
-  const identity = detail.userIdentity;
-  if (identity.type === 'Root') return 'root';
-  if (identity.type !== 'IAMUser') return null;
-  const arn = nonEmpty(identity.arn);
-  return nonEmpty(identity.userName) ?? (arn === null ? null : arnName(arn));
-}

@@ -6,12 +6,9 @@
 
 export type JsonRecord = Record<string, unknown>;
 
+/** A JSON object (not null, not an array). */
 export function isRecord(value: unknown): value is JsonRecord {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-export function asRecord(value: unknown): JsonRecord | null {
-  return isRecord(value) ? value : null;
 }
 
 /** The field of a record, or undefined when `value` is not a record. */
@@ -38,6 +35,7 @@ export function bool(value: unknown, key: string): boolean | null {
   return toBool(field(value, key));
 }
 
+/** `true`/`"true"`/`"Yes"` -> true, `false`/`"false"`/`"No"` -> false, anything else -> null. */
 export function toBool(found: unknown): boolean | null {
   if (typeof found === 'boolean') return found;
   if (typeof found === 'string') {
@@ -130,6 +128,7 @@ export function arnAccount(arn: string): string | null {
   return account !== undefined && /^\d{12}$/.test(account) ? account : null;
 }
 
+/** The values without repeats, in first-seen order. */
 export function unique<T>(values: Iterable<T>): T[] {
   return [...new Set(values)];
 }

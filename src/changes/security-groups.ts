@@ -258,6 +258,7 @@ export function formatPorts(rule: SecurityGroupRule): string {
   return `${name}/${fromPort}-${toPort}`;
 }
 
+/** `sg-123 (account 111122223333)`, `10.0.0.0/8`, `pl-63a5400a`. */
 export function formatPeer(peer: RulePeer): string {
   const owner = peer.account === undefined ? '' : ` (account ${peer.account})`;
   return `${peer.value}${owner}`;

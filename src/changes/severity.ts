@@ -103,16 +103,18 @@ export function assessSeverity(input: SeverityInput): Assessment {
 const DENIED_CODE = /AccessDenied|Unauthori[sz]ed|NotAuthorized|AuthorizationError|Forbidden/i;
 const DRY_RUN_CODES = new Set(['Client.DryRunOperation', 'DryRunOperation']);
 
+/** The error code says the caller lacked permission. */
 export function isDeniedCode(errorCode: string | undefined): boolean {
   return errorCode !== undefined && DENIED_CODE.test(errorCode);
 }
 
+/** The error code is EC2's answer to a DryRun request. */
 export function isDryRunCode(errorCode: string | undefined): boolean {
   return errorCode !== undefined && DRY_RUN_CODES.has(errorCode);
 }
 
 /** Denied calls, other failures and dry runs. */
-export function outcomeFindings(input: SeverityInput): readonly Finding[] {
+function outcomeFindings(input: SeverityInput): readonly Finding[] {
   const code = input.outcome.errorCode;
   if (input.dryRun) {
     return [
@@ -134,7 +136,7 @@ export function outcomeFindings(input: SeverityInput): readonly Finding[] {
   return [{ severity: 'info', reason: `The call failed (${code ?? 'no error code'}), so nothing changed.` }];
 }
 
-export function rootRule(input: SeverityInput): readonly Finding[] {
+function rootRule(input: SeverityInput): readonly Finding[] {
   if (input.actor.type !== 'Root') return NONE;
   const service = invokingService(input.identity);
   if (service !== null) {
@@ -168,7 +170,7 @@ export function rootRule(input: SeverityInput): readonly Finding[] {
 /** Identity types that sign in with an IAM password, where CloudTrail's MFAUsed is meaningful. */
 const PASSWORD_SIGN_IN: ReadonlySet<string> = new Set(['IAMUser']);
 
-export function consoleSignInRule(input: SeverityInput): readonly Finding[] {
+function consoleSignInRule(input: SeverityInput): readonly Finding[] {
   const { action, actor } = input;
   if (action.kind !== 'console-login' || actor.type === 'Root') return NONE;
   if (!action.success) {
@@ -212,7 +214,7 @@ const TRAIL_VERBS: Readonly<Record<string, string>> = {
   'event-selectors': 'change the event selectors of',
 };
 
-export function trailTamperingRule(input: SeverityInput): readonly Finding[] {
+function trailTamperingRule(input: SeverityInput): readonly Finding[] {
   const { action } = input;
   if (action.kind !== 'trail' || !TRAIL_TAMPERING.has(action.operation)) return NONE;
   const trail = action.trail === null ? 'a trail' : `trail ${trailDisplayName(action.trail)}`;
@@ -258,7 +260,7 @@ export function trailTamperingRule(input: SeverityInput): readonly Finding[] {
   }
 }
 
-export function leaveOrganizationRule(input: SeverityInput): readonly Finding[] {
+function leaveOrganizationRule(input: SeverityInput): readonly Finding[] {
   if (input.action.kind !== 'leave-organization') return NONE;
   if (input.outcome.ok) {
     return [
@@ -276,7 +278,7 @@ export function leaveOrganizationRule(input: SeverityInput): readonly Finding[] 
   ];
 }
 
-export function worldOpenIngressRule(input: SeverityInput): readonly Finding[] {
+function worldOpenIngressRule(input: SeverityInput): readonly Finding[] {
   const { action } = input;
   if (action.kind !== 'sg-rules') return NONE;
   const { change } = action;
@@ -321,7 +323,7 @@ export function worldOpenIngressRule(input: SeverityInput): readonly Finding[] {
   return findings;
 }
 
-export function publicBucketRule(input: SeverityInput): readonly Finding[] {
+function publicBucketRule(input: SeverityInput): readonly Finding[] {
   const { action } = input;
   if (action.kind === 'bucket-policy') {
     if (action.operation !== 'put') return NONE;
@@ -417,7 +419,7 @@ function publicGroupWords(group: 'AllUsers' | 'AuthenticatedUsers'): string {
 
 const ADMIN_POLICY = /:policy\/AdministratorAccess$/;
 
-export function adminGrantRule(input: SeverityInput): readonly Finding[] {
+function adminGrantRule(input: SeverityInput): readonly Finding[] {
   const { action } = input;
   if (action.kind === 'policy-attachment') {
     if (action.operation !== 'attach' || action.policyArn === null || !ADMIN_POLICY.test(action.policyArn))
@@ -464,7 +466,7 @@ function principalWords(principal: { kind: string; name: string | null }): strin
   return `${principal.kind} ${principal.name ?? '(name not recorded)'}`;
 }
 
-export function trustPolicyRule(input: SeverityInput): readonly Finding[] {
+function trustPolicyRule(input: SeverityInput): readonly Finding[] {
   const { action } = input;
   if (action.kind !== 'trust-policy' || action.policy === null) return NONE;
   const role = action.roleName === null ? 'a role (name not recorded)' : `role ${action.roleName}`;
@@ -497,7 +499,7 @@ export function trustPolicyRule(input: SeverityInput): readonly Finding[] {
   return findings;
 }
 
-export function accessKeyRule(input: SeverityInput): readonly Finding[] {
+function accessKeyRule(input: SeverityInput): readonly Finding[] {
   const { action } = input;
   if (action.kind !== 'access-key' || action.operation !== 'create') return NONE;
   const key = action.accessKeyId === null ? '' : ` (${action.accessKeyId})`;
@@ -516,7 +518,7 @@ function callerName(input: SeverityInput): string | null {
   return input.identity.userName ?? null;
 }
 
-export function userDataRule(input: SeverityInput): readonly Finding[] {
+function userDataRule(input: SeverityInput): readonly Finding[] {
   const { action } = input;
   if (action.kind !== 'instance-attribute' || action.attribute !== 'userData') return NONE;
   return [
