@@ -10,6 +10,8 @@ export interface RulePeer {
 }
 
 export interface SecurityGroupRule {
+  /** The rule id, when the call names the rule it changes (ModifySecurityGroupRules). */
+  ruleId?: string;
   /** `tcp`, `udp`, `icmp`, `icmpv6`, `all` (protocol -1) or the protocol number as given. */
   protocol: string;
   fromPort: number | null;
@@ -191,7 +193,10 @@ function readModifyRules(request: unknown): SecurityGroupRuleChange {
     const id = text(update, 'SecurityGroupRuleId') ?? text(update, 'securityGroupRuleId');
     if (id !== null) ruleIds.push(id);
     const rule = field(update, 'SecurityGroupRule') ?? field(update, 'securityGroupRule');
-    if (isRecord(rule)) rules.push(readRuleRequest(rule));
+    if (!isRecord(rule)) continue;
+    const read = readRuleRequest(rule);
+    if (id !== null) read.ruleId = id;
+    rules.push(read);
   }
   return { operation: 'modify', direction: 'unknown', groupId, rules, ruleIds };
 }
@@ -267,19 +272,23 @@ export function formatPeer(peer: RulePeer): string {
 /** One line per rule and peer: `+ tcp/22 from 0.0.0.0/0`, `- udp/53 to 10.0.0.0/8`, `+ all traffic from sg-1`. */
 export function formatRuleLines(change: SecurityGroupRuleChange): string[] {
   const sign = { authorize: '+', revoke: '-', modify: '~', describe: '~' }[change.operation];
-  const preposition = change.direction === 'egress' ? 'to' : change.direction === 'ingress' ? 'from' : 'with';
+  const preposition = change.direction === 'egress' ? 'to' : 'from';
   const lines: string[] = [];
   for (const rule of change.rules) {
-    const ports = formatPorts(rule);
-    if (rule.peers.length === 0) lines.push(`${sign} ${ports}`);
+    // A modified rule keeps its id and direction; only its new content is recorded: `~ sgr-1: tcp/22 0.0.0.0/0`.
+    const head =
+      rule.ruleId === undefined
+        ? `${sign} ${formatPorts(rule)}`
+        : `${sign} ${rule.ruleId}: ${formatPorts(rule)}`;
+    const joiner = rule.ruleId === undefined ? ` ${preposition} ` : ' ';
+    if (rule.peers.length === 0) lines.push(head);
     for (const peer of rule.peers) {
       const description = peer.description === undefined ? '' : ` ("${peer.description}")`;
-      lines.push(`${sign} ${ports} ${preposition} ${formatPeer(peer)}${description}`);
+      lines.push(`${head}${joiner}${formatPeer(peer)}${description}`);
     }
   }
-  for (const id of change.ruleIds) {
-    if (change.operation !== 'modify' || change.rules.length === 0) lines.push(`${sign} rule ${id}`);
-  }
+  const described = new Set(change.rules.map((rule) => rule.ruleId));
+  for (const id of change.ruleIds) if (!described.has(id)) lines.push(`${sign} rule ${id}`);
   return lines;
 }
 

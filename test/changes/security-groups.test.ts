@@ -204,7 +204,7 @@ describe('security group rules', () => {
   it('ModifySecurityGroupRules: PascalCase request, direction unknown and therefore assumed inbound', () => {
     const change = describeChange(loadCloudTrailFixture('ec2.ModifySecurityGroupRules.json'));
 
-    expect(rules(change)).toEqual(['~ tcp/22 with 0.0.0.0/0']);
+    expect(rules(change)).toEqual(['~ sgr-0example0000000001: tcp/22 0.0.0.0/0']);
     expect(change.details).toContainEqual({
       label: 'Direction',
       value: 'not recorded by CloudTrail (the rule id decides whether it is inbound or outbound)',
