@@ -5,6 +5,7 @@ import {
   UndeliverablePayloadError,
   unquoteStringPayload,
 } from '../events/input-transformer';
+import { builtInCatalog } from '../watches/catalog';
 import type { Watch, WatchCatalog } from '../watches/types';
 import { interpretAction } from './action';
 import { describeActor } from './actor';
@@ -38,10 +39,10 @@ const READ_ONLY_NAME =
  * summary (as EventBridge would render it for the rule's target); when it sets a severity, that severity wins.
  *
  * @param event the event exactly as EventBridge delivered it.
- * @param catalog the watches to match (default: none).
+ * @param catalog the watches to match (default: the built-in catalog).
  * @throws InvalidEventError when `event` is not a CloudTrail API call or console sign-in event.
  */
-export function describeChange(event: unknown, catalog: WatchCatalog = EMPTY_CATALOG): Change {
+export function describeChange(event: unknown, catalog: WatchCatalog = builtInCatalog): Change {
   const parsed = parseCloudTrailEvent(event);
   const detail = parsed.detail;
   const service = parsed.source.slice('aws.'.length);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InvalidEventError } from './errors';
 
 /** The two EventBridge detail-types that carry a CloudTrail record InfraWatch can describe. */
 export const CLOUDTRAIL_DETAIL_TYPES = [
@@ -115,18 +116,7 @@ function lacksEventId(detail: unknown): boolean {
   return record.eventID === undefined && record.eventVersion !== '1.0' && record.eventVersion !== '1.00';
 }
 
-/** Thrown when an input is not an EventBridge-delivered CloudTrail event; the message says what is wrong. */
-export class InvalidEventError extends Error {
-  readonly code = 'InvalidEvent';
-  /** One plain-words sentence per problem, e.g. `detail.eventID is missing`. */
-  readonly issues: string[];
-
-  constructor(issues: string[]) {
-    super(`Not a CloudTrail event: ${issues.join('; ')}`);
-    this.name = 'InvalidEventError';
-    this.issues = issues;
-  }
-}
+export { InvalidEventError };
 
 /**
  * Validates an EventBridge event carrying a CloudTrail record (API call or console sign-in).
@@ -142,7 +132,8 @@ export function parseCloudTrailEvent(input: unknown): CloudTrailEvent {
   if (lacksEventId(detail) && !issues.some((issue) => issue.path.join('.') === 'detail.eventID')) {
     issues.unshift({ code: 'custom', path: EVENT_ID_PATH, message: 'missing', input: undefined });
   }
-  throw new InvalidEventError(describeIssues(issues, input));
+  const problems = describeIssues(issues, input);
+  throw new InvalidEventError(`Not a CloudTrail event: ${problems.join('; ')}`, problems);
 }
 
 const MAX_ISSUES = 8;

@@ -12,6 +12,8 @@
  *   spliced in raw. If the result is not valid JSON, EventBridge silently drops the event for that target.
  */
 
+import { InvalidEventError } from './errors';
+
 /** What `applyInputTransformer` accepts: the same shape as a rule target's `InputTransformer`. */
 export interface InputTransformerConfig {
   readonly inputPathsMap?: Readonly<Record<string, string>> | undefined;
@@ -119,15 +121,7 @@ export class MissingTransformerContextError extends Error {
   }
 }
 
-/** The event is not a JSON object, or holds values JSON cannot carry. */
-export class InvalidEventError extends Error {
-  readonly code = 'InvalidEvent';
-
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidEventError';
-  }
-}
+export { InvalidEventError };
 
 // ---------------------------------------------------------------------------------------------------------
 // JSONPath

@@ -1,3 +1,4 @@
+import { InvalidEventError } from './errors';
 import { compileSubRules, PatternReasonError, TooManyCombinationsError } from './pattern/compiler';
 import { JsonLexer, JsonSyntaxError } from './pattern/json-lexer';
 import { readEventJson } from './pattern/json-reader';
@@ -36,15 +37,7 @@ export class InvalidPatternError extends Error {
   }
 }
 
-/** An event that is not a JSON object (or raw text that is not JSON). */
-export class InvalidEventError extends Error {
-  readonly code = 'InvalidEvent';
-
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidEventError';
-  }
-}
+export { InvalidEventError };
 
 /** A compiled pattern; compile once, then call {@link CompiledPattern.matches} for every event. */
 export interface CompiledPattern {

@@ -38,8 +38,8 @@ describe('describeChange', () => {
     // Assess
     expect(change).toMatchObject({
       id: '42155429-7e8e-43b5-9b5e-6953f80d51d5',
-      watch: null,
-      watches: [],
+      watch: 'security-groups',
+      watches: ['security-groups'],
       eventName: 'AuthorizeSecurityGroupIngress',
       service: 'ec2',
       account: '112233445566',
