@@ -1,0 +1,14 @@
+/** Pure Block Kit renderers for InfraWatch alerts, and the mrkdwn, link and limit helpers they are built from. */
+export * from './actions';
+export * from './alert';
+export {
+  type AccountAlias,
+  formatDuration,
+  SEVERITY_LABELS,
+  SEVERITY_MARKERS,
+  TOOL_LABELS,
+} from './alert-parts';
+export * from './grouped-alert';
+export * from './limits';
+export * from './links';
+export * from './mrkdwn';
