@@ -4,7 +4,13 @@ import { parseArgs } from 'node:util';
 import { describeChange } from '../src/changes';
 import { applyInputTransformer } from '../src/events/input-transformer';
 import { matchesPattern } from '../src/events/pattern';
-import { type InputTransformer, loadCatalog, parseCustomWatch, parseInputTransformer, type WatchCatalog } from '../src/watches';
+import {
+  type InputTransformer,
+  loadCatalog,
+  parseCustomWatch,
+  parseInputTransformer,
+  type WatchCatalog,
+} from '../src/watches';
 
 const USAGE = `Usage: infrawatch <command> [options]
 
@@ -33,7 +39,9 @@ function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
 }
 
@@ -57,15 +65,23 @@ function watchesTable(catalog: WatchCatalog): string {
     watch.file === undefined ? watch.description : `${watch.description} [${watch.file}]`,
   ]);
   const header = ['WATCH', 'ALIASES', 'WHAT IT WATCHES'];
-  const widths = [0, 1].map((column) => Math.max(...[header, ...rows].map((row) => (row[column] ?? '').length)));
+  const widths = [0, 1].map((column) =>
+    Math.max(...[header, ...rows].map((row) => (row[column] ?? '').length)),
+  );
   return [header, ...rows]
-    .map((row) => `${pad(row[0] ?? '', (widths[0] ?? 0) + 2)}${pad(row[1] ?? '', (widths[1] ?? 0) + 2)}${row[2] ?? ''}`)
+    .map(
+      (row) =>
+        `${pad(row[0] ?? '', (widths[0] ?? 0) + 2)}${pad(row[1] ?? '', (widths[1] ?? 0) + 2)}${row[2] ?? ''}`,
+    )
     .join('\n');
 }
 
 /** A rule file is either a bare input transformer or a whole watch (as in watches/). */
 function transformerOf(json: unknown, file: string): InputTransformer {
-  const isBare = typeof json === 'object' && json !== null && ['inputTemplate', 'InputTemplate', 'input_template'].some((key) => key in json);
+  const isBare =
+    typeof json === 'object' &&
+    json !== null &&
+    ['inputTemplate', 'InputTemplate', 'input_template'].some((key) => key in json);
   if (isBare) return parseInputTransformer(json, file);
   const watch = parseCustomWatch(json, file);
   if (watch.inputTransformer === undefined) throw new UsageError(`${file} has no input transformer`);

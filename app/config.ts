@@ -37,6 +37,8 @@ const schema = z
       .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel id (C… or G…)')
       .optional(),
     BURST_WINDOW_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+    /** Spacing of posts per channel (Slack allows about one message per second per channel). */
+    SLACK_POST_INTERVAL_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
     ACCOUNT_ALIASES: accountAliases.default({}),
     WATCHES_DIR: z.string().min(1).optional(),
     AWS_LAMBDA_FUNCTION_NAME: z.string().optional(),

@@ -35,8 +35,6 @@ export interface RuntimeOverrides {
   log: LogPort;
   /** An existing DynamoDB client (tests share one engine). */
   dynamodb?: DynamoDBClient;
-  /** Messenger pacing (tests shorten Slack's one-message-per-second spacing). */
-  postIntervalMs?: number;
 }
 
 export function createAlertRenderer(config: Config, catalog: WatchCatalog): AlertRenderer {
@@ -70,9 +68,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides)
     secrets.botToken,
     config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {},
   );
-  const messenger = createAlertMessenger(slack, clock, {
-    ...(overrides.postIntervalMs !== undefined ? { postIntervalMs: overrides.postIntervalMs } : {}),
-  });
+  const messenger = createAlertMessenger(slack, clock, { postIntervalMs: config.SLACK_POST_INTERVAL_MS });
   return {
     config,
     secrets,

@@ -1,28 +1,38 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { loadConfig } from '../config';
-import { processEvents } from '../events/process-events';
+import { type LogPort, processEvents } from '../events/process-events';
 import { createRuntime, type Runtime, recordDeps } from '../runtime';
 
-const logger = new Logger({ serviceName: 'infrawatch-events' });
-
-// Built once per container, on first use (secrets are fetched then), and reused by every invocation.
-let runtime: Promise<Runtime> | undefined;
+export type EventsHandler = (event: unknown, context: Context) => Promise<SQSBatchResponse | undefined>;
 
 /**
  * Events Lambda: EventBridge rule -> SQS queue (with DLQ) -> here, or EventBridge invoking it directly.
  * Answers SQS with partial batch failures (ReportBatchItemFailures must be enabled on the event source).
+ *
+ * The runtime (config, secrets, clients) is built on the first invocation and reused by every later one in
+ * the container; a failed start-up is retried on the next invocation.
  */
-export async function handler(event: unknown, context: Context): Promise<SQSBatchResponse | undefined> {
-  logger.addContext(context);
-  runtime ??= createRuntime(loadConfig(), { log: logger }).catch((error: unknown) => {
-    runtime = undefined;
-    throw error;
-  });
-  const ready = await runtime;
-  return processEvents(event, {
-    ...recordDeps(ready, context.awsRequestId),
-    catalog: ready.catalog,
-    log: ready.log,
-  });
+export function createEventsHandler(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { log?: LogPort } = {},
+): EventsHandler {
+  const logger = new Logger({ serviceName: 'infrawatch-events' });
+  const log = options.log ?? logger;
+  let runtime: Promise<Runtime> | undefined;
+  return async (event, context) => {
+    logger.addContext(context);
+    runtime ??= createRuntime(loadConfig(env), { log }).catch((error: unknown) => {
+      runtime = undefined;
+      throw error;
+    });
+    const ready = await runtime;
+    return processEvents(event, {
+      ...recordDeps(ready, context.awsRequestId),
+      catalog: ready.catalog,
+      log: ready.log,
+    });
+  };
 }
+
+export const handler = createEventsHandler();

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '../../src/store/table';
@@ -136,7 +137,8 @@ export async function startDynamoDbLocal(
       '-port',
       String(port),
     ],
-    { stdio: 'ignore' },
+    // DynamoDB Local writes a metadata file into its working directory: keep it out of the repository.
+    { stdio: 'ignore', cwd: tmpdir() },
   );
   const spawnError = new Promise<never>((_, reject) =>
     child.once('error', (error) => reject(new DynamoDbEngineError(`cannot run java: ${error.message}`))),

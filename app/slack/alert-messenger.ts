@@ -20,6 +20,8 @@ export interface AlertMessengerOptions {
   postIntervalMs?: number;
   /** A 429 whose Retry-After fits in this budget is waited out; a longer one fails the call (and the record). */
   maxRetryAfterMs?: number;
+  /** A post that would wait longer than this for its channel's slot fails (and is retried) instead. */
+  maxPaceWaitMs?: number;
 }
 
 function isRateLimited(error: unknown): error is { retryAfter: number } {
@@ -37,6 +39,7 @@ export function createAlertMessenger(
 ): AlertMessenger {
   const postIntervalMs = options.postIntervalMs ?? 1_000;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 3_000;
+  const maxPaceWaitMs = options.maxPaceWaitMs ?? 10_000;
   const nextPostAt = new Map<string, number>();
 
   async function withRateLimit<T>(method: string, call: () => Promise<T>): Promise<T> {
@@ -54,10 +57,15 @@ export function createAlertMessenger(
     }
   }
 
-  /** Spaces posts per channel; the slot is reserved before waiting so concurrent posts queue up. */
+  /**
+   * Spaces posts per channel; the slot is reserved before waiting so concurrent posts queue up. A Lambda must
+   * not sleep for minutes behind a long queue: past the budget the post fails and SQS retries it later.
+   */
   async function pace(channel: string): Promise<void> {
     const now = clock.now().getTime();
     const slot = Math.max(now, nextPostAt.get(channel) ?? 0);
+    if (slot - now > maxPaceWaitMs)
+      throw new SlackRateLimitedError('chat.postMessage', Math.ceil((slot - now) / 1000));
     nextPostAt.set(channel, slot + postIntervalMs);
     if (slot > now) await clock.sleep(slot - now);
   }

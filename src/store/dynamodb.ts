@@ -270,10 +270,10 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
       return { subscriptions, mutes, bootstrapped };
     },
     async bootstrap(channel, atIso) {
-      // The marker is written first and conditionally: of two cold starts, exactly one subscribes the channel.
-      if (!(await putNew({ ...keys.bootstrap(), channel, at: atIso }))) return false;
+      // Subscription first, marker last: a worker that finds the marker can rely on the subscription, and of
+      // two concurrent first uses both write the same subscription (idempotent) while one wins the marker.
       await config.subscribe(channel, ['all'], 'infrawatch', atIso);
-      return true;
+      return putNew({ ...keys.bootstrap(), channel, at: atIso });
     },
     async subscribe(channel, watches, setBy, atIso) {
       for (const watch of watches) {
@@ -419,15 +419,14 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
           new UpdateCommand({
             TableName,
             Key: keys.alert(seed.id),
-            UpdateExpression:
-              [
-                'SET id = if_not_exists(id, :id), channel = if_not_exists(channel, :channel)',
-                '#watch = if_not_exists(#watch, :watch), actorKey = if_not_exists(actorKey, :actorKey)',
-                'account = if_not_exists(account, :account), createdAt = if_not_exists(createdAt, :createdAt)',
-                '#openPk = if_not_exists(#openPk, :openPk), #openSk = if_not_exists(#openSk, :openSk)',
-                ...(severities.has('critical') ? ['sevCritical = :true'] : []),
-                ...(severities.has('warning') ? ['sevWarning = :true'] : []),
-              ].join(', ') + ' ADD rev :one',
+            UpdateExpression: `${[
+              'SET id = if_not_exists(id, :id), channel = if_not_exists(channel, :channel)',
+              '#watch = if_not_exists(#watch, :watch), actorKey = if_not_exists(actorKey, :actorKey)',
+              'account = if_not_exists(account, :account), createdAt = if_not_exists(createdAt, :createdAt)',
+              '#openPk = if_not_exists(#openPk, :openPk), #openSk = if_not_exists(#openSk, :openSk)',
+              ...(severities.has('critical') ? ['sevCritical = :true'] : []),
+              ...(severities.has('warning') ? ['sevWarning = :true'] : []),
+            ].join(', ')} ADD rev :one`,
             ConditionExpression: 'attribute_not_exists(acknowledgement)',
             ExpressionAttributeNames: {
               '#watch': 'watch',

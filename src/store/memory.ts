@@ -94,8 +94,8 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
     },
     async bootstrap(channel, atIso) {
       if (bootstrapped) return false;
+      subscriptions.set(`${channel}#all`, { channel, watch: 'all', setBy: 'infrawatch', setAt: atIso });
       bootstrapped = true;
-      await config.subscribe(channel, ['all'], 'infrawatch', atIso);
       return true;
     },
     async subscribe(channel, watches, setBy, atIso) {

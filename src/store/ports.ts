@@ -71,7 +71,10 @@ export interface RoutingConfig {
 export interface ConfigRepository {
   /** Subscriptions and unexpired mutes of every channel: one Query, small. */
   load(nowIso: string): Promise<RoutingConfig>;
-  /** Subscribes `channel` to `all` once, the first time the table is used. @returns true when this call did it. */
+  /**
+   * Subscribes `channel` to `all` the first time the table is used; once done, never again (an explicit
+   * unsubscribe-all stays). When it returns, the subscription is in place. @returns true when this call did it.
+   */
   bootstrap(channel: string, atIso: string): Promise<boolean>;
   subscribe(channel: string, watches: readonly string[], setBy: string, atIso: string): Promise<void>;
   unsubscribe(channel: string, watches: readonly string[]): Promise<void>;

@@ -31,6 +31,8 @@ export interface RecordOutcome {
   alerted: string[];
   /** Channels where a mute silenced it. */
   muted: string[];
+  /** The change matches watches but no channel subscribes to any of them (stored, surfaced nowhere). */
+  unrouted: boolean;
 }
 
 /** Per change id: what happened, or the error that makes it worth a retry. */
@@ -64,7 +66,7 @@ export async function recordChanges(
     for (const id of ids) if (!failures.has(id)) failures.set(id, error);
   };
   const unique = [...new Map(inputs.map((input) => [input.change.id, input])).values()];
-  for (const { change } of unique) outcomes.set(change.id, { alerted: [], muted: [] });
+  for (const { change } of unique) outcomes.set(change.id, { alerted: [], muted: [], unrouted: false });
 
   const now = deps.clock.now().toISOString();
   const config = await loadConfig(deps, now);
@@ -84,8 +86,11 @@ export async function recordChanges(
   await Promise.all(
     unique
       .filter(({ change }) => !failures.has(change.id))
-      .flatMap(({ change }) =>
-        routeChange(change, config, deps.accountAliases).map(async (route) => {
+      .flatMap(({ change }) => {
+        const routes = routeChange(change, config, deps.accountAliases);
+        const outcome = outcomes.get(change.id);
+        if (outcome && routes.length === 0 && change.watches.length > 0) outcome.unrouted = true;
+        return routes.map(async (route) => {
           if (!route.mute) {
             const key = burstKey(change);
             const id = `${route.channel}\n${key}`;
@@ -107,8 +112,8 @@ export async function recordChanges(
           } catch (error) {
             fail([change.id], error);
           }
-        }),
-      ),
+        });
+      }),
   );
 
   // Assign to alerts per burst key, then render each touched alert once.
@@ -140,7 +145,7 @@ export async function recordChanges(
 
   for (const { change } of unique) {
     const error = failures.get(change.id);
-    const outcome = outcomes.get(change.id) ?? { alerted: [], muted: [] };
+    const outcome = outcomes.get(change.id) ?? { alerted: [], muted: [], unrouted: false };
     results.set(change.id, error === undefined ? { ok: true, outcome } : { ok: false, error });
   }
   return results;

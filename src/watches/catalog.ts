@@ -40,7 +40,8 @@ export const builtInWatches: readonly Watch[] = [
     id: 'ec2',
     aliases: ['instances', 'instance', 'ec2-instances'],
     title: 'EC2 instances',
-    description: 'Instances launched, started, stopped, rebooted, terminated, or their attributes and metadata options changed.',
+    description:
+      'Instances launched, started, stopped, rebooted, terminated, or their attributes and metadata options changed.',
     pattern: apiCalls('ec2', [
       'RunInstances',
       'StartInstances',
@@ -92,7 +93,8 @@ export const builtInWatches: readonly Watch[] = [
     id: 'route-tables',
     aliases: ['routes', 'route-table', 'routing', 'rt'],
     title: 'Route tables',
-    description: 'Routes and route tables created, replaced or deleted, and their subnet/gateway associations.',
+    description:
+      'Routes and route tables created, replaced or deleted, and their subnet/gateway associations.',
     pattern: apiCalls('ec2', [
       'CreateRoute',
       'DeleteRoute',
@@ -108,7 +110,8 @@ export const builtInWatches: readonly Watch[] = [
     id: 's3',
     aliases: ['buckets', 'bucket', 's3-buckets'],
     title: 'S3 bucket access',
-    description: 'Bucket policies, ACLs, public access blocks, ownership controls, encryption, and bucket deletion.',
+    description:
+      'Bucket policies, ACLs, public access blocks, ownership controls, encryption, and bucket deletion.',
     pattern: apiCalls('s3', [
       'PutBucketPolicy',
       'DeleteBucketPolicy',
@@ -186,7 +189,8 @@ export const builtInWatches: readonly Watch[] = [
     id: 'cloudtrail',
     aliases: ['trail', 'trails', 'audit', 'audit-trail'],
     title: 'CloudTrail tampering',
-    description: 'Changes to the audit trail itself: logging stopped, trails deleted or updated, event selectors changed.',
+    description:
+      'Changes to the audit trail itself: logging stopped, trails deleted or updated, event selectors changed.',
     pattern: apiCalls('cloudtrail', [
       'StopLogging',
       'DeleteTrail',
@@ -213,7 +217,8 @@ export const builtInWatches: readonly Watch[] = [
     id: 'organizations',
     aliases: ['org', 'orgs', 'organization'],
     title: 'AWS Organizations',
-    description: 'Accounts leaving or being removed from the organization, and changes to organization policies (SCPs).',
+    description:
+      'Accounts leaving or being removed from the organization, and changes to organization policies (SCPs).',
     pattern: apiCalls('organizations', [
       'LeaveOrganization',
       'RemoveAccountFromOrganization',

@@ -41,7 +41,9 @@ export function createCatalog(watches: readonly Watch[]): WatchCatalog {
       const owner = owners.get(name);
       if (owner !== undefined) {
         const where = watch.file ? ` (${watch.file})` : '';
-        throw new DuplicateWatchError(`Watch '${watch.id}'${where} uses the name '${name}', already taken by watch '${owner}'.`);
+        throw new DuplicateWatchError(
+          `Watch '${watch.id}'${where} uses the name '${name}', already taken by watch '${owner}'.`,
+        );
       }
       owners.set(name, watch.id);
     }
@@ -76,10 +78,17 @@ export function createCatalog(watches: readonly Watch[]): WatchCatalog {
       if (typeof event !== 'object' || event === null || Array.isArray(event)) return [];
       const detail = (event as { detail?: unknown }).detail;
       // Read-only calls are never watched, whatever a custom pattern says.
-      if (typeof detail === 'object' && detail !== null && (detail as { readOnly?: unknown }).readOnly === true) {
+      if (
+        typeof detail === 'object' &&
+        detail !== null &&
+        (detail as { readOnly?: unknown }).readOnly === true
+      ) {
         return [];
       }
-      const eventName = typeof detail === 'object' && detail !== null ? (detail as { eventName?: unknown }).eventName : undefined;
+      const eventName =
+        typeof detail === 'object' && detail !== null
+          ? (detail as { eventName?: unknown }).eventName
+          : undefined;
       // EventBridge treats `{"detail.eventName": …}` like nested keys; such events bypass the index.
       if (typeof eventName !== 'string' || hasDottedKey(event) || hasDottedKey(detail)) {
         return matchAll(event, compiled);

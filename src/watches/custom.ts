@@ -67,10 +67,12 @@ function describeIssues(error: z.ZodError): string {
  */
 export function parseInputTransformer(json: unknown, file: string): InputTransformer {
   const parsed = transformerSchema.safeParse(json);
-  if (!parsed.success) throw new InvalidWatchError(file, `not a valid input transformer: ${describeIssues(parsed.error)}.`);
+  if (!parsed.success)
+    throw new InvalidWatchError(file, `not a valid input transformer: ${describeIssues(parsed.error)}.`);
   const raw = parsed.data;
   const inputTemplate = raw.inputTemplate ?? raw.InputTemplate ?? raw.input_template;
-  if (inputTemplate === undefined) throw new InvalidWatchError(file, 'an input transformer needs an inputTemplate.');
+  if (inputTemplate === undefined)
+    throw new InvalidWatchError(file, 'an input transformer needs an inputTemplate.');
   const inputPathsMap = raw.inputPathsMap ?? raw.InputPathsMap ?? raw.input_paths;
   const transformer = inputPathsMap === undefined ? { inputTemplate } : { inputPathsMap, inputTemplate };
   const check = validateInputTransformer(transformer);
@@ -84,19 +86,24 @@ export function parseInputTransformer(json: unknown, file: string): InputTransfo
  */
 export function parseCustomWatch(json: unknown, file: string): Watch {
   const parsed = customWatchSchema.safeParse(json);
-  if (!parsed.success) throw new InvalidWatchError(file, `not a valid watch: ${describeIssues(parsed.error)}.`);
+  if (!parsed.success)
+    throw new InvalidWatchError(file, `not a valid watch: ${describeIssues(parsed.error)}.`);
   const raw = parsed.data;
 
   const patterns = [raw.pattern, raw.eventPattern, raw.EventPattern].filter((p) => p !== undefined);
   if (patterns.length !== 1) {
-    throw new InvalidWatchError(file, 'a watch needs exactly one of "pattern", "eventPattern" or "EventPattern".');
+    throw new InvalidWatchError(
+      file,
+      'a watch needs exactly one of "pattern", "eventPattern" or "EventPattern".',
+    );
   }
   const patternInput = patterns[0];
   // The pattern is validated from its text when the user pasted it as a string (describe-rule output), so
   // number literals and duplicate keys are judged exactly as EventBridge judges them.
   const validity = validatePattern(patternInput as string | Record<string, unknown>);
   if (!validity.valid) throw new InvalidWatchError(file, validity.message);
-  const pattern = typeof patternInput === 'string' ? (JSON.parse(patternInput) as Record<string, unknown>) : patternInput;
+  const pattern =
+    typeof patternInput === 'string' ? (JSON.parse(patternInput) as Record<string, unknown>) : patternInput;
   if (typeof pattern !== 'object' || pattern === null || Array.isArray(pattern)) {
     throw new InvalidWatchError(file, 'Event pattern is not valid. Reason: Filter is not an object');
   }
@@ -105,7 +112,8 @@ export function parseCustomWatch(json: unknown, file: string): Watch {
     throw new InvalidWatchError(file, 'give either "inputTransformer" or "InputTransformer", not both.');
   }
   const rawTransformer = raw.inputTransformer ?? raw.InputTransformer;
-  const inputTransformer = rawTransformer === undefined ? undefined : parseInputTransformer(rawTransformer, file);
+  const inputTransformer =
+    rawTransformer === undefined ? undefined : parseInputTransformer(rawTransformer, file);
 
   return {
     id: raw.id,

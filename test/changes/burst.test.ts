@@ -10,7 +10,7 @@ describe('planBursts', () => {
     const changes = [0, 50, 100, 150].map((s) => makeChange({ time: at(s) }));
     const { segments, state } = planBursts(undefined, changes, 'C1', 'k', policy);
     expect(segments).toHaveLength(1);
-    expect(segments[0]?.alertId).toBe(alertIdFor('C1', 'k', changes[0]!));
+    expect(segments[0]?.alertId).toBe(alertIdFor('C1', 'k', changes[0] ?? makeChange()));
     expect(state).toMatchObject({ firstAt: at(0), lastAt: at(150), count: 4 });
   });
 

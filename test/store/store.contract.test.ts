@@ -46,9 +46,10 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
         '2026-11-27T11:00:00Z',
       ];
       const made = times.map((time) => makeChange({ time }));
+      const first = made[0] ?? makeChange();
       const other = makeChange({
         time: '2026-11-27T09:10:00Z',
-        actor: { ...made[0]!.actor, arn: 'arn:aws:iam::1:user/bob' },
+        actor: { ...first.actor, arn: 'arn:aws:iam::1:user/bob' },
       });
       for (const change of [...made, other])
         await store.changes.saveChange({ change, raw: '{}', receivedAt: NOW });
@@ -126,7 +127,7 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
           store.alerts.claimDelivery({ eventId: 'e1', channel: 'C1', kind: 'alert', alertId, at: NOW }),
         ),
       );
-      const winner = claims[0]!;
+      const winner = claims[0];
       for (const claim of claims) expect(claim).toEqual(winner);
       expect(await store.alerts.getDelivery('e1', 'C1')).toEqual(winner);
       expect(await store.alerts.getDelivery('e1', 'C2')).toBeUndefined();
@@ -198,16 +199,17 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
 
   describe('alerts', () => {
     it('creates an alert on first append, adds each line once, and moves the revision', async () => {
-      const [a, b] = [makeChange(), makeChange({ severity: 'critical' })];
-      expect(await store.alerts.append(seed('A1'), [lineOf(a!)])).toEqual({ status: 'appended', rev: 1 });
-      expect(await store.alerts.append(seed('A1'), [lineOf(a!), lineOf(b!)])).toEqual({
+      const a = makeChange();
+      const b = makeChange({ severity: 'critical' });
+      expect(await store.alerts.append(seed('A1'), [lineOf(a)])).toEqual({ status: 'appended', rev: 1 });
+      expect(await store.alerts.append(seed('A1'), [lineOf(a), lineOf(b)])).toEqual({
         status: 'appended',
         rev: 2,
       });
 
       const alert = await store.alerts.getAlert('A1');
       expect(alert).toMatchObject({ id: 'A1', channel: 'C1', rev: 2, renderedRev: 0, severity: 'critical' });
-      expect((await store.alerts.lines('A1')).map((line) => line.id).sort()).toEqual([a!.id, b!.id].sort());
+      expect((await store.alerts.lines('A1')).map((line) => line.id).sort()).toEqual([a.id, b.id].sort());
     });
 
     it('first acknowledgement wins among concurrent ones; the alert leaves the open index', async () => {
@@ -225,7 +227,8 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
       );
       const winners = results.filter((r) => r.status === 'acknowledged');
       expect(winners).toHaveLength(1);
-      const winner = winners[0]!.status === 'acknowledged' ? winners[0]!.alert.acknowledgement : undefined;
+      const first = winners[0];
+      const winner = first?.status === 'acknowledged' ? first.alert.acknowledgement : undefined;
       for (const result of results.filter((r) => r.status !== 'acknowledged')) {
         expect(result).toEqual({ status: 'already-acknowledged', acknowledgement: winner });
       }
@@ -269,7 +272,7 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
         ['w1', 'w2', 'w3'].map((owner) => store.alerts.acquireLease('A1', owner, NOW, until)),
       );
       expect(grants.filter(Boolean)).toHaveLength(1);
-      const holder = ['w1', 'w2', 'w3'][grants.indexOf(true)]!;
+      const holder = ['w1', 'w2', 'w3'][grants.indexOf(true)] ?? 'none';
       const other = holder === 'w1' ? 'w2' : 'w1';
 
       await expect(store.alerts.markPostAttempt('A1', other, NOW)).rejects.toBeInstanceOf(LeaseLostError);

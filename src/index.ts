@@ -1,0 +1,51 @@
+/**
+ * InfraWatch's public library API: EventBridge semantics (patterns, input transformers), the watch catalog,
+ * CloudTrail changes described the way an engineer would, and the pure Slack renderers.
+ */
+export { actorKeyOf } from './changes/actor-key';
+export { describeChange } from './changes/describe';
+export type {
+  Acknowledgement,
+  Actor,
+  ActorType,
+  AlertContent,
+  Change,
+  ChangeLine,
+  Detail,
+  Investigation,
+  Outcome,
+  ResourceRef,
+  Severity,
+  Tool,
+} from './changes/types';
+export { InvalidEventError } from './events/errors';
+export {
+  applyInputTransformer,
+  InvalidInputTransformerError,
+  UndeliverablePayloadError,
+  unquoteStringPayload,
+  validateInputTransformer,
+} from './events/input-transformer';
+export {
+  type CompiledPattern,
+  compilePattern,
+  InvalidPatternError,
+  matchesPattern,
+  type PatternValidation,
+  validatePattern,
+} from './events/pattern';
+export { type RenderAlertOptions, renderAlert } from './views/alert';
+export { renderAlertContent, renderGroupedAlert } from './views/grouped-alert';
+export { escapeMrkdwn } from './views/mrkdwn';
+export {
+  builtInCatalog,
+  builtInWatches,
+  createCatalog,
+  type InputTransformer,
+  InvalidWatchError,
+  loadCatalog,
+  parseCustomWatch,
+  type Watch,
+  type WatchCatalog,
+  watchesFor,
+} from './watches';
