@@ -88,14 +88,24 @@ function transformerOf(json: unknown, file: string): InputTransformer {
   return watch.inputTransformer;
 }
 
-/** Runs the CLI; returns the exit code. Exported for tests. */
-export function runCli(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv = process.env): number {
+function parseOptions(argv: readonly string[]) {
   try {
-    const { positionals, values } = parseArgs({
+    return parseArgs({
       args: [...argv],
       allowPositionals: true,
       options: { watches: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
+  } catch (error) {
+    // Node's message goes on about '--' for positionals; the first sentence is the useful part.
+    const message = String((error as { message?: unknown }).message ?? error);
+    throw new UsageError(`${message.split('. ')[0]}. Run 'infrawatch --help'.`);
+  }
+}
+
+/** Runs the CLI; returns the exit code. Exported for tests. */
+export function runCli(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv = process.env): number {
+  try {
+    const { positionals, values } = parseOptions(argv);
     const [command, ...args] = positionals;
     if (values.help || command === undefined || command === 'help') {
       io.out(USAGE);

@@ -11,9 +11,11 @@ import { builtInWatches, createCatalog, loadCatalog, type Watch, watchesFor } fr
 import { formatRate, measure, type Report } from './measure';
 
 const EVENTS = 100_000;
+/** The repository root: benchmarks run bundled from dist/bench, so paths are taken from the working directory. */
+const ROOT = process.cwd();
 
 function corpusTexts(): string[] {
-  const dir = join(__dirname, '..', 'test', 'fixtures', 'cloudtrail');
+  const dir = join(ROOT, 'test', 'fixtures', 'cloudtrail');
   return readdirSync(dir)
     .filter((file) => file.endsWith('.json') && file !== 'index.json')
     .map((file) => readFileSync(join(dir, file), 'utf8'));
@@ -44,7 +46,7 @@ function unrelatedWatches(count: number): Watch[] {
 export function runEngineBench(): Report {
   const texts = replicate(corpusTexts(), EVENTS);
   const events = texts.map((text) => JSON.parse(text) as unknown);
-  const catalog = loadCatalog({ watchesDir: join(__dirname, '..', 'watches', 'examples') });
+  const catalog = loadCatalog({ watchesDir: join(ROOT, 'watches', 'examples') });
   const bigCatalog = createCatalog([...catalog.watches, ...unrelatedWatches(500)]);
   let sink = 0;
 

@@ -36,7 +36,11 @@ function hasDottedKey(value: unknown): boolean {
  */
 export function createCatalog(watches: readonly Watch[]): WatchCatalog {
   const owners = new Map<string, string>();
-  for (const watch of watches) {
+  // Built-in watches claim their names first, so a clash is blamed on the custom file that caused it.
+  const builtInFirst = [...watches].sort(
+    (a, b) => Number(a.file !== undefined) - Number(b.file !== undefined),
+  );
+  for (const watch of builtInFirst) {
     for (const name of new Set([watch.id, ...watch.aliases].map((n) => n.toLowerCase()))) {
       const owner = owners.get(name);
       if (owner !== undefined) {
