@@ -9,8 +9,17 @@ describe('README', () => {
     // Cells, trimmed: a formatter may pad the table's columns.
     const rows = README.split('\n')
       .filter((line) => /^\|\s*`[a-z0-9-]+`\s*\|/.test(line))
-      .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()));
-    const expected = builtInWatches.map((w) => [`\`${w.id}\``, w.aliases.map((a) => `\`${a}\``).join(', '), w.description]);
+      .map((line) =>
+        line
+          .split('|')
+          .slice(1, -1)
+          .map((cell) => cell.trim()),
+      );
+    const expected = builtInWatches.map((w) => [
+      `\`${w.id}\``,
+      w.aliases.map((a) => `\`${a}\``).join(', '),
+      w.description,
+    ]);
     expect(rows).toEqual(expected);
   });
 
