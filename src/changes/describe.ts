@@ -1,4 +1,4 @@
-import { type CloudTrailEvent, parseCloudTrailEvent } from '../events/cloudtrail';
+import { type CloudTrailEvent, isCloudTrailEvent, parseCloudTrailEvent } from '../events/cloudtrail';
 import {
   applyInputTransformer,
   MissingTransformerContextError,
@@ -43,7 +43,8 @@ const READ_ONLY_NAME =
  * @throws InvalidEventError when `event` is not a CloudTrail API call or console sign-in event.
  */
 export function describeChange(event: unknown, catalog: WatchCatalog = builtInCatalog): Change {
-  const parsed = parseCloudTrailEvent(event);
+  // Every delivered event passes through here: check it in place, and let zod only explain a refusal.
+  const parsed = isCloudTrailEvent(event) ? event : parseCloudTrailEvent(event);
   const detail = parsed.detail;
   const service = parsed.source.slice('aws.'.length);
   const account = parsed.account;

@@ -124,8 +124,6 @@ export { InvalidEventError };
  * @throws InvalidEventError listing every problem found, in plain words.
  */
 export function parseCloudTrailEvent(input: unknown): CloudTrailEvent {
-  const fast = readValidEvent(input);
-  if (fast !== undefined) return fast;
   const result = CloudTrailEventSchema.safeParse(input);
   if (result.success) return result.data;
   const issues = [...result.error.issues];
@@ -139,82 +137,11 @@ export function parseCloudTrailEvent(input: unknown): CloudTrailEvent {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Fast path. describeChange runs for every event EventBridge delivers, and zod's generic machinery (a result
-// object per field, a union attempt per flag) cost about as much as JSON.parse of the event. The readers below
-// accept exactly what the schemas above accept and build the same copy (same keys, same order, absent optional
-// keys left out), so a valid event never reaches zod; anything they refuse goes through zod, which stays the
-// contract and the source of every error message. test/events/cloudtrail.fast-path.test.ts checks the two agree.
-
-type Field =
-  | readonly [key: string, kind: 'text' | 'flag' | 'bool' | 'string' | 'string?' | 'unknown?']
-  | readonly [key: string, kind: 'object' | 'object?', fields: readonly Field[]];
-
-const SESSION_ISSUER_FIELDS: readonly Field[] = [
-  ['type', 'text'],
-  ['principalId', 'text'],
-  ['arn', 'text'],
-  ['accountId', 'text'],
-  ['userName', 'text'],
-];
-
-const SESSION_CONTEXT_FIELDS: readonly Field[] = [
-  [
-    'attributes',
-    'object?',
-    [
-      ['mfaAuthenticated', 'flag'],
-      ['creationDate', 'text'],
-    ],
-  ],
-  ['sessionIssuer', 'object?', SESSION_ISSUER_FIELDS],
-  ['webIdFederationData', 'object?', [['federatedProvider', 'text']]],
-  ['sourceIdentity', 'text'],
-];
-
-const USER_IDENTITY_FIELDS: readonly Field[] = [
-  ['type', 'text'],
-  ['principalId', 'text'],
-  ['arn', 'text'],
-  ['accountId', 'text'],
-  ['accessKeyId', 'text'],
-  ['userName', 'text'],
-  ['invokedBy', 'text'],
-  ['identityProvider', 'text'],
-  ['sessionContext', 'object?', SESSION_CONTEXT_FIELDS],
-  [
-    'onBehalfOf',
-    'object?',
-    [
-      ['userId', 'text'],
-      ['identityStoreArn', 'text'],
-    ],
-  ],
-  ['credentialId', 'text'],
-];
-
-const DETAIL_FIELDS: readonly Field[] = [
-  ['eventVersion', 'text'],
-  ['eventID', 'string?'],
-  ['eventName', 'string'],
-  ['eventSource', 'string'],
-  ['eventTime', 'string'],
-  ['awsRegion', 'string'],
-  ['userIdentity', 'object', USER_IDENTITY_FIELDS],
-  ['sourceIPAddress', 'text'],
-  ['userAgent', 'text'],
-  ['errorCode', 'text'],
-  ['errorMessage', 'text'],
-  ['eventType', 'text'],
-  ['readOnly', 'bool'],
-  ['managementEvent', 'bool'],
-  ['recipientAccountId', 'text'],
-  ['sessionCredentialFromConsole', 'flag'],
-  ['requestParameters', 'unknown?'],
-  ['responseElements', 'unknown?'],
-  ['additionalEventData', 'unknown?'],
-];
-
-const DETAIL_TYPES: ReadonlySet<unknown> = new Set(CLOUDTRAIL_DETAIL_TYPES);
+// Fast check. describeChange runs for every event EventBridge delivers, and zod's generic machinery (a result
+// object per field, a union attempt per flag, a copy of every object) cost about as much as JSON.parse of the
+// event. isCloudTrailEvent accepts exactly what CloudTrailEventSchema accepts, reading each field once with a
+// fixed name and copying nothing; zod stays the contract and the source of every error message.
+// test/events/cloudtrail.fast-path.test.ts holds the two to the same answers.
 
 type JsonObject = Record<string, unknown>;
 
@@ -222,81 +149,119 @@ function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The copy zod would make of `input` for `fields`, or undefined when zod would report an issue. */
-function readObject(input: JsonObject, fields: readonly Field[]): JsonObject | undefined {
-  const out: JsonObject = {};
-  for (const field of fields) {
-    const key = field[0];
-    // zod tests presence with `in`, and copies a present key even when its value is undefined.
-    if (!(key in input)) {
-      if (field[1] === 'string' || field[1] === 'object') return undefined;
-      continue;
-    }
-    const value = input[key];
-    switch (field[1]) {
-      case 'text':
-        if (value !== undefined && value !== null && typeof value !== 'string') return undefined;
-        break;
-      case 'flag':
-        if (value !== undefined && value !== null && typeof value !== 'string' && typeof value !== 'boolean')
-          return undefined;
-        break;
-      case 'bool':
-        if (value !== undefined && value !== null && typeof value !== 'boolean') return undefined;
-        break;
-      case 'string':
-        if (typeof value !== 'string') return undefined;
-        break;
-      case 'string?':
-        if (value !== undefined && typeof value !== 'string') return undefined;
-        break;
-      case 'unknown?':
-        break;
-      case 'object':
-      case 'object?': {
-        if (field[1] === 'object?' && (value === undefined || value === null)) break;
-        if (!isJsonObject(value)) return undefined;
-        const copy = readObject(value, field[2]);
-        if (copy === undefined) return undefined;
-        out[key] = copy;
-        continue;
-      }
-    }
-    out[key] = value;
-  }
-  return out;
+/** `optionalText`: a string, null or absent. */
+function isText(value: unknown): boolean {
+  return value === undefined || value === null || typeof value === 'string';
 }
 
-/** {@link CloudTrailEventSchema}'s result for a valid event, without zod; undefined for anything else. */
-function readValidEvent(input: unknown): CloudTrailEvent | undefined {
-  if (!isJsonObject(input) || !('detail' in input) || !isJsonObject(input.detail)) return undefined;
-  const detail = readObject(input.detail, DETAIL_FIELDS);
-  if (detail === undefined || lacksEventId(detail)) return undefined;
-  const out: JsonObject = { detail };
-  const detailType = input['detail-type'];
-  if (!('detail-type' in input) || !DETAIL_TYPES.has(detailType)) return undefined;
-  out['detail-type'] = detailType;
-  const source = input.source;
-  if (typeof source !== 'string' || !source.startsWith('aws.')) return undefined;
-  out.source = source;
-  for (const key of ['id', 'account', 'time', 'region'] as const) {
-    const value = input[key];
-    if (typeof value !== 'string' || !(key in input)) return undefined;
-    out[key] = value;
-  }
-  if ('version' in input) {
-    const version = input.version;
-    if (version !== undefined && typeof version !== 'string') return undefined;
-    out.version = version;
-  }
-  if ('resources' in input) {
-    const resources = input.resources;
-    if (resources !== undefined && !Array.isArray(resources)) return undefined;
-    // zod copies arrays element by element (a hole becomes undefined).
-    out.resources = resources === undefined ? undefined : Array.from(resources as unknown[]);
-  }
-  return out as CloudTrailEvent;
+/** `flag`: a boolean, a string, null or absent. */
+function isFlag(value: unknown): boolean {
+  return value === undefined || value === null || typeof value === 'string' || typeof value === 'boolean';
 }
+
+/** `z.boolean().nullish()`. */
+function isOptionalBoolean(value: unknown): boolean {
+  return value === undefined || value === null || typeof value === 'boolean';
+}
+
+/** A `.nullish()` object whose fields all pass `fields`. */
+function isOptionalObject(value: unknown, fields: (object: JsonObject) => boolean): boolean {
+  return value === undefined || value === null || (isJsonObject(value) && fields(value));
+}
+
+function isSessionIssuer(issuer: JsonObject): boolean {
+  return (
+    isText(issuer.type) &&
+    isText(issuer.principalId) &&
+    isText(issuer.arn) &&
+    isText(issuer.accountId) &&
+    isText(issuer.userName)
+  );
+}
+
+function isSessionContext(context: JsonObject): boolean {
+  return (
+    isOptionalObject(
+      context.attributes,
+      (attributes) => isFlag(attributes.mfaAuthenticated) && isText(attributes.creationDate),
+    ) &&
+    isOptionalObject(context.sessionIssuer, isSessionIssuer) &&
+    isOptionalObject(context.webIdFederationData, (data) => isText(data.federatedProvider)) &&
+    isText(context.sourceIdentity)
+  );
+}
+
+function isUserIdentity(identity: JsonObject): boolean {
+  return (
+    isText(identity.type) &&
+    isText(identity.principalId) &&
+    isText(identity.arn) &&
+    isText(identity.accountId) &&
+    isText(identity.accessKeyId) &&
+    isText(identity.userName) &&
+    isText(identity.invokedBy) &&
+    isText(identity.identityProvider) &&
+    isOptionalObject(identity.sessionContext, isSessionContext) &&
+    isOptionalObject(
+      identity.onBehalfOf,
+      (onBehalfOf) => isText(onBehalfOf.userId) && isText(onBehalfOf.identityStoreArn),
+    ) &&
+    isText(identity.credentialId)
+  );
+}
+
+function isDetail(detail: JsonObject): boolean {
+  const eventId = detail.eventID;
+  const identity = detail.userIdentity;
+  // requestParameters, responseElements and additionalEventData are z.unknown(): anything goes.
+  return (
+    isText(detail.eventVersion) &&
+    (eventId === undefined || typeof eventId === 'string') &&
+    typeof detail.eventName === 'string' &&
+    typeof detail.eventSource === 'string' &&
+    typeof detail.eventTime === 'string' &&
+    typeof detail.awsRegion === 'string' &&
+    isJsonObject(identity) &&
+    isUserIdentity(identity) &&
+    isText(detail.sourceIPAddress) &&
+    isText(detail.userAgent) &&
+    isText(detail.errorCode) &&
+    isText(detail.errorMessage) &&
+    isText(detail.eventType) &&
+    isOptionalBoolean(detail.readOnly) &&
+    isOptionalBoolean(detail.managementEvent) &&
+    isText(detail.recipientAccountId) &&
+    isFlag(detail.sessionCredentialFromConsole) &&
+    !lacksEventId(detail)
+  );
+}
+
+/**
+ * True when {@link parseCloudTrailEvent} would accept `input`; narrows it in place, without zod and without a
+ * copy. The narrowed object keeps its unknown fields (the parsed copy drops them), so read it by field name only.
+ */
+export function isCloudTrailEvent(input: unknown): input is CloudTrailEvent {
+  if (!isJsonObject(input)) return false;
+  const detail = input.detail;
+  const source = input.source;
+  const version = input.version;
+  const resources = input.resources;
+  return (
+    isJsonObject(detail) &&
+    isDetail(detail) &&
+    DETAIL_TYPES.has(input['detail-type']) &&
+    typeof source === 'string' &&
+    source.startsWith('aws.') &&
+    typeof input.id === 'string' &&
+    typeof input.account === 'string' &&
+    typeof input.time === 'string' &&
+    typeof input.region === 'string' &&
+    (version === undefined || typeof version === 'string') &&
+    (resources === undefined || Array.isArray(resources))
+  );
+}
+
+const DETAIL_TYPES: ReadonlySet<unknown> = new Set(CLOUDTRAIL_DETAIL_TYPES);
 
 const MAX_ISSUES = 8;
 const MAX_QUOTED = 80;
