@@ -4,12 +4,14 @@
  */
 import { runEngineBench } from './engine.bench';
 import { printReport, type Report } from './measure';
+import { runPipelineBench } from './pipeline.bench';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 
 const suites: Record<string, () => Report | Promise<Report>> = {
   engine: runEngineBench,
+  pipeline: runPipelineBench,
 };
 
 async function main(): Promise<void> {

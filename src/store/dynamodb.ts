@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ConsumedCapacity, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
@@ -9,6 +10,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { actorKeyOf } from '../changes/actor-key';
+import { toLine } from '../changes/burst';
 import type { Acknowledgement, ChangeLine, Investigation, Severity } from '../changes/types';
 import { LeaseLostError } from './errors';
 import { keys } from './keys';
@@ -24,6 +26,7 @@ import type {
   Delivery,
   Mute,
   MuteTargetType,
+  OpenAlert,
   RejectedInput,
   RenderedState,
   RoutingConfig,
@@ -60,8 +63,8 @@ export interface DynamoDbStoreOptions {
   meter?: CapacityMeter;
 }
 
-/** Raw events bigger than this are truncated (an item holds 400 KB; the rest of the item needs room). */
-const MAX_RAW_CHARS = 300_000;
+/** Raw events bigger than this are truncated before compression (an item holds 400 KB). */
+const MAX_RAW_CHARS = 1_000_000;
 /** Group pointers outlive their window by a day, then DynamoDB's TTL removes them. */
 const GROUP_TTL_SECONDS = 24 * 3600;
 const { indexes } = TABLE;
@@ -175,33 +178,28 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
 
   const changes: ChangeRepository = {
     async saveChange({ change, raw, receivedAt }: StoredChange): Promise<boolean> {
-      const line: ChangeLine = {
-        id: change.id,
-        eventName: change.eventName,
-        severity: change.severity,
-        summary: change.summary,
-        time: change.time,
-        region: change.region,
-        resources: change.resources.slice(0, 10),
-      };
-      const stored = await putNew({
+      // The change and the raw event are stored gzipped: they are read only by the renderer and the
+      // Investigate modal, and write capacity is charged per KB.
+      return putNew({
         ...keys.change(change.id),
-        change,
-        line,
-        receivedAt,
-        raw: raw.length > MAX_RAW_CHARS ? `${raw.slice(0, MAX_RAW_CHARS)}…` : raw,
+        line: toLine(change),
+        changeGz: gzipSync(JSON.stringify(change)),
+        rawGz: gzipSync(raw.length > MAX_RAW_CHARS ? raw.slice(0, MAX_RAW_CHARS) : raw),
         rawTruncated: raw.length > MAX_RAW_CHARS,
+        receivedAt,
         actorPk: keys.actorPk(change.account, actorKeyOf(change.actor)),
         actorSk: keys.timeSk(change.time, change.id),
       });
-      return stored;
     },
     async getChange(id) {
       const item = await get(keys.change(id), false);
       if (!item) return undefined;
+      const raw = gunzipSync(item.rawGz as Uint8Array).toString('utf8');
       return {
-        change: item.change as StoredChange['change'],
-        raw: item.raw as string,
+        change: JSON.parse(
+          gunzipSync(item.changeGz as Uint8Array).toString('utf8'),
+        ) as StoredChange['change'],
+        raw: item.rawTruncated ? `${raw}…` : raw,
         receivedAt: item.receivedAt as string,
       };
     },
@@ -598,7 +596,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
       }
     },
 
-    async openAlerts(channel, sinceIso) {
+    async openAlerts(channel, sinceIso): Promise<OpenAlert[]> {
       const items = await queryAll({
         IndexName: indexes.openByChannel.name,
         KeyConditionExpression: '#pk = :pk AND #sk >= :since',
@@ -608,7 +606,10 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
         },
         ExpressionAttributeValues: { ':pk': keys.openPk(channel), ':since': sinceIso },
       });
-      return items.map(toAlert);
+      return items.map((item) => {
+        const { rev: _rev, renderedRev: _rendered, ...open } = toAlert(item);
+        return open;
+      });
     },
     async countMuted(channel, sinceIso) {
       let count = 0;

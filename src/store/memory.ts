@@ -1,4 +1,5 @@
 import { actorKeyOf } from '../changes/actor-key';
+import { toLine } from '../changes/burst';
 import type { ChangeLine, Severity } from '../changes/types';
 import { LeaseLostError } from './errors';
 import type {
@@ -67,15 +68,7 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
         )
         .sort((a, b) => (a.time === b.time ? a.id.localeCompare(b.id) : a.time.localeCompare(b.time)))
         .slice(-limit)
-        .map((c) => ({
-          id: c.id,
-          eventName: c.eventName,
-          severity: c.severity,
-          summary: c.summary,
-          time: c.time,
-          region: c.region,
-          resources: c.resources.slice(0, 10),
-        }));
+        .map(toLine);
     },
     async saveRejected(input) {
       const index = rejected.findIndex((r) => r.id === input.id);
@@ -232,7 +225,16 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
       return [...alertItems.values()]
         .filter((alert) => alert.channel === channel && !alert.acknowledgement && alert.createdAt >= sinceIso)
         .sort((a, b) => `${a.createdAt}#${a.id}`.localeCompare(`${b.createdAt}#${b.id}`))
-        .map(publicAlert);
+        .map((alert) => {
+          const {
+            rev: _rev,
+            renderedRev: _rendered,
+            postAttemptAt: _post,
+            acknowledgement: _ack,
+            ...open
+          } = publicAlert(alert);
+          return open;
+        });
     },
     async countMuted(channel, sinceIso) {
       return [...deliveries.values()].filter(

@@ -136,6 +136,22 @@ export interface RenderedState {
   headline: string;
 }
 
+/** What the open-alerts index holds of an alert (what a digest shows). */
+export type OpenAlert = Pick<
+  AlertRecord,
+  | 'id'
+  | 'channel'
+  | 'watch'
+  | 'actorKey'
+  | 'account'
+  | 'createdAt'
+  | 'severity'
+  | 'changeCount'
+  | 'headline'
+  | 'message'
+  | 'investigation'
+>;
+
 /** What an alert is created with (only the first writer's values are kept). */
 export interface AlertSeed {
   id: string;
@@ -197,7 +213,7 @@ export interface AlertRepository {
   investigate(alertId: string, investigation: Investigation): Promise<AlertRecord | undefined>;
 
   /** Unacknowledged alerts of a channel created since `sinceIso`, oldest first (sparse index: cost ~ open alerts). */
-  openAlerts(channel: string, sinceIso: string): Promise<AlertRecord[]>;
+  openAlerts(channel: string, sinceIso: string): Promise<OpenAlert[]>;
   /** How many changes were muted in a channel since `sinceIso`. */
   countMuted(channel: string, sinceIso: string): Promise<number>;
 }

@@ -23,9 +23,37 @@ export const TABLE = {
      * Sparse: only alerts nobody has acknowledged carry `openPk`, so the digest's Query reads open alerts
      * only, whatever the size of the table. Acknowledging removes the attribute.
      */
-    openByChannel: { name: 'open-by-channel', partitionKey: 'openPk', sortKey: 'openSk' },
-    /** Every change by one actor, newest last: "other changes by the same actor in the last 24 h". */
-    byActor: { name: 'by-actor', partitionKey: 'actorPk', sortKey: 'actorSk' },
+    openByChannel: {
+      name: 'open-by-channel',
+      partitionKey: 'openPk',
+      sortKey: 'openSk',
+      // What the digest shows. Revision and render-lease attributes stay out: updating them then costs no
+      // index write, and they change on every render.
+      projection: [
+        'id',
+        'channel',
+        'watch',
+        'actorKey',
+        'account',
+        'createdAt',
+        'sevCritical',
+        'sevWarning',
+        'changeCount',
+        'headline',
+        'message',
+        'investigation',
+      ],
+    },
+    /**
+     * Every change by one actor, newest last: "other changes by the same actor in the last 24 h". Only the
+     * change's short line is projected: a change item holds the whole event, and every index write costs.
+     */
+    byActor: {
+      name: 'by-actor',
+      partitionKey: 'actorPk',
+      sortKey: 'actorSk',
+      projection: ['line'] as string[],
+    },
   },
 } as const;
 
@@ -51,7 +79,7 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
         { AttributeName: index.partitionKey, KeyType: 'HASH' },
         { AttributeName: index.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'ALL' },
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection] },
     })),
   };
 }
