@@ -514,6 +514,55 @@ function stripQuotes(json: string): string {
   return json.replaceAll('"', '');
 }
 
+interface CachedAnalysis {
+  readonly template: string;
+  readonly map: Readonly<Record<string, string>> | undefined;
+  /** The map's entries when it was analysed: a transformer edited in place must be analysed again. */
+  readonly entries: ReadonlyArray<readonly [string, string]>;
+  readonly analysis: Analysis;
+}
+
+// A watch's transformer renders every event the watch matches (describeChange calls applyInputTransformer for
+// each one); parsing and checking the same template and paths each time cost more than rendering them.
+const ANALYSED = new WeakMap<InputTransformerConfig, CachedAnalysis>();
+
+function sameEntries(
+  map: Readonly<Record<string, string>> | undefined,
+  entries: ReadonlyArray<readonly [string, string]>,
+): boolean {
+  if (map === undefined) return entries.length === 0;
+  let count = 0;
+  for (const key in map) {
+    if (!Object.hasOwn(map, key)) return false;
+    const entry = entries[count];
+    if (entry === undefined || entry[0] !== key || entry[1] !== map[key]) return false;
+    count++;
+  }
+  return count === entries.length;
+}
+
+/** `analyse(transformer, {})`, computed once per transformer object while it stays unchanged. */
+function analysed(transformer: InputTransformerConfig): Analysis {
+  const cached = ANALYSED.get(transformer);
+  const map = transformer.inputPathsMap;
+  if (
+    cached !== undefined &&
+    cached.template === transformer.inputTemplate &&
+    cached.map === map &&
+    sameEntries(map, cached.entries)
+  ) {
+    return cached.analysis;
+  }
+  const analysis = analyse(transformer, {});
+  ANALYSED.set(transformer, {
+    template: transformer.inputTemplate,
+    map,
+    entries: Object.entries(map ?? {}),
+    analysis,
+  });
+  return analysis;
+}
+
 /**
  * Renders the payload EventBridge delivers to a target for `event`, byte for byte where AWS recorded it.
  *
@@ -532,7 +581,7 @@ export function applyInputTransformer(
   event: unknown,
   context: InputTransformerContext = {},
 ): string {
-  const analysis = analyse(transformer, {});
+  const analysis = analysed(transformer);
   if (!analysis.valid) throw new InvalidInputTransformerError(analysis.message, analysis.rejectedBy);
   if (!isObject(event)) throw new InvalidEventError('An EventBridge event is a JSON object.');
   const { template, paths } = analysis.analysed;
