@@ -41,6 +41,33 @@ const schema = z
     SLACK_POST_INTERVAL_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
     ACCOUNT_ALIASES: accountAliases.default({}),
     WATCHES_DIR: z.string().min(1).optional(),
+    /** Comma-separated Slack user ids allowed to unsubscribe and mute; empty: everyone may. */
+    ADMINS: z
+      .string()
+      .default('')
+      .transform((text) =>
+        text
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(slackId('[UW]'))),
+    EVENT_BUS_NAME: z.string().min(1).max(256).default('default'),
+    EVENTBRIDGE_ENDPOINT: z.url().optional(),
+    /** Socket Mode (a real workspace without a public URL); local only. */
+    SLACK_APP_TOKEN: z.string().startsWith('xapp-').optional(),
+    /** The digest's day boundary (IANA time zone). */
+    DIGEST_TIMEZONE: z
+      .string()
+      .default('UTC')
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone such as Europe/Paris'),
     AWS_LAMBDA_FUNCTION_NAME: z.string().optional(),
   })
   .superRefine((env, ctx) => {
@@ -48,7 +75,7 @@ const schema = z
       if (env.SLACK_SECRET_ARN === undefined) {
         ctx.addIssue({ code: 'custom', path: ['SLACK_SECRET_ARN'], message: 'is required on Lambda' });
       }
-      for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'] as const) {
+      for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'] as const) {
         if (env[name] !== undefined) {
           ctx.addIssue({
             code: 'custom',

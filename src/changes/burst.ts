@@ -34,7 +34,12 @@ export interface BurstSegment {
 
 /** Changes by the same actor on the same watch share a key (per channel). */
 export function burstKey(change: Pick<Change, 'watch' | 'actor' | 'account'>): string {
-  return `${change.watch ?? 'none'}#${change.account}#${actorKeyOf(change.actor)}`;
+  return burstKeyOf({ watch: change.watch, account: change.account, actorKey: actorKeyOf(change.actor) });
+}
+
+/** The same key from an alert's stored parts (to end its burst after an acknowledgement). */
+export function burstKeyOf(parts: { watch: string | null; account: string; actorKey: string }): string {
+  return `${parts.watch ?? 'none'}#${parts.account}#${parts.actorKey}`;
 }
 
 /**

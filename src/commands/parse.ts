@@ -12,6 +12,8 @@
  * case-insensitive; watches may be separated by spaces or commas.
  */
 
+import { builtInCatalog } from '../watches/catalog';
+
 /** The slash command as registered in the Slack app manifest. */
 export const SLASH_COMMAND = '/infrawatch';
 
@@ -380,7 +382,7 @@ function noArguments(kind: 'list' | 'watches' | 'digest', words: readonly string
  * Never throws: anything it cannot understand becomes `{ kind: 'error', message }`, with a suggestion when a
  * word looks like a typo of a command or watch name.
  */
-export function parseCommand(text: string, catalog: CommandCatalog): Command {
+export function parseCommand(text: string, catalog: CommandCatalog = builtInCatalog): Command {
   const words = fromSlackText(text)
     .split(/[\s,]+/)
     .filter((word) => word.length > 0);

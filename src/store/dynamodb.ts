@@ -635,6 +635,41 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
       } while (ExclusiveStartKey);
       return count;
     },
+    async claimDigestRun(channel, runKey, nowIso, leaseUntilIso) {
+      try {
+        await send(
+          'write',
+          new PutCommand({
+            TableName,
+            Item: {
+              ...keys.digestRun(channel, runKey),
+              state: 'posting',
+              leaseUntil: leaseUntilIso,
+              expiresAt: epochSeconds(nowIso) + 30 * 86400,
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR (#state = :posting AND leaseUntil < :now)',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':posting': 'posting', ':now': nowIso },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+    async completeDigestRun(channel, runKey) {
+      await send(
+        'write',
+        new UpdateCommand({
+          TableName,
+          Key: keys.digestRun(channel, runKey),
+          UpdateExpression: 'SET #state = :posted REMOVE leaseUntil',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':posted': 'posted' },
+        }),
+      );
+    },
   };
 
   return { changes, config, alerts };

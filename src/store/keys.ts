@@ -16,6 +16,7 @@ export const keys = {
     sk: `MUTE#${channel}#${type}#${value}`,
   }),
   bootstrap: () => ({ pk: 'CONFIG', sk: 'BOOTSTRAP' }),
+  digestRun: (channel: string, runKey: string) => ({ pk: `DIGEST#${channel}`, sk: runKey }),
   rejected: (atIso: string, id: string) => ({ pk: `REJECTED#${atIso.slice(0, 10)}`, sk: id }),
 
   /** Sparse index entries: open alerts, and muted changes, of a channel, by time. */

@@ -38,6 +38,7 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
   const groups = new Map<string, BurstGroup>();
   const alertItems = new Map<string, MemoryAlert>();
   const alertLines = new Map<string, Map<string, ChangeLine>>();
+  const digestRuns = new Map<string, { state: 'posting' | 'posted'; leaseUntil: string }>();
 
   const publicAlert = (alert: MemoryAlert): AlertRecord => {
     const { severities, lease, ...rest } = alert;
@@ -240,6 +241,16 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
       return [...deliveries.values()].filter(
         (d) => d.kind === 'muted' && d.channel === channel && d.time >= sinceIso,
       ).length;
+    },
+    async claimDigestRun(channel, runKey, nowIso, leaseUntilIso) {
+      const key = `${channel}#${runKey}`;
+      const run = digestRuns.get(key);
+      if (run && (run.state === 'posted' || run.leaseUntil >= nowIso)) return false;
+      digestRuns.set(key, { state: 'posting', leaseUntil: leaseUntilIso });
+      return true;
+    },
+    async completeDigestRun(channel, runKey) {
+      digestRuns.set(`${channel}#${runKey}`, { state: 'posted', leaseUntil: '' });
     },
   };
 

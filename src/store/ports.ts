@@ -216,6 +216,13 @@ export interface AlertRepository {
   openAlerts(channel: string, sinceIso: string): Promise<OpenAlert[]>;
   /** How many changes were muted in a channel since `sinceIso`. */
   countMuted(channel: string, sinceIso: string): Promise<number>;
+
+  /**
+   * Claims one digest run (channel + run key, e.g. the day) so it is posted once: true when it was never
+   * claimed, or when an earlier claim was never completed and its lease ran out (a crashed run).
+   */
+  claimDigestRun(channel: string, runKey: string, nowIso: string, leaseUntilIso: string): Promise<boolean>;
+  completeDigestRun(channel: string, runKey: string): Promise<void>;
 }
 
 export interface Store {

@@ -173,6 +173,26 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
     });
   });
 
+  describe('digest runs', () => {
+    it('claims a run once; a completed run stays claimed; an abandoned one can be redone after its lease', async () => {
+      const lease = '2026-11-27T10:05:00.000Z';
+      const claims = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          store.alerts.claimDigestRun('C1', 'scheduled#2026-11-27', NOW, lease),
+        ),
+      );
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(
+        await store.alerts.claimDigestRun('C1', 'scheduled#2026-11-27', '2026-11-27T10:06:00.000Z', lease),
+      ).toBe(true);
+      await store.alerts.completeDigestRun('C1', 'scheduled#2026-11-27');
+      expect(
+        await store.alerts.claimDigestRun('C1', 'scheduled#2026-11-27', '2026-11-28T10:00:00.000Z', lease),
+      ).toBe(false);
+      expect(await store.alerts.claimDigestRun('C2', 'scheduled#2026-11-27', NOW, lease)).toBe(true);
+    });
+  });
+
   describe('burst groups', () => {
     it('creates a group once and replaces it only from the version that was read', async () => {
       const group = {

@@ -1,0 +1,147 @@
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import type { Store } from '../../src/store/ports';
+import { collectDigest, type DigestData, digestChannels } from '../../src/use-cases/digest';
+import type { Clock } from '../../src/use-cases/ports';
+import { type DigestAlert, renderDigest } from '../../src/views';
+import type { WatchCatalog } from '../../src/watches/types';
+import type { LogPort } from '../events/process-events';
+
+/** A digest run that did not complete within this long (a crash) may be run again by a retry. */
+const DIGEST_LEASE_MS = 5 * 60_000;
+/** Permalinks are fetched for at most this many alerts per digest (the digest lists no more anyway). */
+const MAX_PERMALINKS = 40;
+
+export interface DigestDeps {
+  store: Store;
+  clock: Clock;
+  slack: WebClient;
+  catalog: WatchCatalog;
+  log: LogPort;
+  timeZone: string;
+}
+
+/** What triggers a digest: the daily schedule, or `/infrawatch digest` in one channel. */
+export type DigestTrigger =
+  | { kind: 'scheduled' }
+  | { kind: 'requested'; channel: string; requestedBy: string; requestId: string };
+
+export class InvalidDigestTriggerError extends Error {
+  readonly code = 'InvalidDigestTrigger';
+}
+
+const requestedDetail = z.object({
+  channel: z.string().regex(/^[CGD][A-Z0-9]{2,}$/),
+  requestedBy: z.string().min(1),
+  requestId: z.string().min(1).max(200),
+});
+
+/**
+ * Reads what invoked the digest function: an EventBridge Scheduler invocation (any payload with
+ * `{"kind":"scheduled"}`, or a scheduled EventBridge event) or an "InfraWatch Digest Requested" event.
+ */
+export function parseDigestTrigger(input: unknown): DigestTrigger {
+  const event = input as { kind?: unknown; 'detail-type'?: unknown; detail?: unknown } | null;
+  if (event?.kind === 'scheduled' || event?.['detail-type'] === 'Scheduled Event')
+    return { kind: 'scheduled' };
+  if (event?.['detail-type'] === 'InfraWatch Digest Requested') {
+    const detail = requestedDetail.safeParse(event.detail);
+    if (detail.success) return { kind: 'requested', ...detail.data };
+    throw new InvalidDigestTriggerError(
+      `invalid digest request: ${detail.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+    );
+  }
+  throw new InvalidDigestTriggerError(
+    'not a digest trigger: expected {"kind":"scheduled"} or an "InfraWatch Digest Requested" event',
+  );
+}
+
+/** The calendar day in the digest's time zone: a scheduled digest is posted once per channel per day. */
+function dayIn(timeZone: string, date: Date): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(date);
+}
+
+async function toDigestAlerts(deps: DigestDeps, data: DigestData): Promise<DigestAlert[]> {
+  const titles = new Map(deps.catalog.watches.map((w) => [w.id, w.title]));
+  return Promise.all(
+    data.alerts.map(async (alert, index) => {
+      let permalink: string | undefined;
+      if (alert.message && index < MAX_PERMALINKS) {
+        try {
+          const response = await deps.slack.chat.getPermalink({
+            channel: alert.message.channel,
+            message_ts: alert.message.ts,
+          });
+          permalink = response.permalink;
+        } catch (error) {
+          deps.log.warn('No permalink for an alert message', { alertId: alert.id, error: String(error) });
+        }
+      }
+      return {
+        id: alert.id,
+        watch: alert.watch,
+        watchTitle: titles.get(alert.watch ?? '') ?? alert.watch ?? 'Other',
+        severity: alert.severity,
+        createdAt: alert.createdAt,
+        headline: alert.headline,
+        changeCount: alert.changeCount,
+        ...(permalink ? { permalink } : {}),
+        ...(alert.investigation ? { investigation: alert.investigation } : {}),
+      };
+    }),
+  );
+}
+
+/**
+ * Posts the digest of unacknowledged alerts to each channel concerned. A scheduled run claims (channel, day)
+ * with a conditional write and completes the claim after posting, so a retried or duplicated schedule posts
+ * once; a run that crashed between claim and post is redone after its lease. A requested digest claims its
+ * request id the same way and always answers (an all-clear when nothing is open).
+ */
+export async function runDigest(
+  deps: DigestDeps,
+  trigger: DigestTrigger,
+): Promise<{ posted: string[]; quiet: string[] }> {
+  const now = deps.clock.now();
+  const channels = trigger.kind === 'scheduled' ? await digestChannels(deps) : [trigger.channel];
+  const runKey =
+    trigger.kind === 'scheduled'
+      ? `scheduled#${dayIn(deps.timeZone, now)}`
+      : `requested#${trigger.requestId}`;
+  const posted: string[] = [];
+  const quiet: string[] = [];
+  for (const channel of channels) {
+    const leaseUntil = new Date(now.getTime() + DIGEST_LEASE_MS).toISOString();
+    if (!(await deps.store.alerts.claimDigestRun(channel, runKey, now.toISOString(), leaseUntil))) {
+      quiet.push(channel);
+      continue;
+    }
+    const data = await collectDigest(deps, channel);
+    const rendered = renderDigest({
+      channel,
+      now: data.now,
+      since: data.since,
+      alerts: await toDigestAlerts(deps, data),
+      mutedCount: data.mutedCount,
+      allClearRequested: trigger.kind === 'requested',
+    });
+    if (!rendered) {
+      quiet.push(channel);
+      continue;
+    }
+    await deps.slack.chat.postMessage({
+      channel,
+      text: rendered.text,
+      blocks: rendered.blocks,
+      unfurl_links: false,
+    });
+    await deps.store.alerts.completeDigestRun(channel, runKey);
+    posted.push(channel);
+  }
+  return { posted, quiet };
+}

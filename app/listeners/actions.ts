@@ -1,0 +1,169 @@
+import type { App, BlockButtonAction, BlockOverflowAction } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { acknowledgeAlert } from '../../src/use-cases/acknowledge';
+import { muteChannel, NotAllowedError } from '../../src/use-cases/channel-settings';
+import { investigateAlert } from '../../src/use-cases/investigate';
+import { syncAlertMessage } from '../../src/use-cases/sync-alert';
+import {
+  ACTION_IDS,
+  OVERFLOW_OPTIONS,
+  parseOverflowValue,
+  renderAckFailed,
+  renderAckNoteModal,
+  renderAlreadyAcknowledged,
+  renderInvestigateModal,
+  renderMuteAnnouncement,
+  renderNotAllowed,
+  VIEW_IDS,
+} from '../../src/views';
+import { interactionDeps, type SlackAppDeps, settingsDeps, watchTitle } from '../slack/deps';
+import { acknowledgeAll, parseAckAllValue } from './acknowledge-all';
+
+/** Alert ids are ours (hex); anything else in a button value is refused before it reaches the store. */
+const ALERT_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+interface Where {
+  channel: string;
+  user: string;
+}
+
+async function tell(client: WebClient, where: Where, text: string): Promise<void> {
+  await client.chat.postEphemeral({ channel: where.channel, user: where.user, text });
+}
+
+function whereOf(body: { channel?: { id: string }; user: { id: string } }): Where | undefined {
+  return body.channel ? { channel: body.channel.id, user: body.user.id } : undefined;
+}
+
+function userNameOf(user: { id: string; username?: string; name?: string }): string {
+  return user.username ?? user.name ?? user.id;
+}
+
+export async function acknowledgeAndReport(
+  deps: SlackAppDeps,
+  client: WebClient,
+  input: { alertId: string; userId: string; userName: string; note?: string },
+  where: Where | undefined,
+): Promise<void> {
+  const result = await acknowledgeAlert(interactionDeps(deps), input);
+  const now = deps.clock.now().toISOString();
+  if (result.status === 'acknowledged') {
+    if (result.problems.length > 0) {
+      deps.log.warn('Acknowledged with problems', { alertId: input.alertId, problems: result.problems });
+      if (where) await tell(client, where, `Acknowledged. Note: ${result.problems.join('; ')}.`);
+    }
+    return;
+  }
+  if (!where) return;
+  const text =
+    result.status === 'already-acknowledged'
+      ? renderAlreadyAcknowledged({ acknowledgement: result.acknowledgement, now }).text
+      : renderAckFailed('not-found').text;
+  await tell(client, where, text);
+}
+
+/** Alert buttons and the overflow menu. Each listener acks first and makes only a few quick calls. */
+export function registerActions(app: App, deps: SlackAppDeps): void {
+  app.action<BlockButtonAction>(ACTION_IDS.acknowledge, async ({ ack, body, action, client }) => {
+    await ack();
+    const where = whereOf(body);
+    if (!ALERT_ID.test(action.value ?? '')) {
+      if (where) await tell(client, where, renderAckFailed('not-found').text);
+      return;
+    }
+    await acknowledgeAndReport(
+      deps,
+      client,
+      { alertId: action.value ?? '', userId: body.user.id, userName: userNameOf(body.user) },
+      where,
+    );
+  });
+
+  app.action<BlockButtonAction>(ACTION_IDS.investigate, async ({ ack, body, action, client }) => {
+    await ack();
+    const where = whereOf(body);
+    const alertId = action.value ?? '';
+    const found = ALERT_ID.test(alertId)
+      ? await investigateAlert(deps, { alertId, userId: body.user.id, userName: userNameOf(body.user) })
+      : undefined;
+    if (!found) {
+      if (where) await tell(client, where, renderAckFailed('not-found').text);
+      return;
+    }
+    // Slack's trigger_id expires 3 s after the click: the modal opens before the message is updated.
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: renderInvestigateModal({
+        content: found.content,
+        raw: found.raw,
+        related: found.related,
+        now: deps.clock.now().toISOString(),
+        accountAlias: deps.accountAliases,
+        watchTitle: watchTitle(deps, found.alert.watch),
+      }),
+    });
+    if (!found.alert.acknowledgement) await syncAlertMessage(interactionDeps(deps), alertId, found.alert.rev);
+  });
+
+  app.action<BlockOverflowAction>(ACTION_IDS.more, async ({ ack, body, action, client }) => {
+    await ack();
+    const where = whereOf(body);
+    const selection = parseOverflowValue(action.selected_option.value);
+    const alert =
+      selection && ALERT_ID.test(selection.alertId)
+        ? await deps.store.alerts.getAlert(selection.alertId)
+        : undefined;
+    if (!selection || !alert) {
+      if (where) await tell(client, where, renderAckFailed('not-found').text);
+      return;
+    }
+    const option = OVERFLOW_OPTIONS.find((o) => o.kind === selection.kind);
+    if (!option?.mute) {
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: renderAckNoteModal({ alertId: alert.id, summary: alert.headline }),
+      });
+      return;
+    }
+    const target =
+      option.mute.target === 'watch'
+        ? { type: 'watch' as const, value: alert.watch ?? '' }
+        : { type: 'actor' as const, value: alert.actorKey };
+    if (target.value === '') {
+      if (where) await tell(client, where, 'This alert has no watch to mute.');
+      return;
+    }
+    try {
+      const mute = await muteChannel(settingsDeps(deps), {
+        channel: alert.channel,
+        target,
+        durationMs: option.mute.durationMs,
+        userId: body.user.id,
+      });
+      const announcement = renderMuteAnnouncement({ mute, now: deps.clock.now().toISOString() });
+      await client.chat.postMessage({
+        channel: alert.channel,
+        text: announcement.text,
+        ...(announcement.blocks ? { blocks: announcement.blocks } : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof NotAllowedError)) throw error;
+      if (where) await tell(client, where, renderNotAllowed(error.action).text);
+    }
+  });
+
+  app.action<BlockButtonAction>(VIEW_IDS.digestAckAll, async ({ ack, body, action, client }) => {
+    await ack();
+    const where = whereOf(body);
+    const value = parseAckAllValue(action.value ?? '');
+    if (!value) {
+      if (where) await tell(client, where, renderAckFailed('not-found').text);
+      return;
+    }
+    const summary = await acknowledgeAll(deps, value, {
+      userId: body.user.id,
+      userName: userNameOf(body.user),
+    });
+    if (where) await tell(client, where, summary);
+  });
+}

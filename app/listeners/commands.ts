@@ -1,0 +1,165 @@
+import type { App, SlashCommand, types } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { type Command, parseCommand, SLASH_COMMAND } from '../../src/commands/parse';
+import {
+  channelSettings,
+  muteChannel,
+  NotAllowedError,
+  subscribeChannel,
+  unmuteChannel,
+  unsubscribeChannel,
+} from '../../src/use-cases/channel-settings';
+import {
+  renderChannelSettings,
+  renderCommandError,
+  renderDigestQueued,
+  renderHelp,
+  renderMuteAnnouncement,
+  renderNotAllowed,
+  renderSubscribed,
+  renderSubscriptionAnnouncement,
+  renderUnmuteAnnouncement,
+  renderWatchesList,
+} from '../../src/views';
+import { DIGEST_REQUESTED_DETAIL_TYPE, type SlackAppDeps, settingsDeps } from '../slack/deps';
+
+type Reply = { text: string; blocks?: types.KnownBlock[] };
+
+const ephemeral = (reply: Reply) => ({ response_type: 'ephemeral' as const, ...reply });
+
+/**
+ * Posts a change of channel settings for everyone to see, so a mute is never invisible. When the bot cannot
+ * post there (not invited), the person who ran the command is told instead.
+ */
+async function announce(client: WebClient, channel: string, message: Reply): Promise<string | null> {
+  try {
+    await client.chat.postMessage({
+      channel,
+      text: message.text,
+      ...(message.blocks ? { blocks: message.blocks } : {}),
+    });
+    return null;
+  } catch (error) {
+    const code = (error as { data?: { error?: string } }).data?.error ?? String(error);
+    return `I could not announce this in the channel (${code}); invite me with \`/invite @InfraWatch\`.`;
+  }
+}
+
+async function run(
+  deps: SlackAppDeps,
+  command: Command,
+  body: SlashCommand,
+  client: WebClient,
+): Promise<Reply> {
+  const channel = body.channel_id;
+  const userId = body.user_id;
+  switch (command.kind) {
+    case 'help':
+      return renderHelp();
+    case 'watches':
+      return renderWatchesList(deps.catalog.watches);
+    case 'error':
+      return renderCommandError(command.message);
+    case 'list': {
+      const settings = await channelSettings(deps, channel);
+      return renderChannelSettings({ channel, ...settings, now: deps.clock.now().toISOString() });
+    }
+    case 'digest':
+      // Building a digest takes longer than Slack's 3 seconds: the digest function does it, asynchronously.
+      await deps.events.publish(DIGEST_REQUESTED_DETAIL_TYPE, {
+        channel,
+        requestedBy: userId,
+        requestId: body.trigger_id,
+      });
+      return renderDigestQueued();
+    case 'subscribe': {
+      const { added, unchanged } = await subscribeChannel(settingsDeps(deps), {
+        channel,
+        watches: command.watches,
+        userId,
+      });
+      const problem =
+        added.length > 0
+          ? await announce(
+              client,
+              channel,
+              renderSubscriptionAnnouncement({ userId, action: 'subscribe', watches: added }),
+            )
+          : null;
+      return withProblem(
+        renderSubscribed({ watches: added, action: 'subscribe', userId, channel, unchanged }),
+        problem,
+      );
+    }
+    case 'unsubscribe': {
+      const { removed, notSubscribed } = await unsubscribeChannel(settingsDeps(deps), {
+        channel,
+        watches: command.watches,
+        userId,
+      });
+      const problem =
+        removed.length > 0
+          ? await announce(
+              client,
+              channel,
+              renderSubscriptionAnnouncement({ userId, action: 'unsubscribe', watches: removed }),
+            )
+          : null;
+      return withProblem(
+        renderSubscribed({
+          watches: removed,
+          action: 'unsubscribe',
+          userId,
+          channel,
+          unchanged: notSubscribed,
+        }),
+        problem,
+      );
+    }
+    case 'mute': {
+      const mute = await muteChannel(settingsDeps(deps), {
+        channel,
+        target: command.target,
+        durationMs: command.durationMs,
+        userId,
+      });
+      const announcement = renderMuteAnnouncement({ mute, now: deps.clock.now().toISOString() });
+      const problem = await announce(client, channel, announcement);
+      return withProblem({ text: `Done. ${announcement.text}` }, problem);
+    }
+    case 'unmute': {
+      const existed =
+        (await unmuteChannel(settingsDeps(deps), { channel, target: command.target })) !== undefined;
+      const announcement = renderUnmuteAnnouncement({ target: command.target, userId, existed });
+      const problem = existed ? await announce(client, channel, announcement) : null;
+      return withProblem(announcement, problem);
+    }
+  }
+}
+
+function withProblem(reply: Reply, problem: string | null): Reply {
+  return problem === null
+    ? reply
+    : { text: `${reply.text}\n${problem}`, ...(reply.blocks ? { blocks: reply.blocks } : {}) };
+}
+
+/** `/infrawatch …`: parse, run the use case, answer ephemerally in the HTTP response (no extra API call). */
+export function registerCommands(app: App, deps: SlackAppDeps): void {
+  app.command(SLASH_COMMAND, async ({ command, ack, client }) => {
+    const parsed = parseCommand(command.text ?? '', deps.catalog);
+    try {
+      await ack(ephemeral(await run(deps, parsed, command, client)));
+    } catch (error) {
+      if (error instanceof NotAllowedError) {
+        await ack(ephemeral(renderNotAllowed(error.action)));
+        return;
+      }
+      await ack(
+        ephemeral({
+          text: 'Sorry, something went wrong on our side. Check `/infrawatch list` and try again in a minute.',
+        }),
+      );
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,94 @@
+import { burstKeyOf } from '../changes/burst';
+import type { Acknowledgement } from '../changes/types';
+import type { AlertRecord } from '../store/ports';
+import type { AlertDeps } from './ports';
+import { syncAlertMessage } from './sync-alert';
+
+/** Where InfraWatch announces what happened (EventBridge when deployed). */
+export interface EventPublisher {
+  publish(detailType: string, detail: Record<string, unknown>): Promise<void>;
+}
+
+/** EventBridge `detail-type` of the event published for every acknowledgement (`source: "infrawatch"`). */
+export const ACKNOWLEDGED_DETAIL_TYPE = 'InfraWatch Change Acknowledged';
+
+/** The `detail` of an acknowledgement event: documented in the README, stable for downstream consumers. */
+export interface AcknowledgedEventDetail {
+  alertId: string;
+  channel: string;
+  /** The CloudTrail eventIDs the acknowledgement covers (every change in the alert). */
+  eventIds: string[];
+  account: string;
+  watch: string | null;
+  severity: string;
+  acknowledgedBy: { userId: string; userName: string };
+  /** ISO-8601. */
+  acknowledgedAt: string;
+  note: string | null;
+  /** The Slack message, when it was posted. */
+  message: { channel: string; ts: string } | null;
+}
+
+export interface InteractionDeps extends AlertDeps {
+  events: EventPublisher;
+}
+
+export type AcknowledgeOutcome =
+  | {
+      status: 'acknowledged';
+      alert: AlertRecord;
+      eventIds: string[];
+      /** What could not be done after the acknowledgement was recorded (it stands regardless). */
+      problems: string[];
+    }
+  | { status: 'already-acknowledged'; acknowledgement: Acknowledgement }
+  | { status: 'not-found' };
+
+/**
+ * Records an acknowledgement (first click wins, by a conditional write), ends the alert's burst so later
+ * changes start a new message, updates the message for everyone and publishes the acknowledgement event.
+ * The Slack update and the event are attempted even if the other fails; failures are returned, not thrown,
+ * because the acknowledgement itself is already recorded.
+ */
+export async function acknowledgeAlert(
+  deps: InteractionDeps,
+  input: { alertId: string; userId: string; userName: string; note?: string },
+): Promise<AcknowledgeOutcome> {
+  const acknowledgement: Acknowledgement = {
+    userId: input.userId,
+    userName: input.userName,
+    at: deps.clock.now().toISOString(),
+    ...(input.note ? { note: input.note } : {}),
+  };
+  const result = await deps.store.alerts.acknowledge(input.alertId, acknowledgement);
+  if (result.status !== 'acknowledged') return result;
+
+  const alert = result.alert;
+  await deps.store.alerts.closeGroup(alert.channel, burstKeyOf(alert), alert.id);
+  const eventIds = (await deps.store.alerts.lines(alert.id)).map((line) => line.id).sort();
+  const detail: AcknowledgedEventDetail = {
+    alertId: alert.id,
+    channel: alert.channel,
+    eventIds,
+    account: alert.account,
+    watch: alert.watch,
+    severity: alert.severity,
+    acknowledgedBy: { userId: input.userId, userName: input.userName },
+    acknowledgedAt: acknowledgement.at,
+    note: input.note ?? null,
+    message: alert.message ?? null,
+  };
+  const [render, publish] = await Promise.allSettled([
+    syncAlertMessage(deps, alert.id, alert.rev),
+    deps.events.publish(ACKNOWLEDGED_DETAIL_TYPE, { ...detail }),
+  ]);
+  const problems = [
+    ...(render.status === 'rejected'
+      ? [`the Slack message could not be updated: ${String(render.reason)}`]
+      : []),
+    ...(publish.status === 'rejected'
+      ? [`the acknowledgement event could not be published: ${String(publish.reason)}`]
+      : []),
+  ];
+  return { status: 'acknowledged', alert, eventIds, problems };
+}

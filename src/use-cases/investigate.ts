@@ -1,0 +1,48 @@
+import type { AlertContent, ChangeLine } from '../changes/types';
+import type { AlertRecord } from '../store/ports';
+import type { AlertDeps } from './ports';
+import { loadAlertContent } from './sync-alert';
+
+const RELATED_WINDOW_MS = 24 * 3600_000;
+const MAX_RELATED = 50;
+
+export interface Investigation {
+  alert: AlertRecord;
+  content: AlertContent;
+  /** The lead change's raw EventBridge event. */
+  raw: string;
+  /** Other changes by the same actor in the last 24 h (not in this alert), oldest first. */
+  related: ChangeLine[];
+}
+
+/**
+ * Marks the alert as being investigated by the user (unless it is already acknowledged) and gathers what the
+ * Investigate modal shows. Reads by key and by the by-actor index only; no Scan. The caller opens the modal
+ * first (Slack's trigger_id expires in 3 s) and updates the alert message afterwards.
+ */
+export async function investigateAlert(
+  deps: Pick<AlertDeps, 'store' | 'clock'>,
+  input: { alertId: string; userId: string; userName: string },
+): Promise<Investigation | undefined> {
+  const now = deps.clock.now();
+  const alert = await deps.store.alerts.investigate(input.alertId, {
+    userId: input.userId,
+    userName: input.userName,
+    at: now.toISOString(),
+  });
+  if (!alert) return undefined;
+  const content = await loadAlertContent(deps, alert);
+  const [stored, byActor] = await Promise.all([
+    deps.store.changes.getChange(content.lead.id),
+    deps.store.changes.changesByActor(
+      alert.account,
+      alert.actorKey,
+      new Date(now.getTime() - RELATED_WINDOW_MS).toISOString(),
+      now.toISOString(),
+      MAX_RELATED + content.lines.length,
+    ),
+  ]);
+  const own = new Set(content.lines.map((line) => line.id));
+  const related = byActor.filter((line) => !own.has(line.id)).slice(-MAX_RELATED);
+  return { alert, content, raw: stored?.raw ?? '', related };
+}
