@@ -11,6 +11,7 @@ import {
   parseInputTransformer,
   type WatchCatalog,
 } from '../src/watches';
+import { manifestFor } from './manifest';
 
 const USAGE = `Usage: infrawatch <command> [options]
 
@@ -20,9 +21,11 @@ Commands:
   describe <event.json>             the change InfraWatch sees in a CloudTrail event, as JSON
   transform <rule.json> <event.json>  the payload an input transformer delivers (rule: a watch file or
                                     {"inputPathsMap": …, "inputTemplate": …})
+  manifest --url <request-url>      the Slack app manifest with your request URL filled in
 
 Options:
   --watches <dir>   custom watches folder (default: $INFRAWATCH_WATCHES_DIR or ./watches)
+  --url <url>       the Slack request URL (manifest)
   -h, --help        this text`;
 
 /** A failure the user can fix: printed as one line on stderr, exit code 2. */
@@ -93,7 +96,11 @@ function parseOptions(argv: readonly string[]) {
     return parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { watches: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        watches: { type: 'string' },
+        url: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (error) {
     // Node's message goes on about '--' for positionals; the first sentence is the useful part.
@@ -138,6 +145,12 @@ export function runCli(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv =
       case 'transform': {
         const [ruleFile = '', eventFile = ''] = expect(2, '<rule.json> <event.json>');
         io.out(applyInputTransformer(transformerOf(readJson(ruleFile), ruleFile), readJson(eventFile)));
+        return 0;
+      }
+      case 'manifest': {
+        expect(0, '--url <request-url>');
+        if (values.url === undefined) throw new UsageError('usage: infrawatch manifest --url <request-url>');
+        io.out(JSON.stringify(manifestFor(values.url), null, 2));
         return 0;
       }
       default:

@@ -156,7 +156,8 @@ export function registerActions(app: App, deps: SlackAppDeps): void {
     await ack();
     const where = whereOf(body);
     const value = parseAckAllValue(action.value ?? '');
-    if (!value) {
+    // The window names its channel; a click elsewhere (a forwarded message) must not reach into another one.
+    if (!value || value.channel !== where?.channel) {
       if (where) await tell(client, where, renderAckFailed('not-found').text);
       return;
     }

@@ -1,0 +1,47 @@
+import { acknowledgeAlert } from '../../src/use-cases/acknowledge';
+import { type DigestAckAllValue, parseDigestAckAllValue } from '../../src/views';
+import { interactionDeps, type SlackAppDeps } from '../slack/deps';
+
+export { parseDigestAckAllValue as parseAckAllValue };
+
+/** Acknowledgements run a few at a time: each updates a Slack message, and Slack's 3 s answer budget is short. */
+const CONCURRENCY = 5;
+
+/**
+ * "Acknowledge all listed" from a digest: the alerts still open in the digest's window (re-read from the sparse
+ * index, so alerts acknowledged since are skipped, and every one counted by the digest is covered), each
+ * acknowledged first-wins like a click on its own button. @returns the ephemeral summary for the clicker.
+ */
+export async function acknowledgeAll(
+  deps: SlackAppDeps,
+  value: DigestAckAllValue,
+  who: { userId: string; userName: string },
+): Promise<string> {
+  const open = (await deps.store.alerts.openAlerts(value.channel, value.since)).filter(
+    (a) => a.createdAt <= value.until,
+  );
+  let acknowledged = 0;
+  let already = 0;
+  const problems: string[] = [];
+  for (let i = 0; i < open.length; i += CONCURRENCY) {
+    const results = await Promise.all(
+      open
+        .slice(i, i + CONCURRENCY)
+        .map((alert) => acknowledgeAlert(interactionDeps(deps), { alertId: alert.id, ...who })),
+    );
+    for (const result of results) {
+      if (result.status === 'acknowledged') {
+        acknowledged += 1;
+        problems.push(...result.problems);
+      } else already += 1;
+    }
+  }
+  if (problems.length > 0) deps.log.warn('Acknowledge-all with problems', { problems });
+  const parts = [`Acknowledged ${acknowledged} alert${acknowledged === 1 ? '' : 's'}`];
+  if (already > 0) parts.push(`${already} had been acknowledged already`);
+  if (value.count > acknowledged + already)
+    parts.push(`${value.count - acknowledged - already} were acknowledged before you clicked`);
+  if (problems.length > 0)
+    parts.push(`${problems.length} message update(s) or event(s) failed and are logged`);
+  return `${parts.join('; ')}.`;
+}

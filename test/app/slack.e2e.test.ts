@@ -1,0 +1,545 @@
+import { createDigestHandler } from '../../app/lambda/digest';
+import { ACTION_IDS, OVERFLOW_KINDS, overflowValue, VIEW_IDS } from '../../src/views';
+import { corpusEvent, lambdaContext, variant } from '../helpers/events';
+import {
+  ADMIN,
+  ALERTS_CHANNEL,
+  ALICE,
+  BOB,
+  type SlackHarness,
+  USERS,
+  useSlackHarness,
+  type Via,
+} from '../helpers/slack-app';
+import { blockAction, FOREIGN_TEAM_ID, sign, slashCommand, viewSubmission } from '../helpers/slack-requests';
+import { DYNAMODB_ENGINES } from '../helpers/stores';
+
+const VIAS: readonly Via[] = ['lambda', 'http'];
+
+function updatesOf(harness: SlackHarness, ts: string) {
+  return harness.slack
+    .callsTo('chat.update')
+    .filter((call) => call.args.ts === ts && call.response.status === 200);
+}
+
+function messageOf(harness: SlackHarness, alertId: string) {
+  return harness.slack
+    .messages(ALERTS_CHANNEL)
+    .find(
+      (m) =>
+        (m.metadata as { event_payload?: { alert_id?: string } } | undefined)?.event_payload?.alert_id ===
+        alertId,
+    );
+}
+
+function ephemeralText(harness: SlackHarness, user: string): string[] {
+  return harness.slack.ephemerals({ user }).map((e) => e.text);
+}
+
+/** The text Slack would show for a slash-command answer (the HTTP response body). */
+function replyText(response: { body: string }): string {
+  const body = JSON.parse(response.body) as { text?: string; response_type?: string };
+  expect(body.response_type).toBe('ephemeral');
+  return body.text ?? '';
+}
+
+describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
+  const harnesses = useSlackHarness(engine);
+
+  describe('Acknowledge', () => {
+    it('records exactly one of 50 simultaneous clicks, updates the message once and tells the 49 others', async () => {
+      const harness = await harnesses.start();
+      const [alertId = ''] = await harness.alertFor([
+        corpusEvent('ec2.AuthorizeSecurityGroupIngress.ssh-open-world.json'),
+      ]);
+      const ts = messageOf(harness, alertId)?.ts ?? '';
+      const updatesBefore = updatesOf(harness, ts).length;
+
+      const clickers = USERS.slice(0, 50);
+      const responses = await Promise.all(
+        clickers.map((user, i) =>
+          harness.send(
+            blockAction(
+              { action_id: ACTION_IDS.acknowledge, value: alertId },
+              { userId: user.id, userName: user.name },
+              ALERTS_CHANNEL,
+              {
+                messageTs: ts,
+              },
+            ),
+            VIAS[i % 2] ?? 'lambda',
+          ),
+        ),
+      );
+
+      expect(responses.map((r) => r.status)).toEqual(clickers.map(() => 200));
+      const alert = await harness.store.alerts.getAlert(alertId);
+      const winner = alert?.acknowledgement;
+      expect(winner).toBeDefined();
+      expect(clickers.map((u) => u.id)).toContain(winner?.userId);
+      expect(updatesOf(harness, ts).length - updatesBefore).toBe(1);
+      const told = clickers.filter((u) => u.id !== winner?.userId).map((u) => ephemeralText(harness, u.id));
+      expect(told).toHaveLength(49);
+      for (const texts of told)
+        expect(texts).toEqual([
+          expect.stringMatching(new RegExp(`^Already acknowledged by <@${winner?.userId}>`)),
+        ]);
+      expect(ephemeralText(harness, winner?.userId ?? '')).toEqual([]);
+
+      const message = messageOf(harness, alertId);
+      const rendered = JSON.stringify(message?.blocks);
+      expect(rendered).toContain(`Acknowledged by <@${winner?.userId}>`);
+      expect(rendered).not.toContain(ACTION_IDS.acknowledge);
+      expect(await harness.store.alerts.openAlerts(ALERTS_CHANNEL, '1970-01-01T00:00:00Z')).toEqual([]);
+
+      const published = harness.eventbridge.events.filter(
+        (e) => e['detail-type'] === 'InfraWatch Change Acknowledged',
+      );
+      expect(published).toHaveLength(1);
+      expect(published[0]).toMatchObject({
+        source: 'infrawatch',
+        detail: {
+          alertId,
+          channel: ALERTS_CHANNEL,
+          eventIds: ['42155429-7e8e-43b5-9b5e-6953f80d51d5'],
+          acknowledgedBy: { userId: winner?.userId },
+          note: null,
+        },
+      });
+    });
+
+    it('covers every change of a grouped alert with one acknowledgement', async () => {
+      const harness = await harnesses.start();
+      const base = corpusEvent('ec2.AuthorizeSecurityGroupIngress.iamuser.json');
+      const burst = Array.from({ length: 12 }, (_, i) =>
+        variant(base, i, new Date(Date.parse('2026-11-27T09:00:00Z') + i * 5000).toISOString()),
+      );
+      const [alertId = ''] = await harness.alertFor(burst);
+
+      const response = await harness.send(
+        blockAction({ action_id: ACTION_IDS.acknowledge, value: alertId }, ALICE, ALERTS_CHANNEL),
+        'lambda',
+      );
+
+      expect(response.status).toBe(200);
+      const [event] = harness.eventbridge.events;
+      expect((event?.detail as { eventIds?: string[] } | undefined)?.eventIds).toHaveLength(12);
+      expect(messageOf(harness, alertId)?.text).toMatch(/12 /);
+    });
+
+    it('acknowledges with a note from the modal, and shows the note', async () => {
+      const harness = await harnesses.start();
+      const [alertId = ''] = await harness.alertFor([corpusEvent('iam.CreateAccessKey.json')]);
+      const triggerId = harness.slack.issueTriggerId({ userId: BOB.userId });
+
+      const open = await harness.send(
+        blockAction(
+          {
+            action_id: ACTION_IDS.more,
+            selected_option: { value: overflowValue(OVERFLOW_KINDS.acknowledgeWithNote, alertId) },
+          },
+          BOB,
+          ALERTS_CHANNEL,
+          {
+            triggerId,
+          },
+        ),
+        'http',
+      );
+      expect(open.status).toBe(200);
+      const modal = harness.slack.views().at(-1)?.view as
+        | { callback_id?: string; private_metadata?: string }
+        | undefined;
+      expect(modal?.callback_id).toBe(VIEW_IDS.ackNoteModal);
+
+      const submit = await harness.send(
+        viewSubmission(
+          {
+            callback_id: VIEW_IDS.ackNoteModal,
+            private_metadata: modal?.private_metadata ?? '',
+            values: {
+              [VIEW_IDS.ackNoteBlock]: {
+                [VIEW_IDS.ackNoteInput]: {
+                  type: 'plain_text_input',
+                  value: 'Rotated by the <!channel> *deploy* job',
+                },
+              },
+            },
+          },
+          BOB,
+        ),
+        'lambda',
+      );
+
+      expect(submit.status).toBe(200);
+      expect((await harness.store.alerts.getAlert(alertId))?.acknowledgement).toMatchObject({
+        userId: BOB.userId,
+        note: 'Rotated by the <!channel> *deploy* job',
+      });
+      const blocks = JSON.stringify(messageOf(harness, alertId)?.blocks);
+      expect(blocks).toContain('Rotated by the &lt;!channel&gt;');
+      expect(blocks).not.toContain('<!channel>');
+
+      // A second note after the acknowledgement is refused in the modal itself.
+      const again = await harness.send(
+        viewSubmission(
+          {
+            callback_id: VIEW_IDS.ackNoteModal,
+            private_metadata: JSON.stringify({ alertId }),
+            values: {
+              [VIEW_IDS.ackNoteBlock]: {
+                [VIEW_IDS.ackNoteInput]: { type: 'plain_text_input', value: 'late' },
+              },
+            },
+          },
+          ALICE,
+        ),
+        'http',
+      );
+      expect(JSON.parse(again.body)).toMatchObject({
+        response_action: 'errors',
+        errors: { [VIEW_IDS.ackNoteBlock]: expect.stringMatching(/^Already acknowledged by <@U0BOB>/) },
+      });
+    });
+  });
+
+  describe('Investigate', () => {
+    it('opens the modal with the change and the actor’s other changes, and marks the alert', async () => {
+      const harness = await harnesses.start();
+      const recent = Date.now() - 3600_000;
+      const base = corpusEvent('iam.CreateUser.json');
+      const earlier = variant(
+        corpusEvent('iam.AttachUserPolicy.json'),
+        1,
+        new Date(recent - 600_000).toISOString(),
+      );
+      const current = variant(base, 2, new Date(recent).toISOString());
+      await harness.alertFor([earlier]);
+      const alertIds = await harness.alertFor([current]);
+      const alertId = alertIds.at(-1) ?? '';
+      const triggerId = harness.slack.issueTriggerId({ userId: BOB.userId });
+
+      const response = await harness.send(
+        blockAction({ action_id: ACTION_IDS.investigate, value: alertId }, BOB, ALERTS_CHANNEL, {
+          triggerId,
+        }),
+        'lambda',
+      );
+
+      expect(response.status).toBe(200);
+      const opened = harness.slack.views().at(-1);
+      expect(opened?.userId).toBe(BOB.userId);
+      const modal = JSON.stringify(opened?.view);
+      expect(modal).toContain(VIEW_IDS.investigateModal);
+      expect(modal).toContain('attached AdministratorAccess to user malicious-iam-user');
+      expect((await harness.store.alerts.getAlert(alertId))?.investigation).toMatchObject({
+        userId: BOB.userId,
+      });
+      expect(JSON.stringify(messageOf(harness, alertId)?.blocks)).toMatch(/Investigating: <@U0BOB>/);
+
+      await harness.send(
+        blockAction({ action_id: ACTION_IDS.acknowledge, value: alertId }, ALICE, ALERTS_CHANNEL),
+        'http',
+      );
+      const after = JSON.stringify(messageOf(harness, alertId)?.blocks);
+      expect(after).not.toMatch(/Investigating/);
+      expect(after).toContain('Acknowledged by <@U0ALICE>');
+    });
+
+    it('says so when the alert does not exist', async () => {
+      const harness = await harnesses.start();
+      await harness.send(
+        blockAction({ action_id: ACTION_IDS.investigate, value: 'nope' }, BOB, ALERTS_CHANNEL),
+        'lambda',
+      );
+      expect(ephemeralText(harness, BOB.userId)).toEqual([expect.stringMatching(/can't find this alert/)]);
+      expect(harness.slack.views()).toEqual([]);
+    });
+  });
+
+  describe('/infrawatch', () => {
+    it.each(VIAS)('answers help, watches and list, ephemerally (%s)', async (via) => {
+      const harness = await harnesses.start();
+      expect(replyText(await harness.send(slashCommand('', ALICE, ALERTS_CHANNEL), via))).toMatch(
+        /subscribe/,
+      );
+      expect(replyText(await harness.send(slashCommand('HELP', ALICE, ALERTS_CHANNEL), via))).toMatch(/mute/);
+      expect(replyText(await harness.send(slashCommand('watches', ALICE, ALERTS_CHANNEL), via))).toMatch(
+        /security-groups/,
+      );
+      expect(replyText(await harness.send(slashCommand('list', ALICE, 'C0OTHER'), via))).toMatch(
+        /not subscribed|No subscriptions|nothing/i,
+      );
+    });
+
+    it('subscribes and unsubscribes, announcing it in the channel; explains unknown watches', async () => {
+      const harness = await harnesses.start();
+      const subscribed = replyText(
+        await harness.send(slashCommand('subscribe ec2 sg', ALICE, 'C0OTHER'), 'lambda'),
+      );
+      expect(subscribed).toMatch(/ec2/);
+      const config = await harness.store.config.load(new Date().toISOString());
+      expect(
+        config.subscriptions
+          .filter((s) => s.channel === 'C0OTHER')
+          .map((s) => s.watch)
+          .sort(),
+      ).toEqual(['ec2', 'security-groups']);
+      expect(harness.slack.messages('C0OTHER').map((m) => m.text)).toEqual([
+        expect.stringMatching(/<@U0ALICE> subscribed/),
+      ]);
+
+      expect(replyText(await harness.send(slashCommand('subscribe ec3', ALICE, 'C0OTHER'), 'http'))).toMatch(
+        /Unknown watch 'ec3' — did you mean 'ec2'\?/,
+      );
+      expect(replyText(await harness.send(slashCommand('subscrbe ec2', ALICE, 'C0OTHER'), 'http'))).toMatch(
+        /did you mean 'subscribe'/,
+      );
+
+      expect(
+        replyText(await harness.send(slashCommand('unsubscribe ec2', ALICE, 'C0OTHER'), 'http')),
+      ).toMatch(/ec2/);
+      const after = await harness.store.config.load(new Date().toISOString());
+      expect(after.subscriptions.filter((s) => s.channel === 'C0OTHER').map((s) => s.watch)).toEqual([
+        'security-groups',
+      ]);
+    });
+
+    it('turns the default "all" subscription into the explicit list when one watch is removed', async () => {
+      const harness = await harnesses.start();
+      await harness.store.config.bootstrap(ALERTS_CHANNEL, new Date().toISOString());
+      await harness.send(slashCommand('unsubscribe signin', ALICE, ALERTS_CHANNEL), 'lambda');
+      const watches = (await harness.store.config.load(new Date().toISOString())).subscriptions.map(
+        (s) => s.watch,
+      );
+      expect(watches).not.toContain('all');
+      expect(watches).not.toContain('signin');
+      expect(watches).toContain('iam');
+    });
+
+    it('mutes for a duration, announces until when, lists it, and the mute expires', async () => {
+      const harness = await harnesses.start();
+      const before = Date.now();
+      const reply = replyText(
+        await harness.send(slashCommand('mute iam for 2h', ALICE, ALERTS_CHANNEL), 'lambda'),
+      );
+      expect(reply).toMatch(/muted/);
+      expect(harness.slack.messages(ALERTS_CHANNEL).map((m) => m.text)).toEqual([
+        expect.stringMatching(/<@U0ALICE> muted `iam` for 2 h — until <!date\^\d+\^\{time\}\|/),
+      ]);
+      const { mutes } = await harness.store.config.load(new Date().toISOString());
+      expect(mutes).toHaveLength(1);
+      const expires = Date.parse(mutes[0]?.expiresAt ?? '');
+      expect(expires - before).toBeGreaterThanOrEqual(2 * 3600_000 - 1000);
+      expect(expires - before).toBeLessThanOrEqual(2 * 3600_000 + 60_000);
+      expect(replyText(await harness.send(slashCommand('list', BOB, ALERTS_CHANNEL), 'http'))).toMatch(/iam/);
+      expect((await harness.store.config.load(new Date(expires + 1000).toISOString())).mutes).toEqual([]);
+
+      expect(
+        replyText(
+          await harness.send(slashCommand('mute actor:José for 45m', ALICE, ALERTS_CHANNEL), 'lambda'),
+        ),
+      ).toMatch(/jos/i);
+      expect(
+        replyText(await harness.send(slashCommand('mute iam for 31d', ALICE, ALERTS_CHANNEL), 'http')),
+      ).toMatch(/at most 30d/);
+      expect(replyText(await harness.send(slashCommand('unmute iam', BOB, ALERTS_CHANNEL), 'http'))).toMatch(
+        /iam/,
+      );
+      expect((await harness.store.config.load(new Date().toISOString())).mutes.map((m) => m.type)).toEqual([
+        'actor',
+      ]);
+    });
+
+    it('lets only admins unsubscribe and mute when admins are configured', async () => {
+      const harness = await harnesses.start({ env: { ADMINS: ADMIN.userId } });
+      expect(
+        replyText(await harness.send(slashCommand('mute iam', ALICE, ALERTS_CHANNEL), 'lambda')),
+      ).toMatch(/Only InfraWatch admins/);
+      expect(
+        replyText(await harness.send(slashCommand('unsubscribe iam', ALICE, ALERTS_CHANNEL), 'http')),
+      ).toMatch(/Only InfraWatch admins/);
+      expect((await harness.store.config.load(new Date().toISOString())).mutes).toEqual([]);
+      expect(replyText(await harness.send(slashCommand('subscribe iam', ALICE, 'C0OTHER'), 'http'))).toMatch(
+        /iam/,
+      );
+      expect(
+        replyText(await harness.send(slashCommand('mute iam', ADMIN, ALERTS_CHANNEL), 'lambda')),
+      ).toMatch(/muted/);
+    });
+
+    it('hands the digest to the digest function through EventBridge and answers at once', async () => {
+      const harness = await harnesses.start();
+      await harness.alertFor([corpusEvent('cloudtrail.StopLogging.json')]);
+      const reply = replyText(await harness.send(slashCommand('digest', ALICE, ALERTS_CHANNEL), 'lambda'));
+      expect(reply).toMatch(/digest/i);
+      const request = harness.eventbridge.events.find(
+        (e) => e['detail-type'] === 'InfraWatch Digest Requested',
+      );
+      expect(request?.detail).toMatchObject({ channel: ALERTS_CHANNEL, requestedBy: ALICE.userId });
+
+      const digest = createDigestHandler(harness.env);
+      await expect(digest(request, lambdaContext())).resolves.toEqual({
+        posted: [ALERTS_CHANNEL],
+        quiet: [],
+      });
+      // Delivered twice (EventBridge is at least once): posted once.
+      await expect(digest(request, lambdaContext())).resolves.toEqual({
+        posted: [],
+        quiet: [ALERTS_CHANNEL],
+      });
+      const digests = harness.slack.messages(ALERTS_CHANNEL).filter((m) => /digest/i.test(m.text));
+      expect(digests).toHaveLength(1);
+    });
+  });
+
+  describe('the daily digest', () => {
+    it('lists open alerts only, counts muted changes, links each alert, and reads only open alerts', async () => {
+      const harness = await harnesses.start();
+      const now = Date.now();
+      const events = Array.from({ length: 8 }, (_, i) => {
+        const base = corpusEvent(i % 2 === 0 ? 'iam.CreateUser.json' : 'ec2.CreateVpc.json');
+        const event = variant(base, 100 + i, new Date(now - (i + 1) * 3600_000).toISOString());
+        (event.detail.userIdentity as Record<string, unknown>).arn = `arn:aws:iam::123456789012:user/u${i}`;
+        return event;
+      });
+      const alertIds = await harness.alertFor(events);
+      expect(alertIds).toHaveLength(8);
+      for (const alertId of alertIds.slice(0, 5)) {
+        await harness.send(
+          blockAction({ action_id: ACTION_IDS.acknowledge, value: alertId }, ALICE, ALERTS_CHANNEL),
+          'http',
+        );
+      }
+      await harness.store.config.putMute({
+        channel: ALERTS_CHANNEL,
+        type: 'watch',
+        value: 'iam',
+        setBy: ALICE.userId,
+        setAt: new Date().toISOString(),
+        expiresAt: new Date(now + 3600_000).toISOString(),
+      });
+      await harness.alertFor([
+        variant(corpusEvent('iam.CreateUser.json'), 200, new Date(now - 60_000).toISOString()),
+      ]);
+
+      harness.meter.reset();
+      const digest = createDigestHandler(harness.env);
+      const result = await digest({ kind: 'scheduled' }, lambdaContext());
+
+      expect(result?.posted).toEqual([ALERTS_CHANNEL]);
+      const message = harness.slack.messages(ALERTS_CHANNEL).at(-1);
+      expect(message?.text).toMatch(/3 /);
+      const blocks = JSON.stringify(message?.blocks);
+      for (const alertId of alertIds.slice(5))
+        expect(blocks).toContain(`p${messageOf(harness, alertId)?.ts.replace('.', '')}`);
+      expect(blocks).toMatch(/1 change was muted|1 muted/);
+      expect(blocks).toContain(VIEW_IDS.digestAckAll);
+      expect(await digest({ kind: 'scheduled' }, lambdaContext())).toEqual({
+        posted: [],
+        quiet: [ALERTS_CHANNEL],
+      });
+    });
+
+    it('acknowledges every listed alert from the digest button', async () => {
+      const harness = await harnesses.start();
+      const alertIds = await harness.alertFor([
+        corpusEvent('iam.CreateUser.json'),
+        corpusEvent('ec2.CreateVpc.json'),
+      ]);
+      await createDigestHandler(harness.env)({ kind: 'scheduled' }, lambdaContext());
+      const digestMessage = harness.slack.messages(ALERTS_CHANNEL).at(-1);
+      const actions = (digestMessage?.blocks ?? []).find((b) => b.type === 'actions') as
+        | { elements?: { action_id?: string; value?: string }[] }
+        | undefined;
+      const value = actions?.elements?.find((e) => e.action_id === VIEW_IDS.digestAckAll)?.value ?? '';
+      expect(value).not.toBe('');
+
+      await harness.send(
+        blockAction({ action_id: VIEW_IDS.digestAckAll, value }, BOB, ALERTS_CHANNEL),
+        'lambda',
+      );
+
+      for (const alertId of alertIds)
+        expect((await harness.store.alerts.getAlert(alertId))?.acknowledgement?.userId).toBe(BOB.userId);
+      expect(ephemeralText(harness, BOB.userId)).toEqual([expect.stringMatching(/Acknowledged 2/)]);
+    });
+
+    it('posts nothing when nothing is open (scheduled), and an all-clear when asked', async () => {
+      const harness = await harnesses.start();
+      await harness.store.config.bootstrap(ALERTS_CHANNEL, new Date().toISOString());
+      const digest = createDigestHandler(harness.env);
+      expect(await digest({ kind: 'scheduled' }, lambdaContext())).toEqual({
+        posted: [],
+        quiet: [ALERTS_CHANNEL],
+      });
+      const requested = {
+        'detail-type': 'InfraWatch Digest Requested',
+        source: 'infrawatch',
+        detail: { channel: ALERTS_CHANNEL, requestedBy: ALICE.userId, requestId: 'r1' },
+      };
+      expect(await digest(requested, lambdaContext())).toEqual({ posted: [ALERTS_CHANNEL], quiet: [] });
+      expect(harness.slack.messages(ALERTS_CHANNEL).at(-1)?.text).toMatch(/Nothing open/i);
+      expect(await digest({ hello: 'world' }, lambdaContext())).toBeUndefined();
+    });
+  });
+
+  describe('request verification', () => {
+    it.each(VIAS)(
+      'rejects forged, stale, unsigned and foreign-team requests with no state change (%s)',
+      async (via) => {
+        const harness = await harnesses.start();
+        const [alertId = ''] = await harness.alertFor([corpusEvent('cloudtrail.DeleteTrail.json')]);
+        const ack = blockAction({ action_id: ACTION_IDS.acknowledge, value: alertId }, ALICE, ALERTS_CHANNEL);
+        const mute = slashCommand('mute cloudtrail for 30d', ALICE, ALERTS_CHANNEL);
+
+        for (const body of [ack, mute]) {
+          expect(
+            (await harness.send(body, via, { headers: sign(body, { secret: 'not-the-secret' }) })).status,
+          ).toBe(401);
+          expect(
+            (
+              await harness.send(body, via, {
+                headers: sign(body, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 }),
+              })
+            ).status,
+          ).toBe(401);
+          expect(
+            (
+              await harness.send(body, via, {
+                headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              })
+            ).status,
+          ).toBe(401);
+          const tampered = body.replace('ALICE', 'ADMIN');
+          expect((await harness.send(tampered, via, { headers: sign(body) })).status).toBe(401);
+        }
+        const foreign = { ...ALICE, teamId: FOREIGN_TEAM_ID };
+        const foreignAck = blockAction(
+          { action_id: ACTION_IDS.acknowledge, value: alertId },
+          foreign,
+          ALERTS_CHANNEL,
+        );
+        expect((await harness.send(foreignAck, via)).status).toBe(401);
+        expect(
+          (await harness.send(slashCommand('mute cloudtrail for 30d', foreign, ALERTS_CHANNEL), via)).status,
+        ).toBe(401);
+
+        expect((await harness.store.alerts.getAlert(alertId))?.acknowledgement).toBeUndefined();
+        expect((await harness.store.config.load(new Date().toISOString())).mutes).toEqual([]);
+        expect(harness.slack.ephemerals()).toEqual([]);
+        expect(harness.eventbridge.events).toEqual([]);
+      },
+    );
+
+    it('accepts non-ASCII command text delivered base64-encoded by a Function URL', async () => {
+      const harness = await harnesses.start();
+      const body = slashCommand('mute actor:Zoë for 1h', ALICE, ALERTS_CHANNEL);
+      const response = await harness.send(body, 'lambda', { base64: true });
+      expect(response.status).toBe(200);
+      expect((await harness.store.config.load(new Date().toISOString())).mutes).toMatchObject([
+        { type: 'actor', value: 'zoë' },
+      ]);
+    });
+  });
+});
