@@ -233,27 +233,37 @@ function detailLine(detail: Detail): string {
 }
 
 /**
- * The longest prefix of `raw` whose code block fits in `max` characters. Escaping grows text (`&` → `&amp;`), so
- * the prefix is found on the escaped form, and the count of raw characters left out is exact.
+ * The longest prefix of `raw` whose code block fits in `max` characters, and how many raw characters were left
+ * out (exact). Escaping grows text by up to five times (`&` → `&amp;`) and sanitising shrinks it (CRLF, control
+ * characters), so the prefix is found by bisection on the escaped form: a step that subtracts the overshoot
+ * from the length would fall to a single character on text full of `<`, `>` and `&` (an XML policy).
+ * Only the first `2 × max` characters are considered, so a megabyte-sized value costs a few small escapes.
  */
-function clipForCodeBlock(raw: string, max: number): { shown: string; omitted: number } {
-  const whole = codeBlock(raw);
-  if (whole.length <= max) return { shown: whole, omitted: 0 };
-  let keep = Math.min(raw.length, max);
-  for (;;) {
-    // Never split a surrogate pair.
-    const code = raw.charCodeAt(keep - 1);
-    if (code >= 0xd800 && code <= 0xdbff) keep -= 1;
-    const block = codeBlock(raw.slice(0, keep));
-    if (block.length <= max || keep <= 1) return { shown: block, omitted: raw.length - keep };
-    keep = Math.max(1, keep - Math.max(1, block.length - max));
+export function clipForCodeBlock(raw: string, max: number): { shown: string; omitted: number } {
+  const window = Math.min(raw.length, max * 2);
+  if (window === raw.length) {
+    const whole = codeBlock(raw);
+    if (whole.length <= max) return { shown: whole, omitted: 0 };
   }
+  // Invariant: a prefix of `low` characters fits (the empty one is shown as `_(empty)_`); `high + 1` does not.
+  let low = 0;
+  let high = window === raw.length ? raw.length - 1 : window;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (codeBlock(raw.slice(0, middle)).length <= max) low = middle;
+    else high = middle - 1;
+  }
+  // Never split a surrogate pair.
+  const code = raw.charCodeAt(low - 1);
+  const keep = code >= 0xd800 && code <= 0xdbff ? low - 1 : low;
+  return { shown: codeBlock(raw.slice(0, keep)), omitted: raw.length - keep };
 }
 
 /** A resource to link, with the region it lives in when that is not the change's (a burst across regions). */
 export type LinkedResource = ResourceRef & { region?: string };
 
-function resourceLink(resource: LinkedResource, change: Pick<Change, 'region' | 'account'>): string {
+/** `security group <console-url|sg-0abc>`, or the id as inline code where no console page is known. */
+export function resourceLink(resource: LinkedResource, change: Pick<Change, 'region' | 'account'>): string {
   const url = resourceConsoleUrl(resource, {
     region: resource.region ?? change.region,
     account: change.account,
