@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import { plainText, SLACK_LIMITS } from './limits';
+import { isSlackChannelId, truncate } from './mrkdwn';
 
 /**
  * The interactive contract between the alert renderers and the action handlers: action ids, the block id of the
@@ -21,6 +22,113 @@ export type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];
 
 /** `block_id` of the actions block (unique in the message, so a handler can find or replace it). */
 export const ACTIONS_BLOCK_ID = 'infrawatch_actions';
+
+/**
+ * Ids of the modals and of the digest's interactive parts: what listeners register on (`app.view(…)`,
+ * `app.action(…)`) and what a view submission is read back with. One place, so the renderers, the listeners and
+ * the manifest contract test cannot drift apart.
+ */
+export const VIEW_IDS = {
+  /** `callback_id` of the Investigate modal. It has no submit button: there is no submission to handle. */
+  investigateModal: 'infrawatch_investigate_modal',
+  /** `callback_id` of the Acknowledge-with-note modal; `private_metadata` is {@link AckNoteMetadata} as JSON. */
+  ackNoteModal: 'infrawatch_ack_note_modal',
+  /** `block_id` of the note input: the note is at `view.state.values[ackNoteBlock][ackNoteInput].value`. */
+  ackNoteBlock: 'infrawatch_note',
+  /** `action_id` of the note's plain_text_input. */
+  ackNoteInput: 'note',
+  /** `action_id` of the digest's "Acknowledge all listed" button; `value` is {@link DigestAckAllValue} as JSON. */
+  digestAckAll: 'infrawatch_digest_ack_all',
+  /** `block_id` of the digest's actions block. */
+  digestActionsBlock: 'infrawatch_digest_actions',
+} as const;
+
+export type ViewId = (typeof VIEW_IDS)[keyof typeof VIEW_IDS];
+
+/** What the Acknowledge-with-note modal carries in `private_metadata` (as JSON). */
+export interface AckNoteMetadata {
+  alertId: string;
+}
+
+/**
+ * What the digest's "Acknowledge all listed" button carries in `value` (as JSON): the digest's query window,
+ * never the alert ids.
+ *
+ * The handler re-queries the channel's open alerts created in `[since, until]` (`AlertRepository.openAlerts`
+ * then `createdAt <= until`) and acknowledges each one. The ids are left out on purpose: a digest may list more
+ * alerts than 2,000 characters of ids can name (about 70), and a scheme that switched representation past that
+ * size would have a branch nobody exercises until the day it matters. The window is always ~100 characters.
+ * Alerts acknowledged since the digest was posted are simply no longer open; alerts created after `until` are
+ * not in the window, so nobody acknowledges what they have not seen listed (or counted as "…and N more").
+ * `count` is how many alerts the digest counted, for the reply ("Acknowledged 7 of 7").
+ */
+export interface DigestAckAllValue {
+  /** Slack channel id the digest was posted in. */
+  channel: string;
+  /** ISO-8601: the start of the digest's window (inclusive). */
+  since: string;
+  /** ISO-8601: when the digest was built (`now`), the end of the window (inclusive). */
+  until: string;
+  /** Open alerts the digest counted. */
+  count: number;
+}
+
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+function jsonObject(text: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Reads the Acknowledge-with-note modal's `private_metadata` back; null when it is not ours or the alert id is
+ * not one {@link assertAlertId} accepts.
+ */
+export function parseAckNoteMetadata(privateMetadata: string): AckNoteMetadata | null {
+  const value = jsonObject(privateMetadata);
+  const alertId = value?.alertId;
+  if (typeof alertId !== 'string' || !isAlertId(alertId)) return null;
+  return { alertId };
+}
+
+/**
+ * The digest button's `value`: {@link DigestAckAllValue} as JSON, checked by reading it back.
+ * @throws AlertRenderError `INVALID_DIGEST_WINDOW` when the channel is not a Slack channel id or a time is not
+ * ISO-8601 UTC (what `Date.prototype.toISOString` gives).
+ */
+export function digestAckAllValue(value: DigestAckAllValue): string {
+  const json = JSON.stringify({
+    channel: value.channel,
+    since: value.since,
+    until: value.until,
+    count: value.count,
+  });
+  if (parseDigestAckAllValue(json) === null) {
+    throw new AlertRenderError(
+      'INVALID_DIGEST_WINDOW',
+      `digest window must be a channel id and two ISO-8601 UTC times, got ${truncate(json, 200)}`,
+    );
+  }
+  return json;
+}
+
+/** Reads the digest button's `value` back; null unless it has every field of {@link DigestAckAllValue}. */
+export function parseDigestAckAllValue(text: string): DigestAckAllValue | null {
+  const value = jsonObject(text);
+  if (value === null) return null;
+  const { channel, since, until, count } = value;
+  if (typeof channel !== 'string' || !isSlackChannelId(channel)) return null;
+  if (typeof since !== 'string' || !ISO_UTC.test(since)) return null;
+  if (typeof until !== 'string' || !ISO_UTC.test(until)) return null;
+  if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) return null;
+  return { channel, since, until, count };
+}
 
 /** The `<kind>` part of an overflow option value. */
 export const OVERFLOW_KINDS = {
@@ -73,10 +181,16 @@ const KIND_PREFIX_MAX = Math.max(...[...KINDS].map((kind) => kind.length)) + 1;
 /** Slack caps an overflow option's `value` at 150 characters; the alert id must fit after the kind. */
 export const MAX_ALERT_ID_LENGTH = SLACK_LIMITS.optionValue - KIND_PREFIX_MAX;
 
+/**
+ * `INVALID_ALERT_ID`: an alert id that cannot go into a button value or modal metadata.
+ * `INVALID_DIGEST_WINDOW`: a digest whose channel id or times cannot make a {@link DigestAckAllValue}.
+ */
+export type AlertRenderErrorCode = 'INVALID_ALERT_ID' | 'INVALID_DIGEST_WINDOW';
+
 /** A problem with what a renderer was asked to render (not with the change: changes are cut, never refused). */
 export class AlertRenderError extends Error {
-  readonly code: 'INVALID_ALERT_ID';
-  constructor(code: 'INVALID_ALERT_ID', message: string) {
+  readonly code: AlertRenderErrorCode;
+  constructor(code: AlertRenderErrorCode, message: string) {
     super(message);
     this.name = 'AlertRenderError';
     this.code = code;
@@ -88,12 +202,16 @@ export class AlertRenderError extends Error {
  * click at another alert, so a bad id is refused instead of truncated.
  */
 export function assertAlertId(alertId: string): void {
-  if (alertId === '' || alertId.length > MAX_ALERT_ID_LENGTH || /[\s]/.test(alertId)) {
+  if (!isAlertId(alertId)) {
     throw new AlertRenderError(
       'INVALID_ALERT_ID',
       `alert id must be 1 to ${MAX_ALERT_ID_LENGTH} characters without spaces, got ${JSON.stringify(alertId.slice(0, 40))}${alertId.length > 40 ? '…' : ''}`,
     );
   }
+}
+
+function isAlertId(alertId: string): boolean {
+  return alertId !== '' && alertId.length <= MAX_ALERT_ID_LENGTH && !/[\s]/.test(alertId);
 }
 
 /** `mute_watch_1h:<alertId>`: the value of one overflow option. */

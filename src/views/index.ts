@@ -1,4 +1,7 @@
-/** Pure Block Kit renderers for InfraWatch alerts, and the mrkdwn, link and limit helpers they are built from. */
+/**
+ * Pure Block Kit renderers for InfraWatch: alerts, the Investigate and Acknowledge modals, the digest and the
+ * `/infrawatch` replies, and the mrkdwn, link and limit helpers they are built from.
+ */
 export * from './actions';
 export * from './alert';
 export {
@@ -9,6 +12,7 @@ export {
   TOOL_LABELS,
 } from './alert-parts';
 export * from './grouped-alert';
+export * from './investigate';
 export * from './limits';
 export * from './links';
 export * from './mrkdwn';

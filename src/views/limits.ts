@@ -37,6 +37,22 @@ export const SLACK_LIMITS = {
   id: 255,
   /** The top-level `text` of a message; Slack truncates longer text. */
   messageText: 40_000,
+  /** Blocks in one modal view. */
+  modalBlocks: 100,
+  /** A modal's `title`, `submit` and `close` texts (plain_text). */
+  modalTitle: 24,
+  /** A view's `private_metadata`. */
+  privateMetadata: 3000,
+  /** A confirmation dialog's `title` (plain_text). */
+  confirmTitle: 100,
+  /** A confirmation dialog's `text`. */
+  confirmText: 300,
+  /** A confirmation dialog's `confirm` and `deny` button labels (plain_text). */
+  confirmButton: 30,
+  /** An input block's `label` (plain_text). */
+  inputLabel: 2000,
+  /** A plain_text_input's `placeholder` (plain_text). */
+  placeholder: 150,
 } as const;
 
 /** A plain_text object cut to `max` characters; Slack refuses an empty text, so an empty input gives `-`. */

@@ -194,3 +194,28 @@ export function mention(userId: string, userName: string): string {
   if (SLACK_USER_ID.test(userId)) return `<@${userId}>`;
   return escapeMrkdwn(userName === '' ? 'someone' : userName, { singleLine: true });
 }
+
+const SLACK_CHANNEL_ID = /^[CGD][A-Z0-9]{2,30}$/;
+
+/** True for a Slack conversation id (`C…` public, `G…` private, `D…` direct message). */
+export function isSlackChannelId(value: string): boolean {
+  return SLACK_CHANNEL_ID.test(value);
+}
+
+/**
+ * A link to a Slack channel when `channelId` looks like one (`C…`, `G…`, `D…`), otherwise `fallback` (escaped):
+ * channel ids come from command and interaction payloads and must not become markup.
+ */
+export function channelMention(channelId: string, fallback = 'this channel'): string {
+  if (isSlackChannelId(channelId)) return `<#${channelId}>`;
+  return escapeMrkdwn(fallback, { singleLine: true });
+}
+
+/**
+ * Reverses the three entities of {@link escapeMrkdwn} (`&lt;`, `&gt;`, `&amp;`), for text stored already escaped
+ * (an alert's fallback text kept as its headline) that is about to be escaped again: escape the result, never
+ * show it as it is. Raw text that happened to contain `&lt;` is then shown as `<`.
+ */
+export function decodeEntities(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
