@@ -2,6 +2,7 @@
  * Pure Block Kit renderers for InfraWatch: alerts, the Investigate and Acknowledge modals, the digest and the
  * `/infrawatch` replies, and the mrkdwn, link and limit helpers they are built from.
  */
+export * from './acknowledge';
 export * from './actions';
 export * from './alert';
 export {
