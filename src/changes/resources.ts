@@ -85,7 +85,10 @@ export interface ExtractedResources {
  * security group only appear in the response). Deduplicated, in first-seen order, capped at 100.
  */
 export function extractResources(detail: CloudTrailDetail, service: string): ExtractedResources {
-  const found = new Map<string, ResourceRef>();
+  const resources: ResourceRef[] = [];
+  // The types recorded for each id. Keyed by the id as CloudTrail wrote it: a key built per candidate
+  // (type + id) had to be hashed anew every time, and the walk meets every id of big responses.
+  const recorded = new Map<string, unknown[]>();
   let total = 0;
   let serviceKeys = SERVICE_KEYS[service] ?? {};
   // CreatePolicy names a managed policy, not an inline one.
@@ -93,10 +96,14 @@ export function extractResources(detail: CloudTrailDetail, service: string): Ext
     serviceKeys = { ...serviceKeys, policyName: 'iam-policy' };
   const add = (type: string, id: string): void => {
     if (id === '' || id.length > MAX_ID_LENGTH) return;
-    const key = `${type}\u0000${id}`;
-    if (found.has(key)) return;
+    const types = recorded.get(id);
+    if (types?.includes(type)) return;
     total += 1;
-    if (found.size < MAX_RESOURCES) found.set(key, { type, id });
+    // Past the cap nothing is recorded, so a repeat of an unlisted resource counts again (as it always has).
+    if (resources.length >= MAX_RESOURCES) return;
+    if (types === undefined) recorded.set(id, [type]);
+    else types.push(type);
+    resources.push({ type, id });
   };
 
   let budget = MAX_NODES;
@@ -125,5 +132,5 @@ export function extractResources(detail: CloudTrailDetail, service: string): Ext
   };
   walk(detail.requestParameters, 0);
   walk(detail.responseElements, 0);
-  return { resources: [...found.values()], total };
+  return { resources, total };
 }
