@@ -12,6 +12,7 @@ export {
   SEVERITY_MARKERS,
   TOOL_LABELS,
 } from './alert-parts';
+export * from './digest';
 export * from './grouped-alert';
 export * from './investigate';
 export * from './limits';
