@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { AwsLambdaReceiver } from '@slack/bolt';
+import { AwsLambdaReceiver, LogLevel } from '@slack/bolt';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { loadConfig } from '../config';
 import type { LogPort } from '../events/process-events';
@@ -28,7 +28,10 @@ export function createSlackHandler(
     const config = loadConfig(env);
     const runtime = await createRuntime(config, { log });
     if (!runtime.secrets.signingSecret) throw new Error('The Slack signing secret is missing');
-    const receiver = new AwsLambdaReceiver({ signingSecret: runtime.secrets.signingSecret });
+    const receiver = new AwsLambdaReceiver({
+      signingSecret: runtime.secrets.signingSecret,
+      logLevel: LogLevel.WARN,
+    });
     await createSlackApp(runtime, { receiver });
     return { handle: receiver.toHandler() as Handler, teamId: config.SLACK_TEAM_ID };
   };
