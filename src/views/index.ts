@@ -18,3 +18,4 @@ export * from './investigate';
 export * from './limits';
 export * from './links';
 export * from './mrkdwn';
+export * from './replies';
