@@ -162,18 +162,22 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
     return items;
   }
 
-  /** Put unless the key exists. @returns false when it existed. */
-  async function putNew(item: Item): Promise<boolean> {
+  /** A conditional write. @returns false when its condition failed: another writer's state stands. */
+  async function writeIf(command: { input: object }): Promise<boolean> {
     try {
-      await send(
-        'write',
-        new PutCommand({ TableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-      );
+      await send('write', command);
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  /** Put unless the key exists. @returns false when it existed. */
+  function putNew(item: Item): Promise<boolean> {
+    return writeIf(
+      new PutCommand({ TableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
   }
 
   const changes: ChangeRepository = {
@@ -331,22 +335,15 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
       return item ? toDelivery(item) : undefined;
     },
     async moveDelivery(eventId, channel, fromAlertId, toAlertId) {
-      try {
-        await send(
-          'write',
-          new UpdateCommand({
-            TableName,
-            Key: keys.delivery(eventId, channel),
-            UpdateExpression: 'SET alertId = :to',
-            ConditionExpression: 'alertId = :from',
-            ExpressionAttributeValues: { ':from': fromAlertId, ':to': toAlertId },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+      return writeIf(
+        new UpdateCommand({
+          TableName,
+          Key: keys.delivery(eventId, channel),
+          UpdateExpression: 'SET alertId = :to',
+          ConditionExpression: 'alertId = :from',
+          ExpressionAttributeValues: { ':from': fromAlertId, ':to': toAlertId },
+        }),
+      );
     },
 
     async getGroup(channel, key) {
@@ -363,44 +360,32 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
       };
     },
     async saveGroup(group: BurstGroup, expectedVersion) {
-      try {
-        await send(
-          'write',
-          new PutCommand({
-            TableName,
-            Item: {
-              ...keys.group(group.channel, group.key),
-              ...group,
-              expiresAt: epochSeconds(group.lastAt) + GROUP_TTL_SECONDS,
-            },
-            ...(expectedVersion === undefined
-              ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : {
-                  ConditionExpression: 'version = :v',
-                  ExpressionAttributeValues: { ':v': expectedVersion },
-                }),
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+      return writeIf(
+        new PutCommand({
+          TableName,
+          Item: {
+            ...keys.group(group.channel, group.key),
+            ...group,
+            expiresAt: epochSeconds(group.lastAt) + GROUP_TTL_SECONDS,
+          },
+          ...(expectedVersion === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                ConditionExpression: 'version = :v',
+                ExpressionAttributeValues: { ':v': expectedVersion },
+              }),
+        }),
+      );
     },
     async closeGroup(channel, key, alertId) {
-      try {
-        await send(
-          'write',
-          new DeleteCommand({
-            TableName,
-            Key: keys.group(channel, key),
-            ConditionExpression: 'alertId = :a',
-            ExpressionAttributeValues: { ':a': alertId },
-          }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+      await writeIf(
+        new DeleteCommand({
+          TableName,
+          Key: keys.group(channel, key),
+          ConditionExpression: 'alertId = :a',
+          ExpressionAttributeValues: { ':a': alertId },
+        }),
+      );
     },
 
     async append(seed: AlertSeed, lines: readonly ChangeLine[]): Promise<AppendResult> {
@@ -469,80 +454,58 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
     },
 
     async acquireLease(alertId, owner, nowIso, untilIso) {
-      try {
-        await send(
-          'write',
-          new UpdateCommand({
-            TableName,
-            Key: keys.alert(alertId),
-            UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
-            ConditionExpression:
-              'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
-            ExpressionAttributeValues: { ':owner': owner, ':until': untilIso, ':now': nowIso },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+      return writeIf(
+        new UpdateCommand({
+          TableName,
+          Key: keys.alert(alertId),
+          UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
+          ExpressionAttributeValues: { ':owner': owner, ':until': untilIso, ':now': nowIso },
+        }),
+      );
     },
     async releaseLease(alertId, owner) {
-      try {
-        await send(
-          'write',
-          new UpdateCommand({
-            TableName,
-            Key: keys.alert(alertId),
-            UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
-            ConditionExpression: 'leaseOwner = :owner',
-            ExpressionAttributeValues: { ':owner': owner },
-          }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+      await writeIf(
+        new UpdateCommand({
+          TableName,
+          Key: keys.alert(alertId),
+          UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      );
     },
     async markPostAttempt(alertId, owner, atIso) {
-      try {
-        await send(
-          'write',
-          new UpdateCommand({
-            TableName,
-            Key: keys.alert(alertId),
-            UpdateExpression: 'SET postAttemptAt = :at',
-            ConditionExpression: 'leaseOwner = :owner',
-            ExpressionAttributeValues: { ':owner': owner, ':at': atIso },
-          }),
-        );
-      } catch (error) {
-        if (isConditionFailure(error)) throw new LeaseLostError(alertId);
-        throw error;
-      }
+      const held = await writeIf(
+        new UpdateCommand({
+          TableName,
+          Key: keys.alert(alertId),
+          UpdateExpression: 'SET postAttemptAt = :at',
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeValues: { ':owner': owner, ':at': atIso },
+        }),
+      );
+      if (!held) throw new LeaseLostError(alertId);
     },
     async markRendered(alertId, owner, rendered: RenderedState) {
-      try {
-        await send(
-          'write',
-          new UpdateCommand({
-            TableName,
-            Key: keys.alert(alertId),
-            UpdateExpression:
-              'SET renderedRev = :rev, message = :message, changeCount = :count, headline = :headline',
-            ConditionExpression: 'leaseOwner = :owner',
-            ExpressionAttributeValues: {
-              ':owner': owner,
-              ':rev': rendered.rev,
-              ':message': rendered.message,
-              ':count': rendered.changeCount,
-              ':headline': rendered.headline,
-            },
-          }),
-        );
-      } catch (error) {
-        if (isConditionFailure(error)) throw new LeaseLostError(alertId);
-        throw error;
-      }
+      const held = await writeIf(
+        new UpdateCommand({
+          TableName,
+          Key: keys.alert(alertId),
+          UpdateExpression:
+            'SET renderedRev = :rev, message = :message, changeCount = :count, headline = :headline',
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeValues: {
+            ':owner': owner,
+            ':rev': rendered.rev,
+            ':message': rendered.message,
+            ':count': rendered.changeCount,
+            ':headline': rendered.headline,
+          },
+        }),
+      );
+      if (!held) throw new LeaseLostError(alertId);
     },
 
     async acknowledge(alertId, acknowledgement): Promise<AcknowledgeResult> {
@@ -636,27 +599,20 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
       return count;
     },
     async claimDigestRun(channel, runKey, nowIso, leaseUntilIso) {
-      try {
-        await send(
-          'write',
-          new PutCommand({
-            TableName,
-            Item: {
-              ...keys.digestRun(channel, runKey),
-              state: 'posting',
-              leaseUntil: leaseUntilIso,
-              expiresAt: epochSeconds(nowIso) + 30 * 86400,
-            },
-            ConditionExpression: 'attribute_not_exists(pk) OR (#state = :posting AND leaseUntil < :now)',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':posting': 'posting', ':now': nowIso },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+      return writeIf(
+        new PutCommand({
+          TableName,
+          Item: {
+            ...keys.digestRun(channel, runKey),
+            state: 'posting',
+            leaseUntil: leaseUntilIso,
+            expiresAt: epochSeconds(nowIso) + 30 * 86400,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR (#state = :posting AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':posting': 'posting', ':now': nowIso },
+        }),
+      );
     },
     async completeDigestRun(channel, runKey) {
       await send(

@@ -153,14 +153,7 @@ export type OpenAlert = Pick<
 >;
 
 /** What an alert is created with (only the first writer's values are kept). */
-export interface AlertSeed {
-  id: string;
-  channel: string;
-  watch: string | null;
-  actorKey: string;
-  account: string;
-  createdAt: string;
-}
+export type AlertSeed = Pick<AlertRecord, 'id' | 'channel' | 'watch' | 'actorKey' | 'account' | 'createdAt'>;
 
 /**
  * `acknowledged`: the alert was acknowledged before these lines arrived; the lines in `returned` were taken

@@ -1,4 +1,5 @@
-import type { Change, ChangeLine } from '../../src/changes/types';
+import { toLine } from '../../src/changes/burst';
+import type { Change } from '../../src/changes/types';
 
 let counter = 0;
 
@@ -37,14 +38,5 @@ export function makeChange(overrides: Partial<Change> = {}): Change {
   };
 }
 
-export function lineOf(change: Change): ChangeLine {
-  return {
-    id: change.id,
-    eventName: change.eventName,
-    severity: change.severity,
-    summary: change.summary,
-    time: change.time,
-    region: change.region,
-    resources: change.resources.slice(0, 10),
-  };
-}
+/** What an alert keeps of a change (the production mapping). */
+export const lineOf = toLine;
