@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { acknowledgeAlert } from '../../src/use-cases/acknowledge';
-import { renderAlreadyAcknowledged, VIEW_IDS } from '../../src/views';
+import { formatUtc, VIEW_IDS } from '../../src/views';
 import { interactionDeps, type SlackAppDeps } from '../slack/deps';
 
 const metadataSchema = z.object({ alertId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) });
@@ -35,13 +35,11 @@ export function registerViews(app: App, deps: SlackAppDeps): void {
       await ack();
       return;
     }
-    // Shown inline in the modal, so the person knows their note was not recorded.
+    // Shown inline in the modal (plain text: no mentions or dates there), so the person knows their note was
+    // not recorded.
     const message =
       result.status === 'already-acknowledged'
-        ? renderAlreadyAcknowledged({
-            acknowledgement: result.acknowledgement,
-            now: deps.clock.now().toISOString(),
-          }).text
+        ? `Already acknowledged by ${result.acknowledgement.userName} at ${formatUtc(Date.parse(result.acknowledgement.at))}; your note was not saved.`
         : 'This alert no longer exists.';
     await ack({ response_action: 'errors', errors: { [VIEW_IDS.ackNoteBlock]: message } });
   });

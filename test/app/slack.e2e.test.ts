@@ -198,7 +198,11 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
       );
       expect(JSON.parse(again.body)).toMatchObject({
         response_action: 'errors',
-        errors: { [VIEW_IDS.ackNoteBlock]: expect.stringMatching(/^Already acknowledged by <@U0BOB>/) },
+        errors: {
+          [VIEW_IDS.ackNoteBlock]: expect.stringMatching(
+            /^Already acknowledged by bob at \d{4}-\d\d-\d\d \d\d:\d\d UTC; your note was not saved\.$/,
+          ),
+        },
       });
     });
   });
