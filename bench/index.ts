@@ -2,6 +2,7 @@
  * npm run bench: every figure is a ratio to a baseline measured in the same run (never a wall-clock limit).
  * Usage: npm run bench [-- engine|pipeline|ack ...]   (default: all)
  */
+import { runAckBench } from './ack.bench';
 import { runEngineBench } from './engine.bench';
 import { printReport, type Report } from './measure';
 import { runPipelineBench } from './pipeline.bench';
@@ -12,6 +13,7 @@ process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 const suites: Record<string, () => Report | Promise<Report>> = {
   engine: runEngineBench,
   pipeline: runPipelineBench,
+  ack: runAckBench,
 };
 
 async function main(): Promise<void> {
