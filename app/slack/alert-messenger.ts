@@ -98,6 +98,21 @@ export function createAlertMessenger(
       );
     },
 
+    async notify(ref: SlackMessageRef, message: RenderedMessage) {
+      await pace(ref.channel);
+      await withRateLimit('chat.postMessage', () =>
+        clients.posting.chat.postMessage({
+          channel: ref.channel,
+          thread_ts: ref.ts,
+          reply_broadcast: true,
+          text: message.text,
+          blocks: message.blocks,
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      );
+    },
+
     async findPosted(channel, alertId, sinceIso) {
       const oldest = (Date.parse(sinceIso) / 1000).toFixed(6);
       const response = await withRateLimit('conversations.history', () =>

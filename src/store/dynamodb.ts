@@ -93,6 +93,7 @@ function toAlert(item: Item): AlertRecord {
     headline: (item.headline as string | undefined) ?? '',
   };
   if (item.message) alert.message = item.message as AlertRecord['message'] & object;
+  if (item.notifiedSeverity) alert.notifiedSeverity = item.notifiedSeverity as Severity;
   if (item.postAttemptAt) alert.postAttemptAt = item.postAttemptAt as string;
   if (item.acknowledgement) alert.acknowledgement = item.acknowledgement as Acknowledgement;
   if (item.investigation) alert.investigation = item.investigation as Investigation;
@@ -494,7 +495,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
           TableName,
           Key: keys.alert(alertId),
           UpdateExpression:
-            'SET renderedRev = :rev, message = :message, changeCount = :count, headline = :headline',
+            'SET renderedRev = :rev, message = :message, changeCount = :count, headline = :headline, notifiedSeverity = :notified',
           ConditionExpression: 'leaseOwner = :owner',
           ExpressionAttributeValues: {
             ':owner': owner,
@@ -502,6 +503,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
             ':message': rendered.message,
             ':count': rendered.changeCount,
             ':headline': rendered.headline,
+            ':notified': rendered.notifiedSeverity,
           },
         }),
       );

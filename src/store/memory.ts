@@ -200,6 +200,7 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
       alert.message = clone(rendered.message);
       alert.changeCount = rendered.changeCount;
       alert.headline = rendered.headline;
+      alert.notifiedSeverity = rendered.notifiedSeverity;
     },
 
     async acknowledge(alertId, acknowledgement) {

@@ -123,6 +123,8 @@ export interface AlertRecord {
   changeCount: number;
   headline: string;
   message?: SlackMessageRef;
+  /** The severity the channel was last pinged for; a render above it pings again. */
+  notifiedSeverity?: Severity;
   /** Set before chat.postMessage is called: if no `message` follows, the post may or may not have happened. */
   postAttemptAt?: string;
   acknowledgement?: Acknowledgement;
@@ -134,6 +136,8 @@ export interface RenderedState {
   message: SlackMessageRef;
   changeCount: number;
   headline: string;
+  /** The severity the channel was last pinged for (a post, or an escalation reply). */
+  notifiedSeverity: Severity;
 }
 
 /** What the open-alerts index holds of an alert (what a digest shows). */

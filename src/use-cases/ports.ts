@@ -16,12 +16,17 @@ export interface AlertMessenger {
   /** Posts a new alert message carrying `alertId` in its metadata (so an uncertain post can be found again). */
   post(channel: string, message: RenderedMessage, alertId: string): Promise<SlackMessageRef>;
   update(ref: SlackMessageRef, message: RenderedMessage): Promise<void>;
+  /** Replies in the message's thread, broadcast to the channel: a ping (updates notify nobody). */
+  notify(ref: SlackMessageRef, message: RenderedMessage): Promise<void>;
   /** The message posted for `alertId` since `sinceIso`, if Slack has one (recovers a post whose answer was lost). */
   findPosted(channel: string, alertId: string, sinceIso: string): Promise<SlackMessageRef | undefined>;
 }
 
 /** Turns an alert's content into a message (views + per-deployment options such as account aliases). */
 export type AlertRenderer = (content: AlertContent) => RenderedMessage;
+
+/** The broadcast reply announcing that an alert became more severe after it was posted. */
+export type EscalationRenderer = (content: AlertContent) => RenderedMessage;
 
 export interface Clock {
   now(): Date;
@@ -38,6 +43,8 @@ export interface AlertDeps {
   store: Store;
   messenger: AlertMessenger;
   render: AlertRenderer;
+  /** Defaults to the views' renderEscalation. */
+  renderEscalation?: EscalationRenderer;
   clock: Clock;
   /** Identifies this worker in render leases (e.g. the Lambda request id). */
   owner: string;

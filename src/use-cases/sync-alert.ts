@@ -1,6 +1,8 @@
 import { bySeverityThenTime } from '../changes/burst';
 import type { AlertContent, AlertStatus } from '../changes/types';
+import { SEVERITY_RANK } from '../changes/types';
 import type { AlertRecord } from '../store/ports';
+import { renderEscalation } from '../views/escalation';
 import type { AlertDeps } from './ports';
 
 /** A render lease outlives the slowest render: Slack calls time out after 5 s and retry at most twice. */
@@ -101,8 +103,17 @@ async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: nu
     const content = await loadAlertContent(deps, alert);
     const rendered = deps.render(content);
     let message = alert.message;
+    let notifiedSeverity = alert.notifiedSeverity ?? content.severity;
     if (message) {
       await deps.messenger.update(message, rendered);
+      // An update notifies nobody: a burst that turned more severe pings the channel with a broadcast reply.
+      if (
+        SEVERITY_RANK[content.severity] > SEVERITY_RANK[notifiedSeverity] &&
+        content.status !== 'acknowledged'
+      ) {
+        await deps.messenger.notify(message, (deps.renderEscalation ?? renderEscalation)(content));
+        notifiedSeverity = content.severity;
+      }
     } else {
       // A post whose answer never came back (timeout, crash) may have reached Slack: look before posting again.
       if (alert.postAttemptAt) {
@@ -114,12 +125,14 @@ async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: nu
         await deps.store.alerts.markPostAttempt(alertId, deps.owner, deps.clock.now().toISOString());
         message = await deps.messenger.post(alert.channel, rendered, alertId);
       }
+      notifiedSeverity = content.severity;
     }
     await deps.store.alerts.markRendered(alertId, deps.owner, {
       rev: alert.rev,
       message,
       changeCount: content.lines.length,
       headline: rendered.text,
+      notifiedSeverity,
     });
   }
 }

@@ -13,6 +13,7 @@ export {
   TOOL_LABELS,
 } from './alert-parts';
 export * from './digest';
+export * from './escalation';
 export * from './grouped-alert';
 export * from './investigate';
 export * from './limits';

@@ -187,6 +187,42 @@ describe.each(DYNAMODB_ENGINES)('events pipeline on %s', (engine) => {
     expect(counts.reduce((a, b) => a + b, 0)).toBe(500);
   }, 120_000);
 
+  it('pings the channel once when a critical change joins a burst that was already posted', async () => {
+    const pipeline = await pipelines.start();
+    const quiet = corpusEvent('ec2.AuthorizeSecurityGroupIngress.iamuser.json');
+    const start = Date.parse('2026-11-27T09:00:00Z');
+    const first = [0, 1, 2].map((i) => variant(quiet, i, new Date(start + i * 10_000).toISOString()));
+    // Same actor, same account, same watch, 30 s later: world-open SSH.
+    const open = variant(
+      corpusEvent('ec2.AuthorizeSecurityGroupIngress.ssh-open-world.json'),
+      3,
+      new Date(start + 30_000).toISOString(),
+    );
+    open.detail.userIdentity = structuredClone(quiet.detail.userIdentity);
+    open.detail.recipientAccountId = quiet.detail.recipientAccountId;
+    open.account = quiet.account;
+
+    await run(pipeline, first);
+    await run(pipeline, [open]);
+    await run(pipeline, [open]);
+
+    const [alertId, ...others] = postedAlertIds(pipeline, DEFAULT);
+    expect(others).toEqual([]);
+    const top = pipeline.slack
+      .messages(DEFAULT)
+      .filter((m) => m.thread_ts === undefined || m.thread_ts === m.ts);
+    expect(top).toHaveLength(1);
+    const replies = pipeline.slack.replies(DEFAULT, top[0]?.ts ?? '');
+    expect(replies.map((r) => r.text)).toEqual([
+      expect.stringMatching(/^🔴 \*Critical\* change in this burst of 4 changes: .*tcp\/22/),
+    ]);
+    const broadcast = pipeline.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.reply_broadcast === true || c.args.reply_broadcast === 'true');
+    expect(broadcast).toHaveLength(1);
+    expect((await pipeline.store.alerts.getAlert(alertId ?? ''))?.severity).toBe('critical');
+  });
+
   it('retries after Slack 500 and 429 answers without losing or duplicating a post', async () => {
     const pipeline = await pipelines.start();
     const events = [

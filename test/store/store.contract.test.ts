@@ -298,7 +298,13 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
       await expect(store.alerts.markPostAttempt('A1', other, NOW)).rejects.toBeInstanceOf(LeaseLostError);
       await store.alerts.markPostAttempt('A1', holder, NOW);
       const message = { channel: 'C1', ts: '1.000100' };
-      await store.alerts.markRendered('A1', holder, { rev: 1, message, changeCount: 1, headline: 'h' });
+      await store.alerts.markRendered('A1', holder, {
+        rev: 1,
+        message,
+        changeCount: 1,
+        headline: 'h',
+        notifiedSeverity: 'warning',
+      });
       expect(await store.alerts.getAlert('A1')).toMatchObject({
         renderedRev: 1,
         message,

@@ -1,0 +1,203 @@
+import { toLine } from '../../src/changes/burst';
+import type { Change } from '../../src/changes/types';
+import { createMemoryStore } from '../../src/store/memory';
+import type { SlackMessageRef } from '../../src/store/ports';
+import { acknowledgeAlert } from '../../src/use-cases/acknowledge';
+import type { AlertMessenger, Clock, RenderedMessage } from '../../src/use-cases/ports';
+import { type RecordChangesDeps, recordChanges } from '../../src/use-cases/record-changes';
+import { RenderPendingError, syncAlertMessage } from '../../src/use-cases/sync-alert';
+import { makeChange } from '../helpers/changes';
+
+/** An in-memory fake of the AlertMessenger port: records what reached "Slack". */
+class RecordingMessenger implements AlertMessenger {
+  posts: { channel: string; alertId: string; text: string; ts: string }[] = [];
+  updates: { ts: string; text: string }[] = [];
+  pings: { ts: string; text: string }[] = [];
+  failPosts = 0;
+  private counter = 0;
+  async post(channel: string, message: RenderedMessage, alertId: string): Promise<SlackMessageRef> {
+    if (this.failPosts > 0) {
+      this.failPosts -= 1;
+      throw new Error('slack down');
+    }
+    this.counter += 1;
+    const ts = `1.${String(this.counter).padStart(6, '0')}`;
+    this.posts.push({ channel, alertId, text: message.text, ts });
+    return { channel, ts };
+  }
+  async update(ref: SlackMessageRef, message: RenderedMessage): Promise<void> {
+    this.updates.push({ ts: ref.ts, text: message.text });
+  }
+  async notify(ref: SlackMessageRef, message: RenderedMessage): Promise<void> {
+    this.pings.push({ ts: ref.ts, text: message.text });
+  }
+  async findPosted(channel: string, alertId: string): Promise<SlackMessageRef | undefined> {
+    const post = this.posts.find((p) => p.channel === channel && p.alertId === alertId);
+    return post && { channel, ts: post.ts };
+  }
+}
+
+function setup(overrides: Partial<RecordChangesDeps> = {}) {
+  let now = Date.parse('2026-11-27T10:00:00Z');
+  const clock: Clock = {
+    now: () => new Date(now),
+    sleep: async (ms) => {
+      now += ms;
+    },
+  };
+  const store = createMemoryStore();
+  const messenger = new RecordingMessenger();
+  const deps: RecordChangesDeps = {
+    store,
+    messenger,
+    clock,
+    owner: 'worker-1',
+    render: (content) => ({ text: `${content.lines.length} change(s): ${content.lead.summary}`, blocks: [] }),
+    defaultChannel: 'C1',
+    ...overrides,
+  };
+  return { store, messenger, deps, clock };
+}
+
+const at = (seconds: number) => new Date(Date.parse('2026-11-27T09:00:00Z') + seconds * 1000).toISOString();
+
+describe('recordChanges (memory store)', () => {
+  it('starts a new alert for changes that arrive after the burst was acknowledged', async () => {
+    const { store, messenger, deps } = setup();
+    const first = [makeChange({ time: at(0) }), makeChange({ time: at(10) })];
+    await recordChanges(
+      first.map((change) => ({ change, raw: '{}' })),
+      deps,
+    );
+    const [alert] = messenger.posts;
+    const ack = await acknowledgeAlert(
+      { ...deps, events: { publish: async () => undefined } },
+      {
+        alertId: alert?.alertId ?? '',
+        userId: 'U1',
+        userName: 'alice',
+      },
+    );
+    expect(ack.status).toBe('acknowledged');
+
+    const later = makeChange({ time: at(20) });
+    const results = await recordChanges([{ change: later, raw: '{}' }], deps);
+
+    expect(results.get(later.id)).toMatchObject({ ok: true });
+    expect(messenger.posts).toHaveLength(2);
+    const delivery = await store.alerts.getDelivery(later.id, 'C1');
+    expect(delivery).toMatchObject({ kind: 'alert' });
+    expect(delivery?.kind === 'alert' && delivery.alertId).not.toBe(alert?.alertId);
+    expect((await store.alerts.lines(alert?.alertId ?? '')).map((l) => l.id).sort()).toEqual(
+      first.map((c) => c.id).sort(),
+    );
+  });
+
+  it('keeps a redelivered change in the acknowledged alert that already carried it', async () => {
+    const { store, messenger, deps } = setup();
+    const change = makeChange({ time: at(0) });
+    await recordChanges([{ change, raw: '{}' }], deps);
+    const alertId = messenger.posts[0]?.alertId ?? '';
+    await store.alerts.acknowledge(alertId, { userId: 'U1', userName: 'alice', at: at(5) });
+    // A redelivered duplicate of an already-covered change stays where it was.
+    const again = await store.alerts.append(
+      {
+        id: alertId,
+        channel: 'C1',
+        watch: change.watch,
+        actorKey: 'x',
+        account: change.account,
+        createdAt: at(0),
+      },
+      [toLine(change)],
+    );
+    expect(again).toEqual({ status: 'acknowledged', returned: [] });
+  });
+
+  it('fails the change (for a retry) when Slack is down, and posts exactly once on the retry', async () => {
+    const { messenger, deps } = setup();
+    const change = makeChange();
+    messenger.failPosts = 1;
+    const failed = await recordChanges([{ change, raw: '{}' }], deps);
+    expect(failed.get(change.id)).toMatchObject({ ok: false });
+    const retried = await recordChanges([{ change, raw: '{}' }], deps);
+    expect(retried.get(change.id)).toMatchObject({ ok: true, outcome: { alerted: ['C1'] } });
+    expect(messenger.posts).toHaveLength(1);
+  });
+
+  it('reports a change no channel subscribes to as unrouted, not as delivered', async () => {
+    const { deps } = setup({ defaultChannel: undefined });
+    const change = makeChange();
+    const results = await recordChanges([{ change, raw: '{}' }], deps);
+    expect(results.get(change.id)).toEqual({ ok: true, outcome: { alerted: [], muted: [], unrouted: true } });
+  });
+
+  it('pings once when a burst turns critical after it was posted', async () => {
+    const { messenger, deps } = setup();
+    await recordChanges([{ change: makeChange({ time: at(0) }), raw: '{}' }], deps);
+    const critical: Change = makeChange({
+      time: at(5),
+      severity: 'critical',
+      summary: 'opened tcp/22 to the world',
+    });
+    await recordChanges([{ change: critical, raw: '{}' }], deps);
+    await recordChanges([{ change: makeChange({ time: at(6), severity: 'critical' }), raw: '{}' }], deps);
+    expect(messenger.posts).toHaveLength(1);
+    expect(messenger.pings.map((p) => p.text)).toEqual([
+      expect.stringContaining('opened tcp/22 to the world'),
+    ]);
+  });
+});
+
+describe('syncAlertMessage (memory store)', () => {
+  it('leaves the render to the lease holder and asks for a retry when the holder does not finish in time', async () => {
+    const { store, deps, clock } = setup();
+    const change = makeChange();
+    await store.changes.saveChange({ change, raw: '{}', receivedAt: at(0) });
+    const appended = await store.alerts.append(
+      {
+        id: 'A1',
+        channel: 'C1',
+        watch: change.watch,
+        actorKey: 'k',
+        account: change.account,
+        createdAt: at(0),
+      },
+      [toLine(change)],
+    );
+    const until = new Date(clock.now().getTime() + 60_000).toISOString();
+    expect(await store.alerts.acquireLease('A1', 'someone-else', clock.now().toISOString(), until)).toBe(
+      true,
+    );
+
+    await expect(
+      syncAlertMessage(deps, 'A1', appended.status === 'appended' ? appended.rev : 0),
+    ).rejects.toBeInstanceOf(RenderPendingError);
+  });
+
+  it('finds a post whose answer was lost instead of posting again', async () => {
+    const { store, messenger, deps } = setup();
+    const change = makeChange();
+    await store.changes.saveChange({ change, raw: '{}', receivedAt: at(0) });
+    await store.alerts.append(
+      {
+        id: 'A1',
+        channel: 'C1',
+        watch: change.watch,
+        actorKey: 'k',
+        account: change.account,
+        createdAt: at(0),
+      },
+      [toLine(change)],
+    );
+    // A previous worker marked the attempt and its post reached Slack, then it died.
+    await store.alerts.acquireLease('A1', 'dead', at(0), at(1));
+    await store.alerts.markPostAttempt('A1', 'dead', at(0));
+    await messenger.post('C1', { text: 'x', blocks: [] }, 'A1');
+
+    const alert = await syncAlertMessage(deps, 'A1', 1);
+
+    expect(messenger.posts).toHaveLength(1);
+    expect(alert.message?.ts).toBe(messenger.posts[0]?.ts);
+  });
+});
