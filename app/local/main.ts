@@ -1,172 +1,100 @@
 /**
- * `npm start`: InfraWatch on this machine, no AWS or Slack account needed. Embedded DynamoDB (dynalite),
- * the local Slack stand-in, and the real events handler; sample CloudTrail events are replayed at start-up
- * and any EventBridge event POSTed to http://127.0.0.1:3000/events goes through the same pipeline.
+ * `npm start`: InfraWatch on this machine, no AWS or Slack account needed (see stack.ts). Opens a local Slack
+ * page at http://127.0.0.1:3000/, replays sample CloudTrail events, and prints the channel's messages as they are
+ * posted and updated. Any EventBridge event POSTed to http://127.0.0.1:3000/events goes through the same pipeline.
+ *
+ * Ports: PORT (page, default 3000), SLACK_PORT (Slack Web API stand-in, 3001), SLACK_APP_PORT (the app's Slack
+ * endpoint, 3002). Data: INFRAWATCH_DATA (default .infrawatch/data).
  */
-import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
-import type { SQSEvent } from 'aws-lambda';
-import { createEventsHandler } from '../lambda/events';
-import { ensureTable, startDynalite } from './dynamodb';
-import { type StandinMessage, startSlackStandin } from './slack-standin';
+import { type LocalStack, PASSED_THROUGH, startLocalStack } from './stack';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
-const BOT_TOKEN = 'xoxb-local-infrawatch';
-const CHANNEL = 'C0INFRAWATCH';
-const PORT = Number(process.env.PORT ?? 3000);
-const SLACK_PORT = Number(process.env.SLACK_PORT ?? 3001);
-const SAMPLES = join(__dirname, 'samples');
-
-/** Sample events get fresh ids and current times, as if they had just happened. */
-function freshSamples(): object[] {
-  return readdirSync(SAMPLES)
-    .filter((file) => file.endsWith('.json'))
-    .sort()
-    .map((file, i) => {
-      const event = JSON.parse(readFileSync(join(SAMPLES, file), 'utf8')) as {
-        id: string;
-        time: string;
-        detail: Record<string, unknown>;
-      };
-      const time = new Date(Date.now() - (10 - i) * 90_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-      event.id = randomUUID();
-      event.time = time;
-      event.detail.eventTime = time;
-      if (event.detail.eventID !== undefined) event.detail.eventID = randomUUID();
-      return event;
-    });
+class StartOptionError extends Error {
+  readonly code = 'StartOption';
 }
 
-function sqsOf(events: readonly object[]): SQSEvent {
-  return {
-    Records: events.map((event) => ({
-      messageId: randomUUID(),
-      receiptHandle: 'local',
-      body: JSON.stringify(event),
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: String(Date.now()),
-        SenderId: 'local',
-        ApproximateFirstReceiveTimestamp: String(Date.now()),
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:local:000000000000:infrawatch-events',
-      awsRegion: 'local',
-    })),
+function portFromEnv(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new StartOptionError(`${name} must be a TCP port number (0-65535), got '${text}'`);
+  }
+  return port;
+}
+
+/** Prints each message of the channel when it is posted, and again when it is updated. */
+function watchChannel(stack: LocalStack): () => void {
+  const seen = new Map<string, string>();
+  const print = () => {
+    for (const message of stack.slack.messages(stack.channel.id)) {
+      const version = message.edited?.ts ?? '';
+      const before = seen.get(message.ts);
+      if (before === version) continue;
+      const verb = before === undefined ? 'posted' : 'updated';
+      seen.set(message.ts, version);
+      console.log(`\n[#${stack.channel.name} ${verb} ${message.ts}] ${message.text}`);
+    }
   };
-}
-
-function context() {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'infrawatch-events-local',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:infrawatch-events-local',
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: 'local',
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
+  const timer = setInterval(print, 250);
+  return () => {
+    clearInterval(timer);
+    print();
   };
-}
-
-function printMessage(message: StandinMessage, verb: string): void {
-  console.log(`\n[#infrawatch ${verb} ${message.ts}] ${message.text}`);
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function main(): Promise<void> {
-  const dynamodb = await startDynalite({
-    path: process.env.INFRAWATCH_DATA ?? join(process.cwd(), '.infrawatch', 'data'),
+  const dataDir = process.env.INFRAWATCH_DATA ?? join(process.cwd(), '.infrawatch', 'data');
+  const env: Record<string, string> = {};
+  for (const name of PASSED_THROUGH) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  const stack = await startLocalStack({
+    port: portFromEnv('PORT', 3000),
+    slackApiPort: portFromEnv('SLACK_PORT', 3001),
+    slackAppPort: portFromEnv('SLACK_APP_PORT', 3002),
+    dataDir,
+    ...(process.env.WATCHES_DIR ? { watchesDir: process.env.WATCHES_DIR } : {}),
+    env,
   });
-  const client = dynamodb.client();
-  await ensureTable(client, 'infrawatch');
-  const slack = await startSlackStandin({
-    botToken: BOT_TOKEN,
-    port: SLACK_PORT,
-    channels: [{ id: CHANNEL, name: 'infrawatch' }],
-  });
-  const handler = createEventsHandler({
-    TABLE_NAME: 'infrawatch',
-    DYNAMODB_ENDPOINT: dynamodb.endpoint,
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_API_URL: slack.url,
-    DEFAULT_CHANNEL: CHANNEL,
-    ...(process.env.WATCHES_DIR
-      ? { WATCHES_DIR: process.env.WATCHES_DIR }
-      : { WATCHES_DIR: join(process.cwd(), 'watches') }),
-  });
-
-  let seen = 0;
-  const showNew = () => {
-    const messages = slack.messages(CHANNEL);
-    for (const message of messages.slice(seen)) printMessage(message, 'posted');
-    seen = messages.length;
-  };
-
-  const server = createServer(async (req, res) => {
-    if (req.method === 'POST' && req.url === '/events') {
-      const body = await readBody(req);
-      try {
-        const event = JSON.parse(body) as object;
-        const result = await handler(sqsOf([event]), context());
-        showNew();
-        res.writeHead(result?.batchItemFailures.length ? 503 : 202, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(result ?? {}));
-      } catch (error) {
-        res.writeHead(400, { 'content-type': 'text/plain' });
-        res.end(`${(error as Error).message}\n`);
-      }
-      return;
-    }
-    if (req.method === 'GET' && req.url === '/messages') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(slack.messages(CHANNEL), null, 2));
-      return;
-    }
-    res.writeHead(404, { 'content-type': 'text/plain' });
-    res.end('POST /events (an EventBridge event) or GET /messages\n');
-  });
-  await new Promise<void>((resolve) => server.listen(PORT, '127.0.0.1', resolve));
-
+  const base = stack.url.replace(/\/$/, '');
   console.log(`InfraWatch local stack
-  DynamoDB (dynalite)   ${dynamodb.endpoint}   data in ${process.env.INFRAWATCH_DATA ?? '.infrawatch/data'}
-  Slack stand-in        ${slack.url}   channel #infrawatch (${CHANNEL})
-  Events endpoint       POST http://127.0.0.1:${PORT}/events   (GET /messages lists the channel)
 
-Replaying ${readdirSync(SAMPLES).length} sample CloudTrail events…`);
-  const result = await handler(sqsOf(freshSamples()), context());
-  showNew();
-  console.log(
-    `\n${slack.messages(CHANNEL).length} alert message(s) in #infrawatch; ${result?.batchItemFailures.length ?? 0} event(s) failed.`,
-  );
-  console.log(
-    'Send your own: curl -X POST --data @test/fixtures/cloudtrail/iam.CreateUser.json http://127.0.0.1:3000/events',
-  );
+  ┌──────────────────────────────────────────────────────────────┐
+    Open the local Slack:  ${stack.url}
+  └──────────────────────────────────────────────────────────────┘
+  Click Acknowledge / Investigate, type /infrawatch help, run the digest; you act as alice, bob or carol.
 
+  DynamoDB (dynalite)    ${stack.dynamodbEndpoint}   data in ${process.env.INFRAWATCH_DATA ?? '.infrawatch/data'}
+  Slack Web API stand-in ${stack.slackApiUrl}   channel #${stack.channel.name} (${stack.channel.id})
+  InfraWatch Slack app   ${stack.slackAppUrl}   (signed requests only, like Slack's)
+  EventBridge stand-in   ${stack.eventBridgeEndpoint}   (/infrawatch digest -> the digest function)
+  Events endpoint        POST ${base}/events   (GET ${base}/messages lists the channel)
+
+Replaying ${stack.sampleCount} sample CloudTrail events (Slack's pace: about one post per second)…`);
+  const stopWatching = watchChannel(stack);
+
+  let stopping = false;
   const stop = async () => {
-    server.close();
-    client.destroy();
-    await slack.close();
-    await dynamodb.stop();
+    if (stopping) return;
+    stopping = true;
+    stopWatching();
+    await stack.stop();
     process.exit(0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+
+  const result = await stack.replaySamples();
+  console.log(
+    `\n${stack.slack.messages(stack.channel.id).length} message(s) in #${stack.channel.name}; ${result.failed} event(s) failed.`,
+  );
+  console.log(`Now open ${stack.url} — or send your own event:
+  curl -X POST --data @test/fixtures/cloudtrail/iam.CreateUser.json ${base}/events`);
 }
 
 main().catch((error: unknown) => {
