@@ -175,7 +175,8 @@
       return label ? { type: 'text', text: label } : null;
     }
     const url = safeUrl(decodeEntities(target));
-    if (!url) return null;
+    // A label with a URL that must not be followed (javascript:, data:…) is shown as its label, unlinked.
+    if (!url) return label ? { type: 'text', text: label } : null;
     return { type: 'link', url, children: [{ type: 'text', text: label || decodeEntities(target) }] };
   }
 
