@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifySlackRequest } from '@slack/bolt';
+import { type types, verifySlackRequest } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { createLocalWorkspace, type LocalWorkspace } from '../../../app/local/local-workspace';
 import { type SlackStandin, startSlackStandin } from '../../../app/local/slack-standin';
@@ -158,7 +158,7 @@ describe('createLocalWorkspace', () => {
     ]);
     // The trigger_id opens a modal, once.
     const trigger = String(request?.payload.trigger_id);
-    const view = { type: 'modal', title: { type: 'plain_text', text: 'Hi' }, blocks: [] } as const;
+    const view: types.ModalView = { type: 'modal', title: { type: 'plain_text', text: 'Hi' }, blocks: [] };
     await expect(bot.views.open({ trigger_id: trigger, view })).resolves.toMatchObject({ ok: true });
     await expect(bot.views.open({ trigger_id: trigger, view })).rejects.toThrow('exchanged_trigger_id');
 
