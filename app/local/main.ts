@@ -98,6 +98,11 @@ Replaying ${stack.sampleCount} sample CloudTrail events (Slack's pace: about one
 }
 
 main().catch((error: unknown) => {
-  console.error(`infrawatch: the local stack could not start: ${(error as Error).message}`);
+  const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+  console.error(
+    `infrawatch: the local stack could not start: ${(error as Error).message}${
+      inUse ? '\n(another npm start? choose other ports with PORT, SLACK_PORT and SLACK_APP_PORT)' : ''
+    }`,
+  );
   process.exit(1);
 });
