@@ -104,16 +104,23 @@
     return BK.renderText(document, { type: 'mrkdwn', text: message.text ?? '' }, mrkdwnOptions());
   }
 
-  function messageElement(message, replies) {
-    const node = element('article', 'message');
+  /** The frame of a message from the app: avatar, then author, badge and time; returns its parts. */
+  function frame(className, ts) {
+    const node = element('article', className);
     node.appendChild(element('div', 'avatar', 'IW'));
     const main = element('div', 'message-main');
     const meta = element('div', 'message-meta');
     meta.appendChild(element('span', 'author', 'InfraWatch'));
     meta.appendChild(element('span', 'badge', 'APP'));
-    meta.appendChild(element('span', 'time', timeOf(message.ts)));
-    if (message.edited) meta.appendChild(element('span', 'edited', '(edited)'));
+    meta.appendChild(element('span', 'time', timeOf(ts)));
     main.appendChild(meta);
+    node.appendChild(main);
+    return { node, main, meta };
+  }
+
+  function messageElement(message, replies) {
+    const { node, main, meta } = frame('message', message.ts);
+    if (message.edited) meta.appendChild(element('span', 'edited', '(edited)'));
     main.appendChild(content(message, { kind: 'message', ts: message.ts }));
     if (replies.length > 0) {
       const thread = element('div', 'thread');
@@ -123,18 +130,11 @@
       for (const reply of replies) thread.appendChild(messageElement(reply, []));
       main.appendChild(thread);
     }
-    node.appendChild(main);
     return node;
   }
 
   function ephemeralElement(ephemeral) {
-    const node = element('article', 'message ephemeral');
-    node.appendChild(element('div', 'avatar', 'IW'));
-    const main = element('div', 'message-main');
-    const meta = element('div', 'message-meta');
-    meta.appendChild(element('span', 'author', 'InfraWatch'));
-    meta.appendChild(element('span', 'badge', 'APP'));
-    meta.appendChild(element('span', 'time', timeOf(ephemeral.ts)));
+    const { node, main, meta } = frame('message ephemeral', ephemeral.ts);
     meta.appendChild(element('span', 'only-you', `Only visible to you · ${ephemeral.via}`));
     const dismiss = element('button', 'link-button', 'Dismiss');
     dismiss.type = 'button';
@@ -142,9 +142,7 @@
       interact('/api/ephemeral/dismiss', { user: page.user, id: ephemeral.id }),
     );
     meta.appendChild(dismiss);
-    main.appendChild(meta);
     main.appendChild(content(ephemeral, { kind: 'ephemeral', id: ephemeral.id }));
-    node.appendChild(main);
     return node;
   }
 
