@@ -115,33 +115,45 @@ export async function runDigest(
       : `requested#${trigger.requestId}`;
   const posted: string[] = [];
   const quiet: string[] = [];
+  const failures: unknown[] = [];
   for (const channel of channels) {
     const leaseUntil = new Date(now.getTime() + DIGEST_LEASE_MS).toISOString();
     if (!(await deps.store.alerts.claimDigestRun(channel, runKey, now.toISOString(), leaseUntil))) {
       quiet.push(channel);
       continue;
     }
-    const data = await collectDigest(deps, channel);
-    const rendered = renderDigest({
-      channel,
-      now: data.now,
-      since: data.since,
-      alerts: await toDigestAlerts(deps, data),
-      mutedCount: data.mutedCount,
-      allClearRequested: trigger.kind === 'requested',
-    });
-    if (!rendered) {
-      quiet.push(channel);
-      continue;
+    // One channel's failure must not cost the others their digest, nor keep its own claim from a retry.
+    try {
+      const data = await collectDigest(deps, channel);
+      const rendered = renderDigest({
+        channel,
+        now: data.now,
+        since: data.since,
+        alerts: await toDigestAlerts(deps, data),
+        mutedCount: data.mutedCount,
+        allClearRequested: trigger.kind === 'requested',
+      });
+      if (rendered) {
+        await deps.slack.chat.postMessage({
+          channel,
+          text: rendered.text,
+          blocks: rendered.blocks,
+          unfurl_links: false,
+        });
+        posted.push(channel);
+      } else quiet.push(channel);
+      await deps.store.alerts.completeDigestRun(channel, runKey);
+    } catch (error) {
+      deps.log.error('Digest failed for a channel; it will be retried', { channel, error: String(error) });
+      failures.push(error);
+      await deps.store.alerts.releaseDigestRun(channel, runKey);
     }
-    await deps.slack.chat.postMessage({
-      channel,
-      text: rendered.text,
-      blocks: rendered.blocks,
-      unfurl_links: false,
-    });
-    await deps.store.alerts.completeDigestRun(channel, runKey);
-    posted.push(channel);
+  }
+  if (failures.length > 0) {
+    throw new AggregateError(
+      failures,
+      `digest failed for ${failures.length} of ${channels.length} channel(s)`,
+    );
   }
   return { posted, quiet };
 }

@@ -42,7 +42,7 @@ export function createDigestHandler(
       {
         store: ready.store,
         clock: ready.clock,
-        slack: ready.slack.general,
+        slack: ready.slack.posting,
         catalog: ready.catalog,
         log,
         timeZone: ready.config.DIGEST_TIMEZONE,

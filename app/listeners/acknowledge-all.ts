@@ -22,6 +22,7 @@ export async function acknowledgeAll(
   );
   let acknowledged = 0;
   let already = 0;
+  let changed = 0;
   const problems: string[] = [];
   for (let i = 0; i < open.length; i += CONCURRENCY) {
     const results = await Promise.all(
@@ -33,12 +34,14 @@ export async function acknowledgeAll(
       if (result.status === 'acknowledged') {
         acknowledged += 1;
         problems.push(...result.problems);
-      } else already += 1;
+      } else if (result.status === 'changed') changed += 1;
+      else already += 1;
     }
   }
   if (problems.length > 0) deps.log.warn('Acknowledge-all with problems', { problems });
   const parts = [`Acknowledged ${acknowledged} alert${acknowledged === 1 ? '' : 's'}`];
   if (already > 0) parts.push(`${already} had been acknowledged already`);
+  if (changed > 0) parts.push(`${changed} received new changes and stay open: look at them first`);
   if (value.count > acknowledged + already)
     parts.push(`${value.count - acknowledged - already} were acknowledged before you clicked`);
   if (problems.length > 0)

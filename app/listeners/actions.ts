@@ -19,6 +19,10 @@ import {
 import { interactionDeps, type SlackAppDeps, settingsDeps, watchTitle } from '../slack/deps';
 import { acknowledgeAll, parseAckAllValue } from './acknowledge-all';
 
+/** Said when a click lands while new changes are not on the message yet: nothing was acknowledged. */
+export const CHANGED_TEXT =
+  'New changes just arrived in this alert, so nothing was acknowledged yet. The message now shows them: have a look and acknowledge again.';
+
 /** Alert ids are ours (hex); anything else in a button value is refused before it reaches the store. */
 const ALERT_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -37,6 +41,16 @@ function whereOf(body: { channel?: { id: string }; user: { id: string } }): Wher
 
 function userNameOf(user: { id: string; username?: string; name?: string }): string {
   return user.username ?? user.name ?? user.id;
+}
+
+/**
+ * The alert a click refers to, only if it belongs to the channel the click came from: a member of one channel
+ * must not act on another channel's alerts through a copied or forwarded button value.
+ */
+async function alertForClick(deps: SlackAppDeps, alertId: string, where: Where | undefined) {
+  if (!ALERT_ID.test(alertId) || !where) return undefined;
+  const alert = await deps.store.alerts.getAlert(alertId);
+  return alert?.channel === where.channel ? alert : undefined;
 }
 
 export async function acknowledgeAndReport(
@@ -58,7 +72,9 @@ export async function acknowledgeAndReport(
   const text =
     result.status === 'already-acknowledged'
       ? renderAlreadyAcknowledged({ acknowledgement: result.acknowledgement, now }).text
-      : renderAckFailed('not-found').text;
+      : result.status === 'changed'
+        ? CHANGED_TEXT
+        : renderAckFailed('not-found').text;
   await tell(client, where, text);
 }
 
@@ -67,7 +83,7 @@ export function registerActions(app: App, deps: SlackAppDeps): void {
   app.action<BlockButtonAction>(ACTION_IDS.acknowledge, async ({ ack, body, action, client }) => {
     await ack();
     const where = whereOf(body);
-    if (!ALERT_ID.test(action.value ?? '')) {
+    if (!(await alertForClick(deps, action.value ?? '', where))) {
       if (where) await tell(client, where, renderAckFailed('not-found').text);
       return;
     }
@@ -83,7 +99,7 @@ export function registerActions(app: App, deps: SlackAppDeps): void {
     await ack();
     const where = whereOf(body);
     const alertId = action.value ?? '';
-    const found = ALERT_ID.test(alertId)
+    const found = (await alertForClick(deps, alertId, where))
       ? await investigateAlert(deps, { alertId, userId: body.user.id, userName: userNameOf(body.user) })
       : undefined;
     if (!found) {
@@ -109,10 +125,7 @@ export function registerActions(app: App, deps: SlackAppDeps): void {
     await ack();
     const where = whereOf(body);
     const selection = parseOverflowValue(action.selected_option.value);
-    const alert =
-      selection && ALERT_ID.test(selection.alertId)
-        ? await deps.store.alerts.getAlert(selection.alertId)
-        : undefined;
+    const alert = selection ? await alertForClick(deps, selection.alertId, where) : undefined;
     if (!selection || !alert) {
       if (where) await tell(client, where, renderAckFailed('not-found').text);
       return;

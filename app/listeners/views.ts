@@ -40,7 +40,9 @@ export function registerViews(app: App, deps: SlackAppDeps): void {
     const message =
       result.status === 'already-acknowledged'
         ? `Already acknowledged by ${result.acknowledgement.userName} at ${formatUtc(Date.parse(result.acknowledgement.at))}; your note was not saved.`
-        : 'This alert no longer exists.';
+        : result.status === 'changed'
+          ? 'New changes arrived in this alert: close this form, look at the updated message and acknowledge again.'
+          : 'This alert no longer exists.';
     await ack({ response_action: 'errors', errors: { [VIEW_IDS.ackNoteBlock]: message } });
   });
 }

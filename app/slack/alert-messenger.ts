@@ -49,7 +49,8 @@ export function createAlertMessenger(
         return await call();
       } catch (error) {
         if (!isRateLimited(error)) throw error;
-        const waitMs = error.retryAfter * 1000;
+        // At least a second per attempt: a Retry-After of 0 must not turn into a tight loop.
+        const waitMs = Math.max(1, error.retryAfter) * 1000;
         if (waited + waitMs > maxRetryAfterMs) throw new SlackRateLimitedError(method, error.retryAfter);
         waited += waitMs;
         await clock.sleep(waitMs);

@@ -81,12 +81,16 @@ export async function createSlackApp(
       if (teamId !== undefined && source.teamId !== teamId) throw new ForeignTeamError(source.teamId);
       return { botToken: runtime.secrets.botToken, ...identity };
     },
+    // Listener calls must fit Slack's 3-second answer budget (the Lambda receiver answers after the listener):
+    // short timeout, 429 thrown at once, no retries (a retried post after a timeout could post twice).
     clientOptions: {
       ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
-      timeout: 5_000,
-      retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1_000 },
+      timeout: 2_500,
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
     },
-    logLevel: LogLevel.WARN,
+    // Refusals and listener errors are logged by InfraWatch itself, with context.
+    logLevel: LogLevel.ERROR,
     deferInitialization: true,
   });
   registerListeners(app, deps);

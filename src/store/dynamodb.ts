@@ -1,6 +1,8 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ConsumedCapacity, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
+  BatchWriteCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -174,6 +176,24 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
     }
   }
 
+  /** Unconditional puts, 25 per BatchWriteItem, retrying what DynamoDB leaves unprocessed. */
+  async function putAll(items: readonly Item[]): Promise<void> {
+    for (let i = 0; i < items.length; i += 25) {
+      let requests: Record<string, { PutRequest: { Item: Item } }[]> | undefined = {
+        [TableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+      };
+      for (let attempt = 0; requests && Object.keys(requests).length > 0; attempt++) {
+        if (attempt === 8) throw new Error('BatchWriteItem left items unprocessed after 8 attempts');
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+        const output: { UnprocessedItems?: Record<string, { PutRequest: { Item: Item } }[]> } = await send(
+          'write',
+          new BatchWriteCommand({ RequestItems: requests }),
+        );
+        requests = output.UnprocessedItems;
+      }
+    }
+  }
+
   /** Put unless the key exists. @returns false when it existed. */
   function putNew(item: Item): Promise<boolean> {
     return writeIf(
@@ -197,7 +217,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
       });
     },
     async getChange(id) {
-      const item = await get(keys.change(id), false);
+      const item = await get(keys.change(id));
       if (!item) return undefined;
       const raw = gunzipSync(item.rawGz as Uint8Array).toString('utf8');
       return {
@@ -335,6 +355,39 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
       const item = await get(keys.delivery(eventId, channel));
       return item ? toDelivery(item) : undefined;
     },
+    async deliveriesOf(eventId) {
+      const items = await queryAll({
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.change(eventId).pk, ':prefix': keys.deliveryPrefix },
+        ConsistentRead: true,
+      });
+      return items.map(toDelivery);
+    },
+    async deliveredIn(channel, eventIds) {
+      const found = new Set<string>();
+      const unique = [...new Set(eventIds)];
+      for (let i = 0; i < unique.length; i += 100) {
+        let requestKeys: Item[] | undefined = unique
+          .slice(i, i + 100)
+          .map((id) => keys.delivery(id, channel));
+        for (let attempt = 0; requestKeys && requestKeys.length > 0; attempt++) {
+          if (attempt === 8) throw new Error('BatchGetItem left keys unprocessed after 8 attempts');
+          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+          const output: {
+            Responses?: Record<string, Item[]>;
+            UnprocessedKeys?: Record<string, { Keys?: Item[] }>;
+          } = await send(
+            'read',
+            new BatchGetCommand({
+              RequestItems: { [TableName]: { Keys: requestKeys, ProjectionExpression: 'eventId' } },
+            }),
+          );
+          for (const item of output.Responses?.[TableName] ?? []) found.add(item.eventId as string);
+          requestKeys = output.UnprocessedKeys?.[TableName]?.Keys;
+        }
+      }
+      return found;
+    },
     async moveDelivery(eventId, channel, fromAlertId, toAlertId) {
       return writeIf(
         new UpdateCommand({
@@ -390,13 +443,19 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
     },
 
     async append(seed: AlertSeed, lines: readonly ChangeLine[]): Promise<AppendResult> {
-      // Lines first: a renderer that sees the new revision must find every line it stands for.
-      const added: string[] = [];
-      for (const line of lines) {
-        if (await putNew({ ...keys.alertLine(seed.id, line.id), line })) added.push(line.id);
+      // Membership is the alert's `lineIds` set, changed only together with its revision and only while it is
+      // unacknowledged: one conditional UpdateItem, atomic without transactions (dynalite has none). Line
+      // items carry the summaries and are written first, so every id a renderer sees in the set has its line.
+      const current = await get(keys.alert(seed.id));
+      const members = (current?.lineIds as Set<string> | undefined) ?? new Set<string>();
+      const fresh = lines.filter((line) => !members.has(line.id));
+      if (current && fresh.length === 0) {
+        return current.acknowledgement
+          ? { status: 'acknowledged', returned: [] }
+          : { status: 'appended', rev: (current.rev as number | undefined) ?? 0 };
       }
-      const severities = new Set(lines.map((line) => line.severity));
-      let rev: number;
+      await putAll(fresh.map((line) => ({ ...keys.alertLine(seed.id, line.id), line })));
+      const severities = new Set(fresh.map((line) => line.severity));
       try {
         const output = await send<{ Attributes?: Item }>(
           'write',
@@ -410,7 +469,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
               '#openPk = if_not_exists(#openPk, :openPk), #openSk = if_not_exists(#openSk, :openSk)',
               ...(severities.has('critical') ? ['sevCritical = :true'] : []),
               ...(severities.has('warning') ? ['sevWarning = :true'] : []),
-            ].join(', ')} ADD rev :one`,
+            ].join(', ')} ADD rev :one, lineIds :ids`,
             ConditionExpression: 'attribute_not_exists(acknowledgement)',
             ExpressionAttributeNames: {
               '#watch': 'watch',
@@ -427,31 +486,38 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
               ':openPk': keys.openPk(seed.channel),
               ':openSk': keys.timeSk(seed.createdAt, seed.id),
               ':one': 1,
+              ':ids': new Set(fresh.map((line) => line.id)),
               ...(severities.has('critical') || severities.has('warning') ? { ':true': true } : {}),
             },
             ReturnValues: 'UPDATED_NEW',
           }),
         );
-        rev = output.Attributes?.rev as number;
+        return { status: 'appended', rev: output.Attributes?.rev as number };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
-        for (const id of added)
-          await send('write', new DeleteCommand({ TableName, Key: keys.alertLine(seed.id, id) }));
-        return { status: 'acknowledged', returned: added };
       }
-      return { status: 'appended', rev };
+      // Acknowledged meanwhile: what the set held before stays covered; the rest goes to a new alert.
+      const acknowledged = await get(keys.alert(seed.id));
+      const covered = (acknowledged?.lineIds as Set<string> | undefined) ?? new Set<string>();
+      const returned = fresh.filter((line) => !covered.has(line.id)).map((line) => line.id);
+      for (const id of returned)
+        await send('write', new DeleteCommand({ TableName, Key: keys.alertLine(seed.id, id) }));
+      return { status: 'acknowledged', returned };
     },
     async getAlert(alertId) {
       const item = await get(keys.alert(alertId));
       return item ? toAlert(item) : undefined;
     },
     async lines(alertId) {
+      const alert = await get(keys.alert(alertId));
+      const members = (alert?.lineIds as Set<string> | undefined) ?? new Set<string>();
       const items = await queryAll({
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': keys.alert(alertId).pk, ':prefix': keys.alertLinesPrefix },
         ConsistentRead: true,
       });
-      return items.map((item) => item.line as ChangeLine);
+      // A line item whose id is not in the set belongs to an append that has not committed (or never will).
+      return items.map((item) => item.line as ChangeLine).filter((line) => members.has(line.id));
     },
 
     async acquireLease(alertId, owner, nowIso, untilIso) {
@@ -519,7 +585,10 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
             Key: keys.alert(alertId),
             UpdateExpression:
               'SET acknowledgement = :ack ADD rev :one REMOVE #openPk, #openSk, investigation',
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(acknowledgement)',
+            // Only what the message shows can be acknowledged: a revision not rendered yet (new changes, an
+            // unposted alert) refuses the click instead of covering changes nobody saw.
+            ConditionExpression:
+              'attribute_exists(pk) AND attribute_not_exists(acknowledgement) AND renderedRev = rev',
             ExpressionAttributeNames: {
               '#openPk': indexes.openByChannel.partitionKey,
               '#openSk': indexes.openByChannel.sortKey,
@@ -534,6 +603,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
         if (!isConditionFailure(error)) throw error;
         const existing = await get(keys.alert(alertId));
         if (!existing) return { status: 'not-found' };
+        if (!existing.acknowledgement) return { status: 'changed' };
         return {
           status: 'already-acknowledged',
           acknowledgement: existing.acknowledgement as Acknowledgement,
@@ -625,6 +695,18 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
           UpdateExpression: 'SET #state = :posted REMOVE leaseUntil',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: { ':posted': 'posted' },
+        }),
+      );
+    },
+    async releaseDigestRun(channel, runKey) {
+      await writeIf(
+        new UpdateCommand({
+          TableName,
+          Key: keys.digestRun(channel, runKey),
+          UpdateExpression: 'SET leaseUntil = :past',
+          ConditionExpression: '#state = :posting',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':posting': 'posting', ':past': '1970-01-01T00:00:00.000Z' },
         }),
       );
     },

@@ -5,6 +5,7 @@
 export const keys = {
   change: (eventId: string) => ({ pk: `CHANGE#${eventId}`, sk: 'CHANGE' }),
   delivery: (eventId: string, channel: string) => ({ pk: `CHANGE#${eventId}`, sk: `DELIVERY#${channel}` }),
+  deliveryPrefix: 'DELIVERY#',
   alert: (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' }),
   alertLine: (alertId: string, eventId: string) => ({ pk: `ALERT#${alertId}`, sk: `LINE#${eventId}` }),
   alertLinesPrefix: 'LINE#',

@@ -122,6 +122,12 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
       const delivery = deliveries.get(`${eventId}#${channel}`);
       return delivery && clone(delivery);
     },
+    async deliveriesOf(eventId) {
+      return clone([...deliveries.values()].filter((d) => d.eventId === eventId));
+    },
+    async deliveredIn(channel, eventIds) {
+      return new Set(eventIds.filter((id) => deliveries.has(`${id}#${channel}`)));
+    },
     async moveDelivery(eventId, channel, fromAlertId, toAlertId) {
       const delivery = deliveries.get(`${eventId}#${channel}`);
       if (delivery?.kind !== 'alert' || delivery.alertId !== fromAlertId) return false;
@@ -148,13 +154,11 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
     async append(seed, lines) {
       const stored = alertLines.get(seed.id) ?? new Map<string, ChangeLine>();
       alertLines.set(seed.id, stored);
-      const added = lines.filter((line) => !stored.has(line.id));
-      for (const line of added) stored.set(line.id, clone(line));
+      const fresh = lines.filter((line) => !stored.has(line.id));
       const alert = alertItems.get(seed.id);
-      if (alert?.acknowledgement) {
-        for (const line of added) stored.delete(line.id);
-        return { status: 'acknowledged', returned: added.map((line) => line.id) };
-      }
+      if (alert?.acknowledgement) return { status: 'acknowledged', returned: fresh.map((line) => line.id) };
+      if (alert && fresh.length === 0) return { status: 'appended', rev: alert.rev };
+      for (const line of fresh) stored.set(line.id, clone(line));
       const target: MemoryAlert = alert ?? {
         ...clone(seed),
         rev: 0,
@@ -164,7 +168,7 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
         changeCount: 0,
         headline: '',
       };
-      for (const line of lines) target.severities.add(line.severity);
+      for (const line of fresh) target.severities.add(line.severity);
       target.rev += 1;
       alertItems.set(seed.id, target);
       return { status: 'appended', rev: target.rev };
@@ -208,6 +212,7 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
       if (!alert) return { status: 'not-found' };
       if (alert.acknowledgement)
         return { status: 'already-acknowledged', acknowledgement: clone(alert.acknowledgement) };
+      if (alert.renderedRev !== alert.rev) return { status: 'changed' };
       alert.acknowledgement = clone(acknowledgement);
       delete alert.investigation;
       alert.rev += 1;
@@ -252,6 +257,10 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
     },
     async completeDigestRun(channel, runKey) {
       digestRuns.set(`${channel}#${runKey}`, { state: 'posted', leaseUntil: '' });
+    },
+    async releaseDigestRun(channel, runKey) {
+      const run = digestRuns.get(`${channel}#${runKey}`);
+      if (run?.state === 'posting') run.leaseUntil = '1970-01-01T00:00:00.000Z';
     },
   };
 

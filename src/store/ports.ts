@@ -170,12 +170,18 @@ export type AppendResult =
 export type AcknowledgeResult =
   | { status: 'acknowledged'; alert: AlertRecord }
   | { status: 'already-acknowledged'; acknowledgement: Acknowledgement }
+  /** The alert has changes (or state) its message does not show yet: nothing was acknowledged. */
+  | { status: 'changed' }
   | { status: 'not-found' };
 
 export interface AlertRepository {
   /** Writes the delivery unless one exists for (eventId, channel). @returns the delivery that stands. */
   claimDelivery(delivery: Delivery): Promise<Delivery>;
   getDelivery(eventId: string, channel: string): Promise<Delivery | undefined>;
+  /** Every delivery of one change (all channels): one Query. */
+  deliveriesOf(eventId: string): Promise<Delivery[]>;
+  /** The subset of `eventIds` delivered (posted or muted) in `channel`. */
+  deliveredIn(channel: string, eventIds: readonly string[]): Promise<Set<string>>;
   /** Moves a delivery to another alert, only if it still points at `fromAlertId`. */
   moveDelivery(eventId: string, channel: string, fromAlertId: string, toAlertId: string): Promise<boolean>;
 
@@ -193,7 +199,7 @@ export interface AlertRepository {
    */
   append(seed: AlertSeed, lines: readonly ChangeLine[]): Promise<AppendResult>;
   getAlert(alertId: string): Promise<AlertRecord | undefined>;
-  /** Every line of the alert, in the order they were added. */
+  /** Every line the alert carries (committed appends only), in no particular order. */
   lines(alertId: string): Promise<ChangeLine[]>;
 
   /** Takes the alert's render lease if it is free or expired. Only the holder talks to Slack about it. */
@@ -204,7 +210,10 @@ export interface AlertRepository {
   /** Records what Slack now shows (lease holder only). */
   markRendered(alertId: string, owner: string, rendered: RenderedState): Promise<void>;
 
-  /** First acknowledgement wins, by condition. Ends the alert's burst group and removes it from the open index. */
+  /**
+   * First acknowledgement wins, by condition, and only when the message shows the alert's latest revision
+   * (`changed` otherwise: nobody acknowledges changes they have not seen). Removes it from the open index.
+   */
   acknowledge(alertId: string, acknowledgement: Acknowledgement): Promise<AcknowledgeResult>;
   /** Marks who is investigating (only while unacknowledged). @returns the alert after the change. */
   investigate(alertId: string, investigation: Investigation): Promise<AlertRecord | undefined>;
@@ -220,6 +229,8 @@ export interface AlertRepository {
    */
   claimDigestRun(channel: string, runKey: string, nowIso: string, leaseUntilIso: string): Promise<boolean>;
   completeDigestRun(channel: string, runKey: string): Promise<void>;
+  /** Gives up a claim after a failed run, so a retry may run it at once. */
+  releaseDigestRun(channel: string, runKey: string): Promise<void>;
 }
 
 export interface Store {

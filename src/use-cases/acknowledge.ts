@@ -29,6 +29,12 @@ export interface AcknowledgedEventDetail {
   message: { channel: string; ts: string } | null;
 }
 
+/**
+ * How long a click waits for another worker's render before leaving it to that worker: Slack wants an
+ * answer within 3 s, and the Lambda receiver answers only when the listener is done.
+ */
+export const INTERACTIVE_WAIT_MS = 1_000;
+
 export interface InteractionDeps extends AlertDeps {
   events: EventPublisher;
 }
@@ -42,6 +48,8 @@ export type AcknowledgeOutcome =
       problems: string[];
     }
   | { status: 'already-acknowledged'; acknowledgement: Acknowledgement }
+  /** The message did not show the latest changes yet; a render was started and nothing was acknowledged. */
+  | { status: 'changed' }
   | { status: 'not-found' };
 
 /**
@@ -61,6 +69,16 @@ export async function acknowledgeAlert(
     ...(input.note ? { note: input.note } : {}),
   };
   const result = await deps.store.alerts.acknowledge(input.alertId, acknowledgement);
+  if (result.status === 'changed') {
+    // Bring the message up to date so the next click acknowledges what it shows; the current holder of the
+    // render lease (an events worker) may be doing it already.
+    const alert = await deps.store.alerts.getAlert(input.alertId);
+    if (alert)
+      await syncAlertMessage(deps, alert.id, alert.rev, { waitMs: INTERACTIVE_WAIT_MS }).catch(
+        () => undefined,
+      );
+    return result;
+  }
   if (result.status !== 'acknowledged') return result;
 
   const alert = result.alert;
@@ -79,7 +97,7 @@ export async function acknowledgeAlert(
     message: alert.message ?? null,
   };
   const [render, publish] = await Promise.allSettled([
-    syncAlertMessage(deps, alert.id, alert.rev),
+    syncAlertMessage(deps, alert.id, alert.rev, { waitMs: INTERACTIVE_WAIT_MS }),
     deps.events.publish(ACKNOWLEDGED_DETAIL_TYPE, { ...detail }),
   ]);
   const problems = [

@@ -31,11 +31,15 @@ async function subscriptionsOf(deps: SettingsDeps, channel: string): Promise<Sub
   return config.subscriptions.filter((s) => s.channel === channel);
 }
 
-/** Subscribes the channel to the watches it does not have yet. */
+/**
+ * Subscribes the channel to the watches it does not have yet (admins only, when admins are configured: a
+ * subscription sends alerts, and Investigate's raw events, to everyone in that channel).
+ */
 export async function subscribeChannel(
   deps: SettingsDeps,
   input: { channel: string; watches: readonly string[]; userId: string },
 ): Promise<{ added: string[]; unchanged: string[] }> {
+  requireAdmin(deps, input.userId, 'subscribe');
   const current = new Set((await subscriptionsOf(deps, input.channel)).map((s) => s.watch));
   const has = (watch: string) => current.has('all') || current.has(watch);
   const added = input.watches.filter((watch) => !has(watch));

@@ -11,7 +11,7 @@ export interface Investigation {
   content: AlertContent;
   /** The lead change's raw EventBridge event. */
   raw: string;
-  /** Other changes by the same actor in the last 24 h (not in this alert), oldest first. */
+  /** Other changes by the same actor in the last 24 h that this channel received (not in this alert), oldest first. */
   related: ChangeLine[];
 }
 
@@ -43,6 +43,13 @@ export async function investigateAlert(
     ),
   ]);
   const own = new Set(content.lines.map((line) => line.id));
-  const related = byActor.filter((line) => !own.has(line.id)).slice(-MAX_RELATED);
+  const candidates = byActor.filter((line) => !own.has(line.id));
+  // Only changes this channel was sent (or had muted): the actor's changes on watches the channel does not
+  // subscribe to are other channels' business.
+  const visible = await deps.store.alerts.deliveredIn(
+    alert.channel,
+    candidates.map((line) => line.id),
+  );
+  const related = candidates.filter((line) => visible.has(line.id)).slice(-MAX_RELATED);
   return { alert, content, raw: stored?.raw ?? '', related };
 }

@@ -82,25 +82,40 @@ export async function recordChanges(
   );
 
   // Route every stored change; muted deliveries are recorded here, the rest are batched per burst key.
+  // A delivery made by an earlier attempt wins over today's routing: a change already given to an alert is
+  // finished there even if the channel was muted or unsubscribed since (else it would never be posted).
   const batches = new Map<string, ChannelBatch>();
+  const toBatch = (change: Change, channel: string) => {
+    const key = burstKey(change);
+    const id = `${channel}\n${key}`;
+    const batch = batches.get(id) ?? { channel, key, changes: [] };
+    batch.changes.push(change);
+    batches.set(id, batch);
+  };
   await Promise.all(
     unique
       .filter(({ change }) => !failures.has(change.id))
-      .flatMap(({ change }) => {
-        const routes = routeChange(change, config, deps.accountAliases);
+      .map(async ({ change }) => {
         const outcome = outcomes.get(change.id);
-        if (outcome && routes.length === 0 && change.watches.length > 0) outcome.unrouted = true;
-        return routes.map(async (route) => {
-          if (!route.mute) {
-            const key = burstKey(change);
-            const id = `${route.channel}\n${key}`;
-            const batch = batches.get(id) ?? { channel: route.channel, key, changes: [] };
-            batch.changes.push(change);
-            batches.set(id, batch);
-            return;
+        try {
+          const earlier = new Map(
+            (await deps.store.alerts.deliveriesOf(change.id)).map((d) => [d.channel, d]),
+          );
+          const routes = routeChange(change, config, deps.accountAliases).filter(
+            (route) => !earlier.has(route.channel),
+          );
+          for (const delivery of earlier.values()) {
+            if (delivery.kind === 'alert') toBatch(change, delivery.channel);
+            else outcome?.muted.push(delivery.channel);
           }
-          try {
-            await deps.store.alerts.claimDelivery({
+          if (outcome && routes.length === 0 && earlier.size === 0 && change.watches.length > 0)
+            outcome.unrouted = true;
+          for (const route of routes) {
+            if (!route.mute) {
+              toBatch(change, route.channel);
+              continue;
+            }
+            const delivery = await deps.store.alerts.claimDelivery({
               eventId: change.id,
               channel: route.channel,
               kind: 'muted',
@@ -108,11 +123,13 @@ export async function recordChanges(
               at: now,
               time: change.time,
             });
-            outcomes.get(change.id)?.muted.push(route.channel);
-          } catch (error) {
-            fail([change.id], error);
+            // A concurrent attempt that routed it before the mute may have won the claim: its alert stands.
+            if (delivery.kind === 'alert') toBatch(change, route.channel);
+            else outcome?.muted.push(route.channel);
           }
-        });
+        } catch (error) {
+          fail([change.id], error);
+        }
       }),
   );
 

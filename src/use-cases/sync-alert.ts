@@ -1,12 +1,17 @@
 import { bySeverityThenTime } from '../changes/burst';
 import type { AlertContent, AlertStatus } from '../changes/types';
 import { SEVERITY_RANK } from '../changes/types';
+import { LeaseLostError } from '../store/errors';
 import type { AlertRecord } from '../store/ports';
 import { renderEscalation } from '../views/escalation';
 import type { AlertDeps } from './ports';
 
-/** A render lease outlives the slowest render: Slack calls time out after 5 s and retry at most twice. */
-const LEASE_MS = 30_000;
+/**
+ * A render lease outlives the slowest single Slack call it covers, and is renewed before each call: pacing
+ * waits at most 10 s, a Retry-After at most 3 s, and a call times out after 5 s with at most two retries.
+ * A holder that stalls longer loses the lease and cannot record its render (LeaseLostError).
+ */
+const LEASE_MS = 60_000;
 /** How long a caller waits for another worker's render before leaving it to a retry. */
 const WAIT_FOR_RENDER_MS = 5_000;
 const POLL_MS = 150;
@@ -68,8 +73,9 @@ export async function syncAlertMessage(
   deps: AlertDeps,
   alertId: string,
   targetRev: number,
+  options: { waitMs?: number } = {},
 ): Promise<AlertRecord> {
-  const deadline = deps.clock.now().getTime() + WAIT_FOR_RENDER_MS;
+  const deadline = deps.clock.now().getTime() + (options.waitMs ?? WAIT_FOR_RENDER_MS);
   for (;;) {
     const now = deps.clock.now();
     const until = new Date(now.getTime() + LEASE_MS).toISOString();
@@ -90,6 +96,14 @@ export async function syncAlertMessage(
 
 /** Renders until the message shows the latest revision (changes may land while Slack is being called). */
 async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: number): Promise<AlertRecord> {
+  // Renewed before every Slack call, so no other worker can take over while a call is in flight.
+  const renew = async () => {
+    const now = deps.clock.now();
+    const until = new Date(now.getTime() + LEASE_MS).toISOString();
+    if (!(await deps.store.alerts.acquireLease(alertId, deps.owner, now.toISOString(), until))) {
+      throw new LeaseLostError(alertId);
+    }
+  };
   for (let round = 0; ; round++) {
     const alert = await deps.store.alerts.getAlert(alertId);
     if (!alert) throw new AlertNotFoundError(alertId);
@@ -105,12 +119,14 @@ async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: nu
     let message = alert.message;
     let notifiedSeverity = alert.notifiedSeverity ?? content.severity;
     if (message) {
+      await renew();
       await deps.messenger.update(message, rendered);
       // An update notifies nobody: a burst that turned more severe pings the channel with a broadcast reply.
       if (
         SEVERITY_RANK[content.severity] > SEVERITY_RANK[notifiedSeverity] &&
         content.status !== 'acknowledged'
       ) {
+        await renew();
         await deps.messenger.notify(message, (deps.renderEscalation ?? renderEscalation)(content));
         notifiedSeverity = content.severity;
       }
@@ -118,10 +134,14 @@ async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: nu
       // A post whose answer never came back (timeout, crash) may have reached Slack: look before posting again.
       if (alert.postAttemptAt) {
         const since = new Date(Date.parse(alert.postAttemptAt) - FIND_SLACK_MARGIN_MS).toISOString();
+        await renew();
         message = await deps.messenger.findPosted(alert.channel, alertId, since);
       }
-      if (message) await deps.messenger.update(message, rendered);
-      else {
+      if (message) {
+        await renew();
+        await deps.messenger.update(message, rendered);
+      } else {
+        await renew();
         await deps.store.alerts.markPostAttempt(alertId, deps.owner, deps.clock.now().toISOString());
         message = await deps.messenger.post(alert.channel, rendered, alertId);
       }

@@ -250,6 +250,41 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
       expect(after).toContain('Acknowledged by <@U0ALICE>');
     });
 
+    it('shows only the actor’s changes this channel received', async () => {
+      const harness = await harnesses.start();
+      await harness.store.config.bootstrap(ALERTS_CHANNEL, new Date().toISOString());
+      await harness.store.config.subscribe('C0OTHER', ['ec2'], ADMIN.userId, new Date().toISOString());
+      const recent = Date.now() - 3600_000;
+      const iam = variant(corpusEvent('iam.CreateUser.json'), 11, new Date(recent - 60_000).toISOString());
+      const ec2 = variant(corpusEvent('ec2.RunInstances.json'), 12, new Date(recent).toISOString());
+      ec2.detail.userIdentity = structuredClone(iam.detail.userIdentity);
+      ec2.account = iam.account;
+      ec2.detail.recipientAccountId = iam.detail.recipientAccountId;
+      await harness.alertFor([iam, ec2]);
+      const otherAlert = harness.slack
+        .messages('C0OTHER')
+        .map(
+          (m) =>
+            (m.metadata as { event_payload?: { alert_id?: string } } | undefined)?.event_payload?.alert_id,
+        )
+        .find(Boolean);
+      const ec2Alert = (await harness.store.alerts.getDelivery(
+        String(ec2.detail.eventID),
+        ALERTS_CHANNEL,
+      )) as { alertId?: string };
+
+      const modalFor = async (alertId: string, channel: string) => {
+        const triggerId = harness.slack.issueTriggerId({ userId: BOB.userId });
+        await harness.send(
+          blockAction({ action_id: ACTION_IDS.investigate, value: alertId }, BOB, channel, { triggerId }),
+          'lambda',
+        );
+        return JSON.stringify(harness.slack.views().at(-1)?.view);
+      };
+      expect(await modalFor(otherAlert ?? '', 'C0OTHER')).not.toContain('created IAM user');
+      expect(await modalFor(ec2Alert.alertId ?? '', ALERTS_CHANNEL)).toContain('created IAM user');
+    });
+
     it('says so when the alert does not exist', async () => {
       const harness = await harnesses.start();
       await harness.send(
@@ -355,7 +390,7 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
       ]);
     });
 
-    it('lets only admins unsubscribe and mute when admins are configured', async () => {
+    it('lets only admins subscribe, unsubscribe and mute when admins are configured', async () => {
       const harness = await harnesses.start({ env: { ADMINS: ADMIN.userId } });
       expect(
         replyText(await harness.send(slashCommand('mute iam', ALICE, ALERTS_CHANNEL), 'lambda')),
@@ -365,6 +400,9 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
       ).toMatch(/Only InfraWatch admins/);
       expect((await harness.store.config.load(new Date().toISOString())).mutes).toEqual([]);
       expect(replyText(await harness.send(slashCommand('subscribe iam', ALICE, 'C0OTHER'), 'http'))).toMatch(
+        /Only InfraWatch admins can subscribe/,
+      );
+      expect(replyText(await harness.send(slashCommand('subscribe iam', ADMIN, 'C0OTHER'), 'http'))).toMatch(
         /iam/,
       );
       expect(
@@ -469,6 +507,29 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
       expect(ephemeralText(harness, BOB.userId)).toEqual([expect.stringMatching(/Acknowledged 2/)]);
     });
 
+    it('keeps going when one channel fails, and the retry posts only the missing digest', async () => {
+      const harness = await harnesses.start();
+      await harness.store.config.subscribe('C0OTHER', ['iam'], ADMIN.userId, new Date().toISOString());
+      await harness.alertFor([corpusEvent('iam.CreateUser.json')]);
+      harness.slack.failNext('chat.postMessage', { status: 500 });
+      const digest = createDigestHandler(harness.env);
+
+      await expect(digest({ kind: 'scheduled' }, lambdaContext())).rejects.toThrow(
+        /digest failed for 1 of 2/,
+      );
+      const digests = () =>
+        [ALERTS_CHANNEL, 'C0OTHER'].map(
+          (c) => harness.slack.messages(c).filter((m) => /digest/i.test(m.text)).length,
+        );
+      expect(digests()).toEqual([0, 1]);
+
+      await expect(digest({ kind: 'scheduled' }, lambdaContext())).resolves.toEqual({
+        posted: [ALERTS_CHANNEL],
+        quiet: ['C0OTHER'],
+      });
+      expect(digests()).toEqual([1, 1]);
+    });
+
     it('posts nothing when nothing is open (scheduled), and an all-clear when asked', async () => {
       const harness = await harnesses.start();
       await harness.store.config.bootstrap(ALERTS_CHANNEL, new Date().toISOString());
@@ -535,6 +596,34 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
         expect(harness.eventbridge.events).toEqual([]);
       },
     );
+
+    it('refuses a click on an alert from another channel (a copied or forwarded button)', async () => {
+      const harness = await harnesses.start();
+      const [alertId = ''] = await harness.alertFor([corpusEvent('cloudtrail.DeleteTrail.json')]);
+      const elsewhere = (actionId: string, value: string) =>
+        blockAction({ action_id: actionId, value }, ALICE, 'C0OTHER', {
+          triggerId: harness.slack.issueTriggerId({ userId: ALICE.userId }),
+        });
+      await harness.send(elsewhere(ACTION_IDS.acknowledge, alertId), 'lambda');
+      await harness.send(elsewhere(ACTION_IDS.investigate, alertId), 'http');
+      await harness.send(
+        blockAction(
+          {
+            action_id: ACTION_IDS.more,
+            selected_option: { value: overflowValue(OVERFLOW_KINDS.muteWatch24h, alertId) },
+          },
+          ALICE,
+          'C0OTHER',
+        ),
+        'lambda',
+      );
+      const alert = await harness.store.alerts.getAlert(alertId);
+      expect(alert?.acknowledgement).toBeUndefined();
+      expect(alert?.investigation).toBeUndefined();
+      expect((await harness.store.config.load(new Date().toISOString())).mutes).toEqual([]);
+      expect(harness.slack.views()).toEqual([]);
+      expect(ephemeralText(harness, ALICE.userId)).toHaveLength(3);
+    });
 
     it('accepts non-ASCII command text delivered base64-encoded by a Function URL', async () => {
       const harness = await harnesses.start();

@@ -44,3 +44,27 @@ export function useStores(kind: StoreKind): { fresh(): Promise<Store & { meter?:
     },
   };
 }
+
+/**
+ * Records an alert's current revision as shown in Slack, as a render does: an alert can only be
+ * acknowledged once its message shows its latest revision.
+ */
+export async function markRendered(
+  store: Store,
+  alertId: string,
+  atIso = '2026-11-27T10:00:00.000Z',
+): Promise<void> {
+  const alert = await store.alerts.getAlert(alertId);
+  if (!alert) throw new Error(`no alert ${alertId}`);
+  const until = new Date(Date.parse(atIso) + 60_000).toISOString();
+  if (!(await store.alerts.acquireLease(alertId, 'test-renderer', atIso, until)))
+    throw new Error('lease held');
+  await store.alerts.markRendered(alertId, 'test-renderer', {
+    rev: alert.rev,
+    message: { channel: alert.channel, ts: '1.000001' },
+    changeCount: 1,
+    headline: 'h',
+    notifiedSeverity: alert.severity,
+  });
+  await store.alerts.releaseLease(alertId, 'test-renderer');
+}

@@ -1,7 +1,7 @@
 import { LeaseLostError } from '../../src/store/errors';
 import type { AlertSeed, Store } from '../../src/store/ports';
 import { lineOf, makeChange } from '../helpers/changes';
-import { STORE_KINDS, useStores } from '../helpers/stores';
+import { markRendered, STORE_KINDS, useStores } from '../helpers/stores';
 
 const NOW = '2026-11-27T10:00:00.000Z';
 const LATER = '2026-11-27T10:05:00.000Z';
@@ -190,6 +190,9 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
         await store.alerts.claimDigestRun('C1', 'scheduled#2026-11-27', '2026-11-28T10:00:00.000Z', lease),
       ).toBe(false);
       expect(await store.alerts.claimDigestRun('C2', 'scheduled#2026-11-27', NOW, lease)).toBe(true);
+      // A failed run gives its claim back at once.
+      await store.alerts.releaseDigestRun('C2', 'scheduled#2026-11-27');
+      expect(await store.alerts.claimDigestRun('C2', 'scheduled#2026-11-27', NOW, lease)).toBe(true);
     });
   });
 
@@ -235,6 +238,7 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
     it('first acknowledgement wins among concurrent ones; the alert leaves the open index', async () => {
       await store.alerts.append(seed('A1'), [lineOf(makeChange())]);
       await store.alerts.append(seed('A2'), [lineOf(makeChange())]);
+      await markRendered(store, 'A1');
       expect((await store.alerts.openAlerts('C1', '2026-11-01T00:00:00Z')).map((a) => a.id)).toEqual([
         'A1',
         'A2',
@@ -261,6 +265,7 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
     it('refuses new lines after an acknowledgement and takes back only the new ones', async () => {
       const old = lineOf(makeChange());
       await store.alerts.append(seed('A1'), [old]);
+      await markRendered(store, 'A1');
       await store.alerts.acknowledge('A1', { userId: 'U1', userName: 'alice', at: LATER });
       const fresh = lineOf(makeChange());
 
@@ -270,12 +275,42 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
       expect((await store.alerts.lines('A1')).map((line) => line.id)).toEqual([old.id]);
     });
 
+    it('refuses to acknowledge what the message does not show yet', async () => {
+      await store.alerts.append(seed('A1'), [lineOf(makeChange())]);
+      expect(await store.alerts.acknowledge('A1', { userId: 'U1', userName: 'alice', at: LATER })).toEqual({
+        status: 'changed',
+      });
+      await markRendered(store, 'A1');
+      await store.alerts.append(seed('A1'), [lineOf(makeChange({ severity: 'critical' }))]);
+      expect(await store.alerts.acknowledge('A1', { userId: 'U1', userName: 'alice', at: LATER })).toEqual({
+        status: 'changed',
+      });
+      await markRendered(store, 'A1');
+      expect(
+        (await store.alerts.acknowledge('A1', { userId: 'U1', userName: 'alice', at: LATER })).status,
+      ).toBe('acknowledged');
+    });
+
+    it('does not move the revision when an append adds nothing new (a redelivery)', async () => {
+      const line = lineOf(makeChange());
+      expect(await store.alerts.append(seed('A1'), [line])).toEqual({ status: 'appended', rev: 1 });
+      expect(await store.alerts.append(seed('A1'), [line])).toEqual({ status: 'appended', rev: 1 });
+      expect((await store.alerts.getAlert('A1'))?.rev).toBe(1);
+    });
+
+    it('appends many lines at once and counts only committed ones', async () => {
+      const many = Array.from({ length: 60 }, () => lineOf(makeChange()));
+      expect(await store.alerts.append(seed('A1'), many)).toEqual({ status: 'appended', rev: 1 });
+      expect((await store.alerts.lines('A1')).length).toBe(60);
+    });
+
     it('marks investigation only while unacknowledged, and acknowledgement clears it', async () => {
       await store.alerts.append(seed('A1'), [lineOf(makeChange())]);
       const investigating = await store.alerts.investigate('A1', { userId: 'U2', userName: 'bob', at: NOW });
       expect(investigating?.investigation).toEqual({ userId: 'U2', userName: 'bob', at: NOW });
       expect((await store.alerts.openAlerts('C1', NOW)).map((a) => a.id)).toEqual(['A1']);
 
+      await markRendered(store, 'A1');
       const acked = await store.alerts.acknowledge('A1', { userId: 'U1', userName: 'alice', at: LATER });
       expect(acked.status === 'acknowledged' && acked.alert.investigation).toBeFalsy();
       const after = await store.alerts.investigate('A1', { userId: 'U3', userName: 'carol', at: LATER });

@@ -2,7 +2,7 @@ import { toLine } from '../../src/changes/burst';
 import type { Store } from '../../src/store/ports';
 import { collectDigest } from '../../src/use-cases/digest';
 import { makeChange } from '../helpers/changes';
-import { DYNAMODB_ENGINES, useStores } from '../helpers/stores';
+import { DYNAMODB_ENGINES, markRendered, useStores } from '../helpers/stores';
 
 const CHANNEL = 'C0DIGEST';
 const NOW = new Date('2026-11-27T12:00:00.000Z');
@@ -21,8 +21,10 @@ async function addAlerts(store: Store, count: number, acknowledged: boolean, pre
       createdAt,
     };
     await store.alerts.append(seed, [toLine(makeChange())]);
-    if (acknowledged)
+    if (acknowledged) {
+      await markRendered(store, id);
       await store.alerts.acknowledge(id, { userId: 'U1', userName: 'u', at: NOW.toISOString() });
+    }
   }
 }
 

@@ -125,6 +125,33 @@ describe('recordChanges (memory store)', () => {
     expect(messenger.posts).toHaveLength(1);
   });
 
+  it.each(['mute', 'unsubscribe'] as const)(
+    'still posts a change whose first attempt failed when the channel %ss before the retry',
+    async (action) => {
+      const { store, messenger, deps } = setup();
+      const change = makeChange();
+      messenger.failPosts = 1;
+      expect((await recordChanges([{ change, raw: '{}' }], deps)).get(change.id)).toMatchObject({
+        ok: false,
+      });
+      if (action === 'mute') {
+        await store.config.putMute({
+          channel: 'C1',
+          type: 'watch',
+          value: 'security-groups',
+          setBy: 'U1',
+          setAt: at(0),
+          expiresAt: '2999-01-01T00:00:00.000Z',
+        });
+      } else await store.config.unsubscribe('C1', ['all']);
+
+      const retried = await recordChanges([{ change, raw: '{}' }], deps);
+
+      expect(retried.get(change.id)).toMatchObject({ ok: true, outcome: { alerted: ['C1'], muted: [] } });
+      expect(messenger.posts).toHaveLength(1);
+    },
+  );
+
   it('reports a change no channel subscribes to as unrouted, not as delivered', async () => {
     const { deps } = setup({ defaultChannel: undefined });
     const change = makeChange();
