@@ -1,0 +1,121 @@
+/**
+ * `npm run start:socket`: InfraWatch against a real Slack workspace from this machine, without a public URL.
+ * Bolt connects out over Socket Mode (SLACK_APP_TOKEN, an app-level `xapp-` token with connections:write);
+ * alerts are posted with SLACK_BOT_TOKEN to DEFAULT_CHANNEL; DynamoDB is embedded (dynalite, data in
+ * .infrawatch/socket). Send events with `curl -X POST --data @event.json http://127.0.0.1:3000/events`.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage } from 'node:http';
+import { join } from 'node:path';
+import type { App } from '@slack/bolt';
+import { ConfigError, loadConfig } from '../config';
+import type { LogPort } from '../events/process-events';
+import { createDigestHandler } from '../lambda/digest';
+import { createEventsHandler } from '../lambda/events';
+import { createRuntime } from '../runtime';
+import { createSlackApp } from '../slack/app';
+import { DIGEST_REQUESTED_DETAIL_TYPE } from '../slack/deps';
+import { ensureTable, startDynalite } from './dynamodb';
+import { startEventBridgeStandin } from './eventbridge-standin';
+
+const consoleLog: LogPort = {
+  info: () => undefined,
+  warn: (message, ...attributes) => console.warn(message, ...attributes),
+  error: (message, ...attributes) => console.error(message, ...attributes),
+};
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The environment the Socket Mode app runs with: the caller's Slack settings plus the embedded services. */
+export function socketModeEnv(
+  env: NodeJS.ProcessEnv,
+  services: { dynamodbEndpoint: string; eventBridgeEndpoint: string },
+): Record<string, string | undefined> {
+  for (const name of ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'DEFAULT_CHANNEL']) {
+    if (!env[name])
+      throw new ConfigError(`Socket Mode needs ${name} (see README, "Run against a real workspace")`);
+  }
+  return {
+    ...env,
+    TABLE_NAME: 'infrawatch',
+    DYNAMODB_ENDPOINT: services.dynamodbEndpoint,
+    EVENTBRIDGE_ENDPOINT: services.eventBridgeEndpoint,
+  };
+}
+
+/** Builds (does not start) the Bolt app in Socket Mode from a validated runtime. */
+export async function createSocketModeApp(
+  env: Record<string, string | undefined>,
+  log: LogPort = consoleLog,
+): Promise<App> {
+  const config = loadConfig(env);
+  if (!config.SLACK_APP_TOKEN) throw new ConfigError('SLACK_APP_TOKEN is required for Socket Mode');
+  const runtime = await createRuntime(config, { log });
+  return createSlackApp(runtime, { socketMode: true, appToken: config.SLACK_APP_TOKEN });
+}
+
+async function main(): Promise<void> {
+  const dynamodb = await startDynalite({ path: join(process.cwd(), '.infrawatch', 'socket') });
+  const client = dynamodb.client();
+  await ensureTable(client, 'infrawatch');
+  let env: Record<string, string | undefined> = {};
+  const eventbridge = await startEventBridgeStandin({
+    rules: [
+      {
+        name: 'digest-requested',
+        pattern: { source: ['infrawatch'], 'detail-type': [DIGEST_REQUESTED_DETAIL_TYPE] },
+        target: (event) =>
+          createDigestHandler(env, { log: consoleLog })(event, { awsRequestId: randomUUID() } as never),
+      },
+    ],
+    onTargetError: (error) => console.error('digest failed:', error),
+  });
+  env = socketModeEnv(process.env, {
+    dynamodbEndpoint: dynamodb.endpoint,
+    eventBridgeEndpoint: eventbridge.endpoint,
+  });
+  const app = await createSocketModeApp(env);
+  await app.start();
+  const events = createEventsHandler(env, { log: consoleLog });
+  const port = Number(process.env.PORT ?? 3000);
+  const server = createServer(async (req, res) => {
+    if (req.method !== 'POST' || req.url !== '/events') {
+      res.writeHead(404).end('POST /events with an EventBridge event\n');
+      return;
+    }
+    try {
+      const body = await readBody(req);
+      JSON.parse(body);
+      const record = { messageId: randomUUID(), body, eventSource: 'aws:sqs' };
+      const result = await events({ Records: [record] }, { awsRequestId: randomUUID() } as never);
+      res.writeHead(result?.batchItemFailures.length ? 503 : 202, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(result ?? {}));
+    } catch (error) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end(`${(error as Error).message}\n`);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  console.log(`InfraWatch in Socket Mode: connected to Slack; alerts go to ${env.DEFAULT_CHANNEL}.
+  POST http://127.0.0.1:${port}/events   (an EventBridge CloudTrail event)`);
+  const stop = async () => {
+    server.close();
+    await app.stop();
+    client.destroy();
+    await eventbridge.close();
+    await dynamodb.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(`infrawatch: Socket Mode could not start: ${(error as Error).message}`);
+    process.exit(1);
+  });
+}
