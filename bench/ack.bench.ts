@@ -13,6 +13,7 @@ import { createEventsHandler } from '../app/lambda/events';
 import { createSlackHandler } from '../app/lambda/slack';
 import { type DynamoDbEngine, ensureTable, startDynalite, startDynamoDbLocal } from '../app/local/dynamodb';
 import { startEventBridgeStandin } from '../app/local/eventbridge-standin';
+import { lambdaContext, sqsEventOf } from '../app/local/lambda-invocation';
 import { blockAction, functionUrlEvent, sign } from '../app/local/slack-requests';
 import { startSlackStandin } from '../app/local/slack-standin';
 import { ALERT_METADATA_TYPE } from '../app/slack/alert-messenger';
@@ -28,23 +29,6 @@ const silent: LogPort = { info: () => undefined, warn: () => undefined, error: (
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
-function context(): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'bench',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:bench',
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: 'bench',
-    logStreamName: 'bench',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
 /** Sends `bodies` through `handler`, CONCURRENCY at a time; returns each request's latency in ms. */
 async function clicks(handler: Handler, bodies: readonly string[]): Promise<number[]> {
   const latencies: number[] = [];
@@ -53,7 +37,7 @@ async function clicks(handler: Handler, bodies: readonly string[]): Promise<numb
       bodies.slice(i, i + CONCURRENCY).map(async (body) => {
         const event = functionUrlEvent({ body, headers: sign(body, { secret: SECRET }) }, { base64: true });
         const start = process.hrtime.bigint();
-        const response = await handler(event, context());
+        const response = await handler(event, lambdaContext('infrawatch-slack'));
         latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
         const status = typeof response === 'string' ? 200 : response.statusCode;
         if (status !== 200) throw new Error(`click answered ${status}`);
@@ -128,23 +112,7 @@ export async function runAckBench(): Promise<Report> {
     });
     const ingest = createEventsHandler(env, { log: silent });
     for (let i = 0; i < events.length; i += 10) {
-      const batch = events.slice(i, i + 10).map((event) => ({
-        messageId: randomUUID(),
-        receiptHandle: 'r',
-        body: JSON.stringify(event),
-        attributes: {
-          ApproximateReceiveCount: '1',
-          SentTimestamp: '0',
-          SenderId: 's',
-          ApproximateFirstReceiveTimestamp: '0',
-        },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:bench',
-        awsRegion: 'us-east-1',
-      }));
-      await ingest({ Records: batch }, context());
+      await ingest(sqsEventOf(events.slice(i, i + 10)), lambdaContext('infrawatch-events'));
     }
     const alertIds = slack
       .messages(CHANNEL)

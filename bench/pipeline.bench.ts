@@ -7,11 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SQSEvent } from 'aws-lambda';
 import { loadConfig } from '../app/config';
 import type { LogPort } from '../app/events/process-events';
 import { processEvents } from '../app/events/process-events';
 import { type DynamoDbEngine, ensureTable, startDynalite, startDynamoDbLocal } from '../app/local/dynamodb';
+import { sqsEventOf } from '../app/local/lambda-invocation';
 import { startSlackStandin } from '../app/local/slack-standin';
 import { createRuntime, recordDeps } from '../app/runtime';
 import { describeChange } from '../src/changes/describe';
@@ -46,27 +46,6 @@ function burst(base: Event, count: number, spacingMs: number, actors: number): E
     identity.arn = `arn:aws:iam::123456789012:user/${user}`;
     return event;
   });
-}
-
-function sqs(events: readonly Event[]): SQSEvent {
-  return {
-    Records: events.map((event) => ({
-      messageId: randomUUID(),
-      receiptHandle: 'bench',
-      body: JSON.stringify(event),
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 'bench',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:bench',
-      awsRegion: 'us-east-1',
-    })),
-  };
 }
 
 interface BurstResult {
@@ -106,7 +85,7 @@ async function runBurst(
       for (let i = 0; i < pending.length; i += 2) {
         await Promise.all(
           pending.slice(i, i + 2).map(async (batch) => {
-            const response = await processEvents(sqs(batch), {
+            const response = await processEvents(sqsEventOf(batch), {
               ...recordDeps(runtime, randomUUID()),
               catalog: runtime.catalog,
               log: silent,

@@ -4,7 +4,6 @@
  * alerts are posted with SLACK_BOT_TOKEN to DEFAULT_CHANNEL; DynamoDB is embedded (dynalite, data in
  * .infrawatch/socket). Send events with `curl -X POST --data @event.json http://127.0.0.1:3000/events`.
  */
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import type { App } from '@slack/bolt';
@@ -17,6 +16,7 @@ import { createSlackApp } from '../slack/app';
 import { DIGEST_REQUESTED_DETAIL_TYPE } from '../slack/deps';
 import { ensureTable, startDynalite } from './dynamodb';
 import { startEventBridgeStandin } from './eventbridge-standin';
+import { lambdaContext, sqsEventOf } from './lambda-invocation';
 
 const consoleLog: LogPort = {
   info: () => undefined,
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
         name: 'digest-requested',
         pattern: { source: ['infrawatch'], 'detail-type': [DIGEST_REQUESTED_DETAIL_TYPE] },
         target: (event) =>
-          createDigestHandler(env, { log: consoleLog })(event, { awsRequestId: randomUUID() } as never),
+          createDigestHandler(env, { log: consoleLog })(event, lambdaContext('infrawatch-digest')),
       },
     ],
     onTargetError: (error) => console.error('digest failed:', error),
@@ -90,8 +90,7 @@ async function main(): Promise<void> {
     try {
       const body = await readBody(req);
       JSON.parse(body);
-      const record = { messageId: randomUUID(), body, eventSource: 'aws:sqs' };
-      const result = await events({ Records: [record] }, { awsRequestId: randomUUID() } as never);
+      const result = await events(sqsEventOf([body]), lambdaContext('infrawatch-events'));
       res.writeHead(result?.batchItemFailures.length ? 503 : 202, { 'content-type': 'application/json' });
       res.end(JSON.stringify(result ?? {}));
     } catch (error) {

@@ -8,7 +8,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Context, SQSEvent } from 'aws-lambda';
 import { SLASH_COMMAND } from '../../src/commands/parse';
 import { loadConfig } from '../config';
 import type { LogPort } from '../events/process-events';
@@ -18,6 +17,7 @@ import { createRuntime } from '../runtime';
 import { DIGEST_REQUESTED_DETAIL_TYPE } from '../slack/deps';
 import { ensureTable, startDynalite } from './dynamodb';
 import { startEventBridgeStandin } from './eventbridge-standin';
+import { lambdaContext, sqsEventOf } from './lambda-invocation';
 import { createLocalWorkspace, type LocalUser, type LocalWorkspace } from './local-workspace';
 import { startHttpSlackApp } from './slack-http';
 import { type SlackStandin, startSlackStandin } from './slack-standin';
@@ -110,45 +110,6 @@ function freshSamples(now: number): object[] {
     if (event.detail.eventID !== undefined) event.detail.eventID = randomUUID();
     return event;
   });
-}
-
-/** An SQS batch as the events queue delivers it to the events function. */
-function sqsOf(events: readonly unknown[]): SQSEvent {
-  return {
-    Records: events.map((event) => ({
-      messageId: randomUUID(),
-      receiptHandle: 'local',
-      body: JSON.stringify(event),
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: String(Date.now()),
-        SenderId: 'local',
-        ApproximateFirstReceiveTimestamp: String(Date.now()),
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:local:000000000000:infrawatch-events',
-      awsRegion: 'local',
-    })),
-  };
-}
-
-function lambdaContext(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: 'local',
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 const stderrLog: LogPort = {
@@ -254,7 +215,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const replaySamples = async (): Promise<ReplayResult> => {
       const started = Date.now();
       const samples = freshSamples(started);
-      const result = await events(sqsOf(samples), lambdaContext('infrawatch-events-local'));
+      const result = await events(sqsEventOf(samples), lambdaContext('infrawatch-events-local'));
       const failed = result?.batchItemFailures.length ?? 0;
       ready().record({
         at: new Date(started).toISOString(),
@@ -290,7 +251,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       replaySamples,
       runDigest,
       async ingestEvent(event) {
-        const result = await events(sqsOf([event]), lambdaContext('infrawatch-events-local'));
+        const result = await events(
+          sqsEventOf([JSON.stringify(event)]),
+          lambdaContext('infrawatch-events-local'),
+        );
         return { status: result?.batchItemFailures.length ? 503 : 202, body: result ?? {} };
       },
     });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { sqsEventOf } from '../../app/local/lambda-invocation';
 
 const CLOUDTRAIL_DIR = join(__dirname, '..', 'fixtures', 'cloudtrail');
 
@@ -55,46 +55,7 @@ export function variant(event: EventBridgeEvent, index: number, time?: string): 
   return copy;
 }
 
-let messageCounter = 0;
-
 /** An SQS batch as Lambda delivers it: one record per body (objects are JSON-encoded). */
-export function sqsBatch(bodies: readonly (object | string)[]): SQSEvent {
-  return {
-    Records: bodies.map((body): SQSRecord => {
-      messageCounter += 1;
-      return {
-        messageId: `msg-${messageCounter}`,
-        receiptHandle: `rh-${messageCounter}`,
-        body: typeof body === 'string' ? body : JSON.stringify(body),
-        attributes: {
-          ApproximateReceiveCount: '1',
-          SentTimestamp: '1764237600000',
-          SenderId: 'AIDAEXAMPLE',
-          ApproximateFirstReceiveTimestamp: '1764237600000',
-        },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:infrawatch-events',
-        awsRegion: 'us-east-1',
-      };
-    }),
-  };
-}
+export const sqsBatch = (bodies: readonly (object | string)[]) => sqsEventOf(bodies);
 
-export function lambdaContext(requestId = `req-${Date.now()}-${Math.random()}`): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'infrawatch-events',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:infrawatch-events',
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: '/aws/lambda/infrawatch-events',
-    logStreamName: 'test',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
+export { lambdaContext } from '../../app/local/lambda-invocation';
