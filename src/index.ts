@@ -18,6 +18,14 @@ export type {
   Severity,
   Tool,
 } from './changes/types';
+export {
+  COMMAND_USAGE,
+  type Command,
+  type CommandUsage,
+  type MuteTarget,
+  parseCommand,
+  SLASH_COMMAND,
+} from './commands/parse';
 export { InvalidEventError } from './events/errors';
 export {
   applyInputTransformer,
