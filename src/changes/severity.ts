@@ -39,6 +39,8 @@ export interface Finding {
 export interface Assessment {
   severity: Severity;
   reasons: string[];
+  /** No rule had anything to say: the only reason is the "routine change" filler. */
+  routine: boolean;
 }
 
 /**
@@ -79,6 +81,7 @@ export function assessSeverity(input: SeverityInput): Assessment {
       }
     }
   }
+  const routine = findings.length === 0 && !input.readOnly;
   if (findings.length === 0) {
     findings.push({
       severity: 'info',
@@ -96,7 +99,7 @@ export function assessSeverity(input: SeverityInput): Assessment {
       reasons.push(finding.reason);
     }
   }
-  return { severity: top, reasons };
+  return { severity: top, reasons, routine };
 }
 
 /** Error codes meaning "you are not allowed", across services (EC2 prefixes client errors with `Client.`). */
