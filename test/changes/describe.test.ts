@@ -277,7 +277,10 @@ describe('describeChange', () => {
         forcing,
       );
 
-      expect(change.reasons).toEqual(["Severity set by watch 'reads'.", 'Read-only call: it changed nothing.']);
+      expect(change.reasons).toEqual([
+        "Severity set by watch 'reads'.",
+        'Read-only call: it changed nothing.',
+      ]);
     });
 
     it('the primary watch’s input transformer gives the summary, unquoted', () => {
