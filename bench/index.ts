@@ -119,6 +119,8 @@ async function main(): Promise<void> {
   }
   const options = parseArgs(argv);
   const started = Date.now();
+  // Taken before the run: what was measured, even if the checkout moves meanwhile.
+  const measured = commit();
   const loadStart = loadavg()[0] ?? 0;
   console.log(
     `InfraWatch benchmarks — node ${process.version}, ${cpus().length} cores, ${options.quick ? 'quick' : 'full'} run, ${new Date().toISOString()}`,
@@ -152,7 +154,7 @@ async function main(): Promise<void> {
     node: process.version,
     loadAverage: { start: loadStart, end: loadavg()[0] ?? 0 },
     dynamodb: engine ? (await engine).label : 'not used',
-    commit: commit(),
+    commit: measured,
     date: new Date().toISOString(),
     quick: options.quick,
     durationSeconds: (Date.now() - started) / 1000,
