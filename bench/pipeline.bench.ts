@@ -205,6 +205,7 @@ export async function runPipelineBench(context: BenchContext): Promise<Report> {
   const counted = (values: readonly number[]) => {
     const min = Math.min(...values);
     const max = Math.max(...values);
+    if (values.length === 1) return 'one run';
     return min === max
       ? `the same in all ${values.length} runs`
       : `${formatNumber(min)}–${formatNumber(max)} over ${values.length} runs`;
