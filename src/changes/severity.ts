@@ -8,6 +8,7 @@ import {
 } from './action';
 import { invokingService } from './actor';
 import { describeReach, type PublicReach, publicReach, reachSize } from './address-space';
+import { invisibleCodePoints, removeInvisible, revealInvisible } from './invisible';
 import {
   awsManagedPolicyName,
   ESCALATING_MANAGED_POLICIES,
@@ -27,7 +28,7 @@ import {
   type SecurityGroupRule,
   sensitivePortsOpened,
 } from './security-groups';
-import type { Actor, Outcome, Severity } from './types';
+import type { Actor, Outcome, ResourceRef, Severity } from './types';
 
 /** Rules return this shared empty list when they do not apply (describeChange runs for every event). */
 const NONE: readonly Finding[] = Object.freeze([]);
@@ -45,6 +46,8 @@ export interface SeverityInput {
   denied: boolean;
   dryRun: boolean;
   readOnly: boolean;
+  /** The resources the call named (their ids are checked for invisible characters). */
+  resources: readonly ResourceRef[];
 }
 
 export interface Finding {
@@ -69,6 +72,7 @@ const INTENT_RULES: ReadonlyArray<(input: SeverityInput) => readonly Finding[]> 
   consoleSignInRule,
   trailTamperingRule,
   leaveOrganizationRule,
+  invisibleNameRule,
 ];
 
 /** Rules about the state the call produced: they only apply when the call really changed something. */
@@ -154,6 +158,39 @@ function outcomeFindings(input: SeverityInput): readonly Finding[] {
   }
   if (input.outcome.ok || input.action.kind === 'console-login') return NONE;
   return [{ severity: 'info', reason: `The call failed (${code ?? 'no error code'}), so nothing changed.` }];
+}
+
+/**
+ * A caller or resource name with invisible code points (`ad\u200Bmin`) is made to pass for another one. The
+ * renderers show such characters as `⟨U+200B⟩`; this says why that matters, whatever the call did.
+ */
+function invisibleNameRule(input: SeverityInput): readonly Finding[] {
+  const names = [
+    {
+      what: `the caller (${input.actor.type} ${revealInvisible(input.actor.display)})`,
+      name: input.actor.display,
+    },
+    ...input.resources.map((resource) => ({
+      what: `${resourceWords(resource.type)} ${revealInvisible(resource.id)}`,
+      name: resource.id,
+    })),
+  ];
+  const findings: Finding[] = [];
+  for (const { what, name } of names) {
+    const hidden = invisibleCodePoints(name);
+    if (hidden.length === 0) continue;
+    const characters = hidden.length === 1 ? 'an invisible character' : 'invisible characters';
+    findings.push({
+      severity: 'warning',
+      reason: `The name of ${what} contains ${characters} (${hidden.join(', ')}): it reads as "${removeInvisible(name)}" but is a different name, a known way to pass one identity or resource off as another.`,
+    });
+  }
+  return findings;
+}
+
+/** `iam-user` -> `IAM user`, `security-group` -> `security group`. */
+function resourceWords(type: string): string {
+  return type.replace(/-/g, ' ').replace(/^(iam|s3|ec2|vpc) /, (prefix) => prefix.toUpperCase());
 }
 
 function rootRule(input: SeverityInput): readonly Finding[] {

@@ -548,6 +548,39 @@ describe('severity rules', () => {
     });
   });
 
+  describe('names with invisible characters', () => {
+    it('a resource whose name hides a zero-width space is a warning that shows it', () => {
+      const change = describeFixture('iam.CreateUser.invisible-name.json');
+
+      expect(change.severity).toBe('warning');
+      expect(change.reasons[0]).toBe(
+        'The name of IAM user ad⟨U+200B⟩min contains an invisible character (U+200B): it reads as "admin" but is a different name, a known way to pass one identity or resource off as another.',
+      );
+    });
+
+    it('a caller whose name hides bidi and tag characters is a warning too', () => {
+      const change = describeFixture('iam.CreateUser.json', (detail) => {
+        const identity = obj(detail.userIdentity);
+        identity.userName = 'chris\u202Etophe\u{E0041}';
+        identity.arn = 'arn:aws:iam::229654561268:user/chris\u202Etophe\u{E0041}';
+      });
+
+      expect(change.severity).toBe('warning');
+      expect(change.reasons[0]).toBe(
+        'The name of the caller (IAMUser chris⟨U+202E⟩tophe⟨U+E0041⟩) contains invisible characters (U+202E, U+E0041): it reads as "christophe" but is a different name, a known way to pass one identity or resource off as another.',
+      );
+    });
+
+    it('plain names and emoji are not flagged', () => {
+      expect(describeFixture('iam.CreateUser.json').severity).toBe('info');
+      expect(
+        describeFixture('iam.CreateUser.json', (detail) => {
+          obj(detail.requestParameters).userName = 'deploy-👩‍💻';
+        }).severity,
+      ).toBe('info');
+    });
+  });
+
   describe('trust policies', () => {
     it('Principal "*" is critical, even behind an external ID', () => {
       const change = describeFixture('iam.UpdateAssumeRolePolicy.json');
