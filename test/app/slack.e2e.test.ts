@@ -1,6 +1,7 @@
 import { createDigestHandler } from '../../app/lambda/digest';
 import { ACTION_IDS, OVERFLOW_KINDS, overflowValue, VIEW_IDS } from '../../src/views';
 import { corpusEvent, lambdaContext, variant } from '../helpers/events';
+import { BOT_TOKEN } from '../helpers/pipeline';
 import {
   ADMIN,
   ALERTS_CHANNEL,
@@ -12,6 +13,7 @@ import {
   type Via,
 } from '../helpers/slack-app';
 import { blockAction, FOREIGN_TEAM_ID, sign, slashCommand, viewSubmission } from '../helpers/slack-requests';
+import { standinWebClient } from '../helpers/slack-standin-client';
 import { DYNAMODB_ENGINES } from '../helpers/stores';
 
 const VIAS: readonly Via[] = ['lambda', 'http'];
@@ -528,6 +530,30 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
         quiet: ['C0OTHER'],
       });
       expect(digests()).toEqual([1, 1]);
+    });
+
+    it('posts the digest once when its answer was lost and the run is retried', async () => {
+      // Prepare: the digest reaches Slack but is answered 504; busy channel chatter follows.
+      const harness = await harnesses.start();
+      await harness.alertFor([corpusEvent('iam.CreateUser.json')]);
+      harness.slack.failNext('chat.postMessage', { status: 504, afterApplying: true });
+      const digest = createDigestHandler(harness.env);
+      await expect(digest({ kind: 'scheduled' }, lambdaContext())).rejects.toThrow(/digest failed/);
+      const chatter = standinWebClient(harness.slack, { token: BOT_TOKEN });
+      for (let i = 0; i < 210; i++)
+        await chatter.chat.postMessage({ channel: ALERTS_CHANNEL, text: `chatter ${i}` });
+
+      // Act: Lambda retries the asynchronous invocation.
+      const retry = await digest({ kind: 'scheduled' }, lambdaContext());
+
+      // Assess
+      expect(retry).toEqual({ posted: [ALERTS_CHANNEL], quiet: [] });
+      const digests = harness.slack.messages(ALERTS_CHANNEL).filter((m) => /digest/i.test(m.text));
+      expect(digests).toHaveLength(1);
+      expect(await digest({ kind: 'scheduled' }, lambdaContext())).toEqual({
+        posted: [],
+        quiet: [ALERTS_CHANNEL],
+      });
     });
 
     it('posts nothing when nothing is open (scheduled), and an all-clear when asked', async () => {
