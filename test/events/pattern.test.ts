@@ -301,13 +301,26 @@ describe('cidr and IP literals', () => {
     expect(matches({ ip: [{ cidr: '2001:db8::/32' }] }, { ip: '2001:db9::1' })).toBe(false);
   });
 
-  it('never matches host names or non-strings (CloudTrail sourceIPAddress can be a service name)', () => {
+  it('never matches host names (CloudTrail sourceIPAddress can be a service name)', () => {
     const pattern = { detail: { sourceIPAddress: [{ cidr: '0.0.0.0/0' }] } };
     expect(matches(pattern, fixtureEvent('sts.AssumeRole.awsservice.json'))).toBe(false);
     // Anonymised with leading zeros (075.050.255.67): still an IPv4 address to event-ruler.
     expect(matches(pattern, fixtureEvent('iam.CreateUser.json'))).toBe(true);
-    expect(matches({ ip: [{ cidr: '10.0.0.0/8' }] }, { ip: 167772161 })).toBe(false);
     expect(matches({ ip: [{ cidr: '10.0.0.0/8' }] }, { ip: '10.0.0.256' })).toBe(false);
+  });
+
+  it('matches a number by its digits read as hex digits, unless the field also has a numeric operand', () => {
+    // event-ruler walks a number's unquoted text through the range's hex-digit trie (ByteMachine.transitionOn).
+    expect(matches({ ip: [{ cidr: '0.0.0.0/0' }] }, { ip: 1 })).toBe(true);
+    expect(matches({ ip: [{ cidr: '10.0.0.0/8' }] }, { ip: 167772161 })).toBe(false);
+    expect(matches({ ip: [{ cidr: '16.0.0.0/5' }] }, { ip: 15 })).toBe(true);
+    expect(matches({ ip: [{ cidr: '16.0.0.0/5' }] }, '{"ip":10e5}')).toBe(false);
+    expect(matches({ ip: [{ cidr: '30.16.0.0/12' }] }, '{"ip":1E15}')).toBe(true);
+    expect(matches({ ip: [{ cidr: '30.16.0.0/12' }] }, { ip: 1e15 })).toBe(false);
+    // A numeric operand in the same byte machine makes event-ruler compare numbers by value only.
+    expect(matches({ ip: [{ cidr: '0.0.0.0/0' }, 7] }, { ip: 1 })).toBe(false);
+    expect(matches({ $or: [{ ip: [{ cidr: '0.0.0.0/0' }] }, { ip: [5] }] }, { ip: 1 })).toBe(false);
+    expect(matches({ ip: [{ cidr: '0.0.0.0/0' }, { numeric: ['>', 100] }] }, '{"ip":1E400}')).toBe(true);
   });
 
   it('compiles IP-address strings in exact arrays to one-address ranges', () => {

@@ -65,9 +65,15 @@ export function comparableNumber(text: string): number | undefined {
 }
 
 /**
- * An event number whose literal text event-ruler cannot compare numerically (see {@link comparableNumber}).
- * Only the raw-text event reader produces these; such a number matches only a pattern literal of the same text.
+ * An event number read from raw text whose literal text is not what `String(value)` prints (`1.0`, `1E5`,
+ * `1E400`). event-ruler sees event numbers by their text, which matters where it compares that text rather
+ * than the value: an uncomparable number (`value` undefined) only matches a pattern literal of the same text,
+ * and a number can match a CIDR range by its digits (see the matcher). Only the raw-text event reader makes
+ * these; numbers whose text is their canonical form stay plain numbers.
  */
-export class UncomparableNumber {
-  constructor(readonly text: string) {}
+export class NumberLiteral {
+  constructor(
+    readonly text: string,
+    readonly value: number | undefined,
+  ) {}
 }
