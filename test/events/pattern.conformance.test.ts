@@ -65,7 +65,7 @@ describe('EventBridge pattern conformance (cases.json)', () => {
     expect(byConfidence('high').length + byConfidence('medium').length + byConfidence('low').length).toBe(
       cases.length,
     );
-    expect(cases.length).toBe(380);
+    expect(cases.length).toBe(393);
   });
 
   describe('high confidence', () => {

@@ -1,6 +1,7 @@
 import type { SubRule, ValueSpec } from './compiler';
 import { compileIgnoreCase } from './ignore-case';
 import { type HexRange, hexRangeMatches, ipToHex, javaSplit } from './ip';
+import { compileJavaSuffix, hasSurrogate, javaUnitView, javaUtf8View } from './java-strings';
 import { RepeatedKeyValues } from './json-reader';
 import { layoutMachines, type MachineLayout } from './machines';
 import { NumberLiteral } from './numbers';
@@ -89,6 +90,28 @@ function buildLeafTest(specs: readonly ValueSpec[], numbersByText: boolean): Lea
   const numberTests: ((value: number) => boolean)[] = [];
   const others: LeafTest[] = [];
   let valueSpecs = 0;
+  // Operands other than exact strings are compared as event-ruler's bytes (see java-strings.ts); exact strings
+  // as strings, as event-ruler's shortcut transition does. Event strings need the byte view only when an
+  // operand has a `?` that an unpaired surrogate in the event could stand for (otherwise both views agree);
+  // a surrogate-bearing suffix operand compares in that view itself.
+  let needsEventView = false;
+  const operand = (text: string): string => {
+    const view = javaUtf8View(text);
+    if (view.includes('?')) needsEventView = true;
+    return view;
+  };
+  const unitOperand = (text: string): string => {
+    const view = javaUnitView(text);
+    if (view.includes('?')) needsEventView = true;
+    return view;
+  };
+  // Read when an event is matched, after every operand has been seen.
+  const eventView = (text: string): string => (needsEventView ? javaUtf8View(text) : text);
+  const suffixTest = (text: string): ((value: string) => boolean) => {
+    if (hasSurrogate(text)) return compileJavaSuffix(text);
+    const suffix = operand(text);
+    return (value) => value.endsWith(suffix);
+  };
 
   for (const spec of specs) {
     if (spec.kind === 'absent') continue;
@@ -110,26 +133,24 @@ function buildLeafTest(specs: readonly ValueSpec[], numbersByText: boolean): Lea
         ranges.push(spec.range);
         break;
       case 'prefix': {
-        const prefix = spec.value;
+        const prefix = operand(spec.value);
         stringTests.push((value) => value.startsWith(prefix));
         break;
       }
-      case 'suffix': {
-        const suffix = spec.value;
-        stringTests.push((value) => value.endsWith(suffix));
+      case 'suffix':
+        stringTests.push(suffixTest(spec.value));
         break;
-      }
       case 'equals-ignore-case':
-        stringTests.push(compileIgnoreCase(spec.value, 'equals'));
+        stringTests.push(compileIgnoreCase(unitOperand(spec.value), 'equals'));
         break;
       case 'prefix-ignore-case':
-        stringTests.push(compileIgnoreCase(spec.value, 'prefix'));
+        stringTests.push(compileIgnoreCase(unitOperand(spec.value), 'prefix'));
         break;
       case 'suffix-ignore-case':
-        stringTests.push(compileIgnoreCase(spec.value, 'suffix'));
+        stringTests.push(compileIgnoreCase(unitOperand(spec.value), 'suffix'));
         break;
       case 'wildcard':
-        stringTests.push(compileWildcard(spec.value));
+        stringTests.push(compileWildcard(operand(spec.value)));
         break;
       case 'numeric':
         numberTests.push((value) => inNumericRange(value, spec));
@@ -138,8 +159,8 @@ function buildLeafTest(specs: readonly ValueSpec[], numbersByText: boolean): Lea
         numbers.add(spec.value);
         break;
       case 'anything-but': {
-        const excluded = new Set(spec.strings);
-        others.push((value) => typeof value !== 'string' || !excluded.has(value));
+        const excluded = new Set(spec.strings.map(operand));
+        others.push((value) => typeof value !== 'string' || !excluded.has(eventView(value)));
         break;
       }
       case 'anything-but-numbers': {
@@ -155,16 +176,22 @@ function buildLeafTest(specs: readonly ValueSpec[], numbersByText: boolean): Lea
       case 'anything-but-ignore-case':
       case 'anything-but-wildcard': {
         const excluded = anyString(
-          spec.values.map((operand): ((value: string) => boolean) => {
-            if (spec.kind === 'anything-but-prefix') return (value) => value.startsWith(operand);
-            if (spec.kind === 'anything-but-suffix') return (value) => value.endsWith(operand);
-            if (spec.kind === 'anything-but-ignore-case') return compileIgnoreCase(operand, 'equals');
-            return compileWildcard(operand);
+          spec.values.map((text): ((value: string) => boolean) => {
+            if (spec.kind === 'anything-but-prefix') {
+              const prefix = operand(text);
+              return (value) => value.startsWith(prefix);
+            }
+            if (spec.kind === 'anything-but-suffix') return suffixTest(text);
+            if (spec.kind === 'anything-but-ignore-case')
+              return compileIgnoreCase(unitOperand(text), 'equals');
+            return compileWildcard(operand(text));
           }),
         );
         // An empty operand list passes JsonRuleCompiler's check, but event-ruler adds no transition for it, so
         // it never matches anything.
-        if (excluded !== undefined) others.push((value) => typeof value !== 'string' || !excluded(value));
+        if (excluded !== undefined) {
+          others.push((value) => typeof value !== 'string' || !excluded(eventView(value)));
+        }
         break;
       }
     }
@@ -179,7 +206,7 @@ function buildLeafTest(specs: readonly ValueSpec[], numbersByText: boolean): Lea
     tests.push((value) => {
       if (typeof value !== 'string') return false;
       if (strings.has(value)) return true;
-      if (stringTest?.(value)) return true;
+      if (stringTest?.(eventView(value))) return true;
       if (ranges.length > 0) {
         const hex = ipToHex(value);
         if (hex !== undefined) for (const range of ranges) if (hexRangeMatches(hex, range)) return true;
