@@ -219,6 +219,26 @@ describe('numeric', () => {
     expect(matches({ n: [{ numeric: ['>', 0] }] }, '{"n":1e400}')).toBe(false);
     expect(matches({ n: [{ 'anything-but': 5 }] }, '{"n":1e400}')).toBe(true);
   });
+
+  it('compares a subnormal number only in the spelling Double.toString gives it (JDK 19+ Javadoc)', () => {
+    // Java prints at least two digits and, when one would do, the closest two-digit decimal: MIN_VALUE is
+    // 4.9E-324 and 2 * MIN_VALUE 9.9E-324 (JDK 17 printed 1.0E-323 for the latter; the specified form is used).
+    expect(validatePattern('{"n":[{"numeric":["=",5e-324]}]}')).toEqual({
+      valid: false,
+      message: reason('Cannot compare number : 5e-324'),
+    });
+    expect(validatePattern('{"n":[{"numeric":["=",1e-323]}]}')).toEqual({
+      valid: false,
+      message: reason('Cannot compare number : 1e-323'),
+    });
+    expect(matches('{"n":[{"numeric":["=",9.9e-324]}]}', '{"n":9.9E-324}')).toBe(true);
+    expect(matches('{"n":[{"numeric":["<",1e-300]}]}', '{"n":5e-324}')).toBe(false);
+    expect(matches('{"n":[{"numeric":["<",1e-300]}]}', '{"n":4.9e-324}')).toBe(true);
+    // A parsed event is judged by the JSON an SDK would send for it: JSON.stringify(5e-324) is "5e-324".
+    expect(matches('{"n":[{"numeric":["<",1e-300]}]}', { n: 5e-324 })).toBe(false);
+    expect(matches('{"n":[5e-324]}', { n: 5e-324 })).toBe(true);
+    expect(matches('{"n":[{"numeric":["<",1e-300]}]}', { n: 1.5e-323 })).toBe(true);
+  });
 });
 
 describe('exists', () => {

@@ -4,7 +4,7 @@ import { type HexRange, hexRangeMatches, ipToHex, javaSplit } from './ip';
 import { compileJavaSuffix, hasSurrogate, javaUnitView, javaUtf8View } from './java-strings';
 import { RepeatedKeyValues } from './json-reader';
 import { layoutMachines, type MachineLayout } from './machines';
-import { NumberLiteral } from './numbers';
+import { comparableNumber, NumberLiteral } from './numbers';
 import { compileWildcard } from './wildcard';
 
 /**
@@ -62,9 +62,21 @@ function inNumericRange(value: number, spec: Extract<ValueSpec, { kind: 'numeric
   );
 }
 
+const MIN_NORMAL = 2.2250738585072014e-308;
+
+/**
+ * Whether a plain (already parsed) event number is one event-ruler could not compare: a subnormal whose JSON
+ * text is not how Java prints it (JSON.stringify(5e-324) is "5e-324", Java's is "4.9E-324").
+ */
+function isUncomparablePlain(value: number): boolean {
+  return (
+    value > -MIN_NORMAL && value < MIN_NORMAL && value !== 0 && comparableNumber(String(value)) === undefined
+  );
+}
+
 /** The value of an event number, or undefined for anything else (and for numbers event-ruler cannot compare). */
 function numericValue(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
+  if (typeof value === 'number') return isUncomparablePlain(value) ? undefined : value;
   return value instanceof NumberLiteral ? value.value : undefined;
 }
 
@@ -224,9 +236,10 @@ function buildLeafTest(specs: readonly ValueSpec[], numbersByText: boolean): Lea
     });
   }
   if (numberTexts.size > 0) {
-    tests.push(
-      (value) => value instanceof NumberLiteral && value.value === undefined && numberTexts.has(value.text),
-    );
+    tests.push((value) => {
+      if (value instanceof NumberLiteral) return value.value === undefined && numberTexts.has(value.text);
+      return typeof value === 'number' && isUncomparablePlain(value) && numberTexts.has(String(value));
+    });
   }
   if (ranges.length > 0) {
     // A number reaches the IP ranges by its text when the machine has no numeric operand, or when event-ruler
