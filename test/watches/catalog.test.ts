@@ -299,6 +299,15 @@ describe('custom watches', () => {
     );
   });
 
+  it('offers only the enabled built-in watches, and refuses an unknown id', () => {
+    const catalog = loadCatalog({ builtIn: ['signin', 'iam'] });
+    expect(catalog.watches.map((watch) => watch.id)).toEqual(['iam', 'signin']);
+    expect(catalog.match(corpusEvent('ec2.StopInstances.json'))).toEqual([]);
+    expect(() => loadCatalog({ builtIn: ['iam', 'ec3'] })).toThrow(
+      "BUILT_IN_WATCHES: 'ec3' is not a built-in watch.",
+    );
+  });
+
   it('ships the two classic rules, whose transformer output becomes the summary line', () => {
     const catalog = loadCatalog({ watchesDir: EXAMPLES });
     const sg = describeChange(corpusEvent('ec2.AuthorizeSecurityGroupIngress.ssh-open-world.json'), catalog);
