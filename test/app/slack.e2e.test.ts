@@ -372,6 +372,37 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
       ]);
     });
 
+    it('stores "all" for subscribe all (so later custom watches reach the channel), replacing explicit watches', async () => {
+      const harness = await harnesses.start();
+      const channelWatches = async () =>
+        (await harness.store.config.load(new Date().toISOString())).subscriptions
+          .filter((s) => s.channel === 'C0OTHER')
+          .map((s) => s.watch)
+          .sort();
+
+      await harness.send(slashCommand('subscribe ec2', ALICE, 'C0OTHER'), 'lambda');
+      const reply = replyText(await harness.send(slashCommand('subscribe all', ALICE, 'C0OTHER'), 'http'));
+      const afterAll = await channelWatches();
+      const again = replyText(await harness.send(slashCommand('subscribe all sg', BOB, 'C0OTHER'), 'lambda'));
+      await harness.send(slashCommand('unsubscribe s3', ALICE, 'C0OTHER'), 'http');
+      const afterOne = await channelWatches();
+      await harness.send(slashCommand('unsubscribe all', ALICE, 'C0OTHER'), 'lambda');
+
+      expect(afterAll).toEqual(['all']);
+      expect(reply).toMatch(/all watches/);
+      expect(again).toMatch(/already/i);
+      expect(afterOne).not.toContain('all');
+      expect(afterOne).not.toContain('s3');
+      expect(afterOne).toContain('iam');
+      expect(await channelWatches()).toEqual([]);
+      expect(harness.slack.messages('C0OTHER').map((m) => m.text)).toEqual([
+        expect.stringMatching(/<@U0ALICE> subscribed .*ec2/),
+        expect.stringMatching(/<@U0ALICE> subscribed .*all watches/),
+        expect.stringMatching(/<@U0ALICE> unsubscribed .*s3/),
+        expect.stringMatching(/<@U0ALICE> unsubscribed .*all watches/),
+      ]);
+    });
+
     it('turns the default "all" subscription into the explicit list when one watch is removed', async () => {
       const harness = await harnesses.start();
       await harness.store.config.bootstrap(ALERTS_CHANNEL, new Date().toISOString());
