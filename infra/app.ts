@@ -1,4 +1,4 @@
-import { Annotations, App, LegacyStackSynthesizer, Validations } from 'aws-cdk-lib';
+import { Annotations, type App, LegacyStackSynthesizer, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { InfraConfig } from './config';
 import { ForwarderStack } from './stacks/forwarder-stack';
@@ -19,8 +19,9 @@ export function forwarderStackName(config: InfraConfig): string {
 /**
  * Both stacks of a deployment, checked by cdk-nag's AwsSolutions pack: an unacknowledged finding fails synth.
  * @param app where to build (tests pass an App with their own outdir or with bundling skipped).
+ * @param cwd what `customWatchesDir` is relative to (infra/main.ts passes the process's directory).
  */
-export function buildInfraWatchApp(config: InfraConfig, app = new App(), cwd = process.cwd()): InfraWatchApp {
+export function buildInfraWatchApp(config: InfraConfig, app: App, cwd: string): InfraWatchApp {
   const { watches, customWatchFiles } = deployedWatches(config, cwd);
   const main = new InfraWatchStack(app, config.stackName, {
     env: { account: config.homeAccount, region: config.homeRegion },

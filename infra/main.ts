@@ -21,7 +21,7 @@ if (requested === undefined && !existsSync(DEFAULT_CONFIG)) {
 }
 
 try {
-  buildInfraWatchApp(loadInfraConfig(file), app);
+  buildInfraWatchApp(loadInfraConfig(file), app, process.cwd());
 } catch (error) {
   if (!(error instanceof InfraConfigError || error instanceof InvalidWatchError)) throw error;
   // One clear line, no stack trace: the message names the file and the field.

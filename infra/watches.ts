@@ -18,7 +18,7 @@ export interface DeployedWatches {
  * checks that no id is used twice, exactly as the app does at start-up: a bad watch fails synth, not a cold
  * start.
  */
-export function deployedWatches(config: InfraConfig, cwd = process.cwd()): DeployedWatches {
+export function deployedWatches(config: InfraConfig, cwd: string): DeployedWatches {
   const custom =
     config.customWatchesDir === undefined ? [] : loadCustomWatches(resolve(cwd, config.customWatchesDir));
   const enabled = new Set(config.builtInWatches);
