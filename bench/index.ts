@@ -7,6 +7,7 @@
  *   npm run bench -- --json FILE           also writes { machine, figures } to FILE (compare two runs with it)
  *   npm run bench -- ack pipeline          only these suites (writes no docs)
  *   npm run bench -- --no-docs             a full run that leaves docs/ and README.md alone
+ *   npm run bench -- compare A.json B.json how run B's figures differ from run A's (no benchmark is run)
  *
  * A suite is a function `(context) => Report` (see measure.ts); figures it returns in `report.figures` go
  * into the JSON and the generated docs. Registering one is one line in `suites` below.
@@ -24,8 +25,10 @@ import { printReport, type Report } from './measure';
 import { runPipelineBench } from './pipeline.bench';
 import {
   type BenchmarkDocument,
+  compareDocuments,
   completeFigure,
   type Figure,
+  formatNumber,
   type MachineInfo,
   renderBenchmarkMarkdown,
   renderReadmeSummary,
@@ -86,8 +89,35 @@ function commit(): string {
   }
 }
 
+/** Prints how run `after` differs from run `before`; timed ratios moving more than 25% are flagged. */
+function compare(beforeFile: string, afterFile: string): void {
+  const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as BenchmarkDocument;
+  const changes = compareDocuments(read(beforeFile), read(afterFile));
+  const rows = changes.map((c) => [
+    c.name,
+    c.compared,
+    formatNumber(c.before),
+    formatNumber(c.after),
+    `${c.change >= 0 ? '+' : ''}${(c.change * 100).toFixed(1)}%`,
+    Math.abs(c.change) > 0.25 ? 'moved > 25%' : '',
+  ]);
+  printReport({
+    title: `${afterFile} vs ${beforeFile}`,
+    rows: [['figure', 'compared', 'before', 'after', 'change', ''], ...rows],
+    notes: [
+      `${changes.filter((c) => Math.abs(c.change) > 0.25).length} of ${changes.length} figures moved more than 25%`,
+    ],
+  });
+}
+
 async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv[0] === 'compare') {
+    if (argv.length !== 3) throw new UsageError('usage: npm run bench -- compare BEFORE.json AFTER.json');
+    compare(argv[1] ?? '', argv[2] ?? '');
+    return;
+  }
+  const options = parseArgs(argv);
   const started = Date.now();
   const loadStart = loadavg()[0] ?? 0;
   console.log(

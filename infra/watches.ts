@@ -3,7 +3,7 @@ import { builtInWatches } from '../src/watches/catalog';
 import { createCatalog } from '../src/watches/compile';
 import { loadCustomWatches } from '../src/watches/custom';
 import type { Watch } from '../src/watches/types';
-import { enabledBuiltInIds, type InfraConfig } from './config';
+import type { InfraConfig } from './config';
 
 /** The watches that get EventBridge rules, and the custom watch files the bundles carry. */
 export interface DeployedWatches {
@@ -21,7 +21,7 @@ export interface DeployedWatches {
 export function deployedWatches(config: InfraConfig, cwd = process.cwd()): DeployedWatches {
   const custom =
     config.customWatchesDir === undefined ? [] : loadCustomWatches(resolve(cwd, config.customWatchesDir));
-  const enabled = new Set(enabledBuiltInIds(config));
+  const enabled = new Set(config.builtInWatches);
   const catalog = createCatalog([...custom, ...builtInWatches.filter((watch) => enabled.has(watch.id))]);
   return {
     watches: catalog.watches,

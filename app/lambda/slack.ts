@@ -6,7 +6,7 @@ import { loadConfig } from '../config';
 import type { LogPort } from '../events/process-events';
 import { createRuntime } from '../runtime';
 import { createSlackApp } from '../slack/app';
-import { teamIdOfRequest } from '../slack/request';
+import { createSlackRequestVerifier, type SlackRequestVerifier } from '../slack/verify-request';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
@@ -24,7 +24,7 @@ export function createSlackHandler(
 ): Handler {
   const logger = new Logger({ serviceName: 'infrawatch-slack' });
   const log = options.log ?? logger;
-  let ready: Promise<{ handle: Handler; teamId: string | undefined }> | undefined;
+  let ready: Promise<{ handle: Handler; verify: SlackRequestVerifier }> | undefined;
 
   const start = async () => {
     const config = loadConfig(env);
@@ -34,8 +34,9 @@ export function createSlackHandler(
       signingSecret: runtime.secrets.signingSecret,
       logLevel: LogLevel.WARN,
     });
-    await createSlackApp(runtime, { receiver });
-    return { handle: receiver.toHandler() as Handler, teamId: config.SLACK_TEAM_ID };
+    const { teamId } = await createSlackApp(runtime, { receiver });
+    const verify = createSlackRequestVerifier({ signingSecret: runtime.secrets.signingSecret, teamId });
+    return { handle: receiver.toHandler() as Handler, verify };
   };
 
   return async (event, context) => {
@@ -44,20 +45,18 @@ export function createSlackHandler(
       ready = undefined;
       throw error;
     });
-    const { handle, teamId } = await ready;
+    const { handle, verify } = await ready;
     // Function URLs deliver form posts base64-encoded; Bolt decodes them as ASCII, which breaks the signature of
     // any non-ASCII text (an "é" in a command). Decode as UTF-8 here, before Bolt verifies the signature.
     const normalized =
       event.isBase64Encoded && event.body !== undefined
         ? { ...event, body: Buffer.from(event.body, 'base64').toString('utf8'), isBase64Encoded: false }
         : event;
-    // Refuse other workspaces before Bolt does any work (Bolt's authorize refuses them too).
-    if (teamId !== undefined) {
-      const requestTeam = teamIdOfRequest(normalized.body ?? '', normalized.headers ?? {});
-      if (requestTeam !== teamId) {
-        log.warn('Refused a request from another Slack team', { teamId: requestTeam ?? null });
-        return { statusCode: 401, body: '' };
-      }
+    // Signature, timestamp (either way) and team, before Bolt parses anything (see verify-request.ts).
+    const refusal = verify(normalized.body ?? '', normalized.headers ?? {});
+    if (refusal !== undefined) {
+      log.warn('Refused a Slack request', { reason: refusal.reason });
+      return { statusCode: refusal.status, body: '' };
     }
     return handle(normalized, context);
   };

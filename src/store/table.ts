@@ -12,6 +12,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  *   CONFIG                   / SUB#<channel>#<watch>   a subscription
  *   CONFIG                   / MUTE#<channel>#<type>#<value>[#in#<account>]   a mute, with its expiry (an actor
  *                              name mute: one item per account)
+ *   REQUEST#<hash>           / REQUEST             a Slack command claimed once (replays, double submits), with TTL
  *   REJECTED#<day>           / <recordId>          an input that can never become a change, with the reason
  */
 export const TABLE = {
