@@ -2,8 +2,9 @@
  * npm run bench: every figure is a machine-independent count or a ratio to a baseline measured in the same
  * run (never a wall-clock limit).
  *
- *   npm run bench                          all suites, full size; writes docs/benchmarks.md and the README summary
- *   npm run bench -- --quick               all suites, fewer rounds (under 3 minutes here); writes nothing
+ *   npm run bench                          all suites, full size; writes docs/benchmarks.{md,json} and the README summary
+ *   npm run bench -- --quick               same scenarios and counts, fewer rounds; writes nothing (150 s on this
+ *                                          2-core machine idle, 4-7 min while other work shares it)
  *   npm run bench -- --json FILE           also writes { machine, figures } to FILE (compare two runs with it)
  *   npm run bench -- ack pipeline          only these suites (writes no docs)
  *   npm run bench -- --no-docs             a full run that leaves docs/ and README.md alone
@@ -119,6 +120,8 @@ async function main(): Promise<void> {
   }
   const options = parseArgs(argv);
   const started = Date.now();
+  // Taken before the run: what was measured, even if the checkout moves meanwhile.
+  const measured = commit();
   const loadStart = loadavg()[0] ?? 0;
   console.log(
     `InfraWatch benchmarks — node ${process.version}, ${cpus().length} cores, ${options.quick ? 'quick' : 'full'} run, ${new Date().toISOString()}`,
@@ -152,7 +155,7 @@ async function main(): Promise<void> {
     node: process.version,
     loadAverage: { start: loadStart, end: loadavg()[0] ?? 0 },
     dynamodb: engine ? (await engine).label : 'not used',
-    commit: commit(),
+    commit: measured,
     date: new Date().toISOString(),
     quick: options.quick,
     durationSeconds: (Date.now() - started) / 1000,
@@ -170,9 +173,11 @@ async function main(): Promise<void> {
   if (options.docs && !options.quick && options.only.length === 0) {
     mkdirSync(join(ROOT, 'docs'), { recursive: true });
     writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), renderBenchmarkMarkdown(doc));
+    // The committed figures, for: npm run bench -- --json new.json && npm run bench -- compare docs/benchmarks.json new.json
+    writeFileSync(join(ROOT, 'docs', 'benchmarks.json'), `${JSON.stringify(doc, null, 2)}\n`);
     const readme = join(ROOT, 'README.md');
     writeFileSync(readme, spliceReadme(readFileSync(readme, 'utf8'), renderReadmeSummary(doc)));
-    console.log('docs/benchmarks.md and the README summary regenerated');
+    console.log('docs/benchmarks.md, docs/benchmarks.json and the README summary regenerated');
   }
 }
 

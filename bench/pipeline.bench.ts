@@ -170,7 +170,7 @@ const perChange = (result: ScenarioResult, total: number) => total / result.chan
 export async function runPipelineBench(context: BenchContext): Promise<Report> {
   const engine = await context.engine();
   const sg = fixture(SG);
-  const rounds = context.quick ? 1 : 3;
+  const rounds = context.quick ? 1 : 2;
   const BURST = 1000;
   const SMALL_BURST = 100;
   const single = context.quick ? 50 : 100;
@@ -205,6 +205,7 @@ export async function runPipelineBench(context: BenchContext): Promise<Report> {
   const counted = (values: readonly number[]) => {
     const min = Math.min(...values);
     const max = Math.max(...values);
+    if (values.length === 1) return 'one run';
     return min === max
       ? `the same in all ${values.length} runs`
       : `${formatNumber(min)}–${formatNumber(max)} over ${values.length} runs`;

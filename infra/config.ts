@@ -205,5 +205,9 @@ export function lambdaEnvironment(
     EVENT_BUS_NAME: config.eventBusName,
     DIGEST_TIMEZONE: config.digestTimeZone,
     ...(options.customWatches ? { WATCHES_DIR: BUNDLED_WATCHES_DIR } : {}),
+    // Only a subset is spelled out: the app's default is every built-in watch.
+    ...(config.builtInWatches.length === BUILT_IN_IDS.length
+      ? {}
+      : { BUILT_IN_WATCHES: config.builtInWatches.join(',') }),
   };
 }

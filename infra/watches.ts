@@ -28,3 +28,20 @@ export function deployedWatches(config: InfraConfig, cwd = process.cwd()): Deplo
     customWatchFiles: custom.map((watch) => watch.file).filter((file): file is string => file !== undefined),
   };
 }
+
+/**
+ * Watches of global services: IAM, STS (global endpoint) and Organizations events, and root console sign-ins,
+ * reach EventBridge in us-east-1 only, whatever the home region.
+ */
+export const US_EAST_1_WATCHES: readonly string[] = ['iam', 'organizations', 'signin'];
+
+/** Why the deployment would miss events: a global-service watch with us-east-1 neither home nor forwarded. */
+export function missingRegionWarning(config: InfraConfig): string | undefined {
+  const regions = [config.homeRegion, ...config.extraRegions];
+  const global = config.builtInWatches.filter((id) => US_EAST_1_WATCHES.includes(id));
+  if (regions.includes('us-east-1') || global.length === 0) return undefined;
+  return (
+    `The watches ${global.join(', ')} see events of global services, which EventBridge delivers in us-east-1 ` +
+    'only: add "us-east-1" to extraRegions and deploy the forwarder there.'
+  );
+}

@@ -9,10 +9,12 @@ import {
   parseInfraConfig,
 } from '../../infra/config';
 import { REPO_ROOT } from '../../infra/constructs/infrawatch-function';
-import { builtInWatches } from '../../src/watches';
+import { deployedWatches } from '../../infra/watches';
+import { builtInWatches, loadCatalog } from '../../src/watches';
 import { TEST_CONFIG_FILE } from '../helpers/cloud-assembly';
 
 const EXAMPLE = join(REPO_ROOT, 'infrawatch.config.example.json');
+const testJson = () => JSON.parse(readFileSync(TEST_CONFIG_FILE, 'utf8')) as Record<string, unknown>;
 const example = () => JSON.parse(readFileSync(EXAMPLE, 'utf8')) as Record<string, unknown>;
 
 /** The message a configuration is refused with (the test fails if it is accepted). */
@@ -109,6 +111,31 @@ describe('the Lambda environment derived from the configuration', () => {
     });
     expect(env).not.toHaveProperty('WATCHES_DIR');
     expect(env).not.toHaveProperty('DEFAULT_CHANNEL');
+  });
+
+  it('gives the app exactly the watches that have rules when only some built-in ones are enabled', () => {
+    // Prepare
+    const config = parseInfraConfig({ ...testJson(), builtInWatches: ['iam', 'signin'] });
+    // Act
+    const app = loadConfig({
+      ...lambdaEnvironment(config, RESOURCES, { customWatches: true }),
+      AWS_LAMBDA_FUNCTION_NAME: 'x',
+    });
+    // The bundle carries the custom files under WATCHES_DIR; here they are read from the configured folder.
+    const catalog = loadCatalog({
+      watchesDir: join(REPO_ROOT, String(config.customWatchesDir)),
+      ...(app.BUILT_IN_WATCHES ? { builtIn: app.BUILT_IN_WATCHES } : {}),
+    });
+    // Assess
+    expect(app.BUILT_IN_WATCHES).toEqual(['iam', 'signin']);
+    const deployed = deployedWatches(config, REPO_ROOT).watches.map((watch) => watch.id);
+    expect(catalog.watches.map((watch) => watch.id)).toEqual(deployed);
+    expect(deployed).toEqual(['classic-sg-changes', 'iam', 'signin']);
+  });
+
+  it('leaves BUILT_IN_WATCHES out when every built-in watch is enabled', () => {
+    const env = lambdaEnvironment(loadInfraConfig(TEST_CONFIG_FILE), RESOURCES, { customWatches: true });
+    expect(env).not.toHaveProperty('BUILT_IN_WATCHES');
   });
 
   it('carries no Slack credential, only the secret ARN', () => {

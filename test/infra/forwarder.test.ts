@@ -40,6 +40,19 @@ describe('the Forwarder stack', () => {
     },
   );
 
+  it('warns at synth when global-service events (us-east-1 only) would be missed', () => {
+    const { app } = synthesizeVariant({ extraRegions: [] });
+    const main = app.node.findChild('InfraWatch');
+    const warnings = main.node.metadata.filter((entry) => entry.type === 'aws:cdk:warning');
+    expect(warnings.map((entry) => String(entry.data))).toEqual([
+      expect.stringContaining('add "us-east-1" to extraRegions'),
+    ]);
+    const home = synthesizeVariant({ extraRegions: [], homeRegion: 'us-east-1' }).app.node.findChild(
+      'InfraWatch',
+    );
+    expect(home.node.metadata.filter((entry) => entry.type === 'aws:cdk:warning')).toEqual([]);
+  });
+
   it('forwards the sign-in watch (sign-ins are recorded outside us-east-1 too)', () => {
     expect(rules.some(([, rule]) => String(rule.Properties?.Description).includes('"signin"'))).toBe(true);
   });
