@@ -4,7 +4,7 @@ import type { Context } from 'aws-lambda';
 import { loadConfig } from '../config';
 import { InvalidDigestTriggerError, parseDigestTrigger, runDigest } from '../digest/run-digest';
 import type { LogPort } from '../events/process-events';
-import { createRuntime, type Runtime } from '../runtime';
+import { createRuntime, type Runtime, recordDeps } from '../runtime';
 
 export type DigestHandler = (
   event: unknown,
@@ -44,6 +44,7 @@ export function createDigestHandler(
     const ready = await runtime;
     const result = await runDigest(
       {
+        alerts: recordDeps(ready, context.awsRequestId),
         store: ready.store,
         clock: ready.clock,
         slack: ready.slack.posting,
