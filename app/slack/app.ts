@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { App, type AuthorizeResult, ErrorCode, LogLevel, type Receiver } from '@slack/bolt';
+import type { AuthorizeResult, Receiver } from '@slack/bolt';
+// Bolt's package index also loads ExpressReceiver (express), HTTPReceiver and SocketModeReceiver with their
+// dependencies: importing App and the errors directly keeps the Lambda bundles free of them (see
+// infra/constructs/infrawatch-function.ts for the rest of the trim, and test/app/lambda-bundles.test.ts).
+import App, { LogLevel } from '@slack/bolt/dist/App';
+import { ErrorCode } from '@slack/bolt/dist/errors';
 import type { WebClient } from '@slack/web-api';
-import { createEventBridgeClient, createEventPublisher } from '../aws/event-publisher';
+import { createEventPublisher, lazyEventBridgeClient } from '../aws/event-publisher';
 import type { Config } from '../config';
 import { registerActions } from '../listeners/actions';
 import { registerCommands } from '../listeners/commands';
@@ -48,7 +53,7 @@ export function slackAppDeps(runtime: Runtime): SlackAppDeps {
     messenger: runtime.messenger,
     render: runtime.render,
     events: createEventPublisher(
-      createEventBridgeClient(runtime.config.EVENTBRIDGE_ENDPOINT),
+      lazyEventBridgeClient(runtime.config.EVENTBRIDGE_ENDPOINT),
       runtime.config.EVENT_BUS_NAME,
     ),
     catalog: runtime.catalog,

@@ -1,15 +1,70 @@
-import { type Logger, LogLevel, WebClient } from '@slack/web-api';
+import { type FetchFunction, type Logger, LogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
+import { METRICS } from '../../src/metrics';
+import { type MetricsPort, noMetrics } from '../metrics';
 
 export interface SlackClientOptions {
   /** The Slack Web API base URL (the local stand-in in tests and `npm start`). */
   slackApiUrl?: string;
   logger?: Logger;
+  metrics?: MetricsPort;
+}
+
+/**
+ * How long one Slack Web API attempt may take. WebClient's default is no timeout at all, so an unanswered
+ * call would hold the invocation until Lambda ends it; with the retries below a call gives up within
+ * {@link SLACK_CALL_BUDGET_MS}, under the Slack function's 10 s timeout.
+ */
+export const SLACK_TIMEOUT_MS = 2_500;
+
+/** Retries of the `general` client (never the posting one, see below). */
+const GENERAL_RETRIES = 2;
+
+/** Longest one call of the `general` client can take: three attempts plus the backoff between them. */
+export const SLACK_CALL_BUDGET_MS = (GENERAL_RETRIES + 1) * SLACK_TIMEOUT_MS + 200 + 400;
+
+/**
+ * The transport every InfraWatch WebClient uses (Bolt's listener clients too): the platform fetch, counting
+ * the 429 answers Slack gives (metric `SlackRateLimited`).
+ */
+export function countingFetch(metrics: MetricsPort): FetchFunction {
+  return async (url, init) => {
+    const response = await fetch(url, init);
+    if (response.status === 429) metrics.count(METRICS.slackRateLimited);
+    return response;
+  };
+}
+
+/** Options shared by every client: timeout, 429s thrown at once, metrics on retries and rate limits. */
+export function slackTransportOptions(
+  options: SlackClientOptions,
+  retries: number,
+): Pick<WebClientOptions, 'slackApiUrl' | 'timeout' | 'rejectRateLimitedCalls' | 'retryConfig' | 'fetch'> {
+  const metrics = options.metrics ?? noMetrics;
+  return {
+    ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
+    timeout: SLACK_TIMEOUT_MS,
+    rejectRateLimitedCalls: true,
+    fetch: countingFetch(metrics),
+    retryConfig:
+      retries === 0
+        ? { retries: 0 }
+        : {
+            retries,
+            factor: 2,
+            minTimeout: 200,
+            maxTimeout: 1_000,
+            onFailedAttempt: (error: { retriesLeft: number }) => {
+              if (error.retriesLeft > 0) metrics.count(METRICS.slackRetries);
+            },
+          },
+  };
 }
 
 /**
  * Two WebClients with deliberate retry policies. The library's default (10 retries over ~30 minutes, no
- * timeout) would hold a Lambda for its whole life; instead every call times out after 5 s and 429s are
- * thrown at once (`rejectRateLimitedCalls`) so the caller decides to wait briefly or leave it to an SQS retry.
+ * timeout) would hold a Lambda for its whole life; instead every attempt times out after
+ * {@link SLACK_TIMEOUT_MS} and 429s are thrown at once (`rejectRateLimitedCalls`) so the caller decides to
+ * wait briefly or leave it to an SQS retry.
  *
  * `posting` never retries by itself: a chat.postMessage whose answer was lost may have reached Slack, and
  * retrying blindly would post twice. The alert use case records the attempt and looks for the message first.
@@ -18,17 +73,9 @@ export function createSlackClients(
   token: string,
   options: SlackClientOptions = {},
 ): { general: WebClient; posting: WebClient } {
-  const common = {
-    ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
-    ...(options.logger ? { logger: options.logger } : { logLevel: LogLevel.ERROR }),
-    timeout: 5_000,
-    rejectRateLimitedCalls: true,
-  };
+  const logging = options.logger ? { logger: options.logger } : { logLevel: LogLevel.ERROR };
   return {
-    general: new WebClient(token, {
-      ...common,
-      retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1_000 },
-    }),
-    posting: new WebClient(token, { ...common, retryConfig: { retries: 0 } }),
+    general: new WebClient(token, { ...logging, ...slackTransportOptions(options, GENERAL_RETRIES) }),
+    posting: new WebClient(token, { ...logging, ...slackTransportOptions(options, 0) }),
   };
 }
