@@ -8,11 +8,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeChange } from '../src/changes/describe';
 import { builtInWatches, createCatalog, loadCatalog, type Watch, watchesFor } from '../src/watches';
-import { formatRate, measure, type Report } from './measure';
+import { type BenchContext, ROOT } from './harness';
+import type { Report } from './measure';
+import { type Figure, formatNumber, ratioFigure } from './report';
 
 const EVENTS = 100_000;
-/** The repository root: benchmarks run bundled from dist/bench, so paths are taken from the working directory. */
-const ROOT = process.cwd();
 
 function corpusTexts(): string[] {
   const dir = join(ROOT, 'test', 'fixtures', 'cloudtrail');
@@ -43,39 +43,100 @@ function unrelatedWatches(count: number): Watch[] {
   }));
 }
 
-export function runEngineBench(): Report {
-  const texts = replicate(corpusTexts(), EVENTS);
+/** Nanoseconds per event of one pass of `body` over `count` events. */
+function timePass(count: number, body: () => void): number {
+  const start = process.hrtime.bigint();
+  body();
+  return Number(process.hrtime.bigint() - start) / count;
+}
+
+export function runEngineBench(context: BenchContext): Report {
+  const count = context.quick ? 20_000 : EVENTS;
+  const rounds = context.quick ? 5 : 9;
+  const texts = replicate(corpusTexts(), count);
   const events = texts.map((text) => JSON.parse(text) as unknown);
   const catalog = loadCatalog({ watchesDir: join(ROOT, 'watches', 'examples') });
   const bigCatalog = createCatalog([...catalog.watches, ...unrelatedWatches(500)]);
   let sink = 0;
-
-  const parse = measure('JSON.parse (baseline)', EVENTS, () => {
-    for (const text of texts) sink += JSON.parse(text) === null ? 0 : 1;
-  });
-  const match = measure(`watchesFor, ${catalog.watches.length} watches`, EVENTS, () => {
-    for (const event of events) sink += watchesFor(event, catalog).length;
-  });
-  const matchBig = measure(`watchesFor, ${bigCatalog.watches.length} watches`, EVENTS, () => {
-    for (const event of events) sink += watchesFor(event, bigCatalog).length;
-  });
-  const describe = measure('describeChange (incl. matching)', EVENTS, () => {
-    for (const event of events) sink += describeChange(event, catalog).reasons.length;
-  });
-  const builtIn = builtInWatches.length;
-
+  const passes = {
+    parse: () => {
+      for (const text of texts) sink += JSON.parse(text) === null ? 0 : 1;
+    },
+    match: () => {
+      for (const event of events) sink += watchesFor(event, catalog).length;
+    },
+    matchBig: () => {
+      for (const event of events) sink += watchesFor(event, bigCatalog).length;
+    },
+    describe: () => {
+      for (const event of events) sink += describeChange(event, catalog).reasons.length;
+    },
+  };
+  type Pass = keyof typeof passes;
+  const order: Pass[] = ['parse', 'match', 'matchBig', 'describe'];
+  // Two warm-up passes each: the JIT has compiled every path before the first measured round.
+  for (let i = 0; i < 2; i++) for (const pass of order) passes[pass]();
+  // Interleaved rounds, the order rotated each round: no case gains from running first or last.
+  const times: Record<Pass, number[]> = { parse: [], match: [], matchBig: [], describe: [] };
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < order.length; i++) {
+      const pass = order[(i + round) % order.length] as Pass;
+      times[pass].push(timePass(count, passes[pass]));
+    }
+  }
+  const against = (pass: Pass, baseline: Pass) =>
+    times[pass].map((value, round) => ({ value, baseline: times[baseline][round] ?? Number.NaN }));
+  const small = catalog.watches.length;
+  const big = bigCatalog.watches.length;
+  const figures: Figure[] = [
+    ratioFigure(
+      {
+        name: 'engine.match.ratio',
+        label: `watchesFor, ${small} watches, vs JSON.parse of the event`,
+        unit: 'ns/event',
+      },
+      against('match', 'parse'),
+    ),
+    ratioFigure(
+      {
+        name: 'engine.match511.ratio',
+        label: `watchesFor, ${big} watches, vs JSON.parse of the event`,
+        unit: 'ns/event',
+      },
+      against('matchBig', 'parse'),
+    ),
+    ratioFigure(
+      {
+        name: 'engine.watches.growth',
+        label: `watchesFor with ${big} watches vs ${small} (500 that cannot match; indexed by eventName)`,
+        unit: 'ns/event',
+        target: 'ratio <= 1.25',
+      },
+      against('matchBig', 'match'),
+    ),
+    ratioFigure(
+      {
+        name: 'engine.describe.ratio',
+        label: 'describeChange (incl. matching) vs JSON.parse of the event',
+        unit: 'ns/event',
+        target: 'ratio <= 3',
+        headline: true,
+      },
+      against('describe', 'parse'),
+    ),
+  ];
   return {
-    title: `Event engine: ${EVENTS.toLocaleString('en')} CloudTrail events (the ${texts.length === EVENTS ? 63 : '?'}-event corpus replicated)`,
+    title: `Event engine: ${count.toLocaleString('en')} CloudTrail events (the corpus replicated), ${rounds} interleaved rounds`,
     rows: [
-      [parse.label, formatRate(parse), '1.00x'],
-      [match.label, formatRate(match), `${(match.nsPerOp / parse.nsPerOp).toFixed(2)}x`],
-      [matchBig.label, formatRate(matchBig), `${(matchBig.nsPerOp / parse.nsPerOp).toFixed(2)}x`],
-      [describe.label, formatRate(describe), `${(describe.nsPerOp / parse.nsPerOp).toFixed(2)}x`],
+      ['figure', 'per event', 'ratio (median)', 'spread (min–max)'],
+      ...figures.map((f) => [
+        f.label,
+        `${formatNumber(f.value)} ns`,
+        `${formatNumber(f.ratio ?? Number.NaN)}x`,
+        f.spread ? `${formatNumber(f.spread.min)}–${formatNumber(f.spread.max)}x` : '',
+      ]),
     ],
-    notes: [
-      `matching + description together: ${(describe.nsPerOp / parse.nsPerOp).toFixed(2)}x JSON.parse (budget 3x)`,
-      `adding 500 unrelated watches changes matching by ${(matchBig.nsPerOp / match.nsPerOp).toFixed(2)}x (${builtIn} built-in watches, indexed by eventName)`,
-      `(checksum ${sink})`,
-    ],
+    notes: [`${builtInWatches.length} built-in watches (checksum ${sink})`],
+    figures,
   };
 }

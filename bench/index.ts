@@ -1,39 +1,152 @@
 /**
- * npm run bench: every figure is a ratio to a baseline measured in the same run (never a wall-clock limit).
- * Usage: npm run bench [-- engine|pipeline|ack ...]   (default: all)
+ * npm run bench: every figure is a machine-independent count or a ratio to a baseline measured in the same
+ * run (never a wall-clock limit).
+ *
+ *   npm run bench                          all suites, full size; writes docs/benchmarks.md and the README summary
+ *   npm run bench -- --quick               all suites, fewer rounds (under 3 minutes here); writes nothing
+ *   npm run bench -- --json FILE           also writes { machine, figures } to FILE (compare two runs with it)
+ *   npm run bench -- ack pipeline          only these suites (writes no docs)
+ *   npm run bench -- --no-docs             a full run that leaves docs/ and README.md alone
+ *
+ * A suite is a function `(context) => Report` (see measure.ts); figures it returns in `report.figures` go
+ * into the JSON and the generated docs. Registering one is one line in `suites` below.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, totalmem, type } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { DynamoDbEngine } from '../app/local/dynamodb';
 import { runAckBench } from './ack.bench';
+import { runDigestBench } from './digest.bench';
 import { runEngineBench } from './engine.bench';
+import { type BenchContext, ROOT, startBenchEngine } from './harness';
 import { printReport, type Report } from './measure';
 import { runPipelineBench } from './pipeline.bench';
+import {
+  type BenchmarkDocument,
+  completeFigure,
+  type Figure,
+  type MachineInfo,
+  renderBenchmarkMarkdown,
+  renderReadmeSummary,
+  spliceReadme,
+} from './report';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 
-const suites: Record<string, () => Report | Promise<Report>> = {
+type Suite = (context: BenchContext) => Report | Promise<Report>;
+
+const suites: Record<string, Suite> = {
   engine: runEngineBench,
   pipeline: runPipelineBench,
   ack: runAckBench,
+  digest: runDigestBench,
 };
 
-async function main(): Promise<void> {
-  const wanted = process.argv.slice(2);
-  const unknown = wanted.filter((name) => !(name in suites));
-  if (unknown.length > 0) {
-    console.error(
-      `unknown bench suite(s): ${unknown.join(', ')}; choose from ${Object.keys(suites).join(', ')}`,
-    );
-    process.exitCode = 2;
-    return;
+interface Options {
+  quick: boolean;
+  json: string | undefined;
+  docs: boolean;
+  only: string[];
+}
+
+class UsageError extends Error {
+  readonly code = 'Usage';
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const options: Options = { quick: false, json: undefined, docs: true, only: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--quick') options.quick = true;
+    else if (arg === '--no-docs') options.docs = false;
+    else if (arg === '--json') {
+      const file = argv[++i];
+      if (!file || file.startsWith('--')) throw new UsageError('--json needs a file name');
+      options.json = file;
+    } else if (arg.startsWith('--json=')) options.json = arg.slice('--json='.length);
+    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+    else if (arg in suites) options.only.push(arg);
+    else throw new UsageError(`unknown bench suite ${arg}; choose from ${Object.keys(suites).join(', ')}`);
   }
-  console.log(`InfraWatch benchmarks — node ${process.version}, ${new Date().toISOString()}`);
-  for (const name of wanted.length > 0 ? wanted : Object.keys(suites)) {
-    const suite = suites[name];
-    if (suite) printReport(await suite());
+  return options;
+}
+
+function commit(): string {
+  try {
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }).trim();
+    return dirty ? `${sha} (with local changes)` : sha;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  const loadStart = loadavg()[0] ?? 0;
+  console.log(
+    `InfraWatch benchmarks — node ${process.version}, ${cpus().length} cores, ${options.quick ? 'quick' : 'full'} run, ${new Date().toISOString()}`,
+  );
+  let engine: Promise<{ engine: DynamoDbEngine; label: string }> | undefined;
+  const context: BenchContext = {
+    quick: options.quick,
+    engine: async () => {
+      engine ??= startBenchEngine();
+      return (await engine).engine;
+    },
+  };
+  const figures: Figure[] = [];
+  try {
+    for (const name of options.only.length > 0 ? options.only : Object.keys(suites)) {
+      const suite = suites[name];
+      if (!suite) continue;
+      const report = await suite(context);
+      printReport(report);
+      figures.push(...(report.figures ?? []).map(completeFigure));
+    }
+  } finally {
+    await (await engine)?.engine.stop();
+  }
+
+  const machine: MachineInfo = {
+    cpus: cpus()[0]?.model.trim() ?? 'unknown CPU',
+    cores: cpus().length,
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    os: `${type()} ${release()}`,
+    node: process.version,
+    loadAverage: { start: loadStart, end: loadavg()[0] ?? 0 },
+    dynamodb: engine ? (await engine).label : 'not used',
+    commit: commit(),
+    date: new Date().toISOString(),
+    quick: options.quick,
+    durationSeconds: (Date.now() - started) / 1000,
+  };
+  const doc: BenchmarkDocument = { machine, figures };
+  const unmet = figures.filter((f) => f.met === false);
+  console.log(
+    `\n${figures.filter((f) => f.met).length} of ${figures.filter((f) => f.target).length} targets met${unmet.length ? `; not met: ${unmet.map((f) => f.name).join(', ')}` : ''} (${Math.round(machine.durationSeconds)} s)`,
+  );
+  if (options.json) {
+    mkdirSync(dirname(options.json), { recursive: true });
+    writeFileSync(options.json, `${JSON.stringify(doc, null, 2)}\n`);
+    console.log(`figures written to ${options.json}`);
+  }
+  if (options.docs && !options.quick && options.only.length === 0) {
+    mkdirSync(join(ROOT, 'docs'), { recursive: true });
+    writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), renderBenchmarkMarkdown(doc));
+    const readme = join(ROOT, 'README.md');
+    writeFileSync(readme, spliceReadme(readFileSync(readme, 'utf8'), renderReadmeSummary(doc)));
+    console.log('docs/benchmarks.md and the README summary regenerated');
   }
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
+  console.error(error instanceof UsageError ? error.message : error);
+  process.exitCode = error instanceof UsageError ? 2 : 1;
 });

@@ -1,31 +1,12 @@
 /** Benchmark helpers: every figure is reported next to a baseline measured in the same run. */
-
-export interface Measurement {
-  label: string;
-  /** Nanoseconds per operation, best of the rounds (least disturbed by the rest of the machine). */
-  nsPerOp: number;
-}
+import type { Figure } from './report';
 
 export interface Report {
   title: string;
   rows: string[][];
   notes: string[];
-}
-
-/** Runs `body` (which performs `ops` operations) a few times after a warm-up and keeps the best round. */
-export function measure(label: string, ops: number, body: () => void, rounds = 5): Measurement {
-  body();
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < rounds; i++) {
-    const start = process.hrtime.bigint();
-    body();
-    best = Math.min(best, Number(process.hrtime.bigint() - start));
-  }
-  return { label, nsPerOp: best / ops };
-}
-
-export function formatRate(m: Measurement): string {
-  return `${Math.round(1e9 / m.nsPerOp).toLocaleString('en')} ops/s`;
+  /** The suite's figures for the JSON, docs/benchmarks.md and the README summary (see report.ts). */
+  figures?: Figure[];
 }
 
 export function percentile(sorted: readonly number[], p: number): number {

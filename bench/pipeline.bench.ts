@@ -1,193 +1,290 @@
 /**
- * The alert pipeline under a 1,000-event burst: Slack API calls and messages, and DynamoDB capacity per change,
- * through the real events handler code (processEvents), the DynamoDB adapter and the Slack stand-in.
- * Baselines measured in the same run: one message per event (what a plain EventBridge -> SNS -> Slack rule
- * sends) and the capacity of storing each change once, alone.
+ * The alert pipeline through the real events Lambda handler (SQS batches, the DynamoDB adapter, the Slack
+ * stand-in): what a change costs in DynamoDB requests, sequential steps and capacity units, and what a burst
+ * costs in Slack calls, counted by the SDK middleware and the stand-in's request log. Throughput is a ratio
+ * to describe + store alone (describeChange and one conditional put per change, the floor any design pays),
+ * measured in interleaved rounds on the same engine.
+ *
+ * Two SQS pollers run at a time, as Lambda does for a queue under load; each invocation's requests are
+ * counted apart (recorder scopes).
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { loadConfig } from '../app/config';
-import type { LogPort } from '../app/events/process-events';
-import { processEvents } from '../app/events/process-events';
-import { type DynamoDbEngine, ensureTable, startDynalite, startDynamoDbLocal } from '../app/local/dynamodb';
-import { sqsEventOf } from '../app/local/lambda-invocation';
-import { startSlackStandin } from '../app/local/slack-standin';
-import { createRuntime, recordDeps } from '../app/runtime';
+import type { DynamoDbEngine } from '../app/local/dynamodb';
+import { ensureTable } from '../app/local/dynamodb';
 import { describeChange } from '../src/changes/describe';
-import { CapacityMeter, createDynamoDbStore } from '../src/store/dynamodb';
+import { createDynamoDbStore } from '../src/store/dynamodb';
+import { loadCatalog } from '../src/watches';
+import { formatOperations, preciseNow, summarize } from './counting';
+import {
+  type BenchContext,
+  burst,
+  type CloudTrailEvent,
+  callsByMethod,
+  chunk,
+  fixture,
+  type Invocation,
+  type Rig,
+  startRig,
+} from './harness';
 import type { Report } from './measure';
+import { completeFigure, type Figure, formatNumber, median, ratioFigure } from './report';
 
-const ROOT = process.cwd();
-const EVENTS = 1000;
-const CHANNEL = 'C0BENCH';
-const TOKEN = 'xoxb-bench';
-const silent: LogPort = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const POLLERS = 2;
+const SG = 'ec2.AuthorizeSecurityGroupIngress.iamuser.json';
 
-type Event = { id: string; time: string; detail: Record<string, unknown> };
-
-function fixture(name: string): Event {
-  return JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'cloudtrail', name), 'utf8')) as Event;
-}
-
-/** `count` calls starting at `start`, `spacingMs` apart; `actors` > 1 spreads them over several IAM users. */
-function burst(base: Event, count: number, spacingMs: number, actors: number): Event[] {
-  const start = Date.parse('2026-11-27T09:00:00Z');
-  return Array.from({ length: count }, (_, i) => {
-    const event = structuredClone(base);
-    const time = new Date(start + i * spacingMs).toISOString();
-    event.id = randomUUID();
-    event.time = time;
-    event.detail.eventID = randomUUID();
-    event.detail.eventTime = time;
-    const identity = event.detail.userIdentity as Record<string, unknown>;
-    const user = `deployer-${i % actors}`;
-    identity.userName = user;
-    identity.arn = `arn:aws:iam::123456789012:user/${user}`;
-    return event;
-  });
-}
-
-interface BurstResult {
-  calls: number;
-  posts: number;
+interface ScenarioResult {
+  changes: number;
+  invocations: number;
+  requests: number;
+  byOperation: Record<string, number>;
+  rcu: number;
+  wcu: number;
+  /** Median over invocations of the sequential DynamoDB steps in one invocation (one SQS batch). */
+  sequentialPerBatch: number;
+  slackCalls: number;
+  slackByMethod: Record<string, number>;
   messages: number;
-  read: number;
-  write: number;
+  changesPerSecond: number;
 }
 
-async function runBurst(
+async function runScenario(
   engine: DynamoDbEngine,
-  events: readonly Event[],
-  label: string,
+  events: readonly CloudTrailEvent[],
   batchSize: number,
-): Promise<BurstResult> {
-  const slack = await startSlackStandin({ botToken: TOKEN, rateLimit: false });
-  const client = engine.client();
-  const tableName = `bench-${label}-${Date.now()}`;
-  await ensureTable(client, tableName);
+): Promise<ScenarioResult> {
+  const rig: Rig = await startRig(engine);
   try {
-    const config = loadConfig({
-      TABLE_NAME: tableName,
-      SLACK_BOT_TOKEN: TOKEN,
-      SLACK_API_URL: slack.url,
-      DEFAULT_CHANNEL: CHANNEL,
-      SLACK_POST_INTERVAL_MS: '0',
-    });
-    const runtime = await createRuntime(config, { log: silent, dynamodb: client });
-    // Two SQS pollers, as Lambda runs by default for a queue under load.
-    const batches = Array.from({ length: Math.ceil(events.length / batchSize) }, (_, i) =>
-      events.slice(i * batchSize, (i + 1) * batchSize),
-    );
-    let pending = batches;
-    for (let round = 0; pending.length > 0 && round < 5; round++) {
-      const failed: Event[][] = [];
-      for (let i = 0; i < pending.length; i += 2) {
+    const start = preciseNow();
+    const invocations: Invocation[] = await rig.deliver(events, { batchSize, pollers: POLLERS });
+    const seconds = (preciseNow() - start) / 1000;
+    const all = summarize(rig.recorder.requests);
+    const calls = rig.slack.calls.filter((call) => call.method !== 'auth.test');
+    return {
+      changes: events.length,
+      invocations: invocations.length,
+      requests: all.requests,
+      byOperation: all.byOperation,
+      rcu: all.rcu,
+      wcu: all.wcu,
+      sequentialPerBatch: median(invocations.map((i) => summarize(rig.recorder.of(i.scope)).sequential)),
+      slackCalls: calls.length,
+      slackByMethod: callsByMethod(calls),
+      messages: rig.alerts().length,
+      changesPerSecond: events.length / seconds,
+    };
+  } finally {
+    await rig.close();
+  }
+}
+
+/** describeChange + one store write per change, batches of `batchSize` (their writes side by side), as many pollers. */
+async function describeAndStore(
+  engine: DynamoDbEngine,
+  events: readonly CloudTrailEvent[],
+  batchSize: number,
+): Promise<number> {
+  const client = engine.client();
+  const tableName = `bench-floor-${randomUUID()}`;
+  await ensureTable(client, tableName);
+  const store = createDynamoDbStore({ client, tableName });
+  const catalog = loadCatalog();
+  const batches = chunk(events, batchSize);
+  let next = 0;
+  const start = preciseNow();
+  await Promise.all(
+    Array.from({ length: POLLERS }, async () => {
+      while (next < batches.length) {
+        const batch = batches[next++] ?? [];
         await Promise.all(
-          pending.slice(i, i + 2).map(async (batch) => {
-            const response = await processEvents(sqsEventOf(batch), {
-              ...recordDeps(runtime, randomUUID()),
-              catalog: runtime.catalog,
-              log: silent,
+          batch.map((event) => {
+            const raw = JSON.stringify(event);
+            return store.changes.saveChange({
+              change: describeChange(JSON.parse(raw), catalog),
+              raw,
+              receivedAt: event.time,
             });
-            if (response && response.batchItemFailures.length > 0) failed.push(batch);
           }),
         );
       }
-      pending = failed;
-    }
-    if (pending.length > 0) throw new Error(`${label}: ${pending.length} batches never succeeded`);
-    return {
-      calls: slack.calls.length,
-      posts: slack.callsTo('chat.postMessage').length,
-      messages: slack.messages(CHANNEL).length,
-      read: runtime.meter.read,
-      write: runtime.meter.write,
-    };
-  } finally {
-    client.destroy();
-    await slack.close();
-  }
-}
-
-/** Capacity of storing each change once, alone: the floor any design pays. */
-async function storeOnlyCapacity(
-  engine: DynamoDbEngine,
-  events: readonly Event[],
-): Promise<{ read: number; write: number }> {
-  const client = engine.client();
-  const tableName = `bench-floor-${Date.now()}`;
-  await ensureTable(client, tableName);
-  const meter = new CapacityMeter();
-  const store = createDynamoDbStore({ client, tableName, meter });
-  for (const event of events) {
-    await store.changes.saveChange({
-      change: describeChange(event),
-      raw: JSON.stringify(event),
-      receivedAt: event.time,
-    });
-  }
+    }),
+  );
+  const seconds = (preciseNow() - start) / 1000;
   client.destroy();
-  return { read: meter.read, write: meter.write };
+  return events.length / seconds;
 }
 
-export async function runPipelineBench(): Promise<Report> {
-  let engine: DynamoDbEngine;
-  let engineName = 'DynamoDB Local';
-  try {
-    engine = await startDynamoDbLocal();
-  } catch {
-    engine = await startDynalite();
-    engineName = 'dynalite (no Java found)';
+const perChange = (result: ScenarioResult, total: number) => total / result.changes;
+
+export async function runPipelineBench(context: BenchContext): Promise<Report> {
+  const engine = await context.engine();
+  const sg = fixture(SG);
+  const rounds = context.quick ? 2 : 3;
+  const BURST = 1000;
+  const SMALL_BURST = 100;
+  const single = context.quick ? 50 : 100;
+
+  // The short burst first: it also warms the handler's code paths before anything is timed.
+  const small = await runScenario(engine, burst(sg, { count: SMALL_BURST, spacingMs: 300, actors: 1 }), 10);
+  // Throughput, interleaved: describe + store alone, then the pipeline on the same 1,000-change burst.
+  const throughput: { value: number; baseline: number }[] = [];
+  const bursts: ScenarioResult[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const events = burst(sg, { count: BURST, spacingMs: 300, actors: 1 });
+    const floor = await describeAndStore(engine, events, 10);
+    const result = await runScenario(engine, events, 10);
+    bursts.push(result);
+    throughput.push({ value: result.changesPerSecond, baseline: floor });
   }
-  try {
-    const sg = fixture('ec2.AuthorizeSecurityGroupIngress.iamuser.json');
-    // SQS batch size: 10 is Lambda's default; 50 (with a short batching window) is what to deploy.
-    const scenarios: [string, Event[], number][] = [
-      ['1 actor, 1 watch, 1 call/300 ms (terraform apply)', burst(sg, EVENTS, 300, 1), 10],
-      ['same, SQS batches of 50', burst(sg, EVENTS, 300, 1), 50],
-      ['20 actors, 1 watch, interleaved', burst(sg, EVENTS, 300, 20), 10],
-      ['same, SQS batches of 50', burst(sg, EVENTS, 300, 20), 50],
-      ['1 actor, calls 2 min apart (no burst)', burst(sg, 100, 120_000, 1), 10],
-    ];
-    const floor = await storeOnlyCapacity(engine, scenarios[0]?.[1] ?? []);
-    const rows: string[][] = [
+  const alone = await runScenario(engine, burst(sg, { count: single, spacingMs: 120_000, actors: 1 }), 10);
+  const actors20 = await runScenario(engine, burst(sg, { count: BURST, spacingMs: 300, actors: 20 }), 10);
+  const extra = context.quick
+    ? []
+    : [
+        [
+          '1 actor, batches of 50',
+          await runScenario(engine, burst(sg, { count: BURST, spacingMs: 300, actors: 1 }), 50),
+        ] as const,
+        [
+          '20 actors, batches of 50',
+          await runScenario(engine, burst(sg, { count: BURST, spacingMs: 300, actors: 20 }), 50),
+        ] as const,
+      ];
+
+  const counted = (values: readonly number[]) => {
+    const min = Math.min(...values);
+    const max = Math.max(...values);
+    return min === max
+      ? `the same in all ${values.length} runs`
+      : `${formatNumber(min)}–${formatNumber(max)} over ${values.length} runs`;
+  };
+  const burstRequests = bursts.map((b) => perChange(b, b.requests));
+  const burstRcu = bursts.map((b) => perChange(b, b.rcu));
+  const first = bursts[0] ?? small;
+  const figures: Figure[] = [
+    completeFigure({
+      name: 'change.burst.dynamodb.requests',
+      label: `DynamoDB requests per change, ${BURST}-change burst by one actor, SQS batches of 10`,
+      unit: 'requests',
+      value: median(burstRequests),
+      target: '<= 3',
+      count: true,
+      headline: true,
+      note: `${formatOperations(first.byOperation)} for ${first.changes} changes; ${counted(burstRequests)}`,
+    }),
+    completeFigure({
+      name: 'change.burst.sequential',
+      label: 'Sequential DynamoDB steps per SQS batch of 10, in a burst',
+      unit: 'steps',
+      value: median(bursts.map((b) => b.sequentialPerBatch)),
+      count: true,
+      note: 'median over the invocations of one run',
+    }),
+    completeFigure({
+      name: 'change.burst.rcu',
+      label: `Read units per change, ${BURST}-change burst, vs a ${SMALL_BURST}-change burst (independent of the burst's size)`,
+      unit: 'RCU',
+      value: median(burstRcu),
+      baseline: perChange(small, small.rcu),
+      target: 'ratio <= 1.2',
+      count: true,
+      headline: true,
+      note: `write units per change: ${formatNumber(median(bursts.map((b) => perChange(b, b.wcu))))} (${BURST}) vs ${formatNumber(perChange(small, small.wcu))} (${SMALL_BURST}); RCU ${counted(burstRcu)}`,
+    }),
+    completeFigure({
+      name: 'change.burst.wcu',
+      label: `Write units per change, ${BURST}-change burst`,
+      unit: 'WCU',
+      value: median(bursts.map((b) => perChange(b, b.wcu))),
+      count: true,
+    }),
+    completeFigure({
+      name: 'change.burst.slack.calls',
+      label: `Slack calls for a ${BURST}-change burst by one actor, batches of 10`,
+      unit: 'calls',
+      value: median(bursts.map((b) => b.slackCalls)),
+      count: true,
+      note: `${formatOperations(first.slackByMethod)}; ${first.messages} message(s)`,
+    }),
+    completeFigure({
+      name: 'change.single.dynamodb.requests',
+      label: 'DynamoDB requests per change that is its own alert (calls 2 min apart)',
+      unit: 'requests',
+      value: perChange(alone, alone.requests),
+      target: '<= 8',
+      count: true,
+      headline: true,
+      note: `${formatOperations(alone.byOperation)} for ${alone.changes} changes; ${formatOperations(alone.slackByMethod)}`,
+    }),
+    completeFigure({
+      name: 'actors20.batch10.slack.calls',
+      label: `Slack calls for ${BURST} changes by 20 actors, SQS batches of 10`,
+      unit: 'calls',
+      value: actors20.slackCalls,
+      baseline: BURST,
+      target: '<= 300',
+      count: true,
+      headline: true,
+      note: `${formatOperations(actors20.slackByMethod)}; ${actors20.messages} messages (baseline: one message per change, what a plain EventBridge → Slack rule sends)`,
+    }),
+    ratioFigure(
+      {
+        name: 'events.throughput.ratio',
+        label: `Pipeline throughput vs describe + store alone, ${BURST}-change burst, batches of 10, ${POLLERS} pollers`,
+        unit: 'changes/s',
+        target: 'ratio >= 0.5',
+        headline: true,
+        note: `${rounds} interleaved rounds on the same engine`,
+      },
+      throughput,
+    ),
+    ...extra.map(([label, result]) =>
+      completeFigure({
+        name: `${label.startsWith('1 actor') ? 'change.burst' : 'actors20'}.batch50.slack.calls`,
+        label: `Slack calls for ${BURST} changes, ${label}`,
+        unit: 'calls',
+        value: result.slackCalls,
+        baseline: BURST,
+        count: true,
+        note: `${formatNumber(perChange(result, result.requests))} DynamoDB requests, ${formatNumber(perChange(result, result.rcu))} RCU and ${formatNumber(perChange(result, result.wcu))} WCU per change; ${result.messages} messages`,
+      }),
+    ),
+  ];
+
+  const scenarioRow = (label: string, r: ScenarioResult) => [
+    label,
+    String(r.changes),
+    String(r.messages),
+    String(r.slackCalls),
+    formatNumber(perChange(r, r.requests)),
+    formatNumber(r.sequentialPerBatch),
+    formatNumber(perChange(r, r.rcu)),
+    formatNumber(perChange(r, r.wcu)),
+    `${Math.round(r.changesPerSecond)}/s`,
+  ];
+  return {
+    title: `Alert pipeline through the events handler (${POLLERS} SQS pollers, batches of 10 unless stated)`,
+    rows: [
       [
         'scenario',
-        'events',
-        'batch',
+        'changes',
         'messages',
         'Slack calls',
-        'msgs/event',
+        'requests/change',
+        'steps/batch',
         'RCU/change',
         'WCU/change',
-        'WCU vs store-only',
+        'rate',
       ],
-    ];
-    const floorWcu = floor.write / EVENTS;
-    for (const [label, events, batchSize] of scenarios) {
-      const result = await runBurst(engine, events, label.replace(/\W+/g, '-').slice(0, 40), batchSize);
-      rows.push([
-        label,
-        String(events.length),
-        String(batchSize),
-        String(result.messages),
-        String(result.calls),
-        (result.messages / events.length).toFixed(3),
-        (result.read / events.length).toFixed(2),
-        (result.write / events.length).toFixed(2),
-        `${(result.write / events.length / floorWcu).toFixed(2)}x`,
-      ]);
-    }
-    return {
-      title: `Alert pipeline on ${engineName} + Slack stand-in (2 concurrent SQS pollers)`,
-      rows,
-      notes: [
-        'baseline for messages: a plain EventBridge -> Slack rule posts 1 message per event (msgs/event = 1.000)',
-        `baseline for capacity: storing each change once, alone = ${floorWcu.toFixed(2)} WCU/change, ${(floor.read / EVENTS).toFixed(2)} RCU/change`,
-      ],
-    };
-  } finally {
-    await engine.stop();
-  }
+      ...bursts.map((b, i) => scenarioRow(`1 actor, 1 call/300 ms (round ${i + 1})`, b)),
+      scenarioRow('1 actor, short burst', small),
+      scenarioRow('1 actor, calls 2 min apart', alone),
+      scenarioRow('20 actors, interleaved', actors20),
+      ...extra.map(([label, r]) => scenarioRow(label, r)),
+    ],
+    notes: [
+      `describe + store alone: ${throughput.map((t) => `${Math.round(t.baseline)}/s`).join(', ')}`,
+      ...figures.filter((f) => f.note).map((f) => `${f.name}: ${f.note}`),
+    ],
+    figures,
+  };
 }

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '../config';
 import { InvalidDigestTriggerError, parseDigestTrigger, runDigest } from '../digest/run-digest';
@@ -18,7 +19,8 @@ export type DigestHandler = (
  */
 export function createDigestHandler(
   env: NodeJS.ProcessEnv = process.env,
-  options: { log?: LogPort } = {},
+  /** `dynamodb`: an existing client (benchmarks count its requests); otherwise one is built from the config. */
+  options: { log?: LogPort; dynamodb?: DynamoDBClient } = {},
 ): DigestHandler {
   const logger = new Logger({ serviceName: 'infrawatch-digest' });
   const log = options.log ?? logger;
@@ -33,10 +35,12 @@ export function createDigestHandler(
       log.error('Ignored an input that is not a digest trigger', { reason: error.message });
       return undefined;
     }
-    runtime ??= createRuntime(loadConfig(env), { log }).catch((error: unknown) => {
-      runtime = undefined;
-      throw error;
-    });
+    runtime ??= createRuntime(loadConfig(env), { log, dynamodb: options.dynamodb }).catch(
+      (error: unknown) => {
+        runtime = undefined;
+        throw error;
+      },
+    );
     const ready = await runtime;
     const result = await runDigest(
       {

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { loadConfig } from '../config';
 import { type LogPort, processEvents } from '../events/process-events';
@@ -15,17 +16,20 @@ export type EventsHandler = (event: unknown, context: Context) => Promise<SQSBat
  */
 export function createEventsHandler(
   env: NodeJS.ProcessEnv = process.env,
-  options: { log?: LogPort } = {},
+  /** `dynamodb`: an existing client (benchmarks count its requests); otherwise one is built from the config. */
+  options: { log?: LogPort; dynamodb?: DynamoDBClient } = {},
 ): EventsHandler {
   const logger = new Logger({ serviceName: 'infrawatch-events' });
   const log = options.log ?? logger;
   let runtime: Promise<Runtime> | undefined;
   return async (event, context) => {
     logger.addContext(context);
-    runtime ??= createRuntime(loadConfig(env), { log }).catch((error: unknown) => {
-      runtime = undefined;
-      throw error;
-    });
+    runtime ??= createRuntime(loadConfig(env), { log, dynamodb: options.dynamodb }).catch(
+      (error: unknown) => {
+        runtime = undefined;
+        throw error;
+      },
+    );
     const ready = await runtime;
     return processEvents(event, {
       ...recordDeps(ready, context.awsRequestId),

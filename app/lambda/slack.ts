@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AwsLambdaReceiver, LogLevel } from '@slack/bolt';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { loadConfig } from '../config';
@@ -18,7 +19,8 @@ type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIG
  */
 export function createSlackHandler(
   env: NodeJS.ProcessEnv = process.env,
-  options: { log?: LogPort } = {},
+  /** `dynamodb`: an existing client (benchmarks count its requests); otherwise one is built from the config. */
+  options: { log?: LogPort; dynamodb?: DynamoDBClient } = {},
 ): Handler {
   const logger = new Logger({ serviceName: 'infrawatch-slack' });
   const log = options.log ?? logger;
@@ -26,7 +28,7 @@ export function createSlackHandler(
 
   const start = async () => {
     const config = loadConfig(env);
-    const runtime = await createRuntime(config, { log });
+    const runtime = await createRuntime(config, { log, dynamodb: options.dynamodb });
     if (!runtime.secrets.signingSecret) throw new Error('The Slack signing secret is missing');
     const receiver = new AwsLambdaReceiver({
       signingSecret: runtime.secrets.signingSecret,

@@ -101,7 +101,9 @@ export function describeChange(event: unknown, catalog: WatchCatalog = builtInCa
     if (custom.problem !== null) details.push(custom.problem);
     if (primary.severity !== undefined) {
       severity = primary.severity;
-      reasons = [`Severity set by watch '${primary.id}'`, ...reasons];
+      // "No risk rule applies" next to a forced severity reads as a contradiction: the watch is the reason.
+      const watchReason = `Severity set by watch '${primary.id}'.`;
+      reasons = assessment.routine ? [watchReason] : [watchReason, ...reasons];
     }
   }
 

@@ -1,3 +1,4 @@
+import { publicReach, reachSize } from './address-space';
 import { field, isRecord, items, num, text } from './read';
 
 /** What a security-group rule lets through: a CIDR, another security group or a managed prefix list. */
@@ -292,9 +293,12 @@ export function formatRuleLines(change: SecurityGroupRuleChange): string[] {
   return lines;
 }
 
-/** A CIDR covering every address: `0.0.0.0/0`, `::/0` (any address with a /0 mask is the whole internet). */
-export function isWholeInternet(peer: RulePeer): boolean {
-  return (peer.kind === 'ipv4' || peer.kind === 'ipv6') && /\/0+$/.test(peer.value.trim());
+/**
+ * A CIDR that admits the internet for practical purposes: `0.0.0.0/0`, `::/0`, but also `0.0.0.0/1` or
+ * `2000::/10` (more than a /8 of public IPv4 space or a /11 of IPv6, see address-space.ts); the host part is ignored, so `208.236.235.254/0` is every address.
+ */
+export function isInternetSized(peer: RulePeer): boolean {
+  return reachSize(publicReach([peer])) === 'internet';
 }
 
 /** The admin/database ports a rule opens, by name; `null` when it opens every port. */

@@ -7,9 +7,17 @@ import {
   trailDisplayName,
 } from './action';
 import { invokingService } from './actor';
+import { describeReach, type PublicReach, publicReach, reachSize } from './address-space';
 import { fullAdminStatements, isRestrictingConditionKey, publicGrants, riskyTrust } from './policies';
 import { arnName, listSome, unique } from './read';
-import { formatPorts, isWholeInternet, sensitivePortsOpened } from './security-groups';
+import {
+  formatPorts,
+  type RulePeer,
+  SENSITIVE_TCP_PORTS,
+  SENSITIVE_UDP_PORTS,
+  type SecurityGroupRule,
+  sensitivePortsOpened,
+} from './security-groups';
 import type { Actor, Outcome, Severity } from './types';
 
 /** Rules return this shared empty list when they do not apply (describeChange runs for every event). */
@@ -39,6 +47,8 @@ export interface Finding {
 export interface Assessment {
   severity: Severity;
   reasons: string[];
+  /** No rule had anything to say: the only reason is the "routine change" filler. */
+  routine: boolean;
 }
 
 /**
@@ -79,6 +89,7 @@ export function assessSeverity(input: SeverityInput): Assessment {
       }
     }
   }
+  const routine = findings.length === 0 && !input.readOnly;
   if (findings.length === 0) {
     findings.push({
       severity: 'info',
@@ -96,7 +107,7 @@ export function assessSeverity(input: SeverityInput): Assessment {
       reasons.push(finding.reason);
     }
   }
-  return { severity: top, reasons };
+  return { severity: top, reasons, routine };
 }
 
 /** Error codes meaning "you are not allowed", across services (EC2 prefixes client errors with `Client.`). */
@@ -278,49 +289,155 @@ function leaveOrganizationRule(input: SeverityInput): readonly Finding[] {
   ];
 }
 
+/**
+ * Ingress rated by how much of the public internet it admits, not by the literal `/0`: rules with the same
+ * ports are taken together (`0.0.0.0/1` in one rule and `128.0.0.0/1` in the next is still everyone), and so
+ * is every rule of the call that opens a given admin or database port (`tcp/22` from one /8 and `tcp/20-25`
+ * from another add up on SSH).
+ */
 function worldOpenIngressRule(input: SeverityInput): readonly Finding[] {
   const { action } = input;
   if (action.kind !== 'sg-rules') return NONE;
   const { change } = action;
   if (change.operation !== 'authorize' && change.operation !== 'modify') return NONE;
   if (change.direction === 'egress') return NONE;
-  const group = change.groupId ?? 'a security group';
-  const unknownDirection =
-    change.direction === 'unknown'
-      ? ` CloudTrail does not record whether ${change.ruleIds.length > 0 ? `rule ${change.ruleIds.join(', ')}` : 'the rule'} is inbound or outbound; InfraWatch assumes inbound.`
-      : '';
+  const where = {
+    group: change.groupId ?? 'a security group',
+    unknownDirection:
+      change.direction === 'unknown'
+        ? ` CloudTrail does not record whether ${change.ruleIds.length > 0 ? `rule ${change.ruleIds.join(', ')}` : 'the rule'} is inbound or outbound; InfraWatch assumes inbound.`
+        : '',
+  };
+  const groups = samePortGroups(change.rules);
   const findings: Finding[] = [];
-  for (const rule of change.rules) {
-    const world = rule.peers.filter(isWholeInternet).map((peer) => peer.value);
-    if (world.length === 0) continue;
-    const ports = formatPorts(rule);
-    const cidrs = world.join(', ');
-    const opened = sensitivePortsOpened(rule);
-    if (opened === null) {
-      findings.push({
-        severity: 'critical',
-        reason: `${ports} (every port) is open to the whole internet (${cidrs}) on ${group}: every service behind it is exposed.${unknownDirection}`,
-      });
-    } else if (opened.length > 0) {
-      const singlePort = rule.fromPort !== null && rule.fromPort === rule.toPort;
-      const names = singlePort
-        ? opened.map(({ service }) => service).join(', ')
-        : `includes ${listSome(
-            opened.map(({ port, service }) => `${port} ${service}`),
-            4,
-          )}`;
-      findings.push({
-        severity: 'critical',
-        reason: `${ports} (${names}) is open to the whole internet (${cidrs}) on ${group}; admin and database ports facing the internet are found by scanners within minutes.${unknownDirection}`,
-      });
-    } else {
-      findings.push({
+  for (const group of groups) findings.push(...rateExposure(group, where));
+  findings.push(...combinedPortFindings(groups, where));
+  return findings;
+}
+
+/** Rules of one call that open the same ports, with every peer they admit. */
+interface PortGroup {
+  rule: SecurityGroupRule;
+  ruleCount: number;
+  peers: RulePeer[];
+}
+
+function samePortGroups(rules: readonly SecurityGroupRule[]): PortGroup[] {
+  const groups = new Map<string, PortGroup>();
+  for (const rule of rules) {
+    const key = `${rule.protocol}|${rule.fromPort}|${rule.toPort}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, { rule, ruleCount: 1, peers: [...rule.peers] });
+    else {
+      group.ruleCount += 1;
+      group.peers.push(...rule.peers);
+    }
+  }
+  return [...groups.values()];
+}
+
+interface Where {
+  group: string;
+  unknownDirection: string;
+}
+
+/** `the whole internet (0.0.0.0/1, 128.0.0.0/1)`, `18% of the public internet across 40 rules (…)`. */
+function exposureWords(reach: PublicReach, ruleCount: number, peers: readonly RulePeer[]): string {
+  const cidrs = unique(
+    peers.filter((peer) => peer.kind === 'ipv4' || peer.kind === 'ipv6').map((p) => p.value),
+  );
+  const across = ruleCount > 1 ? ` across ${ruleCount} rules` : '';
+  return `${describeReach(reach)}${across} (${listSome(cidrs, 4)})`;
+}
+
+function rateExposure(group: PortGroup, where: Where): readonly Finding[] {
+  const reach = publicReach(group.peers);
+  const size = reachSize(reach);
+  if (size === 'small') return NONE;
+  const { rule } = group;
+  const ports = formatPorts(rule);
+  const exposed = exposureWords(reach, group.ruleCount, group.peers);
+  const opened = sensitivePortsOpened(rule);
+  if (size === 'large') {
+    if (opened !== null && opened.length === 0) return NONE;
+    return [
+      {
         severity: 'warning',
-        reason: `${ports} is open to the whole internet (${cidrs}) on ${group}; make sure this service is meant to be public.${unknownDirection}`,
+        reason: `${ports}${opened === null ? ' (every port)' : ` (${sensitiveNames(rule, opened)})`} is open to ${exposed} on ${where.group}: a range this large is rarely one organisation's network, so check who it really is.${where.unknownDirection}`,
+      },
+    ];
+  }
+  if (opened === null) {
+    return [
+      {
+        severity: 'critical',
+        reason: `${ports} (every port) is open to ${exposed} on ${where.group}: every service behind it is exposed.${where.unknownDirection}`,
+      },
+    ];
+  }
+  if (opened.length > 0) {
+    return [
+      {
+        severity: 'critical',
+        reason: `${ports} (${sensitiveNames(rule, opened)}) is open to ${exposed} on ${where.group}; ${SCANNED}${where.unknownDirection}`,
+      },
+    ];
+  }
+  return [
+    {
+      severity: 'warning',
+      reason: `${ports} is open to ${exposed} on ${where.group}; make sure this service is meant to be public.${where.unknownDirection}`,
+    },
+  ];
+}
+
+const SCANNED = 'admin and database ports facing the internet are found by scanners within minutes.';
+
+function sensitiveNames(
+  rule: SecurityGroupRule,
+  opened: ReadonlyArray<{ port: number; service: string }>,
+): string {
+  if (rule.fromPort !== null && rule.fromPort === rule.toPort)
+    return opened.map(({ service }) => service).join(', ');
+  return `includes ${listSome(
+    opened.map(({ port, service }) => `${port} ${service}`),
+    4,
+  )}`;
+}
+
+/**
+ * Admin and database ports that only the rules of the call taken together open to the internet (no single
+ * group of same-port rules does).
+ */
+function combinedPortFindings(groups: readonly PortGroup[], where: Where): readonly Finding[] {
+  if (groups.length < 2) return NONE;
+  const findings: Finding[] = [];
+  for (const [protocol, table] of [
+    ['tcp', SENSITIVE_TCP_PORTS],
+    ['udp', SENSITIVE_UDP_PORTS],
+  ] as const) {
+    for (const [port, service] of table) {
+      const opening = groups.filter((group) => opensPort(group.rule, protocol, port));
+      if (opening.length < 2) continue;
+      if (opening.some((group) => reachSize(publicReach(group.peers)) === 'internet')) continue;
+      const peers = opening.flatMap((group) => group.peers);
+      const reach = publicReach(peers);
+      if (reachSize(reach) !== 'internet') continue;
+      const ruleCount = opening.reduce((sum, group) => sum + group.ruleCount, 0);
+      findings.push({
+        severity: 'critical',
+        reason: `${protocol}/${port} (${service}) is open to ${exposureWords(reach, ruleCount, peers)} on ${where.group}; ${SCANNED}${where.unknownDirection}`,
       });
     }
   }
   return findings;
+}
+
+function opensPort(rule: SecurityGroupRule, protocol: 'tcp' | 'udp', port: number): boolean {
+  if (rule.protocol === 'all') return true;
+  if (rule.protocol !== protocol) return false;
+  const opened = sensitivePortsOpened(rule);
+  return opened === null || opened.some((entry) => entry.port === port);
 }
 
 function publicBucketRule(input: SeverityInput): readonly Finding[] {

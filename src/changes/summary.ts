@@ -7,7 +7,7 @@ import {
 } from './action';
 import { fullAdminStatements, publicGrants, riskyTrust } from './policies';
 import { arnName, clip, listSome, plural, unique } from './read';
-import { formatPeer, formatPorts, isWholeInternet, type SecurityGroupRuleChange } from './security-groups';
+import { formatPeer, formatPorts, isInternetSized, type SecurityGroupRuleChange } from './security-groups';
 import type { Actor, Outcome, ResourceRef } from './types';
 
 export interface SummaryInput {
@@ -245,12 +245,12 @@ function phrase(input: SummaryInput): string {
 
 function ruleChangePhrase(change: SecurityGroupRuleChange): string {
   const group = v(change.groupId ?? 'a security group');
-  const world = change.rules.filter((rule) => rule.peers.some(isWholeInternet));
+  const world = change.rules.filter((rule) => rule.peers.some(isInternetSized));
   if ((change.operation === 'authorize' || change.operation === 'modify') && change.direction !== 'egress') {
     if (world.length > 0) {
       const ports = listWords(unique(world.map(formatPorts)));
       const cidrs = unique(
-        world.flatMap((rule) => rule.peers.filter(isWholeInternet).map((peer) => peer.value)),
+        world.flatMap((rule) => rule.peers.filter(isInternetSized).map((peer) => peer.value)),
       );
       const via =
         change.operation === 'modify' && change.ruleIds.length > 0

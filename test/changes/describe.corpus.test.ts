@@ -27,7 +27,13 @@ const EXPECTED_SEVERITY: Readonly<Record<string, Severity>> = {
   // tcp/22 from a /24: not world-open.
   'ec2.AuthorizeSecurityGroupIngress.iamuser.json': 'info',
   'ec2.AuthorizeSecurityGroupIngress.ipv6-open-world.json': 'critical',
+  // ::/1 and 8000::/1 as two rules: together every IPv6 address (all of 2000::/3 is in ::/1).
+  'ec2.AuthorizeSecurityGroupIngress.ipv6-split-rules.json': 'critical',
+  // tcp/22 from 10/8, 172.16/12, 192.168/16, 100.64/10 and fc00::/7: large, but none of it is public.
+  'ec2.AuthorizeSecurityGroupIngress.private-ranges.json': 'info',
   'ec2.AuthorizeSecurityGroupIngress.ssh-open-world.json': 'critical',
+  // 0.0.0.0/1 + 128.0.0.0/1: the whole internet without a /0.
+  'ec2.AuthorizeSecurityGroupIngress.ssh-split-halves.json': 'critical',
   'ec2.CreateInternetGateway.json': 'info',
   'ec2.CreateRoute.json': 'info',
   'ec2.CreateRouteTable.json': 'info',
@@ -94,7 +100,7 @@ const FILES = cloudTrailFixtureFiles();
 describe('describeChange over the CloudTrail corpus', () => {
   it('covers every fixture of the index, and the expectations cover every fixture', () => {
     // Assess
-    expect(FILES).toHaveLength(63);
+    expect(FILES).toHaveLength(66);
     expect(
       cloudTrailFixtureIndex()
         .map((entry) => entry.file)

@@ -253,8 +253,34 @@ describe('describeChange', () => {
       const change = describeChange(loadCloudTrailFixture(SSH), overriding);
 
       expect(change.severity).toBe('info');
-      expect(change.reasons[0]).toBe("Severity set by watch 'ssh-anywhere'");
+      expect(change.reasons[0]).toBe("Severity set by watch 'ssh-anywhere'.");
       expect(change.reasons[1]).toContain('is open to the whole internet');
+    });
+
+    it('a forced severity on a change no rule rates says only that the watch set it', () => {
+      const forcing = fakeCatalog([{ watch: { id: 'vpc-audit', severity: 'warning' }, matches: () => true }]);
+
+      const change = describeChange(loadCloudTrailFixture('ec2.CreateVpc.json'), forcing);
+
+      expect(change.severity).toBe('warning');
+      expect(change.reasons).toEqual(["Severity set by watch 'vpc-audit'."]);
+    });
+
+    it('a forced severity on a read-only call keeps saying it changed nothing', () => {
+      const forcing = fakeCatalog([{ watch: { id: 'reads', severity: 'warning' }, matches: () => true }]);
+
+      const change = describeChange(
+        fixtureWith('ec2.CreateVpc.json', (detail) => {
+          detail.eventName = 'DescribeVpcs';
+          detail.readOnly = true;
+        }),
+        forcing,
+      );
+
+      expect(change.reasons).toEqual([
+        "Severity set by watch 'reads'.",
+        'Read-only call: it changed nothing.',
+      ]);
     });
 
     it('the primary watch’s input transformer gives the summary, unquoted', () => {

@@ -183,6 +183,116 @@ describe('security group rules', () => {
       expect(change.summary).toContain('opened tcp/22 to the internet (0.0.0.0/0, ::/0)');
     });
 
+    describe('opened in pieces: rated by how much public address space they cover', () => {
+      it('0.0.0.0/1 + 128.0.0.0/1 on SSH is the whole internet', () => {
+        const change = describeChange(
+          loadCloudTrailFixture('ec2.AuthorizeSecurityGroupIngress.ssh-split-halves.json'),
+        );
+
+        expect(change.severity).toBe('critical');
+        expect(change.reasons[0]).toBe(
+          'tcp/22 (SSH) is open to the whole internet (0.0.0.0/1, 128.0.0.0/1) on sg-0d921df5d84f7270a; admin and database ports facing the internet are found by scanners within minutes.',
+        );
+        expect(change.summary).toContain('opened tcp/22 to the internet (0.0.0.0/1, 128.0.0.0/1)');
+      });
+
+      it('::/1 + 8000::/1 as two rules of one call is the whole internet', () => {
+        const change = describeChange(
+          loadCloudTrailFixture('ec2.AuthorizeSecurityGroupIngress.ipv6-split-rules.json'),
+        );
+
+        expect(change.severity).toBe('critical');
+        expect(change.reasons[0]).toContain(
+          'tcp/22 (SSH) is open to the whole internet across 2 rules (::/1, 8000::/1) on sg-0d921df5d84f7270a',
+        );
+      });
+
+      it('four /2s on RDP are the whole internet', () => {
+        const change = ruleEvent([
+          permission('tcp', 3389, 3389, ipv4('0.0.0.0/2', '64.0.0.0/2', '128.0.0.0/2', '192.0.0.0/2')),
+        ]);
+
+        expect(change.severity).toBe('critical');
+        expect(change.reasons[0]).toContain('tcp/3389 (RDP) is open to the whole internet (');
+      });
+
+      it('many public /8s, one rule each, add up across the rules of the call', () => {
+        const eights = Array.from({ length: 40 }, (_, i) =>
+          permission('tcp', 22, 22, ipv4(`${i + 11}.0.0.0/8`)),
+        );
+
+        const change = ruleEvent(eights);
+
+        expect(change.severity).toBe('critical');
+        expect(change.reasons[0]).toMatch(
+          /^tcp\/22 \(SSH\) is open to \d+% of the public internet across 40 rules \(11\.0\.0\.0\/8, 12\.0\.0\.0\/8, 13\.0\.0\.0\/8, 14\.0\.0\.0\/8, and 36 more\)/,
+        );
+      });
+
+      it('a port range that holds SSH counts toward SSH', () => {
+        const change = ruleEvent([
+          permission('tcp', 22, 22, ipv4('11.0.0.0/8')),
+          permission('tcp', 20, 25, ipv4('12.0.0.0/8')),
+        ]);
+
+        expect(change.severity).toBe('critical');
+        expect(change.reasons[0]).toMatch(/^tcp\/22 \(SSH\) is open to .* across 2 rules/);
+      });
+
+      it('more than one /8 of public space is critical; one /8 is a warning', () => {
+        // 10.0.0.0/7 = 10/8 (private) + 11/8 (public): exactly one /8 of public space.
+        const one = ruleEvent([permission('tcp', 22, 22, ipv4('10.0.0.0/7'))]);
+        const two = ruleEvent([permission('tcp', 22, 22, ipv4('12.0.0.0/7'))]);
+
+        expect(one.severity).toBe('warning');
+        expect(one.reasons[0]).toBe(
+          "tcp/22 (SSH) is open to 16,777,216 public addresses (10.0.0.0/7) on sg-0d921df5d84f7270a: a range this large is rarely one organisation's network, so check who it really is.",
+        );
+        expect(two.severity).toBe('critical');
+        expect(two.reasons[0]).toContain('is open to 1% of the public internet (12.0.0.0/7)');
+      });
+
+      it('an IPv6 range larger than a /11 is critical; a /32 (one ISP) is not', () => {
+        expect(ruleEvent([permission('tcp', 22, 22, ipv6('2000::/10'))]).severity).toBe('critical');
+        expect(ruleEvent([permission('tcp', 22, 22, ipv6('2400::/12'))]).severity).toBe('warning');
+        expect(ruleEvent([permission('tcp', 22, 22, ipv6('2a00:1450::/32'))]).severity).toBe('info');
+      });
+
+      it('a public /16 on SSH is info, a /15 a warning', () => {
+        expect(ruleEvent([permission('tcp', 22, 22, ipv4('52.0.0.0/16'))]).severity).toBe('info');
+        expect(ruleEvent([permission('tcp', 22, 22, ipv4('52.0.0.0/15'))]).severity).toBe('warning');
+      });
+
+      it('private, carrier-grade NAT and unique-local ranges are not public', () => {
+        const change = describeChange(
+          loadCloudTrailFixture('ec2.AuthorizeSecurityGroupIngress.private-ranges.json'),
+        );
+
+        expect(change.severity).toBe('info');
+      });
+
+      it('halves of the internet on HTTPS are a warning, as 0.0.0.0/0 is', () => {
+        const change = ruleEvent([permission('tcp', 443, 443, ipv4('0.0.0.0/1', '128.0.0.0/1'))]);
+
+        expect(change.severity).toBe('warning');
+        expect(change.reasons[0]).toMatch(
+          /^tcp\/443 is open to the whole internet \(0\.0\.0\.0\/1, 128\.0\.0\.0\/1\)/,
+        );
+      });
+
+      it('a host part under a /0 mask is still the whole internet', () => {
+        expect(ruleEvent([permission('tcp', 22, 22, ipv4('203.0.113.9/0'))]).severity).toBe('critical');
+      });
+
+      it('an unreadable CIDR counts as no address', () => {
+        const change = ruleEvent([
+          permission('tcp', 22, 22, ipv4('0.0.0.0/33', '300.0.0.0/1', 'not-a-cidr')),
+        ]);
+
+        expect(change.severity).toBe('info');
+      });
+    });
+
     it('a narrow IPv6 range is not world-open', () => {
       expect(ruleEvent([permission('tcp', 22, 22, ipv6('2001:db8::/32'))]).severity).toBe('info');
     });

@@ -1,0 +1,102 @@
+/**
+ * The daily digest through the real digest Lambda handler: Slack calls per digest (a link to each alert must
+ * not cost a call per alert) and the digest's read units against a Scan of the same table (the sparse
+ * open-alerts index reads what is open, not what the table holds), counted by the SDK middleware.
+ */
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { blockAction } from '../app/local/slack-requests';
+import { capacityOf, formatOperations, summarize } from './counting';
+import { actorOf, type BenchContext, burst, CHANNEL, callsByMethod, fixture, startRig } from './harness';
+import type { Report } from './measure';
+import { completeFigure, type Figure } from './report';
+
+const OPEN = 50;
+const ACKNOWLEDGED = 50;
+
+export async function runDigestBench(context: BenchContext): Promise<Report> {
+  const engine = await context.engine();
+  const rig = await startRig(engine, { users: OPEN + ACKNOWLEDGED });
+  const plain = engine.client();
+  try {
+    // One alert per actor within the digest's window; half of them acknowledged through the Slack handler.
+    const events = burst(fixture('iam.CreateAccessKey.json'), {
+      count: OPEN + ACKNOWLEDGED,
+      spacingMs: 10_000,
+      actors: OPEN + ACKNOWLEDGED,
+      startMs: Date.now() - 2 * 3_600_000,
+    });
+    await rig.deliver(events, { batchSize: 10, pollers: 1 });
+    const alerts = rig.alerts();
+    if (alerts.length !== events.length)
+      throw new Error(`expected ${events.length} alerts, got ${alerts.length}`);
+    for (const [i, alert] of alerts.slice(0, ACKNOWLEDGED).entries()) {
+      await rig.click(
+        blockAction({ action_id: 'infrawatch_ack', value: alert.alertId }, actorOf(rig, i), CHANNEL, {
+          messageTs: alert.ts,
+        }),
+      );
+    }
+
+    const run = await rig.digest();
+    if (!run.posted.includes(CHANNEL)) throw new Error(`the digest posted nothing to ${CHANNEL}`);
+    const slack = callsByMethod(rig.slackCallsDuring(run).filter((call) => call.method !== 'auth.test'));
+    const slackCalls = Object.values(slack).reduce((a, b) => a + b, 0);
+    const dynamodb = summarize(rig.recorder.of(run.scope));
+
+    let scanRcu = 0;
+    let ExclusiveStartKey: Record<string, never> | undefined;
+    do {
+      const page = await plain.send(
+        new ScanCommand({ TableName: rig.tableName, ReturnConsumedCapacity: 'TOTAL', ExclusiveStartKey }),
+      );
+      scanRcu += capacityOf('Scan', page.ConsumedCapacity).rcu;
+      ExclusiveStartKey = page.LastEvaluatedKey as Record<string, never> | undefined;
+    } while (ExclusiveStartKey);
+
+    const figures: Figure[] = [
+      completeFigure({
+        name: 'digest.slack.calls',
+        label: `Slack calls for one channel's digest of ${OPEN} open alerts`,
+        unit: 'calls',
+        value: slackCalls,
+        target: '<= 2',
+        count: true,
+        headline: true,
+        note: `${formatOperations(slack)}; target: the post (and at most one look-up to find it again), no chat.getPermalink per alert`,
+      }),
+      completeFigure({
+        name: 'digest.slack.getPermalink',
+        label: 'chat.getPermalink calls per digest',
+        unit: 'calls',
+        value: slack['chat.getPermalink'] ?? 0,
+        target: '= 0',
+        count: true,
+      }),
+      completeFigure({
+        name: 'digest.rcu',
+        label: `Digest read units vs a Scan of the table (${OPEN} open, ${ACKNOWLEDGED} acknowledged alerts)`,
+        unit: 'RCU',
+        value: dynamodb.rcu,
+        baseline: scanRcu,
+        count: true,
+        note: `${dynamodb.requests} DynamoDB requests (${formatOperations(dynamodb.byOperation)}), ${dynamodb.sequential} sequential steps`,
+      }),
+    ];
+    return {
+      title: `Digest through the digest handler (${OPEN} open and ${ACKNOWLEDGED} acknowledged alerts in one channel)`,
+      rows: [
+        ['figure', 'value', 'baseline'],
+        ...figures.map((f) => [
+          f.name,
+          `${f.value} ${f.unit}`,
+          f.baseline === undefined ? '' : `${f.baseline} ${f.unit}`,
+        ]),
+      ],
+      notes: figures.filter((f) => f.note).map((f) => `${f.name}: ${f.note}`),
+      figures,
+    };
+  } finally {
+    plain.destroy();
+    await rig.close();
+  }
+}

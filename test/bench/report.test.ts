@@ -1,0 +1,139 @@
+import {
+  type BenchmarkDocument,
+  completeFigure,
+  InvalidTargetError,
+  MissingMarkersError,
+  meetsTarget,
+  README_END,
+  README_START,
+  ratioFigure,
+  renderBenchmarkMarkdown,
+  renderReadmeSummary,
+  spliceReadme,
+} from '../../bench/report';
+
+const machine: BenchmarkDocument['machine'] = {
+  cpus: 'Test CPU',
+  cores: 2,
+  memoryGb: 8,
+  os: 'Linux 6',
+  node: 'v20.0.0',
+  loadAverage: { start: 1, end: 2 },
+  dynamodb: 'DynamoDB Local',
+  commit: 'abc1234',
+  date: '2026-12-01T10:00:00.000Z',
+  quick: false,
+  durationSeconds: 300,
+};
+
+describe('benchmark figures', () => {
+  it('judges a target on the value, or on the ratio when the target says so', () => {
+    // Prepare / Act / Assess in one: each bound, each side of it.
+    expect(meetsTarget({ value: 6, target: '<= 6' })).toBe(true);
+    expect(meetsTarget({ value: 7, target: '<= 6' })).toBe(false);
+    expect(meetsTarget({ value: 0.4, target: '>= 0.5' })).toBe(false);
+    expect(meetsTarget({ value: 1, target: '= 1' })).toBe(true);
+    expect(meetsTarget({ value: 2, target: '= 1' })).toBe(false);
+    expect(meetsTarget({ value: 100, ratio: 0.6, target: 'ratio >= 0.5' })).toBe(true);
+    expect(meetsTarget({ value: 0.6, ratio: 0.4, target: 'ratio >= 0.5' })).toBe(false);
+    expect(meetsTarget({ value: 1, target: undefined })).toBeUndefined();
+    expect(meetsTarget({ value: 1, target: 'ratio <= 2' })).toBeUndefined();
+    expect(() => meetsTarget({ value: 1, target: 'at most 6' })).toThrow(InvalidTargetError);
+  });
+
+  it('derives the ratio from the baseline and met from the target', () => {
+    const figure = completeFigure({
+      name: 'change.burst.rcu',
+      label: 'RCU per change',
+      unit: 'RCU',
+      value: 8.6,
+      baseline: 2.4,
+      target: 'ratio <= 1.2',
+    });
+    expect(figure.ratio).toBeCloseTo(3.583, 3);
+    expect(figure.met).toBe(false);
+    expect(completeFigure({ name: 'x', label: 'x', unit: '', value: 3, target: '<= 3' }).met).toBe(true);
+    expect(completeFigure({ name: 'x', label: 'x', unit: '', value: 3 })).not.toHaveProperty('met');
+  });
+
+  it('reports a timed ratio as the median of interleaved rounds, with their spread', () => {
+    const figure = ratioFigure(
+      { name: 'ack.latency.ratio', label: 'ack', unit: 'ms', target: 'ratio <= 6' },
+      [
+        { value: 30, baseline: 1 },
+        { value: 20, baseline: 2 },
+        { value: 24, baseline: 1 },
+      ],
+    );
+    expect(figure.ratio).toBe(24);
+    expect(figure.spread).toEqual({ min: 10, median: 24, max: 30, rounds: 3 });
+    expect(figure.value).toBe(24);
+    expect(figure.baseline).toBe(1);
+    expect(figure.met).toBe(false);
+  });
+});
+
+describe('generated benchmark documents', () => {
+  const doc: BenchmarkDocument = {
+    machine,
+    figures: [
+      completeFigure({
+        name: 'ack.dynamodb.requests',
+        label: 'DynamoDB requests per winning Acknowledge',
+        unit: 'requests',
+        value: 14,
+        target: '<= 6',
+        count: true,
+        headline: true,
+        note: 'GetItem 6 | UpdateItem 5',
+      }),
+      ratioFigure(
+        {
+          name: 'ack.latency.ratio',
+          label: 'Acknowledge vs GetItem',
+          unit: 'ms',
+          target: 'ratio <= 6',
+          headline: true,
+        },
+        [{ value: 5, baseline: 1 }],
+      ),
+      completeFigure({ name: 'engine.match.ratio', label: 'matching', unit: 'ns', value: 2, baseline: 20 }),
+    ],
+  };
+
+  it('writes every figure with its baseline, ratio, target and verdict, grouped by area', () => {
+    const markdown = renderBenchmarkMarkdown(doc);
+    expect(markdown).toContain('## ack');
+    expect(markdown).toContain('## engine');
+    expect(markdown).toContain(
+      '| `ack.dynamodb.requests` | DynamoDB requests per winning Acknowledge | 14 requests |  |  | ≤ 6 | **not met** |',
+    );
+    expect(markdown).toContain(
+      '| `ack.latency.ratio` | Acknowledge vs GetItem | 5 ms | 1 ms | 5× (5–5, 1 round) | ratio ≤ 6 | met |',
+    );
+    expect(markdown).toContain('1 of 2 targets met');
+    expect(markdown).toContain('2 × Test CPU');
+    // A pipe in a note would break the table row it sits under.
+    expect(markdown).toContain('GetItem 6 | UpdateItem 5');
+    expect(markdown).not.toMatch(/^\| .*[^\\]\| UpdateItem/m);
+  });
+
+  it('summarises only the headline figures for the README', () => {
+    const summary = renderReadmeSummary(doc);
+    expect(summary).toContain(
+      '| DynamoDB requests per winning Acknowledge | 14 requests | ≤ 6 | **not met** |',
+    );
+    expect(summary).toContain(
+      '| Acknowledge vs GetItem | 5× (5–5, 1 round) (5 ms vs 1 ms) | ratio ≤ 6 | met |',
+    );
+    expect(summary).not.toContain('matching');
+  });
+
+  it('replaces only what lies between the README markers, and refuses a README without them', () => {
+    const readme = `# Title\n\n${README_START}\nold table\n${README_END}\n\n## After\n`;
+    const once = spliceReadme(readme, 'new table');
+    expect(once).toBe(`# Title\n\n${README_START}\n\nnew table\n\n${README_END}\n\n## After\n`);
+    expect(spliceReadme(once, 'new table')).toBe(once);
+    expect(() => spliceReadme('# no markers', 'x')).toThrow(MissingMarkersError);
+  });
+});
