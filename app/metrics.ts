@@ -8,12 +8,20 @@ export interface MetricsPort {
   count(name: MetricName, value?: number): void;
 }
 
-/** For the local stack and tests that do not look at metrics. */
-export const noMetrics: MetricsPort = { count: () => undefined };
-
 /** A port that also flushes: the Lambda entries call `flush` when an invocation ends, whatever its outcome. */
 export interface FlushingMetrics extends MetricsPort {
   flush(): void;
+}
+
+/** Counts nothing (the local stack, in-process tests). */
+export const noMetrics: FlushingMetrics = { count: () => undefined, flush: () => undefined };
+
+/**
+ * Embedded metrics on Lambda (where CloudWatch Logs reads them), none elsewhere: the local stack and the
+ * in-process tests would only print JSON lines nobody turns into metrics.
+ */
+export function defaultMetrics(env: NodeJS.ProcessEnv): FlushingMetrics {
+  return env.AWS_LAMBDA_FUNCTION_NAME === undefined ? noMetrics : createLambdaMetrics();
 }
 
 /**

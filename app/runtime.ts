@@ -111,3 +111,24 @@ export function recordDeps(runtime: Runtime, owner: string): RecordChangesDeps {
     ...(runtime.config.DEFAULT_CHANNEL ? { defaultChannel: runtime.config.DEFAULT_CHANNEL } : {}),
   };
 }
+
+/**
+ * Builds something once per container, on first use, and shares it between invocations; a failed start
+ * (a secret not set yet, Secrets Manager unreachable) is forgotten, so the next invocation tries again.
+ */
+export function oncePerContainer<T>(start: () => Promise<T>): () => Promise<T> {
+  let started: Promise<T> | undefined;
+  return () => {
+    started ??= start().catch((error: unknown) => {
+      started = undefined;
+      throw error;
+    });
+    return started;
+  };
+}
+
+/** The line an entry logs when it cannot start: what is wrong, in words, with the error for the stack. */
+export function startFailureMessage(error: unknown): string {
+  const reason = error instanceof Error ? error.message : String(error);
+  return `InfraWatch could not start: ${reason}`;
+}

@@ -10,8 +10,8 @@
 export const AWS_TIMEOUTS = {
   /** TCP + TLS set-up to a regional endpoint takes tens of milliseconds. */
   connectionTimeoutMs: 1_000,
-  /** Longest silence on an open socket (DynamoDB answers single-item calls in milliseconds). */
-  requestTimeoutMs: 1_500,
+  /** Longest one attempt may take, request and response (DynamoDB answers item calls in milliseconds). */
+  requestTimeoutMs: 2_000,
   /** Attempts per call, the first included (the SDK's standard retry mode, with its jittered backoff). */
   maxAttempts: 3,
 } as const;
@@ -30,6 +30,12 @@ const LOCAL_ENDPOINT = {
 } as const;
 
 /**
+ * The local engines (the local stack, in-process tests) share a small machine with everything else: DynamoDB
+ * Local's JVM pauses for seconds under load, which AWS's endpoints never do. A hang is still cut short.
+ */
+const LOCAL_REQUEST_TIMEOUT_MS = 20_000;
+
+/**
  * Client configuration: timeouts and attempts always; an explicit endpoint (the local stack's embedded
  * engines) only when given. Deployed, the region and credentials come from the Lambda environment, and the
  * SDK's own `AWS_ENDPOINT_URL_<SERVICE>` variables can point a client elsewhere (the bundle tests do).
@@ -37,10 +43,12 @@ const LOCAL_ENDPOINT = {
 export function awsClientConfig(endpoint?: string) {
   return {
     maxAttempts: AWS_TIMEOUTS.maxAttempts,
-    // NodeHttpHandler options, given as options: the SDK builds its default handler with them.
+    // NodeHttpHandler options, given as options: the SDK builds its default handler with them. Without
+    // throwOnRequestTimeout the handler only logs a warning when the request timeout passes, and keeps waiting.
     requestHandler: {
       connectionTimeout: AWS_TIMEOUTS.connectionTimeoutMs,
-      requestTimeout: AWS_TIMEOUTS.requestTimeoutMs,
+      requestTimeout: endpoint ? LOCAL_REQUEST_TIMEOUT_MS : AWS_TIMEOUTS.requestTimeoutMs,
+      throwOnRequestTimeout: true,
     },
     ...(endpoint ? { endpoint, ...LOCAL_ENDPOINT } : {}),
   };

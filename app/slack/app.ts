@@ -12,6 +12,7 @@ import { registerActions } from '../listeners/actions';
 import { registerCommands } from '../listeners/commands';
 import { registerViews } from '../listeners/views';
 import type { Runtime } from '../runtime';
+import { slackTransportOptions } from './client';
 import type { SlackAppDeps } from './deps';
 
 export class ForeignTeamError extends Error {
@@ -21,14 +22,17 @@ export class ForeignTeamError extends Error {
   }
 }
 
-/** The bot's identity, from auth.test once per container (Bolt would otherwise ask on every request). */
-export async function botIdentity(client: WebClient): Promise<AuthorizeResult> {
-  const auth = await client.auth.test();
-  return {
-    ...(auth.bot_id ? { botId: auth.bot_id } : {}),
-    ...(auth.user_id ? { botUserId: auth.user_id } : {}),
-    ...(auth.team_id ? { teamId: auth.team_id } : {}),
-  };
+/**
+ * The workspace this installation serves. Deployed, it comes from configuration (`SLACK_TEAM_ID`, set by the
+ * stack), so a cold start makes no Slack call at all; otherwise (the Socket Mode entry against a workspace
+ * named only by its tokens) auth.test asks Slack once per container.
+ *
+ * The bot's own ids (`botId`, `botUserId`) are not needed: Bolt uses them only to drop Events API events the
+ * bot caused itself (`ignoreSelf`), and InfraWatch listens to commands, actions and views, never to events.
+ */
+export async function installationTeam(config: Config, client: WebClient): Promise<string | undefined> {
+  if (config.SLACK_TEAM_ID !== undefined) return config.SLACK_TEAM_ID;
+  return (await client.auth.test()).team_id;
 }
 
 /** Every listener, registered in one place. */
@@ -75,8 +79,8 @@ export async function createSlackApp(
   deps: SlackAppDeps = slackAppDeps(runtime),
 ): Promise<App> {
   const config: Config = runtime.config;
-  const identity = await botIdentity(runtime.slack.general);
-  const teamId = config.SLACK_TEAM_ID ?? (identity.teamId as string | undefined);
+  const teamId = await installationTeam(config, runtime.slack.general);
+  const authorized: AuthorizeResult = { botToken: runtime.secrets.botToken, ...(teamId ? { teamId } : {}) };
   const app = new App({
     ...transport,
     ...('socketMode' in transport && runtime.secrets.signingSecret
@@ -84,16 +88,15 @@ export async function createSlackApp(
       : {}),
     authorize: async (source) => {
       if (teamId !== undefined && source.teamId !== teamId) throw new ForeignTeamError(source.teamId);
-      return { botToken: runtime.secrets.botToken, ...identity };
+      // A copy: Bolt writes the request's user and team into the object it gets.
+      return { ...authorized };
     },
     // Listener calls must fit Slack's 3-second answer budget (the Lambda receiver answers after the listener):
     // short timeout, 429 thrown at once, no retries (a retried post after a timeout could post twice).
-    clientOptions: {
-      ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
-      timeout: 2_500,
-      rejectRateLimitedCalls: true,
-      retryConfig: { retries: 0 },
-    },
+    clientOptions: slackTransportOptions(
+      { ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}), metrics: runtime.metrics },
+      0,
+    ),
     // Refusals and listener errors are logged by InfraWatch itself, with context.
     logLevel: LogLevel.ERROR,
     deferInitialization: true,

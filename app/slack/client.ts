@@ -40,23 +40,22 @@ export function slackTransportOptions(
   retries: number,
 ): Pick<WebClientOptions, 'slackApiUrl' | 'timeout' | 'rejectRateLimitedCalls' | 'retryConfig' | 'fetch'> {
   const metrics = options.metrics ?? noMetrics;
+  // p-retry (WebClient's retry engine) calls onFailedAttempt; WebClient's own type omits it.
+  const retryConfig = {
+    retries,
+    factor: 2,
+    minTimeout: 200,
+    maxTimeout: 1_000,
+    onFailedAttempt: (error: { retriesLeft: number }) => {
+      if (error.retriesLeft > 0) metrics.count(METRICS.slackRetries);
+    },
+  };
   return {
     ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
     timeout: SLACK_TIMEOUT_MS,
     rejectRateLimitedCalls: true,
     fetch: countingFetch(metrics),
-    retryConfig:
-      retries === 0
-        ? { retries: 0 }
-        : {
-            retries,
-            factor: 2,
-            minTimeout: 200,
-            maxTimeout: 1_000,
-            onFailedAttempt: (error: { retriesLeft: number }) => {
-              if (error.retriesLeft > 0) metrics.count(METRICS.slackRetries);
-            },
-          },
+    retryConfig: retries === 0 ? { retries: 0 } : retryConfig,
   };
 }
 
