@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-// The receiver's own module: Bolt's package index would also load the HTTP, Express and Socket Mode receivers.
 import { LogLevel } from '@slack/bolt/dist/App';
+// The receiver's own module: Bolt's package index would also load the HTTP, Express and Socket Mode receivers.
 import AwsLambdaReceiver from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { loadConfig } from '../config';
@@ -9,7 +9,7 @@ import type { LogPort } from '../events/process-events';
 import { defaultMetrics, type FlushingMetrics } from '../metrics';
 import { createRuntime, oncePerContainer, startFailureMessage } from '../runtime';
 import { createSlackApp } from '../slack/app';
-import { teamIdOfRequest } from '../slack/request';
+import { createSlackRequestVerifier } from '../slack/verify-request';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
@@ -39,8 +39,9 @@ export function createSlackHandler(
       signingSecret: runtime.secrets.signingSecret,
       logLevel: LogLevel.WARN,
     });
-    await createSlackApp(runtime, { receiver });
-    return { handle: receiver.toHandler() as Handler, teamId: config.SLACK_TEAM_ID };
+    const { teamId } = await createSlackApp(runtime, { receiver });
+    const verify = createSlackRequestVerifier({ signingSecret: runtime.secrets.signingSecret, teamId });
+    return { handle: receiver.toHandler() as Handler, verify };
   });
 
   return async (event, context) => {
@@ -52,7 +53,7 @@ export function createSlackHandler(
       log.error(startFailureMessage(error), { error });
       return { statusCode: 500, body: 'InfraWatch is not ready; see its logs' };
     }
-    const { handle, teamId } = started;
+    const { handle, verify } = started;
     try {
       // Function URLs deliver form posts base64-encoded; Bolt decodes them as ASCII, which breaks the signature
       // of any non-ASCII text (an "é" in a command). Decode as UTF-8 here, before Bolt verifies the signature.
@@ -60,13 +61,11 @@ export function createSlackHandler(
         event.isBase64Encoded && event.body !== undefined
           ? { ...event, body: Buffer.from(event.body, 'base64').toString('utf8'), isBase64Encoded: false }
           : event;
-      // Refuse other workspaces before Bolt does any work (Bolt's authorize refuses them too).
-      if (teamId !== undefined) {
-        const requestTeam = teamIdOfRequest(normalized.body ?? '', normalized.headers ?? {});
-        if (requestTeam !== teamId) {
-          log.warn('Refused a request from another Slack team', { teamId: requestTeam ?? null });
-          return { statusCode: 401, body: '' };
-        }
+      // Signature, timestamp (either way) and team, before Bolt parses anything (see verify-request.ts).
+      const refusal = verify(normalized.body ?? '', normalized.headers ?? {});
+      if (refusal !== undefined) {
+        log.warn('Refused a Slack request', { reason: refusal.reason });
+        return { statusCode: refusal.status, body: '' };
       }
       return await handle(normalized, context);
     } finally {

@@ -9,6 +9,7 @@ import {
   unmuteChannel,
   unsubscribeChannel,
 } from '../../src/use-cases/channel-settings';
+import { type CommandClaim, claimCommand } from '../../src/use-cases/command-once';
 import {
   renderChannelSettings,
   renderCommandError,
@@ -16,6 +17,7 @@ import {
   renderHelp,
   renderMuteAnnouncement,
   renderNotAllowed,
+  renderRepeatedCommand,
   renderSubscribed,
   renderSubscriptionAnnouncement,
   renderUnmuteAnnouncement,
@@ -147,18 +149,29 @@ function withProblem(reply: Reply, problem: string | null): Reply {
 export function registerCommands(app: App, deps: SlackAppDeps): void {
   app.command(SLASH_COMMAND, async ({ command, ack, client }) => {
     const parsed = parseCommand(command.text ?? '', deps.catalog);
+    let claim: CommandClaim | undefined;
     try {
-      await ack(ephemeral(await run(deps, parsed, command, client)));
+      claim = await claimCommand(deps, {
+        teamId: command.team_id,
+        channel: command.channel_id,
+        userId: command.user_id,
+        triggerId: command.trigger_id,
+        command: parsed,
+      });
+      await ack(ephemeral(claim ? await run(deps, parsed, command, client) : renderRepeatedCommand()));
     } catch (error) {
-      if (error instanceof NotAllowedError) {
-        await ack(ephemeral(renderNotAllowed(error.action)));
-        return;
-      }
       await ack(
-        ephemeral({
-          text: 'Sorry, something went wrong on our side. Check `/infrawatch list` and try again in a minute.',
-        }),
+        ephemeral(
+          error instanceof NotAllowedError
+            ? renderNotAllowed(error.action)
+            : {
+                text: 'Sorry, something went wrong on our side. Check `/infrawatch list` and try again in a minute.',
+              },
+        ),
       );
+      // The command did not happen: a retry must not be taken for a repeat.
+      await claim?.release();
+      if (error instanceof NotAllowedError) return;
       throw error;
     }
   });

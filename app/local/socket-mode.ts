@@ -55,7 +55,7 @@ export async function createSocketModeApp(
   const config = loadConfig(env);
   if (!config.SLACK_APP_TOKEN) throw new ConfigError('SLACK_APP_TOKEN is required for Socket Mode');
   const runtime = await createRuntime(config, { log });
-  return createSlackApp(runtime, { socketMode: true, appToken: config.SLACK_APP_TOKEN });
+  return (await createSlackApp(runtime, { socketMode: true, appToken: config.SLACK_APP_TOKEN })).app;
 }
 
 async function main(): Promise<void> {

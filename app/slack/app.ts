@@ -68,6 +68,12 @@ export function slackAppDeps(runtime: Runtime): SlackAppDeps {
   };
 }
 
+export interface SlackApp {
+  app: App;
+  /** The only workspace allowed to call the app: SLACK_TEAM_ID, or else the bot token's own workspace. */
+  teamId: string | undefined;
+}
+
 /**
  * One Bolt app definition, served by whichever receiver the entry point gives: AwsLambdaReceiver (Lambda),
  * HTTPReceiver (local stack), or Socket Mode (SLACK_APP_TOKEN). Requests signed by Slack but sent from another
@@ -77,7 +83,7 @@ export async function createSlackApp(
   runtime: Runtime,
   transport: { receiver: Receiver } | { socketMode: true; appToken: string },
   deps: SlackAppDeps = slackAppDeps(runtime),
-): Promise<App> {
+): Promise<SlackApp> {
   const config: Config = runtime.config;
   const teamId = await installationTeam(config, runtime.slack.general);
   const authorized: AuthorizeResult = { botToken: runtime.secrets.botToken, ...(teamId ? { teamId } : {}) };
@@ -103,5 +109,5 @@ export async function createSlackApp(
   });
   registerListeners(app, deps);
   await app.init();
-  return app;
+  return { app, teamId };
 }

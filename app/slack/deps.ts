@@ -6,8 +6,7 @@ import type { AccountAlias } from '../../src/views';
 import type { WatchCatalog } from '../../src/watches/types';
 import type { LogPort } from '../events/process-events';
 
-/** EventBridge `detail-type` of an on-demand digest request (consumed by the digest function). */
-export const DIGEST_REQUESTED_DETAIL_TYPE = 'InfraWatch Digest Requested';
+export { DIGEST_REQUESTED_DETAIL_TYPE } from '../../src/events/infrawatch-events';
 
 /** What the Bolt listeners need; built once per container by the composition roots. */
 export interface SlackAppDeps {

@@ -1,33 +1,43 @@
 import { parse } from 'node:querystring';
 
-function header(headers: Record<string, string | undefined>, name: string): string | undefined {
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+export type Headers = Record<string, string | undefined>;
+
+/** A header by name, whatever its case (Lambda Function URLs lower-case them, API Gateway may not). */
+export function headerOf(headers: Headers, name: string): string | undefined {
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase());
   return key === undefined ? undefined : headers[key];
 }
 
 /**
- * The workspace a Slack request claims to come from, read without trusting anything else in it: slash
- * commands send `team_id` as a form field, interactions a JSON `payload` with `team.id`, events `team_id`.
+ * A Slack request body as Bolt will read it: slash commands and `ssl_check` as form fields, interactions as a
+ * form field `payload` holding JSON, Events API as JSON. `undefined` when Bolt's parser would throw on it.
  */
-export function teamIdOfRequest(
-  rawBody: string,
-  headers: Record<string, string | undefined>,
-): string | undefined {
+export function parseSlackBody(rawBody: string, headers: Headers): Record<string, unknown> | undefined {
+  const contentType = headerOf(headers, 'content-type') ?? '';
   try {
-    const contentType = header(headers, 'content-type') ?? '';
     if (contentType.startsWith('application/x-www-form-urlencoded')) {
       const form = parse(rawBody);
-      if (typeof form.payload === 'string') {
-        const payload = JSON.parse(form.payload) as { team?: { id?: unknown } | null; team_id?: unknown };
-        const id = payload.team?.id ?? payload.team_id;
-        return typeof id === 'string' ? id : undefined;
-      }
-      return typeof form.team_id === 'string' ? form.team_id : undefined;
+      if (typeof form.payload !== 'string') return form;
+      const payload: unknown = JSON.parse(form.payload);
+      return isRecord(payload) ? payload : undefined;
     }
-    const json = JSON.parse(rawBody) as { team_id?: unknown; team?: { id?: unknown } };
-    const id = json.team_id ?? json.team?.id;
-    return typeof id === 'string' ? id : undefined;
+    const json: unknown = JSON.parse(rawBody);
+    return isRecord(json) ? json : undefined;
   } catch {
     return undefined;
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The workspace a parsed Slack request claims to come from: slash commands send `team_id` as a form field,
+ * interactions `team.id` (null for an Enterprise Grid org-level payload), events `team_id`.
+ */
+export function teamIdOfBody(body: Record<string, unknown>): string | undefined {
+  const team = body.team;
+  const id = (isRecord(team) ? team.id : undefined) ?? body.team_id;
+  return typeof id === 'string' ? id : undefined;
 }

@@ -69,6 +69,7 @@ export function describeChange(event: unknown, catalog: WatchCatalog = builtInCa
     denied,
     dryRun,
     readOnly,
+    resources,
   });
   const details = describeDetails({
     detail,

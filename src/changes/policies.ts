@@ -13,6 +13,8 @@ export interface PolicyStatement {
   actions: string[];
   notActions: string[];
   resources: string[];
+  /** The statement names the resources it does not apply to (`NotResource`). */
+  notResource: boolean;
   /** null when the statement has no Principal (identity policies). */
   principals: PolicyPrincipal[] | null;
   notPrincipal: boolean;
@@ -40,7 +42,8 @@ export function parsePolicyDocument(value: unknown): PolicyDocument | null {
   if (typeof value === 'string') {
     if (value === '' || value.length > MAX_POLICY_TEXT) return null;
     text = value;
-    document = parseJson(value) ?? (value.startsWith('%7B') ? parseJson(safeDecode(value)) : null);
+    // IAM returns policy documents URL-encoded (RFC 3986), and CloudTrail records some that way: `%7B%0A…`.
+    document = parseJson(value) ?? (value.includes('%') ? parseJson(safeDecode(value)) : null);
   } else if (isRecord(value)) {
     try {
       text = JSON.stringify(value);
@@ -63,6 +66,7 @@ function readStatement(statement: Record<string, unknown>): PolicyStatement {
     actions: stringOrList(statement.Action),
     notActions: stringOrList(statement.NotAction),
     resources: stringOrList(statement.Resource),
+    notResource: statement.NotResource !== undefined,
     principals: principalField === undefined ? null : readPrincipals(principalField),
     notPrincipal: statement.NotPrincipal !== undefined,
     conditionKeys: readConditionKeys(statement.Condition),
@@ -160,14 +164,214 @@ export function publicGrants(document: PolicyDocument): {
   return { open, conditional };
 }
 
-/** Allow statements granting every action on every resource (`"Action": "*"` or `"*:*"`, `"Resource": "*"`). */
-export function fullAdminStatements(document: PolicyDocument): PolicyStatement[] {
+/**
+ * IAM's wildcard match for actions and resources: `*` any run of characters, `?` one character. Actions compare
+ * case-insensitively, resources (ARNs) exactly.
+ */
+function wildcardMatches(pattern: string, value: string, ignoreCase: boolean): boolean {
+  const p = ignoreCase ? pattern.toLowerCase() : pattern;
+  const v = ignoreCase ? value.toLowerCase() : value;
+  // Iterative glob match with backtracking to the last `*`: linear in practice, no regex built from input.
+  let pi = 0;
+  let vi = 0;
+  let star = -1;
+  let mark = 0;
+  while (vi < v.length) {
+    if (pi < p.length && (p[pi] === '?' || p[pi] === v[vi])) {
+      pi += 1;
+      vi += 1;
+    } else if (pi < p.length && p[pi] === '*') {
+      star = pi;
+      mark = vi;
+      pi += 1;
+    } else if (star !== -1) {
+      pi = star + 1;
+      mark += 1;
+      vi = mark;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.length && p[pi] === '*') pi += 1;
+  return pi === p.length;
+}
+
+/**
+ * Whether an action pattern matches every action there is: `*`, `*:*` and its wildcard spellings (`**`, `*:**`,
+ * `?*:*`). Every action is `<service>:<name>`, the service at least two characters (`s3`) and the name at
+ * least three, so a pattern of only `*`, `?` and one `:` covers them all when each side has a `*` and no more
+ * `?` than the shortest service or name.
+ */
+function coversEveryAction(pattern: string): boolean {
+  if (!/^[*?:]+$/.test(pattern)) return false;
+  const sides = pattern.split(':');
+  const fits = (side: string, shortest: number) =>
+    side.includes('*') && side.replace(/\*/g, '').length <= shortest;
+  if (sides.length === 1) return fits(pattern, 6);
+  return sides.length === 2 && fits(sides[0] as string, 2) && fits(sides[1] as string, 3);
+}
+
+function allowsAction(statement: PolicyStatement, action: string): boolean {
+  if (statement.notActions.length > 0) {
+    return !statement.notActions.some((pattern) => wildcardMatches(pattern, action, true));
+  }
+  return statement.actions.some((pattern) => wildcardMatches(pattern, action, true));
+}
+
+/** Whether the statement's resources take in every one of `arns` (a `NotResource` statement is taken as all). */
+function coversResources(statement: PolicyStatement, arns: readonly string[]): boolean {
+  if (statement.notResource) return true;
+  return arns.every((arn) => statement.resources.some((pattern) => wildcardMatches(pattern, arn, false)));
+}
+
+/** ARNs of unlike services, one of each IAM kind: a resource list that takes them all in is "everything". */
+function sampleArns(
+  account: string,
+): Record<'user' | 'role' | 'group' | 'policy', string> & { others: string[] } {
+  return {
+    user: `arn:aws:iam::${account}:user/admin`,
+    role: `arn:aws:iam::${account}:role/Admin`,
+    group: `arn:aws:iam::${account}:group/Admins`,
+    policy: `arn:aws:iam::${account}:policy/Admin`,
+    others: [
+      'arn:aws:s3:::any-bucket/key',
+      `arn:aws:ec2:us-east-1:${account}:instance/i-0123456789abcdef0`,
+      `arn:aws:kms:us-east-1:${account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+    ],
+  };
+}
+
+/** Allow statements granting every action on every resource (`*`, `*:*` or a wildcard spelling, `*` or `arn:*`). */
+export function fullAdminStatements(document: PolicyDocument, account: string): PolicyStatement[] {
+  const arns = sampleArns(account);
+  const everything = [arns.user, arns.role, arns.group, arns.policy, ...arns.others];
   return document.statements.filter(
     (statement) =>
       isAllow(statement) &&
-      statement.actions.some((action) => action === '*' || action === '*:*') &&
-      statement.resources.includes('*'),
+      statement.notActions.length === 0 &&
+      statement.actions.some(coversEveryAction) &&
+      coversResources(statement, everything),
   );
+}
+
+/**
+ * IAM actions that let their holder give itself any permission (attach or write a policy, replace a policy's
+ * default version, join a group, rewrite a trust policy) or take over another identity (its keys or console
+ * password), with the kind of resource each acts on. The list follows Rhino Security Labs' catalogue of IAM
+ * privilege-escalation methods, the reference that AWS's own guidance on iam:PassRole and policy versions backs.
+ */
+const ESCALATION_ACTIONS: ReadonlyArray<readonly [action: string, on: 'user' | 'role' | 'group' | 'policy']> =
+  [
+    ['iam:AttachUserPolicy', 'user'],
+    ['iam:AttachGroupPolicy', 'group'],
+    ['iam:AttachRolePolicy', 'role'],
+    ['iam:PutUserPolicy', 'user'],
+    ['iam:PutGroupPolicy', 'group'],
+    ['iam:PutRolePolicy', 'role'],
+    ['iam:CreatePolicyVersion', 'policy'],
+    ['iam:SetDefaultPolicyVersion', 'policy'],
+    ['iam:AddUserToGroup', 'group'],
+    ['iam:UpdateAssumeRolePolicy', 'role'],
+    ['iam:CreateAccessKey', 'user'],
+    ['iam:CreateLoginProfile', 'user'],
+    ['iam:UpdateLoginProfile', 'user'],
+  ];
+
+/** What one Allow statement of an identity policy lets its holder do, at its most powerful. */
+export type StatementPower =
+  /** Every action on every resource. */
+  | { kind: 'admin'; statement: PolicyStatement; index: number }
+  /** `NotAction` on every resource: every action but a few. */
+  | { kind: 'all-but'; statement: PolicyStatement; index: number }
+  /** IAM actions that grant their holder anything (`escalation`), or iam:PassRole on every role. */
+  | { kind: 'escalation' | 'pass-role'; statement: PolicyStatement; index: number; actions: string[] };
+
+/** The statements of an identity policy that grant administrator access or a way to it, in document order. */
+export function statementPowers(document: PolicyDocument, account: string): StatementPower[] {
+  const arns = sampleArns(account);
+  const everything = [arns.user, arns.role, arns.group, arns.policy, ...arns.others];
+  const admin = new Set(fullAdminStatements(document, account));
+  const powers: StatementPower[] = [];
+  document.statements.forEach((statement, index) => {
+    if (!isAllow(statement)) return;
+    if (admin.has(statement)) {
+      powers.push({ kind: 'admin', statement, index });
+      return;
+    }
+    if (statement.notActions.length > 0 && coversResources(statement, everything)) {
+      powers.push({ kind: 'all-but', statement, index });
+      return;
+    }
+    const escalating = ESCALATION_ACTIONS.filter(
+      ([action, on]) => allowsAction(statement, action) && coversResources(statement, [arns[on]]),
+    ).map(([action]) => action);
+    if (escalating.length > 0) {
+      powers.push({ kind: 'escalation', statement, index, actions: escalating });
+    } else if (allowsAction(statement, 'iam:PassRole') && coversResources(statement, [arns.role])) {
+      powers.push({ kind: 'pass-role', statement, index, actions: ['iam:PassRole'] });
+    }
+  });
+  return powers;
+}
+
+/** `statement "AllowAll"`, or `statement 2` (1-based) when it has no Sid. */
+export function statementLabel(power: Pick<StatementPower, 'statement' | 'index'>): string {
+  return power.statement.sid === null ? `statement ${power.index + 1}` : `statement "${power.statement.sid}"`;
+}
+
+/**
+ * AWS managed policies that make their holder an administrator, or let it become one. One table, each entry
+ * with the AWS page that documents the policy's content or risk.
+ */
+export const ESCALATING_MANAGED_POLICIES: ReadonlyMap<
+  string,
+  { severity: 'critical' | 'warning'; why: string; source: string }
+> = new Map([
+  [
+    'AdministratorAccess',
+    {
+      severity: 'critical',
+      why: 'it allows every action on every resource.',
+      source: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_job-functions.html',
+    },
+  ],
+  [
+    'AdministratorAccess-Amplify',
+    {
+      severity: 'critical',
+      why: 'it can create IAM roles and policies and pass any role, which AWS says makes it as powerful as AdministratorAccess.',
+      source: 'https://docs.aws.amazon.com/amplify/latest/userguide/security-iam-awsmanpol.html',
+    },
+  ],
+  [
+    'IAMFullAccess',
+    {
+      severity: 'critical',
+      why: 'it allows every IAM action (iam:* on *), so the holder can attach AdministratorAccess to itself.',
+      source: 'https://docs.aws.amazon.com/aws-managed-policy/latest/reference/IAMFullAccess.html',
+    },
+  ],
+  [
+    'PowerUserAccess',
+    {
+      severity: 'critical',
+      why: 'it allows every action except IAM, Organizations and Account management on every resource: all data in every service, and the permissions of any existing role a service it controls runs with.',
+      source: 'https://docs.aws.amazon.com/aws-managed-policy/latest/reference/PowerUserAccess.html',
+    },
+  ],
+  [
+    'AWSLambda_FullAccess',
+    {
+      severity: 'warning',
+      why: 'it allows iam:PassRole on every role for Lambda, so the holder can run code with the permissions of any role Lambda may assume.',
+      source: 'https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambda_FullAccess.html',
+    },
+  ],
+]);
+
+/** The AWS managed policy an ARN names (`arn:aws:iam::aws:policy/IAMFullAccess`), or null for any other policy. */
+export function awsManagedPolicyName(arn: string): string | null {
+  return /^arn:aws(-[a-z]+)*:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn)?.[2] ?? null;
 }
 
 export interface TrustFinding {

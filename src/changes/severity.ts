@@ -8,7 +8,17 @@ import {
 } from './action';
 import { invokingService } from './actor';
 import { describeReach, type PublicReach, publicReach, reachSize } from './address-space';
-import { fullAdminStatements, isRestrictingConditionKey, publicGrants, riskyTrust } from './policies';
+import { invisibleCodePoints, removeInvisible, revealInvisible } from './invisible';
+import {
+  awsManagedPolicyName,
+  ESCALATING_MANAGED_POLICIES,
+  isRestrictingConditionKey,
+  publicGrants,
+  riskyTrust,
+  type StatementPower,
+  statementLabel,
+  statementPowers,
+} from './policies';
 import { arnName, listSome, unique } from './read';
 import {
   formatPorts,
@@ -18,7 +28,7 @@ import {
   type SecurityGroupRule,
   sensitivePortsOpened,
 } from './security-groups';
-import type { Actor, Outcome, Severity } from './types';
+import type { Actor, Outcome, ResourceRef, Severity } from './types';
 
 /** Rules return this shared empty list when they do not apply (describeChange runs for every event). */
 const NONE: readonly Finding[] = Object.freeze([]);
@@ -36,6 +46,8 @@ export interface SeverityInput {
   denied: boolean;
   dryRun: boolean;
   readOnly: boolean;
+  /** The resources the call named (their ids are checked for invisible characters). */
+  resources: readonly ResourceRef[];
 }
 
 export interface Finding {
@@ -60,6 +72,7 @@ const INTENT_RULES: ReadonlyArray<(input: SeverityInput) => readonly Finding[]> 
   consoleSignInRule,
   trailTamperingRule,
   leaveOrganizationRule,
+  invisibleNameRule,
 ];
 
 /** Rules about the state the call produced: they only apply when the call really changed something. */
@@ -145,6 +158,39 @@ function outcomeFindings(input: SeverityInput): readonly Finding[] {
   }
   if (input.outcome.ok || input.action.kind === 'console-login') return NONE;
   return [{ severity: 'info', reason: `The call failed (${code ?? 'no error code'}), so nothing changed.` }];
+}
+
+/**
+ * A caller or resource name with invisible code points (`ad\u200Bmin`) is made to pass for another one. The
+ * renderers show such characters as `⟨U+200B⟩`; this says why that matters, whatever the call did.
+ */
+function invisibleNameRule(input: SeverityInput): readonly Finding[] {
+  const names = [
+    {
+      what: `the caller (${input.actor.type} ${revealInvisible(input.actor.display)})`,
+      name: input.actor.display,
+    },
+    ...input.resources.map((resource) => ({
+      what: `${resourceWords(resource.type)} ${revealInvisible(resource.id)}`,
+      name: resource.id,
+    })),
+  ];
+  const findings: Finding[] = [];
+  for (const { what, name } of names) {
+    const hidden = invisibleCodePoints(name);
+    if (hidden.length === 0) continue;
+    const characters = hidden.length === 1 ? 'an invisible character' : 'invisible characters';
+    findings.push({
+      severity: 'warning',
+      reason: `The name of ${what} contains ${characters} (${hidden.join(', ')}): it reads as "${removeInvisible(name)}" but is a different name, a known way to pass one identity or resource off as another.`,
+    });
+  }
+  return findings;
+}
+
+/** `iam-user` -> `IAM user`, `security-group` -> `security group`. */
+function resourceWords(type: string): string {
+  return type.replace(/-/g, ' ').replace(/^(iam|s3|ec2|vpc) /, (prefix) => prefix.toUpperCase());
 }
 
 function rootRule(input: SeverityInput): readonly Finding[] {
@@ -534,49 +580,83 @@ function publicGroupWords(group: 'AllUsers' | 'AuthenticatedUsers'): string {
   return group === 'AllUsers' ? 'everyone on the internet' : 'anyone with an AWS account';
 }
 
-const ADMIN_POLICY = /:policy\/AdministratorAccess$/;
-
+/**
+ * Administrator access and the ways to it, whatever the spelling: AWS managed policies from one table
+ * (ESCALATING_MANAGED_POLICIES), and, in inline policies and managed policy documents, every action on every
+ * resource (`*`, `*:*`, `**`, `?*:*` on `*` or `arn:*`), `NotAction` on every resource, IAM actions that grant
+ * their holder anything, and iam:PassRole on every role. Each reason names the statement (Sid or position).
+ */
 function adminGrantRule(input: SeverityInput): readonly Finding[] {
   const { action } = input;
   if (action.kind === 'policy-attachment') {
-    if (action.operation !== 'attach' || action.policyArn === null || !ADMIN_POLICY.test(action.policyArn))
-      return NONE;
+    if (action.operation !== 'attach' || action.policyArn === null) return NONE;
+    const name = awsManagedPolicyName(action.policyArn);
+    const known = name === null ? undefined : ESCALATING_MANAGED_POLICIES.get(name);
+    if (known === undefined) return NONE;
     return [
       {
-        severity: 'critical',
-        reason: `AdministratorAccess was attached to ${principalWords(action.principal)}: it allows every action on every resource.`,
+        severity: known.severity,
+        reason: `${name} was attached to ${principalWords(action.principal)}: ${known.why}`,
       },
     ];
   }
   if (action.kind === 'inline-policy') {
     if (action.operation !== 'put' || action.policy === null) return NONE;
-    if (fullAdminStatements(action.policy).length === 0) return NONE;
-    return [
-      {
-        severity: 'critical',
-        reason: `Inline policy ${action.policyName ?? '(unnamed)'} on ${principalWords(action.principal)} allows every action on every resource ("Action": "*", "Resource": "*"): full administrator access.`,
-      },
-    ];
+    const policy = `Inline policy ${action.policyName ?? '(unnamed)'} on ${principalWords(action.principal)}`;
+    return statementPowers(action.policy, input.account).map((power) => ({
+      severity: power.kind === 'pass-role' ? 'warning' : 'critical',
+      reason: `${policy} allows ${powerWords(power)}.`,
+    }));
   }
   if (action.kind === 'managed-policy') {
-    if (action.document === null || fullAdminStatements(action.document).length === 0) return NONE;
+    if (action.document === null) return NONE;
     const policy = action.policy === null ? 'a managed policy' : `managed policy ${arnName(action.policy)}`;
-    if (action.operation === 'create-version' && action.setAsDefault) {
-      return [
-        {
-          severity: 'critical',
-          reason: `The new default version of ${policy} allows every action on every resource: everyone it is attached to is now a full administrator.`,
-        },
-      ];
-    }
-    return [
-      {
-        severity: 'warning',
-        reason: `${capitalise(policy)} ${action.operation === 'create' ? 'was created and' : 'has a new (not default) version that'} allows every action on every resource; it makes whatever it is attached to a full administrator.`,
-      },
-    ];
+    const takesEffect = action.operation === 'create-version' && action.setAsDefault;
+    return statementPowers(action.document, input.account).map((power) =>
+      takesEffect
+        ? {
+            severity: power.kind === 'pass-role' ? 'warning' : 'critical',
+            reason: `The new default version of ${policy} allows ${powerWords(power)}. Everyone it is attached to now ${power.kind === 'admin' ? 'is a full administrator' : 'can'}.`,
+          }
+        : {
+            severity: 'warning',
+            reason: `${capitalise(policy)} ${action.operation === 'create' ? 'was created and' : 'has a new (not default) version that'} allows ${powerWords(power)}; it gives this to whatever it is attached to.`,
+          },
+    );
   }
   return NONE;
+}
+
+/** `every action on every resource (statement 1): full administrator access`, and the other powers. */
+function powerWords(power: StatementPower): string {
+  const { statement } = power;
+  const label = statementLabel(power);
+  const resources =
+    statement.notResource || statement.resources.includes('*')
+      ? 'every resource'
+      : listSome(statement.resources, 3);
+  switch (power.kind) {
+    case 'admin': {
+      // The spelling that counts as "everything", so a reader sees why `?*:*` on `arn:*` is administrator access.
+      const action = statement.actions.find((a) => /^[*?:]+$/.test(a)) ?? '*';
+      const resource = statement.notResource
+        ? '"NotResource": …'
+        : `"Resource": ${JSON.stringify(statement.resources.find((r) => r.endsWith('*')) ?? '*')}`;
+      const spelled = `: "Action": ${JSON.stringify(action)}, ${resource}`;
+      return `every action on every resource (${label}${spelled}): full administrator access`;
+    }
+    case 'all-but':
+      return `every action except ${listSome(statement.notActions, 5)} on every resource (${label}): administrator access in all but name`;
+    case 'escalation': {
+      const granted = statement.actions.find((a) => /^iam:\*$/i.test(a)) ?? listSome(power.actions, 3);
+      const example = power.actions.includes('iam:AttachUserPolicy')
+        ? ' (for example with iam:AttachUserPolicy)'
+        : '';
+      return `${granted} on ${resources} (${label}): whoever holds it can grant itself administrator access${example}`;
+    }
+    case 'pass-role':
+      return `iam:PassRole on ${resources} (${label}): whoever holds it can hand any role to a service it controls (an EC2 instance, a Lambda function) and act with that role's permissions`;
+  }
 }
 
 function principalWords(principal: { kind: string; name: string | null }): string {

@@ -183,14 +183,15 @@ function phrase(input: SummaryInput): string {
       const principal = `${action.principal.kind} ${v(action.principal.name ?? '(unknown)')}`;
       const name = v(action.policyName ?? '(unnamed)');
       if (action.operation === 'delete') return `deleted inline policy ${name} from ${principal}`;
-      if (action.policy !== null && fullAdminStatements(action.policy).length > 0) {
+      if (action.policy !== null && fullAdminStatements(action.policy, input.account).length > 0) {
         return `gave ${principal} full admin (Action "*" on Resource "*") with inline policy ${name}`;
       }
       return `put inline policy ${name} on ${principal}`;
     }
     case 'managed-policy': {
       const name = v(action.policy === null ? '(unnamed)' : arnName(action.policy));
-      const admin = action.document !== null && fullAdminStatements(action.document).length > 0;
+      const admin =
+        action.document !== null && fullAdminStatements(action.document, input.account).length > 0;
       const grants = admin ? ' granting full admin (Action "*" on Resource "*")' : '';
       if (action.operation === 'create') return `created managed policy ${name}${grants}`;
       return `created a new${action.setAsDefault ? ' default' : ''} version of policy ${name}${grants}`;

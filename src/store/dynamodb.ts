@@ -335,6 +335,26 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
       );
       return output.Attributes ? toMute(output.Attributes) : undefined;
     },
+    async claimRequest(key, nowIso, untilIso) {
+      return writeIf(
+        new PutCommand({
+          TableName,
+          Item: { ...keys.request(key), claimUntil: untilIso, expiresAt: epochSeconds(untilIso) + 3600 },
+          ConditionExpression: 'attribute_not_exists(pk) OR claimUntil < :now',
+          ExpressionAttributeValues: { ':now': nowIso },
+        }),
+      );
+    },
+    async releaseRequest(key, untilIso) {
+      await writeIf(
+        new DeleteCommand({
+          TableName,
+          Key: keys.request(key),
+          ConditionExpression: 'claimUntil = :until',
+          ExpressionAttributeValues: { ':until': untilIso },
+        }),
+      );
+    },
   };
 
   const alerts: AlertRepository = {

@@ -18,6 +18,7 @@ export const keys = {
   }),
   bootstrap: () => ({ pk: 'CONFIG', sk: 'BOOTSTRAP' }),
   digestRun: (channel: string, runKey: string) => ({ pk: `DIGEST#${channel}`, sk: runKey }),
+  request: (key: string) => ({ pk: `REQUEST#${key}`, sk: 'REQUEST' }),
   rejected: (atIso: string, id: string) => ({ pk: `REJECTED#${atIso.slice(0, 10)}`, sk: id }),
 
   /** Sparse index entries: open alerts, and muted changes, of a channel, by time. */

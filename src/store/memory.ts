@@ -38,6 +38,7 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
   const groups = new Map<string, BurstGroup>();
   const alertItems = new Map<string, MemoryAlert>();
   const alertLines = new Map<string, Map<string, ChangeLine>>();
+  const requestClaims = new Map<string, string>();
   const digestRuns = new Map<string, { state: 'posting' | 'posted'; leaseUntil: string }>();
 
   const publicAlert = (alert: MemoryAlert): AlertRecord => {
@@ -107,6 +108,15 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
       const mute = mutes.get(key);
       mutes.delete(key);
       return mute;
+    },
+    async claimRequest(key, nowIso, untilIso) {
+      const until = requestClaims.get(key);
+      if (until !== undefined && until >= nowIso) return false;
+      requestClaims.set(key, untilIso);
+      return true;
+    },
+    async releaseRequest(key, untilIso) {
+      if (requestClaims.get(key) === untilIso) requestClaims.delete(key);
     },
   };
 

@@ -81,6 +81,14 @@ export interface ConfigRepository {
   putMute(mute: Mute): Promise<void>;
   /** @returns the mute that was removed, if there was one. */
   deleteMute(channel: string, type: MuteTargetType, value: string): Promise<Mute | undefined>;
+  /**
+   * Claims a request key (a hashed Slack `trigger_id`, or one user's command in one channel) until `untilIso`,
+   * unless an unexpired claim holds it: a replayed or double-submitted command acts once, whichever container
+   * receives each copy. @returns true when this call claimed it.
+   */
+  claimRequest(key: string, nowIso: string, untilIso: string): Promise<boolean>;
+  /** Gives up this call's claim (the one that lasts until `untilIso`) after a failure, so a retry may act. */
+  releaseRequest(key: string, untilIso: string): Promise<void>;
 }
 
 /** Where one change went in one channel. The first delivery record written for (change, channel) wins. */

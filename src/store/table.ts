@@ -11,6 +11,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  *   GROUP#<channel>#<key>    / GROUP               the open burst group for (channel, watch, actor)
  *   CONFIG                   / SUB#<channel>#<watch>   a subscription
  *   CONFIG                   / MUTE#<channel>#<type>#<value>   a mute, with its expiry
+ *   REQUEST#<hash>           / REQUEST             a Slack command claimed once (replays, double submits), with TTL
  *   REJECTED#<day>           / <recordId>          an input that can never become a change, with the reason
  */
 export const TABLE = {

@@ -9,6 +9,8 @@
  * action `s3:*` reads (and copies) exactly as AWS recorded it.
  */
 
+import { revealInvisible } from '../changes/invisible';
+
 /** Appended to any text cut short. One character, so it costs one unit of a Slack limit. */
 export const ELLIPSIS = '…';
 
@@ -24,9 +26,6 @@ const LOOKALIKES: Readonly<Record<string, string>> = {
 const LINE_BREAKS = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/g;
 // C0/C1 controls other than tab and newline (line breaks are normalised first): invisible in Slack, and a way to smuggle text past a reader.
 const CONTROLS = /[^\P{Cc}\t\n]/gu;
-// Bidirectional overrides and isolates can make `evil.com/moc.live` read backwards; shown as U+FFFD so a reader
-// sees that something was there instead of a silently reordered name.
-const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
 // `@channel`, `@here` and `@everyone` in plain text become real broadcasts when a message is posted with
 // `link_names` or when a text object is not `verbatim`. A word joiner after the `@` breaks the keyword.
 const BROADCASTS = /@(channel|here|everyone)\b/gi;
@@ -39,11 +38,13 @@ export interface EscapeOptions {
 
 /**
  * Untrusted text made fit for display, in plain_text or mrkdwn: line breaks normalised (or collapsed to spaces
- * with `singleLine`), control characters removed, bidirectional overrides shown as U+FFFD. No escaping.
+ * with `singleLine`), control characters removed, and invisible code points (zero-width characters, direction
+ * marks, bidi overrides and isolates, tag characters) written out as `⟨U+200B⟩`: `ad\u200Bmin` must not read as
+ * `admin`, nor `evil\u202Emoc.com` backwards. No escaping.
  */
 export function sanitizeText(text: string, options: EscapeOptions = {}): string {
   const clean = text.replace(LINE_BREAKS, options.singleLine === true ? ' ' : '\n');
-  return clean.replace(CONTROLS, '').replace(BIDI_CONTROLS, '\ufffd');
+  return revealInvisible(clean.replace(CONTROLS, ''));
 }
 
 /**

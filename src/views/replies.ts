@@ -233,6 +233,13 @@ export function renderNotAllowed(action: string): RenderedMessage {
   ]);
 }
 
+/** The ephemeral answer to a command that arrived again moments after the same one (a replay, a double submit). */
+export function renderRepeatedCommand(): RenderedMessage {
+  return reply([
+    `This command was already received a moment ago, so it was carried out once. ${inlineCode(`${SLASH_COMMAND} list`)} shows this channel's settings.`,
+  ]);
+}
+
 /** The ephemeral answer to `/infrawatch digest`: the digest itself is built and posted asynchronously. */
 export function renderDigestQueued(): RenderedMessage {
   return reply(['Building the digest for this channel…']);

@@ -597,6 +597,129 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
       },
     );
 
+    it.each(VIAS)(
+      'checks the signature before parsing anything: unsigned or signed garbage never reaches Bolt (%s)',
+      async (via) => {
+        // Prepare: SLACK_TEAM_ID unset (the documented default), so no team check runs before Bolt would parse
+        const harness = await harnesses.start({ env: { SLACK_TEAM_ID: undefined } });
+        const form = { 'content-type': 'application/x-www-form-urlencoded' };
+        const json = { 'content-type': 'application/json' };
+
+        // Act
+        const unsigned = [
+          await harness.send('payload=%7Bnot-json', via, { headers: form }),
+          await harness.send('{not json', via, { headers: json }),
+          await harness.send('', via, { headers: json }),
+        ];
+        const signedGarbage = [
+          await harness.send('payload=%7Bnot-json', via, { headers: sign('payload=%7Bnot-json') }),
+          await harness.send('{not json', via, { headers: { ...sign('{not json'), ...json } }),
+        ];
+
+        // Assess
+        expect(unsigned.map((r) => r.status)).toEqual([401, 401, 401]);
+        expect(signedGarbage.map((r) => r.status)).toEqual([400, 400]);
+        expect(harness.logs.filter((l) => l.level === 'error')).toEqual([]);
+      },
+    );
+
+    it.each(VIAS)(
+      'refuses other teams and team-less (org-level) requests with 401, with or without SLACK_TEAM_ID (%s)',
+      async (via) => {
+        for (const env of [{ SLACK_TEAM_ID: undefined }, {}]) {
+          const harness = await harnesses.start({ env });
+          const [alertId = ''] = await harness.alertFor([corpusEvent('cloudtrail.DeleteTrail.json')]);
+          const foreign = { ...ALICE, teamId: FOREIGN_TEAM_ID };
+          const ack = blockAction(
+            { action_id: ACTION_IDS.acknowledge, value: alertId },
+            ALICE,
+            ALERTS_CHANNEL,
+          );
+          const orgLevel = (() => {
+            const payload = JSON.parse(new URLSearchParams(ack).get('payload') ?? '{}') as Record<
+              string,
+              unknown
+            >;
+            return new URLSearchParams({
+              payload: JSON.stringify({
+                ...payload,
+                team: null,
+                enterprise: { id: 'E0GRID', name: 'grid' },
+                is_enterprise_install: true,
+              }),
+            }).toString();
+          })();
+
+          const statuses = [
+            (await harness.send(slashCommand('mute cloudtrail for 30d', foreign, ALERTS_CHANNEL), via))
+              .status,
+            (
+              await harness.send(
+                blockAction({ action_id: ACTION_IDS.acknowledge, value: alertId }, foreign, ALERTS_CHANNEL),
+                via,
+              )
+            ).status,
+            (await harness.send(orgLevel, via)).status,
+          ];
+
+          expect(statuses).toEqual([401, 401, 401]);
+          expect((await harness.store.alerts.getAlert(alertId))?.acknowledgement).toBeUndefined();
+          expect((await harness.store.config.load(new Date().toISOString())).mutes).toEqual([]);
+        }
+      },
+    );
+
+    it.each(VIAS)('refuses timestamps more than 5 minutes from now, past or future (%s)', async (via) => {
+      const harness = await harnesses.start();
+      const now = Math.floor(Date.now() / 1000);
+      const list = slashCommand('list', ALICE, ALERTS_CHANNEL);
+      const at = async (timestamp: number) =>
+        (await harness.send(list, via, { headers: sign(list, { timestamp }) })).status;
+
+      expect(await at(now + 10 * 60)).toBe(401);
+      expect(await at(now + 365 * 86400)).toBe(401);
+      expect(await at(now + 5 * 60 + 30)).toBe(401);
+      expect(await at(now - 5 * 60 - 30)).toBe(401);
+      expect(await at(now + 4 * 60)).toBe(200);
+      expect(await at(now - 4 * 60)).toBe(200);
+    });
+
+    it('acts once on a replayed signed command (same trigger_id), whichever receiver gets each copy', async () => {
+      const harness = await harnesses.start();
+      const body = slashCommand('mute cloudtrail for 30d', ALICE, ALERTS_CHANNEL, 'trigger-replayed');
+      const headers = sign(body);
+
+      const responses = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => harness.send(body, VIAS[i % 2] ?? 'lambda', { headers })),
+      );
+
+      expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+      const announcements = harness.slack.messages(ALERTS_CHANNEL).filter((m) => /muted/i.test(m.text));
+      expect(announcements).toHaveLength(1);
+      const replies = responses.map(replyText);
+      expect(replies.filter((text) => text.startsWith('Done.'))).toHaveLength(1);
+      expect(replies.filter((text) => /already received/.test(text))).toHaveLength(4);
+      expect((await harness.store.config.load(new Date().toISOString())).mutes).toHaveLength(1);
+    });
+
+    it('acts once on the same command from the same user within seconds (a double submit), not across users', async () => {
+      const harness = await harnesses.start();
+      const twice = ['lambda', 'http'] as const;
+
+      for (const via of twice)
+        await harness.send(slashCommand('mute cloudtrail for 30d', ALICE, ALERTS_CHANNEL), via);
+      await harness.send(slashCommand('Mute  CloudTrail for 30d', ALICE, ALERTS_CHANNEL), 'lambda');
+      await harness.send(slashCommand('mute cloudtrail for 30d', BOB, ALERTS_CHANNEL), 'http');
+      await harness.send(slashCommand('mute cloudtrail for 2h', ALICE, ALERTS_CHANNEL), 'lambda');
+
+      const announcements = harness.slack.messages(ALERTS_CHANNEL).filter((m) => /muted/i.test(m.text));
+      expect(announcements.map((m) => m.text)).toEqual([
+        expect.stringMatching(/<@U0ALICE>/),
+        expect.stringMatching(/<@U0BOB>/),
+        expect.stringMatching(/<@U0ALICE>/),
+      ]);
+    });
+
     it('refuses a click on an alert from another channel (a copied or forwarded button)', async () => {
       const harness = await harnesses.start();
       const [alertId = ''] = await harness.alertFor([corpusEvent('cloudtrail.DeleteTrail.json')]);

@@ -416,6 +416,171 @@ describe('severity rules', () => {
     });
   });
 
+  describe('administrator access by another name', () => {
+    const inline = (document: JsonObject | JsonObject[]) =>
+      describeFixture('iam.PutRolePolicy.json', (detail) => {
+        obj(detail.requestParameters).policyDocument = policy(document);
+      });
+    const attached = (policyArn: string) =>
+      describeFixture('iam.AttachUserPolicy.json', (detail) => {
+        obj(detail.requestParameters).policyArn = policyArn;
+      });
+
+    it('NotAction on every resource is critical and names the statement and what it leaves out', () => {
+      const change = describeFixture('iam.PutUserPolicy.notaction.json');
+
+      expect(change.severity).toBe('critical');
+      expect(change.reasons[0]).toBe(
+        'Inline policy everything-but-s3 on user christophe allows every action except s3:* on every resource (statement "Everything"): administrator access in all but name.',
+      );
+    });
+
+    it.each([
+      ['**', '*'],
+      ['*:**', '*'],
+      ['?*:*', 'arn:*'],
+      ['*:*', 'arn:aws:*'],
+      ['*', 'arn:aws:*:*:*:*'],
+    ])('Action %j on Resource %j is full administrator access', (action, resource) => {
+      const change = inline({ Effect: 'Allow', Action: action, Resource: resource });
+
+      expect(change.severity).toBe('critical');
+      expect(change.reasons[0]).toContain('allows every action on every resource (statement 1');
+      expect(change.summary).toContain('full admin');
+    });
+
+    it('a wildcard that leaves out two-letter services (s3) is not every action, but still reaches IAM', () => {
+      const change = inline({ Effect: 'Allow', Action: '*???:*', Resource: '*' });
+
+      expect(change.reasons[0]).not.toContain('every action on every resource');
+      expect(change.reasons[0]).toContain('can grant itself administrator access');
+    });
+
+    it('a wildcard spelling in a later statement without Sid is named by its position', () => {
+      const change = describeFixture('iam.PutGroupPolicy.wildcard-spelling.json');
+
+      expect(change.severity).toBe('critical');
+      expect(change.reasons[0]).toBe(
+        'Inline policy dev-tools on group developers allows every action on every resource (statement 2: "Action": "?*:*", "Resource": "arn:*"): full administrator access.',
+      );
+    });
+
+    it('iam:* in a URL-encoded new default policy version is critical: it can grant itself anything', () => {
+      const change = describeFixture('iam.CreatePolicyVersion.urlencoded.json');
+
+      expect(change.severity).toBe('critical');
+      expect(change.reasons[0]).toBe(
+        'The new default version of managed policy ci-deploy allows iam:* on every resource (statement "ManageIdentities"): whoever holds it can grant itself administrator access (for example with iam:AttachUserPolicy). Everyone it is attached to now can.',
+      );
+    });
+
+    it('one privilege-escalating IAM action on every user is critical; on a narrow path it is info', () => {
+      const wide = inline({ Sid: 'Keys', Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: '*' });
+      const ownAccount = inline({
+        Effect: 'Allow',
+        Action: ['iam:AttachRolePolicy'],
+        Resource: 'arn:aws:iam::609418236337:role/*',
+      });
+      const narrow = inline({
+        Effect: 'Allow',
+        Action: 'iam:CreateAccessKey',
+        Resource: 'arn:aws:iam::609418236337:user/service/ci-*',
+      });
+
+      expect(wide.severity).toBe('critical');
+      expect(wide.reasons[0]).toContain('allows iam:CreateAccessKey on every resource (statement "Keys")');
+      expect(ownAccount.severity).toBe('critical');
+      expect(ownAccount.reasons[0]).toContain(
+        'allows iam:AttachRolePolicy on arn:aws:iam::609418236337:role/*',
+      );
+      expect(narrow.severity).toBe('info');
+    });
+
+    it('iam:PassRole on every role is a warning that says why', () => {
+      const change = describeFixture('iam.PutRolePolicy.passrole.json');
+
+      expect(change.severity).toBe('warning');
+      expect(change.reasons[0]).toBe(
+        'Inline policy pass-any-role on role stratus-red-team-malicious-iam-role allows iam:PassRole on every resource (statement "PassAnyRole"): whoever holds it can hand any role to a service it controls (an EC2 instance, a Lambda function) and act with that role\'s permissions.',
+      );
+    });
+
+    it('Deny statements, and Allow statements on one bucket, are not administrator access', () => {
+      expect(inline({ Effect: 'Deny', NotAction: 'iam:*', Resource: '*' }).severity).toBe('info');
+      expect(inline({ Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::logs/*' }).severity).toBe('info');
+      expect(inline({ Effect: 'Allow', Action: 's3:*', Resource: 'arn:*' }).severity).toBe('info');
+    });
+
+    it.each([
+      ['IAMFullAccess', 'critical', /every IAM action/],
+      ['PowerUserAccess', 'critical', /every action except IAM, Organizations and Account management/],
+      ['AdministratorAccess-Amplify', 'critical', /as powerful as AdministratorAccess/],
+      ['AWSLambda_FullAccess', 'warning', /iam:PassRole on every role/],
+    ])('attaching the AWS managed %s is %s', (name, severity, why) => {
+      const change = attached(`arn:aws:iam::aws:policy/${name}`);
+
+      expect(change.severity).toBe(severity);
+      expect(change.reasons[0]).toMatch(new RegExp(`^${name} was attached to user malicious-iam-user: `));
+      expect(change.reasons[0]).toMatch(why);
+    });
+
+    it('IAMFullAccess from the corpus-shaped attach call is critical', () => {
+      expect(describeFixture('iam.AttachUserPolicy.iamfullaccess.json').severity).toBe('critical');
+    });
+
+    it('a customer policy that only borrows an AWS name is not rated by that name', () => {
+      expect(attached('arn:aws:iam::609418236337:policy/IAMFullAccess').severity).toBe('info');
+    });
+
+    it('a new managed policy with NotAction on every resource is a warning until it is attached', () => {
+      const change = describeFixture('iam.PutRolePolicy.json', (detail) => {
+        detail.eventName = 'CreatePolicy';
+        detail.requestParameters = {
+          policyName: 'almost-admin',
+          policyDocument: policy({ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' }),
+        };
+      });
+
+      expect(change.severity).toBe('warning');
+      expect(change.reasons[0]).toMatch(
+        /^Managed policy almost-admin was created and allows every action except iam:\*, organizations:\* on every resource \(statement 1\)/,
+      );
+    });
+  });
+
+  describe('names with invisible characters', () => {
+    it('a resource whose name hides a zero-width space is a warning that shows it', () => {
+      const change = describeFixture('iam.CreateUser.invisible-name.json');
+
+      expect(change.severity).toBe('warning');
+      expect(change.reasons[0]).toBe(
+        'The name of IAM user ad⟨U+200B⟩min contains an invisible character (U+200B): it reads as "admin" but is a different name, a known way to pass one identity or resource off as another.',
+      );
+    });
+
+    it('a caller whose name hides bidi and tag characters is a warning too', () => {
+      const change = describeFixture('iam.CreateUser.json', (detail) => {
+        const identity = obj(detail.userIdentity);
+        identity.userName = 'chris\u202Etophe\u{E0041}';
+        identity.arn = 'arn:aws:iam::229654561268:user/chris\u202Etophe\u{E0041}';
+      });
+
+      expect(change.severity).toBe('warning');
+      expect(change.reasons[0]).toBe(
+        'The name of the caller (IAMUser chris⟨U+202E⟩tophe⟨U+E0041⟩) contains invisible characters (U+202E, U+E0041): it reads as "christophe" but is a different name, a known way to pass one identity or resource off as another.',
+      );
+    });
+
+    it('plain names and emoji are not flagged', () => {
+      expect(describeFixture('iam.CreateUser.json').severity).toBe('info');
+      expect(
+        describeFixture('iam.CreateUser.json', (detail) => {
+          obj(detail.requestParameters).userName = 'deploy-👩‍💻';
+        }).severity,
+      ).toBe('info');
+    });
+  });
+
   describe('trust policies', () => {
     it('Principal "*" is critical, even behind an external ID', () => {
       const change = describeFixture('iam.UpdateAssumeRolePolicy.json');

@@ -63,7 +63,7 @@ describe('EventBridge pattern conformance (cases.json)', () => {
     expect(byConfidence('high').length + byConfidence('medium').length + byConfidence('low').length).toBe(
       cases.length,
     );
-    expect(cases.length).toBe(363);
+    expect(cases.length).toBe(365);
   });
 
   describe('high confidence', () => {
@@ -99,7 +99,7 @@ const documentedLimits = invalidCases.filter((c) => c.pattern === null && c.patt
 describe('EventBridge pattern validation (invalid-patterns.json)', () => {
   it('covers every invalid pattern of the fixture', () => {
     expect(concreteInvalid.length + documentedLimits.length).toBe(invalidCases.length);
-    expect(invalidCases.length).toBe(108);
+    expect(invalidCases.length).toBe(131);
   });
 
   test.each(concreteInvalid)('$id', (fixture) => {

@@ -569,4 +569,16 @@ describe('events that are not JSON objects', () => {
     expect(() => compiled.matches('{"a": "b"')).toThrow('Event is not valid JSON: Unexpected end-of-input');
     expect(() => compiled.matches('"a"')).toThrow('Event must be a JSON object');
   });
+
+  it("refuses event text with a number over Jackson's 1000-digit limit, as event-ruler's Event parser does", () => {
+    // Prepare: event-ruler reads event text with a default JsonFactory, so StreamReadConstraints apply.
+    const compiled = compilePattern({ b: ['x'] });
+    const digits = (count: number): string => '7'.repeat(count);
+
+    // Act + Assess
+    expect(compiled.matches(`{"a":${digits(1000)},"b":"x"}`)).toBe(true);
+    expect(() => compiled.matches(`{"a":${digits(1001)},"b":"x"}`)).toThrow(
+      'Event is not valid JSON: Number value length (1001) exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNumberLength()`)',
+    );
+  });
 });

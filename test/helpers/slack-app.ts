@@ -55,7 +55,8 @@ let tableCounter = 0;
  * and behind HTTPReceiver, sharing one real DynamoDB engine, the Slack stand-in and the EventBridge stand-in.
  */
 export function useSlackHarness(engineName: DynamoDbEngineName): {
-  start(options?: { env?: Record<string, string> }): Promise<SlackHarness>;
+  /** `env` values that are `undefined` remove the harness's default (e.g. `SLACK_TEAM_ID`, the documented default). */
+  start(options?: { env?: Record<string, string | undefined> }): Promise<SlackHarness>;
 } {
   let engine: DynamoDbEngine | undefined;
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -93,7 +94,7 @@ export function useSlackHarness(engineName: DynamoDbEngineName): {
       tableCounter += 1;
       const tableName = `infrawatch-slack-${process.pid}-${tableCounter}`;
       await ensureTable(client, tableName);
-      const env: Record<string, string> = {
+      const defaults: Record<string, string | undefined> = {
         TABLE_NAME: tableName,
         DYNAMODB_ENDPOINT: engine.endpoint,
         SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -105,6 +106,9 @@ export function useSlackHarness(engineName: DynamoDbEngineName): {
         SLACK_POST_INTERVAL_MS: '0',
         ...options.env,
       };
+      const env = Object.fromEntries(
+        Object.entries(defaults).filter((entry): entry is [string, string] => entry[1] !== undefined),
+      );
       const logs: SlackHarness['logs'] = [];
       const record =
         (level: string) =>

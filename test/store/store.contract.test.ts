@@ -120,6 +120,31 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
     });
   });
 
+  describe('request claims', () => {
+    it('grants a request key once among concurrent claims, again only after it lapses or is released', async () => {
+      // Prepare
+      const until = '2026-11-27T10:00:10.000Z';
+
+      // Act
+      const first = await Promise.all(
+        Array.from({ length: 5 }, () => store.config.claimRequest('k1', NOW, until)),
+      );
+      const beforeLapse = await store.config.claimRequest('k1', '2026-11-27T10:00:09.999Z', LATER);
+      const afterLapse = await store.config.claimRequest('k1', '2026-11-27T10:00:10.001Z', LATER);
+      const other = await store.config.claimRequest('k2', NOW, until);
+      await store.config.releaseRequest('k2', 'not-this-claim');
+      const afterForeignRelease = await store.config.claimRequest('k2', NOW, until);
+      await store.config.releaseRequest('k2', until);
+      const afterRelease = await store.config.claimRequest('k2', NOW, until);
+
+      // Assess
+      expect(first.filter(Boolean)).toHaveLength(1);
+      expect([beforeLapse, afterLapse]).toEqual([false, true]);
+      expect([other, afterForeignRelease, afterRelease]).toEqual([true, false, true]);
+      expect((await store.config.load(NOW)).subscriptions).toEqual([]);
+    });
+  });
+
   describe('deliveries', () => {
     it('the first claim for (change, channel) wins; later claims get it back', async () => {
       const claims = await Promise.all(

@@ -47,7 +47,7 @@ describe('escapeMrkdwn', () => {
 
   it('removes control characters and makes bidirectional overrides visible', () => {
     expect(escapeMrkdwn('a\u0000b\u001bc\u007fd\te')).toBe('abcd\te');
-    expect(escapeMrkdwn('evil\u202Emoc.com')).toBe('evil\ufffdmoc.com');
+    expect(escapeMrkdwn('evil\u202Emoc.com')).toBe('evil⟨U+202E⟩moc.com');
   });
 });
 

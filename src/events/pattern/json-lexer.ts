@@ -32,6 +32,9 @@ const VALID_VALUES = "(JSON String, Number, Array, Object or token 'null', 'true
 const MAX_ERROR_TOKEN_LENGTH = 256;
 /** Jackson's default StreamReadConstraints nesting limit. */
 export const MAX_NESTING_DEPTH = 1000;
+/** Jackson's default StreamReadConstraints number-length limit (digits, signs and separators not counted). */
+export const MAX_NUMBER_LENGTH = 1000;
+const EOF_IN_NUMBER = 'Unexpected end-of-input in a Number value';
 
 const CTX_ROOT = 0;
 const CTX_OBJECT = 1;
@@ -42,6 +45,7 @@ const CH_LF = 10;
 const CH_CR = 13;
 const CH_SPACE = 32;
 const CH_QUOTE = 34;
+const CH_PLUS = 43;
 const CH_COMMA = 44;
 const CH_MINUS = 45;
 const CH_DOT = 46;
@@ -56,7 +60,14 @@ const CH_LBRACE = 123;
 const CH_RBRACE = 125;
 
 const IDENTIFIER_START = /[\p{L}\p{Nl}\p{Sc}\p{Pc}]/u;
-const IDENTIFIER_PART = /[\p{L}\p{Nl}\p{Nd}\p{Sc}\p{Pc}\p{Mn}\p{Mc}]/u;
+const IDENTIFIER_PART_CLASSES = /[\p{L}\p{Nl}\p{Nd}\p{Sc}\p{Pc}\p{Mn}\p{Mc}\p{Cf}]/u;
+
+/** Java's `Character.isJavaIdentifierPart` for one UTF-16 unit, identifier-ignorable controls included. */
+function isIdentifierPart(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  if (code <= 0x08 || (code >= 0x0e && code <= 0x1b) || (code >= 0x7f && code <= 0x9f)) return true;
+  return IDENTIFIER_PART_CLASSES.test(ch);
+}
 
 /** Jackson's `_getCharDesc`. */
 function describeChar(code: number): string {
@@ -195,10 +206,14 @@ export class JsonLexer {
   private close(c: number, context: number): JsonToken {
     const expected = context === CTX_OBJECT ? '}' : context === CTX_ARRAY ? ']' : undefined;
     const actual = String.fromCharCode(c);
+    if (expected === undefined) {
+      throw new JsonSyntaxError(
+        `Unexpected close marker '${actual}': no open ${c === CH_RBRACE ? 'Object' : 'Array'} to close`,
+      );
+    }
     if (expected !== actual) {
-      const desc = context === CTX_OBJECT ? 'Object' : context === CTX_ARRAY ? 'Array' : 'root';
-      const want = expected ?? (c === CH_RBRACE ? ']' : '}');
-      throw new JsonSyntaxError(`Unexpected close marker '${actual}': expected '${want}' (for ${desc})`);
+      const desc = context === CTX_OBJECT ? 'Object' : 'Array';
+      throw new JsonSyntaxError(`Unexpected close marker '${actual}': expected '${expected}' (for ${desc})`);
     }
     this.contexts.pop();
     this.hasEntries.pop();
@@ -248,7 +263,7 @@ export class JsonLexer {
     return this.readStringBody('name');
   }
 
-  /** Reads the start of a value; numbers and literals completely, strings lazily. */
+  /** Reads the start of a value; numbers and literals completely, strings lazily (Jackson's `nextToken`). */
   private readValueStart(c: number): JsonToken {
     switch (c) {
       case CH_QUOTE:
@@ -262,29 +277,40 @@ export class JsonLexer {
       case CH_LBRACE:
         this.pos++;
         return 'START_OBJECT';
+      case CH_RBRACE:
+        // Only reachable after a comma in an array or after a colon: Jackson's own wording for that spot.
+        throw this.unexpected(c, 'expected a value');
       case 116: // t
-        this.matchLiteral('true');
+        this.matchLiteral('true', this.pos, 1);
         return 'VALUE_TRUE';
       case 102: // f
-        this.matchLiteral('false');
+        this.matchLiteral('false', this.pos, 1);
         return 'VALUE_FALSE';
       case 110: // n
-        this.matchLiteral('null');
+        this.matchLiteral('null', this.pos, 1);
         return 'VALUE_NULL';
+      case CH_MINUS:
+        this.numberText = this.readNumber(true);
+        return 'VALUE_NUMBER';
       default:
-        if (c === CH_MINUS || (c >= CH_0 && c <= CH_9)) {
-          this.numberText = this.readNumber();
+        if (c >= CH_0 && c <= CH_9) {
+          this.numberText = this.readNumber(false);
           return 'VALUE_NUMBER';
         }
         return this.oddValue(c);
     }
   }
 
+  /** Jackson's `_handleOddValue` with every non-standard feature off. */
   private oddValue(c: number): never {
-    if (c === 78 && this.text.startsWith('NaN', this.pos)) {
-      throw new JsonSyntaxError(
-        "Non-standard token 'NaN': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow",
-      );
+    const text = this.text;
+    const start = this.pos;
+    if (c === 78) this.nonStandardToken('NaN', start, 1); // N
+    if (c === 73) this.nonStandardToken('Infinity', start, 1); // I
+    if (c === CH_PLUS) {
+      this.pos++;
+      if (this.pos >= text.length) throw new JsonSyntaxError(EOF_IN_NUMBER);
+      this.invalidNumberStart(start, false);
     }
     const ch = String.fromCharCode(c);
     if (IDENTIFIER_START.test(ch)) {
@@ -294,13 +320,45 @@ export class JsonLexer {
     throw this.unexpected(c, `expected a valid value ${VALID_VALUES}`);
   }
 
+  /** A token Jackson recognises but refuses (`NaN`, `Infinity`, `-INF`, ...), or an invalid token. */
+  private nonStandardToken(token: string, start: number, from: number): never {
+    this.matchLiteral(token, start, from);
+    throw new JsonSyntaxError(
+      `Non-standard token '${token}': enable \`JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS\` to allow`,
+    );
+  }
+
+  /**
+   * Jackson's `_handleInvalidNumberStart`: a sign (at `start`) not followed by a digit; `this.pos` is at the
+   * character after the sign.
+   */
+  private invalidNumberStart(start: number, negative: boolean): never {
+    const text = this.text;
+    let c = text.charCodeAt(this.pos++);
+    if (c === 73) {
+      // I: -INF / -Infinity (and the + forms) get their own message.
+      if (this.pos >= text.length) throw new JsonSyntaxError(EOF_IN_NUMBER);
+      c = text.charCodeAt(this.pos++);
+      const sign = negative ? '-' : '+';
+      if (c === 78) this.nonStandardToken(`${sign}INF`, start, 3);
+      if (c === 110) this.nonStandardToken(`${sign}Infinity`, start, 3);
+    }
+    if (!negative) {
+      throw this.unexpectedInNumber(
+        CH_PLUS,
+        'JSON spec does not allow numbers to have plus signs: enable `JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS` to allow',
+      );
+    }
+    throw this.unexpectedInNumber(c, 'expected digit (0-9) to follow minus sign, for valid numeric value');
+  }
+
   /** Jackson's `_reportInvalidToken`: the matched part plus the identifier characters that follow. */
   private invalidToken(matched: string): JsonSyntaxError {
     let token = matched;
     const text = this.text;
     while (this.pos < text.length) {
       const ch = text.charAt(this.pos);
-      if (!IDENTIFIER_PART.test(ch)) break;
+      if (!isIdentifierPart(ch)) break;
       this.pos++;
       token += ch;
       if (token.length >= MAX_ERROR_TOKEN_LENGTH) {
@@ -311,70 +369,120 @@ export class JsonLexer {
     return new JsonSyntaxError(`Unrecognized token '${token}': was expecting ${VALID_VALUES}`);
   }
 
-  private matchLiteral(literal: string): void {
+  /**
+   * Jackson's `_matchToken`: `literal` starts at `start` in the text and its first `from` characters are
+   * known to match. A literal directly followed by an identifier character is an invalid token, except that
+   * Jackson only looks at characters from '0' up, other than ']' and '}'.
+   */
+  private matchLiteral(literal: string, start: number, from: number): void {
     const text = this.text;
-    const start = this.pos;
-    for (let i = 1; i < literal.length; i++) {
+    for (let i = from; i < literal.length; i++) {
       if (start + i >= text.length || text.charCodeAt(start + i) !== literal.charCodeAt(i)) {
         this.pos = start + i;
         throw this.invalidToken(literal.slice(0, i));
       }
     }
     this.pos = start + literal.length;
-    if (this.pos < text.length && IDENTIFIER_PART.test(text.charAt(this.pos))) {
+    if (this.pos >= text.length) return;
+    const next = text.charCodeAt(this.pos);
+    if (
+      next >= CH_0 &&
+      next !== CH_RBRACKET &&
+      next !== CH_RBRACE &&
+      isIdentifierPart(text.charAt(this.pos))
+    ) {
       throw this.invalidToken(literal);
     }
   }
 
-  private readNumber(): string {
+  /**
+   * Reads a number the way Jackson's `_parseUnsignedNumber` / `_parseSignedNumber` (and their slow path
+   * `_parseNumber2`) do, including the error each of them reports and the number-length limit.
+   * `this.pos` is at the first character ('-' when `negative`).
+   */
+  private readNumber(negative: boolean): string {
     const text = this.text;
+    const length = text.length;
     const start = this.pos;
-    let p = start;
-    if (text.charCodeAt(p) === CH_MINUS) {
-      p++;
-      const d = p < text.length ? text.charCodeAt(p) : -1;
-      if (d < CH_0 || d > CH_9) {
+    let p = negative ? start + 1 : start;
+    if (negative) {
+      if (p >= length) throw new JsonSyntaxError('Unexpected end-of-inputNo digit following sign');
+      const d = text.charCodeAt(p);
+      if (d === CH_DOT) {
+        // Jackson hands "-." to its odd-value handler, which reports the '.' itself.
+        this.pos = p + 1;
+        throw this.unexpected(d, `expected a valid value ${VALID_VALUES}`);
+      }
+      if (!isDigit(d)) {
         this.pos = p;
-        if (d < 0) throw new JsonSyntaxError('Unexpected end-of-input in numeric value');
+        this.invalidNumberStart(start, true);
+      }
+    }
+    // Jackson's slow path (a leading zero, or a number that runs to the end of the input) counts a missing
+    // fraction or exponent as length -1 instead of 0 when it checks the number-length limit.
+    let slow = text.charCodeAt(p) === CH_0;
+    if (slow && p + 1 < length && isDigit(text.charCodeAt(p + 1))) {
+      this.pos = p + 1;
+      throw new JsonSyntaxError('Invalid numeric value: Leading zeroes not allowed');
+    }
+    const intStart = p;
+    while (p < length && isDigit(text.charCodeAt(p))) p++;
+    const intLength = p - intStart;
+    let fractionLength = -1;
+    let exponentLength = -1;
+    if (p < length && text.charCodeAt(p) === CH_DOT) {
+      p++;
+      const fractionStart = p;
+      while (p < length && isDigit(text.charCodeAt(p))) p++;
+      fractionLength = p - fractionStart;
+      if (fractionLength === 0) {
+        this.pos = p;
         throw this.unexpectedInNumber(
-          d,
-          'expected digit (0-9) to follow minus sign, for valid numeric value',
+          p < length ? text.charCodeAt(p) : CH_DOT,
+          'Decimal point not followed by a digit',
         );
       }
     }
-    if (text.charCodeAt(p) === CH_0) {
-      const next = p + 1 < text.length ? text.charCodeAt(p + 1) : -1;
-      if (next >= CH_0 && next <= CH_9) {
-        this.pos = p + 1;
-        throw new JsonSyntaxError('Invalid numeric value: Leading zeroes not allowed');
-      }
-    }
-    while (p < text.length && isDigit(text.charCodeAt(p))) p++;
-    if (p < text.length && text.charCodeAt(p) === CH_DOT) {
-      p++;
-      const fractionStart = p;
-      while (p < text.length && isDigit(text.charCodeAt(p))) p++;
-      if (p === fractionStart) {
-        this.pos = p;
-        if (p >= text.length) throw new JsonSyntaxError('Unexpected end-of-input in numeric value');
-        throw this.unexpectedInNumber(text.charCodeAt(p), 'Decimal point not followed by a digit');
-      }
-    }
-    const e = p < text.length ? text.charCodeAt(p) : -1;
+    const e = p < length ? text.charCodeAt(p) : -1;
     if (e === 101 || e === 69) {
       p++;
-      const sign = p < text.length ? text.charCodeAt(p) : -1;
-      if (sign === CH_MINUS || sign === 43) p++;
-      const exponentStart = p;
-      while (p < text.length && isDigit(text.charCodeAt(p))) p++;
-      if (p === exponentStart) {
+      const sign = p < length ? text.charCodeAt(p) : -1;
+      if (sign === CH_MINUS || sign === CH_PLUS) p++;
+      if (p >= length) {
         this.pos = p;
-        if (p >= text.length) throw new JsonSyntaxError('Unexpected end-of-input in numeric value');
+        throw new JsonSyntaxError('Unexpected end-of-inputexpected a digit for number exponent');
+      }
+      const exponentStart = p;
+      while (p < length && isDigit(text.charCodeAt(p))) p++;
+      exponentLength = p - exponentStart;
+      if (exponentLength === 0) {
+        this.pos = p;
         throw this.unexpectedInNumber(text.charCodeAt(p), 'Exponent indicator not followed by a digit');
       }
     }
     this.pos = p;
+    if (p >= length) slow = true;
+    else if (this.contexts.length === 1) this.verifyRootSpace(text.charCodeAt(p));
+    const missing = slow ? -1 : 0;
+    const isInteger = fractionLength < 0 && exponentLength < 0;
+    const numberLength = isInteger
+      ? intLength
+      : intLength +
+        (fractionLength < 0 ? missing : fractionLength) +
+        (exponentLength < 0 ? missing : exponentLength);
+    if (numberLength > MAX_NUMBER_LENGTH) {
+      throw new JsonSyntaxError(
+        `Number value length (${numberLength}) exceeds the maximum allowed (${MAX_NUMBER_LENGTH}, from \`StreamReadConstraints.getMaxNumberLength()\`)`,
+      );
+    }
     return text.slice(start, p);
+  }
+
+  /** Jackson's `_verifyRootSpace`: a root-level number must be followed by white space. */
+  private verifyRootSpace(c: number): void {
+    if (c === CH_SPACE || c === CH_TAB || c === CH_CR || c === CH_LF) return;
+    this.pos++;
+    throw this.unexpected(c, 'Expected space separating root-level values');
   }
 
   private unexpectedInNumber(c: number, comment: string): JsonSyntaxError {
@@ -399,7 +507,7 @@ export class JsonLexer {
         this.pos = p;
         throw new JsonSyntaxError(
           what === 'name'
-            ? `Unexpected end-of-input: was expecting closing '"' for name`
+            ? 'Unexpected end-of-input in field name'
             : 'Unexpected end-of-input: was expecting closing quote for a string value',
         );
       }

@@ -1,4 +1,4 @@
-import { JsonLexer, type JsonToken, MAX_NESTING_DEPTH } from './json-lexer';
+import { JsonLexer, type JsonToken, MAX_NESTING_DEPTH, MAX_NUMBER_LENGTH } from './json-lexer';
 import { comparableNumber, UncomparableNumber } from './numbers';
 
 /**
@@ -206,6 +206,8 @@ class FastReader {
       if (!isDigit(text.charCodeAt(p))) throw NOT_PLAIN_JSON;
       while (isDigit(text.charCodeAt(p))) p++;
     }
+    // Past Jackson's number-length limit only the lexer can tell whether (and how) the text is refused.
+    if (p - start > MAX_NUMBER_LENGTH) throw NOT_PLAIN_JSON;
     this.pos = p;
     return numberValue(text.slice(start, p));
   }

@@ -1,0 +1,210 @@
+import { readFileSync } from 'node:fs';
+import * as z from 'zod';
+import { builtInWatches } from '../src/watches/catalog';
+
+/**
+ * The deployment's configuration (`infrawatch.config.json`, documented by `infrawatch.config.example.json`),
+ * validated once when the CDK app starts. A bad file stops `cdk synth` with one line naming the field.
+ */
+export class InfraConfigError extends Error {
+  readonly code = 'InfraConfig';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+/** The retention periods CloudWatch Logs accepts. */
+const LOG_RETENTION_DAYS: readonly number[] = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+const BUILT_IN_IDS = builtInWatches.map((watch) => watch.id);
+
+const slackId = (prefix: string, what: string) =>
+  z.string().regex(new RegExp(`^${prefix}[A-Z0-9]{2,}$`), `must be a Slack ${what} id (${prefix}…)`);
+const accountId = z.string().regex(ACCOUNT_ID, 'must be a 12-digit AWS account id');
+const region = z.string().regex(REGION, 'must be an AWS region such as eu-west-1');
+
+const ianaTimeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Europe/Paris');
+
+const schema = z
+  .object({
+    $schema: z.string().optional(),
+    /** The CloudFormation stack names (main stack; the forwarder is `<stackName>Forwarder`). */
+    stackName: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]{0,100}$/, 'must be letters, digits and dashes, starting with a letter')
+      .default('InfraWatch'),
+    /** The only workspace allowed to call the app. */
+    slackTeamId: slackId('T', 'team'),
+    /** Subscribed to every watch the first time the table is used. */
+    defaultChannel: z
+      .string()
+      .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel id (C… or G…)')
+      .optional(),
+    /** Slack user ids allowed to subscribe, unsubscribe and mute; empty: everyone may. */
+    admins: z.array(slackId('[UW]', 'user')).default([]),
+    /** Names shown instead of account ids. */
+    accountAliases: z.record(accountId, z.string().min(1).max(64)).default({}),
+    /** The built-in watches that get rules: "all" or a list of ids. */
+    builtInWatches: z
+      .union([
+        z.literal('all'),
+        z
+          .array(z.enum(BUILT_IN_IDS as [string, ...string[]], `must be one of ${BUILT_IN_IDS.join(', ')}`))
+          .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an id'),
+      ])
+      .default('all'),
+    /** Folder of custom watch files (`*.json`), relative to the current directory; they travel with the bundles. */
+    customWatchesDir: z.string().min(1).optional(),
+    burstWindowSeconds: z.number().int().min(0).max(3600).default(60),
+    /** Daily digest time, 24-hour `HH:MM`, in {@link digestTimeZone}. */
+    digestTime: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time HH:MM such as 09:00')
+      .default('09:00'),
+    digestTimeZone: ianaTimeZone.default('UTC'),
+    /** Where the main stack runs: the central bus, the table and the functions. */
+    homeAccount: accountId,
+    homeRegion: region,
+    /** Other regions of every watched account whose events are forwarded to the home region. */
+    extraRegions: z.array(region).default([]),
+    /** Member accounts whose forwarders may put events on the central bus (or give organizationId). */
+    memberAccounts: z.array(accountId).default([]),
+    /** Admit every account of this AWS Organization to the central bus (`aws:PrincipalOrgID`). */
+    organizationId: z
+      .string()
+      .regex(/^o-[a-z0-9]{10,32}$/, 'must be an Organization id such as o-a1b2c3d4e5')
+      .optional(),
+    /** Create a multi-region CloudTrail trail (EventBridge only sees API calls that a trail logs). */
+    createTrail: z.boolean(),
+    /** Receives the alarms (SNS e-mail subscription, confirmed from the first message). */
+    alarmEmail: z.email('must be an e-mail address'),
+    /** The bus acknowledgement and digest-request events are published to (an existing bus, or default). */
+    eventBusName: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,256}$/, 'must be an event bus name')
+      .default('default'),
+    /** Alarm when no change was recorded for this many hours (a dead pipeline is the worst failure). */
+    noChangeAlarmHours: z.number().int().min(1).max(168).default(24),
+    /** Days CloudWatch keeps the functions' logs (one of the values CloudWatch Logs accepts). */
+    logRetentionDays: z
+      .number()
+      .refine((days) => LOG_RETENTION_DAYS.includes(days), `must be one of ${LOG_RETENTION_DAYS.join(', ')}`)
+      .default(90),
+    /**
+     * Reserved concurrency of the Slack function: a flood of forged requests cannot take more, so it cannot
+     * starve the events function. null: no reservation (accounts whose concurrency quota is still 10).
+     */
+    slackReservedConcurrency: z.number().int().min(1).max(1000).nullable().default(10),
+    /** IAM Identity Center: console links open through the access portal in the right account and role. */
+    identityCenter: z
+      .object({
+        startUrl: z
+          .url()
+          .regex(/^https:\/\/[^/]+\/start\/?$/, 'must be the access portal URL, https://…/start'),
+        roleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be a permission set name'),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.organizationId !== undefined && config.memberAccounts.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['memberAccounts'],
+        message: 'and organizationId are exclusive: give the Organization or the list of accounts',
+      });
+    }
+    if (config.memberAccounts.includes(config.homeAccount)) {
+      ctx.addIssue({ code: 'custom', path: ['memberAccounts'], message: 'must not list homeAccount' });
+    }
+    if (config.extraRegions.includes(config.homeRegion)) {
+      ctx.addIssue({ code: 'custom', path: ['extraRegions'], message: 'must not list homeRegion' });
+    }
+    if (new Set(config.extraRegions).size !== config.extraRegions.length) {
+      ctx.addIssue({ code: 'custom', path: ['extraRegions'], message: 'must not repeat a region' });
+    }
+  });
+
+export type InfraConfig = z.infer<typeof schema>;
+
+/** Validates a parsed configuration; every problem is listed in one line, each naming its field. */
+export function parseInfraConfig(json: unknown, source = 'configuration'): InfraConfig {
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const field = issue.path.map(String).join('.');
+    return field === '' ? issue.message : `${field} ${issue.message}`;
+  });
+  throw new InfraConfigError(`Invalid ${source}: ${problems.join('; ')}`);
+}
+
+/** Reads and validates a configuration file. */
+export function loadInfraConfig(file: string): InfraConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InfraConfigError(`Cannot read ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new InfraConfigError(`Invalid ${file}: not JSON (${(error as Error).message})`, { cause: error });
+  }
+  return parseInfraConfig(json, file);
+}
+
+/** The ids of the built-in watches that get rules. */
+export function enabledBuiltInIds(config: InfraConfig): readonly string[] {
+  return config.builtInWatches === 'all' ? BUILT_IN_IDS : config.builtInWatches;
+}
+
+/** Every region a watched account forwards from or is watched in: the home region first. */
+export function watchedRegions(config: InfraConfig): readonly string[] {
+  return [config.homeRegion, ...config.extraRegions];
+}
+
+/** Where the custom watch files are inside each function bundle (Lambda's working directory is /var/task). */
+export const BUNDLED_WATCHES_DIR = 'watches';
+
+/** What the stack creates that the functions must know about. */
+export interface DeployedResources {
+  tableName: string;
+  secretArn: string;
+}
+
+/**
+ * The functions' environment, derived from the configuration: exactly the variables `app/config.ts` reads.
+ * Secrets are never here: only the secret's ARN (the functions read it through the cached loader).
+ */
+export function lambdaEnvironment(
+  config: InfraConfig,
+  resources: DeployedResources,
+  options: { customWatches: boolean },
+): Record<string, string> {
+  return {
+    TABLE_NAME: resources.tableName,
+    SLACK_SECRET_ARN: resources.secretArn,
+    SLACK_TEAM_ID: config.slackTeamId,
+    ...(config.defaultChannel === undefined ? {} : { DEFAULT_CHANNEL: config.defaultChannel }),
+    ADMINS: config.admins.join(','),
+    ACCOUNT_ALIASES: JSON.stringify(config.accountAliases),
+    BURST_WINDOW_SECONDS: String(config.burstWindowSeconds),
+    EVENT_BUS_NAME: config.eventBusName,
+    DIGEST_TIMEZONE: config.digestTimeZone,
+    ...(options.customWatches ? { WATCHES_DIR: BUNDLED_WATCHES_DIR } : {}),
+  };
+}

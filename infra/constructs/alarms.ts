@@ -1,0 +1,103 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { METRIC_DIMENSIONS, METRIC_NAMESPACE, METRICS, type MetricName } from '../../src/metrics';
+
+export interface AlarmsProps {
+  email: string;
+  deadLetters: sqs.IQueue;
+  functions: readonly lambda.IFunction[];
+  /** "No change recorded for this many hours" alarms. */
+  noChangeHours: number;
+}
+
+/** An InfraWatch metric exactly as the app emits it (namespace and dimensions of src/metrics.ts). */
+export function infraWatchMetric(metricName: MetricName, period: Duration): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: METRIC_NAMESPACE,
+    metricName,
+    dimensionsMap: { ...METRIC_DIMENSIONS },
+    statistic: cloudwatch.Stats.SUM,
+    period,
+  });
+}
+
+/**
+ * What must wake somebody: changes that could not be delivered (dead letters), failing or throttled functions,
+ * inputs that can never become an alert, and a pipeline that went quiet. All go to one SNS topic with an
+ * e-mail subscription.
+ */
+export class Alarms extends Construct {
+  readonly topic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: AlarmsProps) {
+    super(scope, id);
+    this.topic = new sns.Topic(this, 'Topic', { displayName: 'InfraWatch alarms', enforceSSL: true });
+    this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
+    const fiveMinutes = Duration.minutes(5);
+
+    this.add('DeadLetters', {
+      alarmDescription: 'Changes InfraWatch could not process are waiting in the dead-letter queue',
+      metric: props.deadLetters.metricApproximateNumberOfMessagesVisible({
+        period: fiveMinutes,
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const fn of props.functions) {
+      const name = fn.node.scope?.node.id ?? fn.node.id;
+      this.add(`${name}Errors`, {
+        alarmDescription: `The InfraWatch ${name} function failed`,
+        metric: fn.metricErrors({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      this.add(`${name}Throttles`, {
+        alarmDescription: `The InfraWatch ${name} function was throttled`,
+        metric: fn.metricThrottles({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
+    this.add('RejectedInputs', {
+      alarmDescription:
+        'InfraWatch received inputs that can never become an alert (stored as REJECTED# items with the reason)',
+      metric: infraWatchMetric(METRICS.rejectedInputs, fiveMinutes),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    // A dead pipeline (trail stopped, rule deleted, forwarders broken) emits nothing at all: no data is the
+    // signal, so missing data breaches.
+    this.add('NoChangeRecorded', {
+      alarmDescription: `InfraWatch recorded no change for ${props.noChangeHours} hours: is the trail logging and are the rules delivering?`,
+      metric: infraWatchMetric(METRICS.changesRecorded, Duration.hours(1)),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: props.noChangeHours,
+      datapointsToAlarm: props.noChangeHours,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+  }
+
+  private add(id: string, props: cloudwatch.AlarmProps): void {
+    const alarm = new cloudwatch.Alarm(this, id, props);
+    alarm.addAlarmAction(new actions.SnsAction(this.topic));
+    alarm.addOkAction(new actions.SnsAction(this.topic));
+    this.alarms.push(alarm);
+  }
+}

@@ -1,0 +1,108 @@
+import { basename, join } from 'node:path';
+import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { BUNDLED_WATCHES_DIR } from '../config';
+
+/** The repository root: entries, package-lock.json and tsconfig.json are found from here. */
+export const REPO_ROOT = join(__dirname, '..', '..');
+
+/** The three Lambda entries, by path: infra never imports app/. */
+export const LAMBDA_ENTRIES = {
+  slack: 'app/lambda/slack.ts',
+  events: 'app/lambda/events.ts',
+  digest: 'app/lambda/digest.ts',
+} as const;
+
+export type LambdaEntry = keyof typeof LAMBDA_ENTRIES;
+
+export const RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+/**
+ * How every function is bundled: the project's own esbuild (never Docker, so synth works offline), minified,
+ * with source maps (NODE_OPTIONS=--enable-source-maps below turns stack traces back into TypeScript lines).
+ * The AWS SDK is bundled rather than taken from the runtime, so the deployed code runs the SDK versions the
+ * tests ran. All bundling choices live here.
+ */
+export function bundlingOptions(customWatchFiles: readonly string[]): BundlingOptions {
+  return {
+    forceDockerBundling: false,
+    minify: true,
+    sourceMap: true,
+    sourcesContent: false,
+    target: 'node24',
+    format: OutputFormat.CJS,
+    bundleAwsSDK: true,
+    externalModules: [],
+    // Custom watch files are read at start-up from WATCHES_DIR, relative to /var/task.
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (_inputDir, outputDir) =>
+        customWatchFiles.length === 0
+          ? []
+          : [
+              `mkdir -p "${join(outputDir, BUNDLED_WATCHES_DIR)}"`,
+              ...customWatchFiles.map(
+                (file) => `cp "${file}" "${join(outputDir, BUNDLED_WATCHES_DIR, basename(file))}"`,
+              ),
+            ],
+    },
+  };
+}
+
+export interface InfraWatchFunctionProps {
+  entry: LambdaEntry;
+  description: string;
+  environment: Record<string, string>;
+  timeout: Duration;
+  memorySize: number;
+  logRetention: logs.RetentionDays;
+  /** Absolute paths of the custom watch files copied into the bundle. */
+  customWatchFiles: readonly string[];
+  reservedConcurrentExecutions?: number;
+}
+
+/**
+ * One InfraWatch Lambda function: a NodejsFunction on arm64 with its own log group (explicit retention) and
+ * its own role, which starts with nothing but writing to that log group (no AWS managed policy).
+ */
+export class InfraWatchFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: InfraWatchFunctionProps) {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `InfraWatch ${props.entry} function`,
+    });
+    this.logGroup.grantWrite(this.role);
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: join(REPO_ROOT, LAMBDA_ENTRIES[props.entry]),
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      runtime: RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      description: props.description,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      bundling: bundlingOptions(props.customWatchFiles),
+      ...(props.reservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
+    });
+  }
+}

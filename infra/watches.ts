@@ -1,0 +1,30 @@
+import { resolve } from 'node:path';
+import { builtInWatches } from '../src/watches/catalog';
+import { createCatalog } from '../src/watches/compile';
+import { loadCustomWatches } from '../src/watches/custom';
+import type { Watch } from '../src/watches/types';
+import { enabledBuiltInIds, type InfraConfig } from './config';
+
+/** The watches that get EventBridge rules, and the custom watch files the bundles carry. */
+export interface DeployedWatches {
+  /** Custom watches first, then the enabled built-in ones: the order the app's catalog uses. */
+  watches: readonly Watch[];
+  /** Absolute paths of the custom watch files. */
+  customWatchFiles: string[];
+}
+
+/**
+ * Loads the custom watches with the app's own loader (the same validation, the same EventBridge messages) and
+ * checks that no id is used twice, exactly as the app does at start-up: a bad watch fails synth, not a cold
+ * start.
+ */
+export function deployedWatches(config: InfraConfig, cwd = process.cwd()): DeployedWatches {
+  const custom =
+    config.customWatchesDir === undefined ? [] : loadCustomWatches(resolve(cwd, config.customWatchesDir));
+  const enabled = new Set(enabledBuiltInIds(config));
+  const catalog = createCatalog([...custom, ...builtInWatches.filter((watch) => enabled.has(watch.id))]);
+  return {
+    watches: catalog.watches,
+    customWatchFiles: custom.map((watch) => watch.file).filter((file): file is string => file !== undefined),
+  };
+}
