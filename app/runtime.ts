@@ -40,6 +40,8 @@ export interface RuntimeOverrides {
   dynamodb?: DynamoDBClient;
   /** Where counts go (the Lambda entries flush them per invocation); none by default. */
   metrics?: MetricsPort;
+  /** Per-attempt timeout of the Slack clients (default: the events/digest functions' more patient one). */
+  slackTimeoutMs?: number;
 }
 
 /**
@@ -78,6 +80,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides)
   const slack = createSlackClients(secrets.botToken, {
     ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
     metrics,
+    ...(overrides.slackTimeoutMs ? { timeoutMs: overrides.slackTimeoutMs } : {}),
   });
   const messenger = instrumentMessenger(
     createAlertMessenger(slack, clock, { postIntervalMs: config.SLACK_POST_INTERVAL_MS }),

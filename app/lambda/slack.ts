@@ -9,6 +9,7 @@ import type { LogPort } from '../events/process-events';
 import { defaultMetrics, type FlushingMetrics } from '../metrics';
 import { createRuntime, oncePerContainer, startFailureMessage } from '../runtime';
 import { createSlackApp } from '../slack/app';
+import { SLACK_TIMEOUTS } from '../slack/client';
 import { createSlackRequestVerifier } from '../slack/verify-request';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
@@ -33,7 +34,12 @@ export function createSlackHandler(
 
   const ready = oncePerContainer(async () => {
     const config = loadConfig(env);
-    const runtime = await createRuntime(config, { log, metrics, dynamodb: options.dynamodb });
+    const runtime = await createRuntime(config, {
+      log,
+      metrics,
+      dynamodb: options.dynamodb,
+      slackTimeoutMs: SLACK_TIMEOUTS.interactive,
+    });
     if (!runtime.secrets.signingSecret) throw new Error('The Slack signing secret is missing');
     const receiver = new AwsLambdaReceiver({
       signingSecret: runtime.secrets.signingSecret,

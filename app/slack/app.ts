@@ -12,7 +12,7 @@ import { registerActions } from '../listeners/actions';
 import { registerCommands } from '../listeners/commands';
 import { registerViews } from '../listeners/views';
 import type { Runtime } from '../runtime';
-import { slackTransportOptions } from './client';
+import { SLACK_TIMEOUTS, slackTransportOptions } from './client';
 import type { SlackAppDeps } from './deps';
 
 export class ForeignTeamError extends Error {
@@ -100,7 +100,11 @@ export async function createSlackApp(
     // Listener calls must fit Slack's 3-second answer budget (the Lambda receiver answers after the listener):
     // short timeout, 429 thrown at once, no retries (a retried post after a timeout could post twice).
     clientOptions: slackTransportOptions(
-      { ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}), metrics: runtime.metrics },
+      {
+        ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+        metrics: runtime.metrics,
+        timeoutMs: SLACK_TIMEOUTS.interactive,
+      },
       0,
     ),
     // Refusals and listener errors are logged by InfraWatch itself, with context.

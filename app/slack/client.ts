@@ -7,20 +7,25 @@ export interface SlackClientOptions {
   slackApiUrl?: string;
   logger?: Logger;
   metrics?: MetricsPort;
+  /** How long one attempt may take (default: {@link SLACK_TIMEOUTS}.worker). */
+  timeoutMs?: number;
 }
 
 /**
  * How long one Slack Web API attempt may take. WebClient's default is no timeout at all, so an unanswered
- * call would hold the invocation until Lambda ends it; with the retries below a call gives up within
- * {@link SLACK_CALL_BUDGET_MS}, under the Slack function's 10 s timeout.
+ * call would hold the invocation until Lambda ends it. The Slack function answers Slack within 3 s and has a
+ * 10 s timeout: its calls get little time. The events and digest functions (90 s and more) give a slow Slack
+ * more room before they leave the work to a retry.
  */
-export const SLACK_TIMEOUT_MS = 2_500;
+export const SLACK_TIMEOUTS = { interactive: 2_500, worker: 10_000 } as const;
 
 /** Retries of the `general` client (never the posting one, see below). */
 const GENERAL_RETRIES = 2;
 
 /** Longest one call of the `general` client can take: three attempts plus the backoff between them. */
-export const SLACK_CALL_BUDGET_MS = (GENERAL_RETRIES + 1) * SLACK_TIMEOUT_MS + 200 + 400;
+export function slackCallBudgetMs(timeoutMs: number): number {
+  return (GENERAL_RETRIES + 1) * timeoutMs + 200 + 400;
+}
 
 /**
  * The transport every InfraWatch WebClient uses (Bolt's listener clients too): the platform fetch, counting
@@ -52,7 +57,7 @@ export function slackTransportOptions(
   };
   return {
     ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
-    timeout: SLACK_TIMEOUT_MS,
+    timeout: options.timeoutMs ?? SLACK_TIMEOUTS.worker,
     rejectRateLimitedCalls: true,
     fetch: countingFetch(metrics),
     retryConfig: retries === 0 ? { retries: 0 } : retryConfig,
@@ -61,8 +66,8 @@ export function slackTransportOptions(
 
 /**
  * Two WebClients with deliberate retry policies. The library's default (10 retries over ~30 minutes, no
- * timeout) would hold a Lambda for its whole life; instead every attempt times out after
- * {@link SLACK_TIMEOUT_MS} and 429s are thrown at once (`rejectRateLimitedCalls`) so the caller decides to
+ * timeout) would hold a Lambda for its whole life; instead every attempt times out (see
+ * {@link SLACK_TIMEOUTS}) and 429s are thrown at once (`rejectRateLimitedCalls`) so the caller decides to
  * wait briefly or leave it to an SQS retry.
  *
  * `posting` never retries by itself: a chat.postMessage whose answer was lost may have reached Slack, and

@@ -4,12 +4,14 @@ import type { LogPort } from '../../app/events/process-events';
 import { createRuntime } from '../../app/runtime';
 import { loadSlackSecrets, SecretsError } from '../../app/secrets';
 import { slackAppDeps } from '../../app/slack/app';
-import { SLACK_CALL_BUDGET_MS } from '../../app/slack/client';
+import { SLACK_TIMEOUTS, slackCallBudgetMs } from '../../app/slack/client';
+import { FUNCTION_TIMEOUTS } from '../../infra/stacks/infrawatch-stack';
 import { type BlackHole, startBlackHole } from '../helpers/aws-standins';
 import { BOT_TOKEN } from '../helpers/pipeline';
 
-/** The Slack function's timeout in the stack (infra/stacks/infrawatch-stack.ts), the shortest of the three. */
-const SLACK_FUNCTION_TIMEOUT_MS = 10_000;
+/** The functions' timeouts as the stack sets them: Slack's is the shortest. */
+const SLACK_FUNCTION_TIMEOUT_MS = FUNCTION_TIMEOUTS.slack.toMilliseconds();
+const EVENTS_FUNCTION_TIMEOUT_MS = FUNCTION_TIMEOUTS.events.toMilliseconds();
 
 const silent: LogPort = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -43,7 +45,8 @@ describe('every client gives up on a black-holed endpoint (accepts, never answer
 
   it('budgets every call below the shortest function timeout', () => {
     expect(AWS_CALL_BUDGET_MS).toBeLessThan(SLACK_FUNCTION_TIMEOUT_MS);
-    expect(SLACK_CALL_BUDGET_MS).toBeLessThan(SLACK_FUNCTION_TIMEOUT_MS);
+    expect(slackCallBudgetMs(SLACK_TIMEOUTS.interactive)).toBeLessThan(SLACK_FUNCTION_TIMEOUT_MS);
+    expect(slackCallBudgetMs(SLACK_TIMEOUTS.worker)).toBeLessThan(EVENTS_FUNCTION_TIMEOUT_MS / 2);
   });
 
   it('fails DynamoDB, EventBridge, Secrets Manager and Slack calls with a timeout, after its retries', async () => {
@@ -65,7 +68,11 @@ describe('every client gives up on a black-holed endpoint (accepts, never answer
           SLACK_BOT_TOKEN: BOT_TOKEN,
           SLACK_API_URL: `${url('slack')}/api/`,
         });
-        const runtime = await createRuntime(config, { log: silent });
+        // The Slack function's clients (the events and digest functions wait longer per attempt).
+        const runtime = await createRuntime(config, {
+          log: silent,
+          slackTimeoutMs: SLACK_TIMEOUTS.interactive,
+        });
         const secretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:infrawatch-slack-AbCdEf';
 
         // Act: one call per client, all at once (each would hang forever without its timeouts).
