@@ -41,6 +41,16 @@ const schema = z
     SLACK_POST_INTERVAL_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
     ACCOUNT_ALIASES: accountAliases.default({}),
     WATCHES_DIR: z.string().min(1).optional(),
+    /** Comma-separated ids of the built-in watches deployed with rules; unset: every built-in watch. */
+    BUILT_IN_WATCHES: z
+      .string()
+      .transform((text) =>
+        text
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean),
+      )
+      .optional(),
     /** Comma-separated Slack user ids allowed to unsubscribe and mute; empty: everyone may. */
     ADMINS: z
       .string()

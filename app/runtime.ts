@@ -76,7 +76,10 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides)
     loadSlackSecrets(config),
     loadDynamoDb(config, overrides.dynamodb),
   ]);
-  const catalog = loadCatalog(config.WATCHES_DIR ? { watchesDir: config.WATCHES_DIR } : {});
+  const catalog = loadCatalog({
+    ...(config.WATCHES_DIR ? { watchesDir: config.WATCHES_DIR } : {}),
+    ...(config.BUILT_IN_WATCHES ? { builtIn: config.BUILT_IN_WATCHES } : {}),
+  });
   const slack = createSlackClients(secrets.botToken, {
     ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
     metrics,

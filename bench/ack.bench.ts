@@ -111,7 +111,7 @@ export async function runAckBench(context: BenchContext): Promise<Report> {
   const rounds = context.quick ? 5 : 9;
   const clicksPerRound = context.quick ? 6 : 10;
   const getsPerRound = 20;
-  const concurrentClicks = context.quick ? 100 : 200;
+  const concurrentClicks = context.quick ? CONCURRENCY : 200;
   const repeatClicks = 10;
   const winning = rounds * clicksPerRound + 1;
   const engine = await context.engine();

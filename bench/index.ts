@@ -2,11 +2,13 @@
  * npm run bench: every figure is a machine-independent count or a ratio to a baseline measured in the same
  * run (never a wall-clock limit).
  *
- *   npm run bench                          all suites, full size; writes docs/benchmarks.md and the README summary
- *   npm run bench -- --quick               all suites, fewer rounds (under 3 minutes here); writes nothing
+ *   npm run bench                          all suites, full size; writes docs/benchmarks.{md,json} and the README summary
+ *   npm run bench -- --quick               same scenarios and counts, fewer rounds; writes nothing (150 s on this
+ *                                          2-core machine idle, 4-7 min while other work shares it)
  *   npm run bench -- --json FILE           also writes { machine, figures } to FILE (compare two runs with it)
  *   npm run bench -- ack pipeline          only these suites (writes no docs)
  *   npm run bench -- --no-docs             a full run that leaves docs/ and README.md alone
+ *   npm run bench -- compare A.json B.json how run B's figures differ from run A's (no benchmark is run)
  *
  * A suite is a function `(context) => Report` (see measure.ts); figures it returns in `report.figures` go
  * into the JSON and the generated docs. Registering one is one line in `suites` below.
@@ -24,8 +26,10 @@ import { printReport, type Report } from './measure';
 import { runPipelineBench } from './pipeline.bench';
 import {
   type BenchmarkDocument,
+  compareDocuments,
   completeFigure,
   type Figure,
+  formatNumber,
   type MachineInfo,
   renderBenchmarkMarkdown,
   renderReadmeSummary,
@@ -86,9 +90,38 @@ function commit(): string {
   }
 }
 
+/** Prints how run `after` differs from run `before`; timed ratios moving more than 25% are flagged. */
+function compare(beforeFile: string, afterFile: string): void {
+  const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as BenchmarkDocument;
+  const changes = compareDocuments(read(beforeFile), read(afterFile));
+  const rows = changes.map((c) => [
+    c.name,
+    c.compared,
+    formatNumber(c.before),
+    formatNumber(c.after),
+    `${c.change >= 0 ? '+' : ''}${(c.change * 100).toFixed(1)}%`,
+    Math.abs(c.change) > 0.25 ? 'moved > 25%' : '',
+  ]);
+  printReport({
+    title: `${afterFile} vs ${beforeFile}`,
+    rows: [['figure', 'compared', 'before', 'after', 'change', ''], ...rows],
+    notes: [
+      `${changes.filter((c) => Math.abs(c.change) > 0.25).length} of ${changes.length} figures moved more than 25%`,
+    ],
+  });
+}
+
 async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv[0] === 'compare') {
+    if (argv.length !== 3) throw new UsageError('usage: npm run bench -- compare BEFORE.json AFTER.json');
+    compare(argv[1] ?? '', argv[2] ?? '');
+    return;
+  }
+  const options = parseArgs(argv);
   const started = Date.now();
+  // Taken before the run: what was measured, even if the checkout moves meanwhile.
+  const measured = commit();
   const loadStart = loadavg()[0] ?? 0;
   console.log(
     `InfraWatch benchmarks — node ${process.version}, ${cpus().length} cores, ${options.quick ? 'quick' : 'full'} run, ${new Date().toISOString()}`,
@@ -122,7 +155,7 @@ async function main(): Promise<void> {
     node: process.version,
     loadAverage: { start: loadStart, end: loadavg()[0] ?? 0 },
     dynamodb: engine ? (await engine).label : 'not used',
-    commit: commit(),
+    commit: measured,
     date: new Date().toISOString(),
     quick: options.quick,
     durationSeconds: (Date.now() - started) / 1000,
@@ -140,9 +173,11 @@ async function main(): Promise<void> {
   if (options.docs && !options.quick && options.only.length === 0) {
     mkdirSync(join(ROOT, 'docs'), { recursive: true });
     writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), renderBenchmarkMarkdown(doc));
+    // The committed figures, for: npm run bench -- --json new.json && npm run bench -- compare docs/benchmarks.json new.json
+    writeFileSync(join(ROOT, 'docs', 'benchmarks.json'), `${JSON.stringify(doc, null, 2)}\n`);
     const readme = join(ROOT, 'README.md');
     writeFileSync(readme, spliceReadme(readFileSync(readme, 'utf8'), renderReadmeSummary(doc)));
-    console.log('docs/benchmarks.md and the README summary regenerated');
+    console.log('docs/benchmarks.md, docs/benchmarks.json and the README summary regenerated');
   }
 }
 

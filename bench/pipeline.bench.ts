@@ -45,18 +45,67 @@ interface ScenarioResult {
   slackByMethod: Record<string, number>;
   messages: number;
   changesPerSecond: number;
+  floorPerSecond?: number;
 }
 
+/** Changes per second over the pipeline's time and over describe + store's time, for one stretch of a burst. */
+interface ThroughputSample {
+  value: number;
+  baseline: number;
+}
+
+/** Steps of this many SQS batches per poller between which describe + store runs (see runScenario). */
+const STEPS_PER_SAMPLE = 10;
+
+/**
+ * Delivers `events` to a fresh deployment. With `withFloor`, the burst goes in steps of one batch per poller,
+ * and after (or, every other step, before) each step describe + store alone handles the same changes on its
+ * own table: both sides of the throughput ratio then run under the same load, step by step, however the rest
+ * of the shared machine moves; every STEPS_PER_SAMPLE steps make one sample of the ratio.
+ */
 async function runScenario(
   engine: DynamoDbEngine,
   events: readonly CloudTrailEvent[],
   batchSize: number,
-): Promise<ScenarioResult> {
+  options: { withFloor?: boolean } = {},
+): Promise<ScenarioResult & { samples: ThroughputSample[] }> {
   const rig: Rig = await startRig(engine);
+  const floor = options.withFloor ? await describeAndStore(engine) : undefined;
   try {
-    const start = preciseNow();
-    const invocations: Invocation[] = await rig.deliver(events, { batchSize, pollers: POLLERS });
-    const seconds = (preciseNow() - start) / 1000;
+    const invocations: Invocation[] = [];
+    const samples: ThroughputSample[] = [];
+    let pipelineMs = 0;
+    let floorMs = 0;
+    let sampleChanges = 0;
+    let samplePipelineMs = 0;
+    let sampleFloorMs = 0;
+    const steps = floor ? chunk(events, batchSize * POLLERS) : [events];
+    for (const [index, step] of steps.entries()) {
+      const timeFloor = async () => {
+        const start = preciseNow();
+        await floor?.(step, batchSize);
+        return preciseNow() - start;
+      };
+      const before = floor && index % 2 === 1 ? await timeFloor() : 0;
+      const start = preciseNow();
+      invocations.push(...(await rig.deliver(step, { batchSize, pollers: POLLERS })));
+      const pipeline = preciseNow() - start;
+      const after = floor && index % 2 === 0 ? await timeFloor() : 0;
+      pipelineMs += pipeline;
+      floorMs += before + after;
+      sampleChanges += step.length;
+      samplePipelineMs += pipeline;
+      sampleFloorMs += before + after;
+      if (floor && ((index + 1) % STEPS_PER_SAMPLE === 0 || index === steps.length - 1)) {
+        samples.push({
+          value: (sampleChanges * 1000) / samplePipelineMs,
+          baseline: (sampleChanges * 1000) / sampleFloorMs,
+        });
+        sampleChanges = 0;
+        samplePipelineMs = 0;
+        sampleFloorMs = 0;
+      }
+    }
     const all = summarize(rig.recorder.requests);
     const calls = rig.slack.calls.filter((call) => call.method !== 'auth.test');
     return {
@@ -70,47 +119,50 @@ async function runScenario(
       slackCalls: calls.length,
       slackByMethod: callsByMethod(calls),
       messages: rig.alerts().length,
-      changesPerSecond: events.length / seconds,
+      changesPerSecond: (events.length * 1000) / pipelineMs,
+      ...(floor ? { floorPerSecond: (events.length * 1000) / floorMs } : {}),
+      samples,
     };
   } finally {
     await rig.close();
+    await floor?.close();
   }
 }
 
-/** describeChange + one store write per change, batches of `batchSize` (their writes side by side), as many pollers. */
+/**
+ * The floor any design pays: describeChange and one conditional store write per change, a batch's writes
+ * side by side, POLLERS batches at a time, on a table of its own.
+ */
 async function describeAndStore(
   engine: DynamoDbEngine,
-  events: readonly CloudTrailEvent[],
-  batchSize: number,
-): Promise<number> {
+): Promise<((events: readonly CloudTrailEvent[], batchSize: number) => Promise<void>) & { close(): void }> {
   const client = engine.client();
   const tableName = `bench-floor-${randomUUID()}`;
   await ensureTable(client, tableName);
   const store = createDynamoDbStore({ client, tableName });
   const catalog = loadCatalog();
-  const batches = chunk(events, batchSize);
-  let next = 0;
-  const start = preciseNow();
-  await Promise.all(
-    Array.from({ length: POLLERS }, async () => {
-      while (next < batches.length) {
-        const batch = batches[next++] ?? [];
-        await Promise.all(
-          batch.map((event) => {
-            const raw = JSON.stringify(event);
-            return store.changes.saveChange({
-              change: describeChange(JSON.parse(raw), catalog),
-              raw,
-              receivedAt: event.time,
-            });
-          }),
-        );
-      }
-    }),
-  );
-  const seconds = (preciseNow() - start) / 1000;
-  client.destroy();
-  return events.length / seconds;
+  const run = async (events: readonly CloudTrailEvent[], batchSize: number) => {
+    const batches = chunk(events, batchSize);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: POLLERS }, async () => {
+        while (next < batches.length) {
+          const batch = batches[next++] ?? [];
+          await Promise.all(
+            batch.map((event) => {
+              const raw = JSON.stringify(event);
+              return store.changes.saveChange({
+                change: describeChange(JSON.parse(raw), catalog),
+                raw,
+                receivedAt: event.time,
+              });
+            }),
+          );
+        }
+      }),
+    );
+  };
+  return Object.assign(run, { close: () => client.destroy() });
 }
 
 const perChange = (result: ScenarioResult, total: number) => total / result.changes;
@@ -118,23 +170,23 @@ const perChange = (result: ScenarioResult, total: number) => total / result.chan
 export async function runPipelineBench(context: BenchContext): Promise<Report> {
   const engine = await context.engine();
   const sg = fixture(SG);
-  const rounds = context.quick ? 2 : 3;
+  const rounds = context.quick ? 1 : 2;
   const BURST = 1000;
   const SMALL_BURST = 100;
   const single = context.quick ? 50 : 100;
 
   // The short burst first: it also warms the handler's code paths before anything is timed.
   const small = await runScenario(engine, burst(sg, { count: SMALL_BURST, spacingMs: 300, actors: 1 }), 10);
-  // Throughput, interleaved: describe + store alone, then the pipeline on the same 1,000-change burst.
-  const throughput: { value: number; baseline: number }[] = [];
-  const bursts: ScenarioResult[] = [];
+  // Throughput, interleaved step by step with describe + store alone (see runScenario); also the counts.
+  const bursts: (ScenarioResult & { samples: ThroughputSample[] })[] = [];
   for (let round = 0; round < rounds; round++) {
-    const events = burst(sg, { count: BURST, spacingMs: 300, actors: 1 });
-    const floor = await describeAndStore(engine, events, 10);
-    const result = await runScenario(engine, events, 10);
-    bursts.push(result);
-    throughput.push({ value: result.changesPerSecond, baseline: floor });
+    bursts.push(
+      await runScenario(engine, burst(sg, { count: BURST, spacingMs: 300, actors: 1 }), 10, {
+        withFloor: true,
+      }),
+    );
   }
+  const throughput = bursts.flatMap((b) => b.samples);
   const alone = await runScenario(engine, burst(sg, { count: single, spacingMs: 120_000, actors: 1 }), 10);
   const actors20 = await runScenario(engine, burst(sg, { count: BURST, spacingMs: 300, actors: 20 }), 10);
   const extra = context.quick
@@ -153,6 +205,7 @@ export async function runPipelineBench(context: BenchContext): Promise<Report> {
   const counted = (values: readonly number[]) => {
     const min = Math.min(...values);
     const max = Math.max(...values);
+    if (values.length === 1) return 'one run';
     return min === max
       ? `the same in all ${values.length} runs`
       : `${formatNumber(min)}–${formatNumber(max)} over ${values.length} runs`;
@@ -163,7 +216,7 @@ export async function runPipelineBench(context: BenchContext): Promise<Report> {
   const figures: Figure[] = [
     completeFigure({
       name: 'change.burst.dynamodb.requests',
-      label: `DynamoDB requests per change, ${BURST}-change burst by one actor, SQS batches of 10`,
+      label: `DynamoDB requests per change, ${BURST.toLocaleString('en')}-change burst by one actor, SQS batches of 10`,
       unit: 'requests',
       value: median(burstRequests),
       target: '<= 3',
@@ -181,29 +234,38 @@ export async function runPipelineBench(context: BenchContext): Promise<Report> {
     }),
     completeFigure({
       name: 'change.burst.rcu',
-      label: `Read units per change, ${BURST}-change burst, vs a ${SMALL_BURST}-change burst (independent of the burst's size)`,
+      label: `Read units per change, ${BURST.toLocaleString('en')}-change burst, vs a ${SMALL_BURST}-change burst (independent of the burst's size)`,
       unit: 'RCU',
       value: median(burstRcu),
       baseline: perChange(small, small.rcu),
       target: 'ratio <= 1.2',
       count: true,
       headline: true,
-      note: `write units per change: ${formatNumber(median(bursts.map((b) => perChange(b, b.wcu))))} (${BURST}) vs ${formatNumber(perChange(small, small.wcu))} (${SMALL_BURST}); RCU ${counted(burstRcu)}`,
+      note: `write units per change: ${formatNumber(median(bursts.map((b) => perChange(b, b.wcu))))} (${BURST.toLocaleString('en')}) vs ${formatNumber(perChange(small, small.wcu))} (${SMALL_BURST}); RCU ${counted(burstRcu)}`,
     }),
     completeFigure({
       name: 'change.burst.wcu',
-      label: `Write units per change, ${BURST}-change burst`,
+      label: `Write units per change, ${BURST.toLocaleString('en')}-change burst`,
       unit: 'WCU',
       value: median(bursts.map((b) => perChange(b, b.wcu))),
       count: true,
     }),
     completeFigure({
       name: 'change.burst.slack.calls',
-      label: `Slack calls for a ${BURST}-change burst by one actor, batches of 10`,
+      label: `Slack calls for a ${BURST.toLocaleString('en')}-change burst by one actor, batches of 10`,
       unit: 'calls',
       value: median(bursts.map((b) => b.slackCalls)),
       count: true,
       note: `${formatOperations(first.slackByMethod)}; ${first.messages} message(s)`,
+    }),
+    completeFigure({
+      name: 'change.burst.messages',
+      label: `Slack messages for a ${BURST.toLocaleString('en')}-change burst by one actor`,
+      unit: 'messages',
+      value: median(bursts.map((b) => b.messages)),
+      baseline: BURST,
+      count: true,
+      note: 'baseline: one message per change, what a plain EventBridge → Slack rule sends',
     }),
     completeFigure({
       name: 'change.single.dynamodb.requests',
@@ -217,30 +279,38 @@ export async function runPipelineBench(context: BenchContext): Promise<Report> {
     }),
     completeFigure({
       name: 'actors20.batch10.slack.calls',
-      label: `Slack calls for ${BURST} changes by 20 actors, SQS batches of 10`,
+      label: `Slack calls for ${BURST.toLocaleString('en')} changes by 20 actors, SQS batches of 10`,
       unit: 'calls',
       value: actors20.slackCalls,
       baseline: BURST,
       target: '<= 300',
       count: true,
       headline: true,
-      note: `${formatOperations(actors20.slackByMethod)}; ${actors20.messages} messages (baseline: one message per change, what a plain EventBridge → Slack rule sends)`,
+      note: `${formatOperations(actors20.slackByMethod)}; baseline: one call per change`,
+    }),
+    completeFigure({
+      name: 'actors20.batch10.messages',
+      label: `Slack messages for ${BURST.toLocaleString('en')} changes by 20 actors`,
+      unit: 'messages',
+      value: actors20.messages,
+      baseline: BURST,
+      count: true,
     }),
     ratioFigure(
       {
         name: 'events.throughput.ratio',
-        label: `Pipeline throughput vs describe + store alone, ${BURST}-change burst, batches of 10, ${POLLERS} pollers`,
+        label: `Pipeline throughput vs describe + store alone, ${BURST.toLocaleString('en')}-change burst, batches of 10, ${POLLERS} pollers`,
         unit: 'changes/s',
         target: 'ratio >= 0.5',
         headline: true,
-        note: `${rounds} interleaved rounds on the same engine`,
+        note: `${rounds} bursts; describe + store alone runs between the pipeline's steps of ${POLLERS} batches, one sample per ${STEPS_PER_SAMPLE} steps (${throughput.length} samples); spread over samples`,
       },
       throughput,
     ),
     ...extra.map(([label, result]) =>
       completeFigure({
         name: `${label.startsWith('1 actor') ? 'change.burst' : 'actors20'}.batch50.slack.calls`,
-        label: `Slack calls for ${BURST} changes, ${label}`,
+        label: `Slack calls for ${BURST.toLocaleString('en')} changes, ${label}`,
         unit: 'calls',
         value: result.slackCalls,
         baseline: BURST,
@@ -282,7 +352,7 @@ export async function runPipelineBench(context: BenchContext): Promise<Report> {
       ...extra.map(([label, r]) => scenarioRow(label, r)),
     ],
     notes: [
-      `describe + store alone: ${throughput.map((t) => `${Math.round(t.baseline)}/s`).join(', ')}`,
+      `describe + store alone: ${bursts.map((b) => `${Math.round(b.floorPerSecond ?? Number.NaN)}/s`).join(', ')}`,
       ...figures.filter((f) => f.note).map((f) => `${f.name}: ${f.note}`),
     ],
     figures,

@@ -1,9 +1,9 @@
-import { App, LegacyStackSynthesizer, Validations } from 'aws-cdk-lib';
+import { Annotations, App, LegacyStackSynthesizer, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { InfraConfig } from './config';
 import { ForwarderStack } from './stacks/forwarder-stack';
 import { InfraWatchStack } from './stacks/infrawatch-stack';
-import { deployedWatches } from './watches';
+import { deployedWatches, missingRegionWarning } from './watches';
 
 export interface InfraWatchApp {
   app: App;
@@ -38,6 +38,8 @@ export function buildInfraWatchApp(config: InfraConfig, app = new App(), cwd = p
     config,
     watches,
   });
+  const warning = missingRegionWarning(config);
+  if (warning !== undefined) Annotations.of(main).addWarningV2('infrawatch:us-east-1', warning);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, main, forwarder };
 }

@@ -56,14 +56,18 @@ const schema = z
     /** Names shown instead of account ids. */
     accountAliases: z.record(accountId, z.string().min(1).max(64)).default({}),
     /** The built-in watches that get rules: "all" or a list of ids. */
-    builtInWatches: z
-      .union([
-        z.literal('all'),
-        z
-          .array(z.enum(BUILT_IN_IDS as [string, ...string[]], `must be one of ${BUILT_IN_IDS.join(', ')}`))
-          .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an id'),
-      ])
-      .default('all'),
+    builtInWatches: z.preprocess(
+      (value) => (value === 'all' ? [...BUILT_IN_IDS] : value),
+      z
+        .array(
+          z.enum(
+            BUILT_IN_IDS as [string, ...string[]],
+            `must be "all" or ids among ${BUILT_IN_IDS.join(', ')}`,
+          ),
+        )
+        .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an id')
+        .default([...BUILT_IN_IDS]),
+    ),
     /** Folder of custom watch files (`*.json`), relative to the current directory; they travel with the bundles. */
     customWatchesDir: z.string().min(1).optional(),
     burstWindowSeconds: z.number().int().min(0).max(3600).default(60),
@@ -167,11 +171,6 @@ export function loadInfraConfig(file: string): InfraConfig {
   return parseInfraConfig(json, file);
 }
 
-/** The ids of the built-in watches that get rules. */
-export function enabledBuiltInIds(config: InfraConfig): readonly string[] {
-  return config.builtInWatches === 'all' ? BUILT_IN_IDS : config.builtInWatches;
-}
-
 /** Every region a watched account forwards from or is watched in: the home region first. */
 export function watchedRegions(config: InfraConfig): readonly string[] {
   return [config.homeRegion, ...config.extraRegions];
@@ -206,5 +205,9 @@ export function lambdaEnvironment(
     EVENT_BUS_NAME: config.eventBusName,
     DIGEST_TIMEZONE: config.digestTimeZone,
     ...(options.customWatches ? { WATCHES_DIR: BUNDLED_WATCHES_DIR } : {}),
+    // Only a subset is spelled out: the app's default is every built-in watch.
+    ...(config.builtInWatches.length === BUILT_IN_IDS.length
+      ? {}
+      : { BUILT_IN_WATCHES: config.builtInWatches.join(',') }),
   };
 }

@@ -3,7 +3,7 @@ import { builtInWatches } from '../src/watches/catalog';
 import { createCatalog } from '../src/watches/compile';
 import { loadCustomWatches } from '../src/watches/custom';
 import type { Watch } from '../src/watches/types';
-import { enabledBuiltInIds, type InfraConfig } from './config';
+import type { InfraConfig } from './config';
 
 /** The watches that get EventBridge rules, and the custom watch files the bundles carry. */
 export interface DeployedWatches {
@@ -21,10 +21,27 @@ export interface DeployedWatches {
 export function deployedWatches(config: InfraConfig, cwd = process.cwd()): DeployedWatches {
   const custom =
     config.customWatchesDir === undefined ? [] : loadCustomWatches(resolve(cwd, config.customWatchesDir));
-  const enabled = new Set(enabledBuiltInIds(config));
+  const enabled = new Set(config.builtInWatches);
   const catalog = createCatalog([...custom, ...builtInWatches.filter((watch) => enabled.has(watch.id))]);
   return {
     watches: catalog.watches,
     customWatchFiles: custom.map((watch) => watch.file).filter((file): file is string => file !== undefined),
   };
+}
+
+/**
+ * Watches of global services: IAM, STS (global endpoint) and Organizations events, and root console sign-ins,
+ * reach EventBridge in us-east-1 only, whatever the home region.
+ */
+export const US_EAST_1_WATCHES: readonly string[] = ['iam', 'organizations', 'signin'];
+
+/** Why the deployment would miss events: a global-service watch with us-east-1 neither home nor forwarded. */
+export function missingRegionWarning(config: InfraConfig): string | undefined {
+  const regions = [config.homeRegion, ...config.extraRegions];
+  const global = config.builtInWatches.filter((id) => US_EAST_1_WATCHES.includes(id));
+  if (regions.includes('us-east-1') || global.length === 0) return undefined;
+  return (
+    `The watches ${global.join(', ')} see events of global services, which EventBridge delivers in us-east-1 ` +
+    'only: add "us-east-1" to extraRegions and deploy the forwarder there.'
+  );
 }

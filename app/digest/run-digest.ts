@@ -1,11 +1,15 @@
 import type { WebClient } from '@slack/web-api';
 import * as z from 'zod';
-import type { Store } from '../../src/store/ports';
+import type { DigestClaim, Store } from '../../src/store/ports';
 import { collectDigest, type DigestData, digestChannels } from '../../src/use-cases/digest';
 import type { Clock } from '../../src/use-cases/ports';
 import { type DigestAlert, renderDigest } from '../../src/views';
 import type { WatchCatalog } from '../../src/watches/types';
 import type { LogPort } from '../events/process-events';
+import { findInHistory } from '../slack/history';
+
+/** Slack's metadata event type on every digest message: how a digest whose answer was lost is found again. */
+export const DIGEST_METADATA_TYPE = 'infrawatch_digest';
 
 /** A digest run that did not complete within this long (a crash) may be run again by a retry. */
 const DIGEST_LEASE_MS = 5 * 60_000;
@@ -98,9 +102,53 @@ async function toDigestAlerts(deps: DigestDeps, data: DigestData): Promise<Diges
 }
 
 /**
+ * Posts one channel's digest, unless an earlier attempt of this run already did (its answer lost: the
+ * digest carries the run key in its metadata, and the channel's history since that attempt is searched).
+ * @returns whether the channel has the digest now (false: nothing to say).
+ */
+async function postDigest(
+  deps: DigestDeps,
+  trigger: DigestTrigger,
+  channel: string,
+  runKey: string,
+  claim: DigestClaim,
+): Promise<boolean> {
+  const metadata = { event_type: DIGEST_METADATA_TYPE, event_payload: { run_key: runKey } };
+  if (
+    claim.postAttemptAt &&
+    (await findInHistory(deps.slack, channel, claim.postAttemptAt, {
+      eventType: metadata.event_type,
+      payload: metadata.event_payload,
+    }))
+  ) {
+    return true;
+  }
+  const data = await collectDigest(deps, channel);
+  const rendered = renderDigest({
+    channel,
+    now: data.now,
+    since: data.since,
+    alerts: await toDigestAlerts(deps, data),
+    mutedCount: data.mutedCount,
+    allClearRequested: trigger.kind === 'requested',
+  });
+  if (!rendered) return false;
+  await deps.store.alerts.markDigestPostAttempt(channel, runKey, deps.clock.now().toISOString());
+  await deps.slack.chat.postMessage({
+    channel,
+    text: rendered.text,
+    blocks: rendered.blocks,
+    metadata,
+    unfurl_links: false,
+  });
+  return true;
+}
+
+/**
  * Posts the digest of unacknowledged alerts to each channel concerned. A scheduled run claims (channel, day)
  * with a conditional write and completes the claim after posting, so a retried or duplicated schedule posts
- * once; a run that crashed between claim and post is redone after its lease. A requested digest claims its
+ * once; a run that crashed between claim and post is redone after its lease, and a run whose post may have
+ * reached Slack looks for that post before posting again. A requested digest claims its
  * request id the same way and always answers (an all-clear when nothing is open).
  */
 export async function runDigest(
@@ -118,30 +166,15 @@ export async function runDigest(
   const failures: unknown[] = [];
   for (const channel of channels) {
     const leaseUntil = new Date(now.getTime() + DIGEST_LEASE_MS).toISOString();
-    if (!(await deps.store.alerts.claimDigestRun(channel, runKey, now.toISOString(), leaseUntil))) {
+    const claim = await deps.store.alerts.claimDigestRun(channel, runKey, now.toISOString(), leaseUntil);
+    if (!claim) {
       quiet.push(channel);
       continue;
     }
     // One channel's failure must not cost the others their digest, nor keep its own claim from a retry.
     try {
-      const data = await collectDigest(deps, channel);
-      const rendered = renderDigest({
-        channel,
-        now: data.now,
-        since: data.since,
-        alerts: await toDigestAlerts(deps, data),
-        mutedCount: data.mutedCount,
-        allClearRequested: trigger.kind === 'requested',
-      });
-      if (rendered) {
-        await deps.slack.chat.postMessage({
-          channel,
-          text: rendered.text,
-          blocks: rendered.blocks,
-          unfurl_links: false,
-        });
-        posted.push(channel);
-      } else quiet.push(channel);
+      if (await postDigest(deps, trigger, channel, runKey, claim)) posted.push(channel);
+      else quiet.push(channel);
       await deps.store.alerts.completeDigestRun(channel, runKey);
     } catch (error) {
       deps.log.error('Digest failed for a channel; it will be retried', { channel, error: String(error) });

@@ -237,6 +237,11 @@ export interface SlackStandin {
   issueTriggerId(options?: { readonly userId?: string; readonly viewId?: string }): string;
   /** Makes the next `times` (default 1) calls of `method` fail as described. */
   failNext(method: string, failure: InjectedFailure, times?: number): void;
+  /**
+   * Deletes a message as a workspace admin would (its thread replies stay, as in Slack): later calls about it
+   * answer `message_not_found`. @returns false when there was no such message.
+   */
+  removeMessage(channel: string, ts: string): boolean;
   /** Signature headers for a request body sent to the app, as Slack would sign it. Needs `signingSecret`. */
   signRequest(rawBody: string, timestampSeconds?: number): SlackSignatureHeaders;
   /** Forgets calls, messages, ephemerals, views, triggers, injected failures and rate-limit state. */
@@ -269,6 +274,7 @@ export const STANDIN_METHODS = [
   'users.info',
   'conversations.info',
   'conversations.history',
+  'conversations.replies',
 ] as const;
 
 /** Starts the stand-in and resolves once it listens. */
@@ -473,6 +479,15 @@ class Standin implements SlackStandin {
     this.failures.set(method, queue);
   }
 
+  removeMessage(channel: string, ts: string): boolean {
+    const found = this.findChannel(channel);
+    const history = found ? this.history.get(found.id) : undefined;
+    const index = history?.findIndex((m) => m.ts === ts) ?? -1;
+    if (!history || index < 0) return false;
+    history.splice(index, 1);
+    return true;
+  }
+
   signRequest(rawBody: string, timestampSeconds?: number): SlackSignatureHeaders {
     if (this.signingSecret === undefined) {
       throw new SlackStandinError(
@@ -596,6 +611,8 @@ class Standin implements SlackStandin {
         return this.conversationsInfo(args);
       case 'conversations.history':
         return this.conversationsHistory(args);
+      case 'conversations.replies':
+        return this.conversationsReplies(args);
     }
   }
 
@@ -788,24 +805,32 @@ class Standin implements SlackStandin {
   }
 
   /**
-   * Top-level messages, newest first, between `oldest` and `latest` (exclusive, like Slack's defaults).
+   * Top-level messages, newest first, between `oldest` and `latest` (exclusive, like Slack's defaults), a page
+   * of `limit` at a time: `has_more` and `response_metadata.next_cursor` lead to the next, older page.
    * Message metadata is only returned with `include_all_metadata`, as Slack does.
    */
   private conversationsHistory(args: Args): Body {
     const channel = this.resolveChannel(requiredString(args, 'channel'), { byIdOnly: true });
     const oldest = Number(optionalString(args, 'oldest') ?? '0');
-    const latest = Number(optionalString(args, 'latest') ?? 'Infinity');
-    const limit = Math.min(Math.max(Number(args.limit ?? 100) || 100, 1), 999);
-    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    const cursor = decodeCursor(optionalString(args, 'cursor'));
+    const latest = Math.min(Number(optionalString(args, 'latest') ?? 'Infinity'), cursor ?? Infinity);
     const all = (this.history.get(channel.id) ?? [])
       .filter((m) => m.thread_ts === undefined || m.thread_ts === m.ts)
       .filter((m) => Number(m.ts) > oldest && Number(m.ts) < latest)
       .reverse();
-    const messages = all.slice(0, limit).map((m) => {
-      const { metadata, ...rest } = responseMessage(m) as Body;
-      return withMetadata && metadata !== undefined ? { ...rest, metadata } : rest;
-    });
-    return { messages, has_more: all.length > limit, pin_count: 0 };
+    return pageOf(all, args);
+  }
+
+  /** A thread, oldest first: its parent, then its replies, a page of `limit` at a time (like history). */
+  private conversationsReplies(args: Args): Body {
+    const channel = this.resolveChannel(requiredString(args, 'channel'), { byIdOnly: true });
+    const ts = requiredString(args, 'ts');
+    const history = this.history.get(channel.id) ?? [];
+    if (!history.some((m) => m.ts === ts || m.thread_ts === ts))
+      throw new SlackMethodError('thread_not_found');
+    const after = decodeCursor(optionalString(args, 'cursor')) ?? -Infinity;
+    const thread = history.filter((m) => (m.ts === ts || m.thread_ts === ts) && Number(m.ts) > after);
+    return pageOf(thread, args);
   }
 
   private conversationsInfo(args: Args): Body {
@@ -1056,6 +1081,35 @@ class Standin implements SlackStandin {
 }
 
 // ---------------------------------------------------------------- pure helpers
+
+/** One page of `messages` (already in answer order) as history/replies answer it, with Slack's cursor. */
+function pageOf(messages: readonly StandinMessage[], args: Args): Body {
+  const limit = Math.min(Math.max(Number(args.limit ?? 100) || 100, 1), 999);
+  const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+  const page = messages.slice(0, limit).map((m) => {
+    const { metadata, ...rest } = responseMessage(m) as Body;
+    return withMetadata && metadata !== undefined ? { ...rest, metadata } : rest;
+  });
+  const last = page.at(-1);
+  const hasMore = messages.length > limit && last !== undefined;
+  return {
+    messages: page,
+    has_more: hasMore,
+    pin_count: 0,
+    // Slack's cursors are opaque; this one is base64 of "next_ts:<ts>", the edge of the next page.
+    ...(hasMore
+      ? { response_metadata: { next_cursor: Buffer.from(`next_ts:${String(last.ts)}`).toString('base64') } }
+      : {}),
+  };
+}
+
+/** The ts a cursor from {@link pageOf} points at, or undefined (no or unreadable cursor). */
+function decodeCursor(cursor: string | undefined): number | undefined {
+  if (cursor === undefined) return undefined;
+  const match = /^next_ts:(\d+\.\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
+  if (!match) throw new SlackMethodError('invalid_cursor');
+  return Number(match[1]);
+}
 
 type ParsedBody = { kind: 'form' | 'json'; args: Args } | { kind: 'error'; error: string };
 

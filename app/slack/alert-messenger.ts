@@ -1,9 +1,17 @@
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { SlackMessageRef } from '../../src/store/ports';
-import type { AlertMessenger, Clock, RenderedMessage } from '../../src/use-cases/ports';
+import {
+  type AlertMessenger,
+  type Clock,
+  MessageNotFoundError,
+  type RenderedMessage,
+} from '../../src/use-cases/ports';
+import { findInHistory, findInThread } from './history';
 
 /** Slack's metadata event type on every alert message: how a lost post is found again. */
 export const ALERT_METADATA_TYPE = 'infrawatch_alert';
+/** The metadata event type of the broadcast reply announcing that an alert became more severe. */
+export const ESCALATION_METADATA_TYPE = 'infrawatch_escalation';
 
 export class SlackRateLimitedError extends Error {
   readonly code = 'SlackRateLimited';
@@ -26,6 +34,12 @@ export interface AlertMessengerOptions {
 
 function isRateLimited(error: unknown): error is { retryAfter: number } {
   return (error as { code?: string }).code === ErrorCode.RateLimitedError;
+}
+
+/** A Slack API error (`{ ok: false, error }`) with this error string. */
+function isSlackError(error: unknown, slackError: string): boolean {
+  const { code, data } = error as { code?: string; data?: { error?: string } };
+  return code === ErrorCode.PlatformError && data?.error === slackError;
 }
 
 /**
@@ -89,17 +103,22 @@ export function createAlertMessenger(
     },
 
     async update(ref: SlackMessageRef, message: RenderedMessage) {
-      await withRateLimit('chat.update', () =>
-        clients.general.chat.update({
-          channel: ref.channel,
-          ts: ref.ts,
-          text: message.text,
-          blocks: message.blocks,
-        }),
-      );
+      try {
+        await withRateLimit('chat.update', () =>
+          clients.general.chat.update({
+            channel: ref.channel,
+            ts: ref.ts,
+            text: message.text,
+            blocks: message.blocks,
+          }),
+        );
+      } catch (error) {
+        if (isSlackError(error, 'message_not_found')) throw new MessageNotFoundError(ref);
+        throw error;
+      }
     },
 
-    async notify(ref: SlackMessageRef, message: RenderedMessage) {
+    async notify(ref: SlackMessageRef, message: RenderedMessage, escalation) {
       await pace(ref.channel);
       await withRateLimit('chat.postMessage', () =>
         clients.posting.chat.postMessage({
@@ -108,23 +127,39 @@ export function createAlertMessenger(
           reply_broadcast: true,
           text: message.text,
           blocks: message.blocks,
+          metadata: {
+            event_type: ESCALATION_METADATA_TYPE,
+            event_payload: { alert_id: escalation.alertId, severity: escalation.severity },
+          },
           unfurl_links: false,
           unfurl_media: false,
         }),
       );
     },
 
-    async findPosted(channel, alertId, sinceIso) {
-      const oldest = (Date.parse(sinceIso) / 1000).toFixed(6);
-      const response = await withRateLimit('conversations.history', () =>
-        clients.general.conversations.history({ channel, oldest, include_all_metadata: true, limit: 200 }),
+    async findPosted(channel, alertId, attemptIso) {
+      const ts = await findInHistory(
+        clients.general,
+        channel,
+        attemptIso,
+        { eventType: ALERT_METADATA_TYPE, payload: { alert_id: alertId } },
+        withRateLimit,
       );
-      const found = (response.messages ?? []).find(
-        (m) =>
-          m.metadata?.event_type === ALERT_METADATA_TYPE &&
-          (m.metadata.event_payload as Record<string, unknown> | undefined)?.alert_id === alertId,
+      return ts ? { channel, ts } : undefined;
+    },
+
+    async findNotified(ref, escalation) {
+      const ts = await findInThread(
+        clients.general,
+        ref.channel,
+        ref.ts,
+        {
+          eventType: ESCALATION_METADATA_TYPE,
+          payload: { alert_id: escalation.alertId, severity: escalation.severity },
+        },
+        withRateLimit,
       );
-      return found?.ts ? { channel, ts: found.ts } : undefined;
+      return ts !== undefined;
     },
   };
 }

@@ -14,6 +14,9 @@
 
 import { builtInCatalog } from '../watches/catalog';
 
+/** The subscription to every watch, present and future. */
+export const ALL_WATCHES = 'all';
+
 /** The slash command as registered in the Slack app manifest. */
 export const SLASH_COMMAND = '/infrawatch';
 
@@ -242,10 +245,11 @@ function parseSubscription(
   }
   const chosen = new Set<string>();
   const unknown: string[] = [];
+  let all = false;
   for (const word of words) {
     const lower = word.toLowerCase();
     if (lower === 'all') {
-      for (const id of index.order) chosen.add(id);
+      all = true;
       continue;
     }
     const id = index.byName.get(lower);
@@ -253,7 +257,9 @@ function parseSubscription(
     else chosen.add(id);
   }
   if (unknown.length > 0) return error(unknownWatchesMessage(unknown, index));
-  if (chosen.size === 0) return error('There are no watches yet: add one to the catalog first.');
+  if (index.order.length === 0) return error('There are no watches yet: add one to the catalog first.');
+  // `all` stays `all` (not today's list), so a watch added to the catalog later reaches the channel too.
+  if (all) return { kind, watches: [ALL_WATCHES] };
   return { kind, watches: index.order.filter((id) => chosen.has(id)) };
 }
 

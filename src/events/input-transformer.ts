@@ -7,9 +7,14 @@
  * - A template whose first non-blank character is `"` is a STRING template: the payload keeps its quotes,
  *   values are spliced in raw (not escaped), and an object/array value becomes compact JSON with every `"`
  *   removed (`{items:[{instanceId:i-0a6asdf2345ghj}]}`). EventBridge does not check that this output is JSON.
- * - Any other template is a JSON template. A placeholder outside quotes is replaced by the value as JSON (a
- *   string gets exactly one pair of quotes, a missing path gives `""`); a placeholder inside a quoted string is
- *   spliced in raw. If the result is not valid JSON, EventBridge silently drops the event for that target.
+ * - A template starting with `{` or `[`, or any other that is JSON once its placeholders are filled (`<v>`), is a
+ *   JSON template. A placeholder outside quotes is replaced by the value as JSON (a string gets exactly one pair
+ *   of quotes, a missing path gives `""`); a placeholder inside a quoted string is spliced in raw. If the result
+ *   is not valid JSON, EventBridge silently drops the event for that target.
+ * - Anything else is a TEXT template: the API reference's own first example is `<instance> is in state <status>`
+ *   (and `<instance> is in state \"<status>\"` for literal quotes), so PutTargets accepts it. It is filled like a
+ *   string template, without surrounding quotes to keep. What EventBridge delivers for it is documented by that
+ *   example, not AWS-recorded (test/fixtures/README.md lists it as not verified).
  */
 
 import { InvalidEventError } from './errors';
@@ -270,7 +275,7 @@ type Segment =
   | { readonly kind: 'placeholder'; readonly name: string; readonly inString: boolean };
 
 interface ParsedTemplate {
-  readonly kind: 'string' | 'json';
+  readonly kind: 'string' | 'json' | 'text';
   readonly segments: readonly Segment[];
 }
 
@@ -300,7 +305,14 @@ function parseTemplate(template: string): ParsedTemplate {
   }
   const tail = template.slice(last);
   if (tail.length > 0) segments.push({ kind: 'text', text: tail });
-  return { kind, segments };
+  return { kind: kind === 'json' ? jsonOrText(template, segments) : kind, segments };
+}
+
+/** `{…}` and `[…]` are meant as JSON (and refused when they cannot be); other templates are JSON only if they parse. */
+function jsonOrText(template: string, segments: readonly Segment[]): 'json' | 'text' {
+  const first = template.trimStart()[0];
+  if (first === '{' || first === '[') return 'json';
+  return parsesAsJson(probe(segments, () => '""')).ok ? 'json' : 'text';
 }
 
 /** The template with each placeholder outside quotes replaced by `outside` and each one inside by `x`. */
@@ -419,9 +431,9 @@ function analyse(transformer: InputTransformerConfig, options: ValidateInputTran
 
   for (const segment of parsed.segments) {
     if (segment.kind !== 'placeholder' || !EVENT_VARIABLES.has(segment.name)) continue;
-    if (parsed.kind === 'string') {
+    if (parsed.kind !== 'json') {
       return infrawatch(
-        `<${segment.name}> is only meant as an unquoted JSON value (EventBridge inserts it unescaped); in a string template what EventBridge delivers for it is not verified, so InfraWatch does not model it.`,
+        `<${segment.name}> is only meant as an unquoted JSON value (EventBridge inserts it unescaped); in a ${parsed.kind} template what EventBridge delivers for it is not verified, so InfraWatch does not model it.`,
       );
     }
     if (segment.inString) {
@@ -435,7 +447,7 @@ function analyse(transformer: InputTransformerConfig, options: ValidateInputTran
     const asValues = parsesAsJson(probe(parsed.segments, () => '""'));
     if (!asValues.ok) {
       return infrawatch(
-        `InputTemplate is neither a string template (starting with ") nor valid JSON once its placeholders are filled (${asValues.error}), so EventBridge would never deliver it. Wrap plain text in double quotes: "instance <instance> is <state>".`,
+        `InputTemplate starts like JSON but is not valid JSON once its placeholders are filled (${asValues.error}), so EventBridge would never deliver it.`,
       );
     }
     const outsideNames = parsed.segments.flatMap((s) =>
@@ -609,7 +621,7 @@ export function applyInputTransformer(
     }
     const where = `<${segment.name}>`;
     const value = lookup(segment.name);
-    if (template.kind === 'string') {
+    if (template.kind !== 'json') {
       if (!value.found) continue;
       const composite = typeof value.value === 'object' && value.value !== null;
       output += composite ? stripQuotes(toCompactJson(value.value, where)) : rawText(value.value, where);

@@ -97,6 +97,8 @@ function toAlert(item: Item): AlertRecord {
   if (item.message) alert.message = item.message as AlertRecord['message'] & object;
   if (item.notifiedSeverity) alert.notifiedSeverity = item.notifiedSeverity as Severity;
   if (item.postAttemptAt) alert.postAttemptAt = item.postAttemptAt as string;
+  if (item.escalationAttempt)
+    alert.escalationAttempt = item.escalationAttempt as NonNullable<AlertRecord['escalationAttempt']>;
   if (item.acknowledgement) alert.acknowledgement = item.acknowledgement as Acknowledgement;
   if (item.investigation) alert.investigation = item.investigation as Investigation;
   return alert;
@@ -568,9 +570,22 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
         new UpdateCommand({
           TableName,
           Key: keys.alert(alertId),
-          UpdateExpression: 'SET postAttemptAt = :at',
+          // The first attempt's time stays: a post that landed late is searched for from there.
+          UpdateExpression: 'SET postAttemptAt = if_not_exists(postAttemptAt, :at)',
           ConditionExpression: 'leaseOwner = :owner',
           ExpressionAttributeValues: { ':owner': owner, ':at': atIso },
+        }),
+      );
+      if (!held) throw new LeaseLostError(alertId);
+    },
+    async markEscalationAttempt(alertId, owner, severity, atIso) {
+      const held = await writeIf(
+        new UpdateCommand({
+          TableName,
+          Key: keys.alert(alertId),
+          UpdateExpression: 'SET escalationAttempt = :attempt',
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeValues: { ':owner': owner, ':attempt': { severity, at: atIso } },
         }),
       );
       if (!held) throw new LeaseLostError(alertId);
@@ -691,18 +706,40 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
       return count;
     },
     async claimDigestRun(channel, runKey, nowIso, leaseUntilIso) {
-      return writeIf(
-        new PutCommand({
+      try {
+        const output = await send<{ Attributes?: Item }>(
+          'write',
+          new UpdateCommand({
+            TableName,
+            Key: keys.digestRun(channel, runKey),
+            UpdateExpression:
+              'SET #state = :posting, leaseUntil = :until, expiresAt = if_not_exists(expiresAt, :expires)',
+            ConditionExpression: 'attribute_not_exists(pk) OR (#state = :posting AND leaseUntil < :now)',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: {
+              ':posting': 'posting',
+              ':until': leaseUntilIso,
+              ':now': nowIso,
+              ':expires': epochSeconds(nowIso) + 30 * 86400,
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        const attempt = output.Attributes?.postAttemptAt as string | undefined;
+        return attempt ? { postAttemptAt: attempt } : {};
+      } catch (error) {
+        if (isConditionFailure(error)) return undefined;
+        throw error;
+      }
+    },
+    async markDigestPostAttempt(channel, runKey, atIso) {
+      await send(
+        'write',
+        new UpdateCommand({
           TableName,
-          Item: {
-            ...keys.digestRun(channel, runKey),
-            state: 'posting',
-            leaseUntil: leaseUntilIso,
-            expiresAt: epochSeconds(nowIso) + 30 * 86400,
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR (#state = :posting AND leaseUntil < :now)',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':posting': 'posting', ':now': nowIso },
+          Key: keys.digestRun(channel, runKey),
+          UpdateExpression: 'SET postAttemptAt = if_not_exists(postAttemptAt, :at)',
+          ExpressionAttributeValues: { ':at': atIso },
         }),
       );
     },

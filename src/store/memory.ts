@@ -39,7 +39,10 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
   const alertItems = new Map<string, MemoryAlert>();
   const alertLines = new Map<string, Map<string, ChangeLine>>();
   const requestClaims = new Map<string, string>();
-  const digestRuns = new Map<string, { state: 'posting' | 'posted'; leaseUntil: string }>();
+  const digestRuns = new Map<
+    string,
+    { state: 'posting' | 'posted'; leaseUntil: string; postAttemptAt?: string }
+  >();
 
   const publicAlert = (alert: MemoryAlert): AlertRecord => {
     const { severities, lease, ...rest } = alert;
@@ -205,7 +208,12 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
     async markPostAttempt(alertId, owner, atIso) {
       const alert = alertItems.get(alertId);
       if (alert?.lease?.owner !== owner) throw new LeaseLostError(alertId);
-      alert.postAttemptAt = atIso;
+      alert.postAttemptAt ??= atIso;
+    },
+    async markEscalationAttempt(alertId, owner, severity, atIso) {
+      const alert = alertItems.get(alertId);
+      if (alert?.lease?.owner !== owner) throw new LeaseLostError(alertId);
+      alert.escalationAttempt = { severity, at: atIso };
     },
     async markRendered(alertId, owner, rendered) {
       const alert = alertItems.get(alertId);
@@ -247,6 +255,7 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
             rev: _rev,
             renderedRev: _rendered,
             postAttemptAt: _post,
+            escalationAttempt: _escalation,
             acknowledgement: _ack,
             ...open
           } = publicAlert(alert);
@@ -261,12 +270,17 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
     async claimDigestRun(channel, runKey, nowIso, leaseUntilIso) {
       const key = `${channel}#${runKey}`;
       const run = digestRuns.get(key);
-      if (run && (run.state === 'posted' || run.leaseUntil >= nowIso)) return false;
-      digestRuns.set(key, { state: 'posting', leaseUntil: leaseUntilIso });
-      return true;
+      if (run && (run.state === 'posted' || run.leaseUntil >= nowIso)) return undefined;
+      digestRuns.set(key, { ...run, state: 'posting', leaseUntil: leaseUntilIso });
+      return run?.postAttemptAt ? { postAttemptAt: run.postAttemptAt } : {};
+    },
+    async markDigestPostAttempt(channel, runKey, atIso) {
+      const run = digestRuns.get(`${channel}#${runKey}`);
+      if (run) run.postAttemptAt ??= atIso;
     },
     async completeDigestRun(channel, runKey) {
-      digestRuns.set(`${channel}#${runKey}`, { state: 'posted', leaseUntil: '' });
+      const run = digestRuns.get(`${channel}#${runKey}`);
+      digestRuns.set(`${channel}#${runKey}`, { ...run, state: 'posted', leaseUntil: '' });
     },
     async releaseDigestRun(channel, runKey) {
       const run = digestRuns.get(`${channel}#${runKey}`);

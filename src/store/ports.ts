@@ -133,8 +133,16 @@ export interface AlertRecord {
   message?: SlackMessageRef;
   /** The severity the channel was last pinged for; a render above it pings again. */
   notifiedSeverity?: Severity;
-  /** Set before chat.postMessage is called: if no `message` follows, the post may or may not have happened. */
+  /**
+   * Set before the first chat.postMessage is called (later attempts keep it): if no `message` follows, the
+   * post may or may not have happened, and Slack's history since this time is where it would be.
+   */
   postAttemptAt?: string;
+  /**
+   * Set before an escalation reply is sent: if `notifiedSeverity` does not reach `severity` yet, the reply
+   * may or may not be in the thread.
+   */
+  escalationAttempt?: { severity: Severity; at: string };
   acknowledgement?: Acknowledgement;
   investigation?: Investigation;
 }
@@ -213,8 +221,10 @@ export interface AlertRepository {
   /** Takes the alert's render lease if it is free or expired. Only the holder talks to Slack about it. */
   acquireLease(alertId: string, owner: string, nowIso: string, untilIso: string): Promise<boolean>;
   releaseLease(alertId: string, owner: string): Promise<void>;
-  /** Records that a post is about to be attempted (lease holder only). */
+  /** Records that a post is about to be attempted; the first attempt's time is kept (lease holder only). */
   markPostAttempt(alertId: string, owner: string, atIso: string): Promise<void>;
+  /** Records that an escalation reply for `severity` is about to be sent (lease holder only). */
+  markEscalationAttempt(alertId: string, owner: string, severity: Severity, atIso: string): Promise<void>;
   /** Records what Slack now shows (lease holder only). */
   markRendered(alertId: string, owner: string, rendered: RenderedState): Promise<void>;
 
@@ -232,13 +242,30 @@ export interface AlertRepository {
   countMuted(channel: string, sinceIso: string): Promise<number>;
 
   /**
-   * Claims one digest run (channel + run key, e.g. the day) so it is posted once: true when it was never
-   * claimed, or when an earlier claim was never completed and its lease ran out (a crashed run).
+   * Claims one digest run (channel + run key, e.g. the day) so it is posted once: a claim when it was never
+   * claimed, or when an earlier claim was never completed and its lease ran out (a crashed run) or was
+   * released (a failed one); undefined when the run is done or another worker holds it.
    */
-  claimDigestRun(channel: string, runKey: string, nowIso: string, leaseUntilIso: string): Promise<boolean>;
+  claimDigestRun(
+    channel: string,
+    runKey: string,
+    nowIso: string,
+    leaseUntilIso: string,
+  ): Promise<DigestClaim | undefined>;
+  /** Records that the digest is about to be posted; the first attempt's time is kept. */
+  markDigestPostAttempt(channel: string, runKey: string, atIso: string): Promise<void>;
   completeDigestRun(channel: string, runKey: string): Promise<void>;
-  /** Gives up a claim after a failed run, so a retry may run it at once. */
+  /**
+   * Gives up a claim after a failed run, so a retry may run it at once. A post attempt stays recorded: the
+   * retry looks for that post before posting again.
+   */
   releaseDigestRun(channel: string, runKey: string): Promise<void>;
+}
+
+/** A claimed digest run. */
+export interface DigestClaim {
+  /** Set when an earlier claim attempted the post: it may be in the channel already (its answer lost). */
+  postAttemptAt?: string;
 }
 
 export interface Store {

@@ -1,3 +1,4 @@
+import { ALL_WATCHES } from '../commands/parse';
 import type { Mute, MuteTargetType, Store, Subscription } from '../store/ports';
 import type { Clock } from './ports';
 
@@ -33,7 +34,8 @@ async function subscriptionsOf(deps: SettingsDeps, channel: string): Promise<Sub
 
 /**
  * Subscribes the channel to the watches it does not have yet (admins only, when admins are configured: a
- * subscription sends alerts, and Investigate's raw events, to everyone in that channel).
+ * subscription sends alerts, and Investigate's raw events, to everyone in that channel). `all` is stored as
+ * `all`, so watches added later reach the channel too; the explicit watches it covers are then dropped.
  */
 export async function subscribeChannel(
   deps: SettingsDeps,
@@ -41,27 +43,35 @@ export async function subscribeChannel(
 ): Promise<{ added: string[]; unchanged: string[] }> {
   requireAdmin(deps, input.userId, 'subscribe');
   const current = new Set((await subscriptionsOf(deps, input.channel)).map((s) => s.watch));
-  const has = (watch: string) => current.has('all') || current.has(watch);
+  const has = (watch: string) => current.has(ALL_WATCHES) || current.has(watch);
   const added = input.watches.filter((watch) => !has(watch));
   await deps.store.config.subscribe(input.channel, added, input.userId, deps.clock.now().toISOString());
+  if (added.includes(ALL_WATCHES)) await deps.store.config.unsubscribe(input.channel, [...current]);
   return { added, unchanged: input.watches.filter(has) };
 }
 
 /**
  * Unsubscribes the channel from watches (admins only, when admins are configured). A channel subscribed to
- * `all` (the default channel) is first turned into the explicit list, so removing one watch keeps the others.
+ * `all` (the default channel) is first turned into the explicit list, so removing one watch keeps the others;
+ * unsubscribing `all` removes every subscription of the channel.
  */
 export async function unsubscribeChannel(
   deps: SettingsDeps,
   input: { channel: string; watches: readonly string[]; userId: string },
 ): Promise<{ removed: string[]; notSubscribed: string[] }> {
   requireAdmin(deps, input.userId, 'unsubscribe');
-  const current = await subscriptionsOf(deps, input.channel);
+  const current = (await subscriptionsOf(deps, input.channel)).map((s) => s.watch);
+  if (input.watches.includes(ALL_WATCHES)) {
+    await deps.store.config.unsubscribe(input.channel, current);
+    return current.length > 0
+      ? { removed: [ALL_WATCHES], notSubscribed: [] }
+      : { removed: [], notSubscribed: [ALL_WATCHES] };
+  }
   const at = deps.clock.now().toISOString();
-  let watches = new Set(current.map((s) => s.watch));
-  if (watches.has('all')) {
+  let watches = new Set(current);
+  if (watches.has(ALL_WATCHES)) {
     await deps.store.config.subscribe(input.channel, deps.watchIds, input.userId, at);
-    await deps.store.config.unsubscribe(input.channel, ['all']);
+    await deps.store.config.unsubscribe(input.channel, [ALL_WATCHES]);
     watches = new Set(deps.watchIds);
   }
   const removed = input.watches.filter((watch) => watches.has(watch));

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { AlertContent } from '../changes/types';
+import type { AlertContent, Severity } from '../changes/types';
 import type { SlackMessageRef, Store } from '../store/ports';
 
 /** A rendered Slack message: fallback text for notifications plus Block Kit blocks. */
@@ -15,11 +15,35 @@ export interface RenderedMessage {
 export interface AlertMessenger {
   /** Posts a new alert message carrying `alertId` in its metadata (so an uncertain post can be found again). */
   post(channel: string, message: RenderedMessage, alertId: string): Promise<SlackMessageRef>;
+  /** @throws MessageNotFoundError when Slack no longer has the message (deleted, or another workspace's). */
   update(ref: SlackMessageRef, message: RenderedMessage): Promise<void>;
-  /** Replies in the message's thread, broadcast to the channel: a ping (updates notify nobody). */
-  notify(ref: SlackMessageRef, message: RenderedMessage): Promise<void>;
-  /** The message posted for `alertId` since `sinceIso`, if Slack has one (recovers a post whose answer was lost). */
-  findPosted(channel: string, alertId: string, sinceIso: string): Promise<SlackMessageRef | undefined>;
+  /**
+   * Replies in the message's thread, broadcast to the channel: a ping (updates notify nobody). The reply
+   * carries the alert id and severity in its metadata, so an uncertain reply can be found again.
+   */
+  notify(ref: SlackMessageRef, message: RenderedMessage, escalation: Escalation): Promise<void>;
+  /**
+   * The message posted for `alertId` since its first post attempt (`attemptIso`), if Slack has one: recovers
+   * a post whose answer was lost. Searches everything since, however busy the channel.
+   */
+  findPosted(channel: string, alertId: string, attemptIso: string): Promise<SlackMessageRef | undefined>;
+  /** Whether the thread of `ref` has the escalation reply (recovers a reply whose answer was lost). */
+  findNotified(ref: SlackMessageRef, escalation: Escalation): Promise<boolean>;
+}
+
+/** What a broadcast reply announces: the alert reached this severity. */
+export interface Escalation {
+  alertId: string;
+  severity: Severity;
+}
+
+/** Slack no longer has the message (a workspace admin deleted it, or it lived in a Slack that was reset). */
+export class MessageNotFoundError extends Error {
+  readonly code = 'MessageNotFound';
+  constructor(ref: SlackMessageRef) {
+    super(`Slack has no message ${ref.ts} in ${ref.channel}`);
+    this.name = new.target.name;
+  }
 }
 
 /** Turns an alert's content into a message (views + per-deployment options such as account aliases). */

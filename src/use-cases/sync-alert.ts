@@ -15,8 +15,6 @@ const LEASE_MS = 60_000;
 /** How long a caller waits for another worker's render before leaving it to a retry. */
 const WAIT_FOR_RENDER_MS = 5_000;
 const POLL_MS = 150;
-/** How far before a recorded post attempt Slack's history is searched for the message. */
-const FIND_SLACK_MARGIN_MS = 60_000;
 const MAX_RENDER_ROUNDS = 3;
 
 export class RenderPendingError extends Error {
@@ -126,16 +124,32 @@ async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: nu
         SEVERITY_RANK[content.severity] > SEVERITY_RANK[notifiedSeverity] &&
         content.status !== 'acknowledged'
       ) {
+        const escalation = { alertId, severity: content.severity };
+        // A reply whose answer was lost (or whose render was not recorded) may be in the thread already.
         await renew();
-        await deps.messenger.notify(message, (deps.renderEscalation ?? renderEscalation)(content));
+        const sent =
+          alert.escalationAttempt?.severity === content.severity &&
+          (await deps.messenger.findNotified(message, escalation));
+        if (!sent) {
+          await deps.store.alerts.markEscalationAttempt(
+            alertId,
+            deps.owner,
+            content.severity,
+            deps.clock.now().toISOString(),
+          );
+          await deps.messenger.notify(
+            message,
+            (deps.renderEscalation ?? renderEscalation)(content),
+            escalation,
+          );
+        }
         notifiedSeverity = content.severity;
       }
     } else {
       // A post whose answer never came back (timeout, crash) may have reached Slack: look before posting again.
       if (alert.postAttemptAt) {
-        const since = new Date(Date.parse(alert.postAttemptAt) - FIND_SLACK_MARGIN_MS).toISOString();
         await renew();
-        message = await deps.messenger.findPosted(alert.channel, alertId, since);
+        message = await deps.messenger.findPosted(alert.channel, alertId, alert.postAttemptAt);
       }
       if (message) {
         await renew();

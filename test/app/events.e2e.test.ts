@@ -10,7 +10,8 @@ import {
   uniqueCorpusEvents,
   variant,
 } from '../helpers/events';
-import { CHANNELS, type Pipeline, usePipeline } from '../helpers/pipeline';
+import { BOT_TOKEN, CHANNELS, type Pipeline, usePipeline } from '../helpers/pipeline';
+import { standinWebClient } from '../helpers/slack-standin-client';
 import { DYNAMODB_ENGINES } from '../helpers/stores';
 
 const [DEFAULT, SECURITY, NETWORK, IAM] = CHANNELS;
@@ -49,6 +50,23 @@ async function deliveredAlerts(pipeline: Pipeline, events: readonly EventBridgeE
     if (delivery?.kind === 'alert') alerts.set(id, delivery.alertId);
   }
   return alerts;
+}
+
+/** Three info changes by one actor, then (30 s later) the same actor opening SSH to the world. */
+function escalatingBurst(): { first: EventBridgeEvent[]; open: EventBridgeEvent } {
+  const quiet = corpusEvent('ec2.AuthorizeSecurityGroupIngress.iamuser.json');
+  const start = Date.parse('2026-11-27T09:00:00Z');
+  const first = [0, 1, 2].map((i) => variant(quiet, i, new Date(start + i * 10_000).toISOString()));
+  // Same actor, same account, same watch: world-open SSH.
+  const open = variant(
+    corpusEvent('ec2.AuthorizeSecurityGroupIngress.ssh-open-world.json'),
+    3,
+    new Date(start + 30_000).toISOString(),
+  );
+  open.detail.userIdentity = structuredClone(quiet.detail.userIdentity);
+  open.detail.recipientAccountId = quiet.detail.recipientAccountId;
+  open.account = quiet.account;
+  return { first, open };
 }
 
 describe.each(DYNAMODB_ENGINES)('events pipeline on %s', (engine) => {
@@ -189,18 +207,7 @@ describe.each(DYNAMODB_ENGINES)('events pipeline on %s', (engine) => {
 
   it('pings the channel once when a critical change joins a burst that was already posted', async () => {
     const pipeline = await pipelines.start();
-    const quiet = corpusEvent('ec2.AuthorizeSecurityGroupIngress.iamuser.json');
-    const start = Date.parse('2026-11-27T09:00:00Z');
-    const first = [0, 1, 2].map((i) => variant(quiet, i, new Date(start + i * 10_000).toISOString()));
-    // Same actor, same account, same watch, 30 s later: world-open SSH.
-    const open = variant(
-      corpusEvent('ec2.AuthorizeSecurityGroupIngress.ssh-open-world.json'),
-      3,
-      new Date(start + 30_000).toISOString(),
-    );
-    open.detail.userIdentity = structuredClone(quiet.detail.userIdentity);
-    open.detail.recipientAccountId = quiet.detail.recipientAccountId;
-    open.account = quiet.account;
+    const { first, open } = escalatingBurst();
 
     await run(pipeline, first);
     await run(pipeline, [open]);
@@ -222,6 +229,50 @@ describe.each(DYNAMODB_ENGINES)('events pipeline on %s', (engine) => {
     expect(broadcast).toHaveLength(1);
     expect((await pipeline.store.alerts.getAlert(alertId ?? ''))?.severity).toBe('critical');
   });
+
+  it('pings once when the escalation reply reached Slack but its answer was lost', async () => {
+    // Prepare: an info burst is posted; then a critical change joins it.
+    const pipeline = await pipelines.start();
+    const { first, open } = escalatingBurst();
+    await run(pipeline, first);
+    pipeline.slack.failNext('chat.postMessage', { status: 504, afterApplying: true });
+
+    // Act: the broadcast reply is posted but answered 504, so the change is retried (twice).
+    const lost = await run(pipeline, [open]);
+    const retried = await run(pipeline, [open]);
+    await run(pipeline, [open]);
+
+    // Assess
+    expect(lost.batchItemFailures).toHaveLength(1);
+    expect(retried.batchItemFailures).toEqual([]);
+    const top = pipeline.slack
+      .messages(DEFAULT)
+      .filter((m) => m.thread_ts === undefined || m.thread_ts === m.ts);
+    expect(top).toHaveLength(1);
+    expect(pipeline.slack.replies(DEFAULT, top[0]?.ts ?? '')).toHaveLength(1);
+    const alert = await pipeline.store.alerts.getAlert(postedAlertIds(pipeline, DEFAULT)[0] ?? '');
+    expect(alert).toMatchObject({ notifiedSeverity: 'critical', renderedRev: alert?.rev });
+  });
+
+  it('finds a lost post in a busy channel, past the first page of its history', async () => {
+    // Prepare: the post reaches Slack but its answer is lost; then 250 other messages arrive.
+    const pipeline = await pipelines.start();
+    const event = corpusEvent('iam.AttachUserPolicy.json');
+    pipeline.slack.failNext('chat.postMessage', { status: 504, afterApplying: true });
+    expect((await run(pipeline, [event])).batchItemFailures).toHaveLength(1);
+    const chatter = standinWebClient(pipeline.slack, { token: BOT_TOKEN });
+    for (let i = 0; i < 250; i++) await chatter.chat.postMessage({ channel: DEFAULT, text: `chatter ${i}` });
+
+    // Act
+    const retry = await run(pipeline, [event]);
+
+    // Assess: still one alert message, and the alert points at it.
+    expect(retry.batchItemFailures).toEqual([]);
+    const [alertId, ...more] = postedAlertIds(pipeline, DEFAULT);
+    expect(more).toEqual([]);
+    const message = pipeline.slack.messages(DEFAULT).find((m) => m.metadata !== undefined);
+    expect((await pipeline.store.alerts.getAlert(alertId ?? ''))?.message?.ts).toBe(message?.ts);
+  }, 30_000);
 
   it('retries after Slack 500 and 429 answers without losing or duplicating a post', async () => {
     const pipeline = await pipelines.start();

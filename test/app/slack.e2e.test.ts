@@ -1,6 +1,7 @@
 import { createDigestHandler } from '../../app/lambda/digest';
 import { ACTION_IDS, OVERFLOW_KINDS, overflowValue, VIEW_IDS } from '../../src/views';
 import { corpusEvent, lambdaContext, variant } from '../helpers/events';
+import { BOT_TOKEN } from '../helpers/pipeline';
 import {
   ADMIN,
   ALERTS_CHANNEL,
@@ -12,6 +13,7 @@ import {
   type Via,
 } from '../helpers/slack-app';
 import { blockAction, FOREIGN_TEAM_ID, sign, slashCommand, viewSubmission } from '../helpers/slack-requests';
+import { standinWebClient } from '../helpers/slack-standin-client';
 import { DYNAMODB_ENGINES } from '../helpers/stores';
 
 const VIAS: readonly Via[] = ['lambda', 'http'];
@@ -344,6 +346,37 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
       ]);
     });
 
+    it('stores "all" for subscribe all (so later custom watches reach the channel), replacing explicit watches', async () => {
+      const harness = await harnesses.start();
+      const channelWatches = async () =>
+        (await harness.store.config.load(new Date().toISOString())).subscriptions
+          .filter((s) => s.channel === 'C0OTHER')
+          .map((s) => s.watch)
+          .sort();
+
+      await harness.send(slashCommand('subscribe ec2', ALICE, 'C0OTHER'), 'lambda');
+      const reply = replyText(await harness.send(slashCommand('subscribe all', ALICE, 'C0OTHER'), 'http'));
+      const afterAll = await channelWatches();
+      const again = replyText(await harness.send(slashCommand('subscribe all sg', BOB, 'C0OTHER'), 'lambda'));
+      await harness.send(slashCommand('unsubscribe s3', ALICE, 'C0OTHER'), 'http');
+      const afterOne = await channelWatches();
+      await harness.send(slashCommand('unsubscribe all', ALICE, 'C0OTHER'), 'lambda');
+
+      expect(afterAll).toEqual(['all']);
+      expect(reply).toMatch(/all watches/);
+      expect(again).toMatch(/already/i);
+      expect(afterOne).not.toContain('all');
+      expect(afterOne).not.toContain('s3');
+      expect(afterOne).toContain('iam');
+      expect(await channelWatches()).toEqual([]);
+      expect(harness.slack.messages('C0OTHER').map((m) => m.text)).toEqual([
+        expect.stringMatching(/<@U0ALICE> subscribed .*ec2/),
+        expect.stringMatching(/<@U0ALICE> subscribed .*all watches/),
+        expect.stringMatching(/<@U0ALICE> unsubscribed .*s3/),
+        expect.stringMatching(/<@U0ALICE> unsubscribed .*all watches/),
+      ]);
+    });
+
     it('turns the default "all" subscription into the explicit list when one watch is removed', async () => {
       const harness = await harnesses.start();
       await harness.store.config.bootstrap(ALERTS_CHANNEL, new Date().toISOString());
@@ -528,6 +561,30 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
         quiet: ['C0OTHER'],
       });
       expect(digests()).toEqual([1, 1]);
+    });
+
+    it('posts the digest once when its answer was lost and the run is retried', async () => {
+      // Prepare: the digest reaches Slack but is answered 504; busy channel chatter follows.
+      const harness = await harnesses.start();
+      await harness.alertFor([corpusEvent('iam.CreateUser.json')]);
+      harness.slack.failNext('chat.postMessage', { status: 504, afterApplying: true });
+      const digest = createDigestHandler(harness.env);
+      await expect(digest({ kind: 'scheduled' }, lambdaContext())).rejects.toThrow(/digest failed/);
+      const chatter = standinWebClient(harness.slack, { token: BOT_TOKEN });
+      for (let i = 0; i < 210; i++)
+        await chatter.chat.postMessage({ channel: ALERTS_CHANNEL, text: `chatter ${i}` });
+
+      // Act: Lambda retries the asynchronous invocation.
+      const retry = await digest({ kind: 'scheduled' }, lambdaContext());
+
+      // Assess
+      expect(retry).toEqual({ posted: [ALERTS_CHANNEL], quiet: [] });
+      const digests = harness.slack.messages(ALERTS_CHANNEL).filter((m) => /digest/i.test(m.text));
+      expect(digests).toHaveLength(1);
+      expect(await digest({ kind: 'scheduled' }, lambdaContext())).toEqual({
+        posted: [],
+        quiet: [ALERTS_CHANNEL],
+      });
     });
 
     it('posts nothing when nothing is open (scheduled), and an all-clear when asked', async () => {

@@ -1,4 +1,10 @@
-import { GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { type DynamoDbEngine, ensureTable, startDynalite } from '../../app/local/dynamodb';
 import { DynamoDbRequestRecorder, sequentialSteps, summarize } from '../../bench/counting';
 
@@ -89,6 +95,32 @@ describe('DynamoDB request recorder (real SDK against dynalite)', () => {
         .map((r) => r.operation),
     ).toEqual(['UpdateItem']);
     expect(recorder.of((r) => r.scope === undefined).map((r) => r.operation)).toEqual(['Query']);
+    client.destroy();
+  });
+
+  it('counts every HTTP attempt, retries by the SDK included', async () => {
+    // Prepare: nothing listens on port 1, so every attempt fails to connect and the SDK retries.
+    const recorder = new DynamoDbRequestRecorder();
+    const client = recorder.attach(
+      new DynamoDBClient({
+        endpoint: 'http://127.0.0.1:1',
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        maxAttempts: 3,
+      }),
+    );
+
+    // Act
+    await expect(
+      client.send(new GetItemCommand({ TableName: 't', Key: { pk: { S: 'a' }, sk: { S: 'b' } } })),
+    ).rejects.toThrow();
+
+    // Assess
+    expect(recorder.requests.map((r) => [r.operation, r.failed])).toEqual([
+      ['GetItem', true],
+      ['GetItem', true],
+      ['GetItem', true],
+    ]);
     client.destroy();
   });
 });

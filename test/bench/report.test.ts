@@ -1,5 +1,6 @@
 import {
   type BenchmarkDocument,
+  compareDocuments,
   completeFigure,
   InvalidTargetError,
   MissingMarkersError,
@@ -124,7 +125,7 @@ describe('generated benchmark documents', () => {
       '| DynamoDB requests per winning Acknowledge | 14 requests | ≤ 6 | **not met** |',
     );
     expect(summary).toContain(
-      '| Acknowledge vs GetItem | 5× (5–5, 1 round) (5 ms vs 1 ms) | ratio ≤ 6 | met |',
+      '| Acknowledge vs GetItem | 5× (5 ms vs 1 ms; 5–5× over 1 round) | ratio ≤ 6 | met |',
     );
     expect(summary).not.toContain('matching');
   });
@@ -135,5 +136,30 @@ describe('generated benchmark documents', () => {
     expect(once).toBe(`# Title\n\n${README_START}\n\nnew table\n\n${README_END}\n\n## After\n`);
     expect(spliceReadme(once, 'new table')).toBe(once);
     expect(() => spliceReadme('# no markers', 'x')).toThrow(MissingMarkersError);
+  });
+});
+
+describe('comparing two runs', () => {
+  it('compares timed figures by their ratio and counts by their value (even beside a baseline)', () => {
+    const run = (latency: number, requests: number): BenchmarkDocument => ({
+      machine,
+      figures: [
+        ratioFigure({ name: 'ack.latency.ratio', label: 'a', unit: 'ms' }, [{ value: latency, baseline: 2 }]),
+        completeFigure({
+          name: 'ack.dynamodb.requests',
+          label: 'r',
+          unit: 'requests',
+          value: requests,
+          count: true,
+        }),
+      ],
+    });
+    const before = run(40, 14);
+    const after = run(50, 14);
+    after.figures.push(completeFigure({ name: 'only.later', label: 'x', unit: '', value: 1 }));
+    expect(compareDocuments(before, after)).toEqual([
+      { name: 'ack.latency.ratio', compared: 'ratio', before: 20, after: 25, change: 0.25, count: false },
+      { name: 'ack.dynamodb.requests', compared: 'value', before: 14, after: 14, change: 0, count: true },
+    ]);
   });
 });

@@ -537,13 +537,34 @@ describe('validateInputTransformer', () => {
     );
   });
 
-  it('refuses a template that is neither a string template nor JSON', () => {
-    const result = rejection({ inputPathsMap: { i: '$.a' }, inputTemplate: '<i> is in state <i>' });
-    expect(result.rejectedBy).toBe('infrawatch');
-    expect(result.message).toMatch(
-      /^InputTemplate is neither a string template \(starting with "\) nor valid JSON/,
+  // The EventBridge API reference (InputTransformer, InputTemplate) gives exactly this template as its first
+  // example, and `"<instance> is in state \"<status>\""`-style quotes as literal text: a template that is neither a
+  // string template nor JSON is text, its placeholders filled raw, as in a string template.
+  // https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_InputTransformer.html
+  it('delivers a plain-text template without quotes as text, as the API reference shows it', () => {
+    const transformer = {
+      inputPathsMap: { instance: '$.detail.instance', status: '$.detail.status', tags: '$.detail.tags' },
+      inputTemplate: '<instance> is in state <status>',
+    };
+    expect(validateInputTransformer(transformer)).toEqual({ valid: true });
+    expect(applyInputTransformer(transformer, eventWith({ instance: 'i-0123', status: 'RUNNING' }))).toBe(
+      'i-0123 is in state RUNNING',
     );
-    expect(result.message).toContain('Wrap plain text in double quotes');
+    expect(
+      applyInputTransformer(
+        { ...transformer, inputTemplate: '<instance> is in state "<status>" <tags>' },
+        eventWith({ instance: 'i-0123', status: 'RUNNING', tags: { team: 'ops' } }),
+      ),
+    ).toBe('i-0123 is in state "RUNNING" {team:ops}');
+    expect(render('state: <v>', { v: 5 })).toBe('state: 5');
+  });
+
+  it('keeps templates that are JSON once filled as JSON, and refuses the event variables in text', () => {
+    expect(render('<v>', { v: 'x' })).toBe('"x"');
+    expect(render('  <v>', { v: 3 })).toBe('  3');
+    expect(rejection({ inputTemplate: 'event: <aws.events.event>' }).message).toMatch(
+      /^<aws\.events\.event> is only meant as an unquoted JSON value/,
+    );
   });
 
   it('refuses a JSON template that can never be valid JSON', () => {

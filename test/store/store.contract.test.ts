@@ -209,15 +209,45 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
       expect(claims.filter(Boolean)).toHaveLength(1);
       expect(
         await store.alerts.claimDigestRun('C1', 'scheduled#2026-11-27', '2026-11-27T10:06:00.000Z', lease),
-      ).toBe(true);
+      ).toEqual({});
       await store.alerts.completeDigestRun('C1', 'scheduled#2026-11-27');
       expect(
         await store.alerts.claimDigestRun('C1', 'scheduled#2026-11-27', '2026-11-28T10:00:00.000Z', lease),
-      ).toBe(false);
-      expect(await store.alerts.claimDigestRun('C2', 'scheduled#2026-11-27', NOW, lease)).toBe(true);
+      ).toBeUndefined();
+      expect(await store.alerts.claimDigestRun('C2', 'scheduled#2026-11-27', NOW, lease)).toEqual({});
       // A failed run gives its claim back at once.
       await store.alerts.releaseDigestRun('C2', 'scheduled#2026-11-27');
-      expect(await store.alerts.claimDigestRun('C2', 'scheduled#2026-11-27', NOW, lease)).toBe(true);
+      expect(await store.alerts.claimDigestRun('C2', 'scheduled#2026-11-27', NOW, lease)).toEqual({});
+    });
+
+    it('hands the first post attempt of a digest run to every later claim of it', async () => {
+      const lease = '2026-11-27T10:05:00.000Z';
+      const run = 'requested#r1';
+      expect(await store.alerts.claimDigestRun('C1', run, NOW, lease)).toEqual({});
+      await store.alerts.markDigestPostAttempt('C1', run, NOW);
+      await store.alerts.markDigestPostAttempt('C1', run, LATER);
+      await store.alerts.releaseDigestRun('C1', run);
+
+      expect(await store.alerts.claimDigestRun('C1', run, NOW, lease)).toEqual({ postAttemptAt: NOW });
+      expect(await store.alerts.claimDigestRun('C1', run, NOW, lease)).toBeUndefined();
+      await store.alerts.completeDigestRun('C1', run);
+      expect(await store.alerts.claimDigestRun('C1', run, '2026-11-28T10:00:00.000Z', lease)).toBeUndefined();
+    });
+
+    it('keeps the first post attempt of an alert and records an escalation attempt for the lease holder only', async () => {
+      await store.alerts.append(seed('A1'), [lineOf(makeChange())]);
+      expect(await store.alerts.acquireLease('A1', 'w1', NOW, LATER)).toBe(true);
+      await store.alerts.markPostAttempt('A1', 'w1', NOW);
+      await store.alerts.markPostAttempt('A1', 'w1', LATER);
+      await store.alerts.markEscalationAttempt('A1', 'w1', 'critical', LATER);
+      await expect(store.alerts.markEscalationAttempt('A1', 'w2', 'warning', LATER)).rejects.toBeInstanceOf(
+        LeaseLostError,
+      );
+
+      expect(await store.alerts.getAlert('A1')).toMatchObject({
+        postAttemptAt: NOW,
+        escalationAttempt: { severity: 'critical', at: LATER },
+      });
     });
   });
 

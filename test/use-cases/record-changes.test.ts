@@ -3,7 +3,7 @@ import type { Change } from '../../src/changes/types';
 import { createMemoryStore } from '../../src/store/memory';
 import type { SlackMessageRef } from '../../src/store/ports';
 import { acknowledgeAlert } from '../../src/use-cases/acknowledge';
-import type { AlertMessenger, Clock, RenderedMessage } from '../../src/use-cases/ports';
+import type { AlertMessenger, Clock, Escalation, RenderedMessage } from '../../src/use-cases/ports';
 import { type RecordChangesDeps, recordChanges } from '../../src/use-cases/record-changes';
 import { RenderPendingError, syncAlertMessage } from '../../src/use-cases/sync-alert';
 import { makeChange } from '../helpers/changes';
@@ -12,7 +12,7 @@ import { makeChange } from '../helpers/changes';
 class RecordingMessenger implements AlertMessenger {
   posts: { channel: string; alertId: string; text: string; ts: string }[] = [];
   updates: { ts: string; text: string }[] = [];
-  pings: { ts: string; text: string }[] = [];
+  pings: { ts: string; text: string; escalation: Escalation }[] = [];
   failPosts = 0;
   private counter = 0;
   async post(channel: string, message: RenderedMessage, alertId: string): Promise<SlackMessageRef> {
@@ -28,8 +28,16 @@ class RecordingMessenger implements AlertMessenger {
   async update(ref: SlackMessageRef, message: RenderedMessage): Promise<void> {
     this.updates.push({ ts: ref.ts, text: message.text });
   }
-  async notify(ref: SlackMessageRef, message: RenderedMessage): Promise<void> {
-    this.pings.push({ ts: ref.ts, text: message.text });
+  async notify(ref: SlackMessageRef, message: RenderedMessage, escalation: Escalation): Promise<void> {
+    this.pings.push({ ts: ref.ts, text: message.text, escalation });
+  }
+  async findNotified(ref: SlackMessageRef, escalation: Escalation): Promise<boolean> {
+    return this.pings.some(
+      (p) =>
+        p.ts === ref.ts &&
+        p.escalation.alertId === escalation.alertId &&
+        p.escalation.severity === escalation.severity,
+    );
   }
   async findPosted(channel: string, alertId: string): Promise<SlackMessageRef | undefined> {
     const post = this.posts.find((p) => p.channel === channel && p.alertId === alertId);
