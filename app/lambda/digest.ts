@@ -5,7 +5,7 @@ import { loadConfig } from '../config';
 import { InvalidDigestTriggerError, parseDigestTrigger, runDigest } from '../digest/run-digest';
 import type { LogPort } from '../events/process-events';
 import { defaultMetrics, type FlushingMetrics } from '../metrics';
-import { createRuntime, oncePerContainer, startFailureMessage } from '../runtime';
+import { createRuntime, oncePerContainer, recordDeps, startFailureMessage } from '../runtime';
 
 export type DigestHandler = (
   event: unknown,
@@ -45,6 +45,7 @@ export function createDigestHandler(
     });
     const result = await runDigest(
       {
+        alerts: recordDeps(runtime, context.awsRequestId),
         store: runtime.store,
         clock: runtime.clock,
         slack: runtime.slack.posting,
