@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { describeChange } from '../src/changes';
 import { applyInputTransformer } from '../src/events/input-transformer';
 import { matchesPattern } from '../src/events/pattern';
 import {
-  type InputTransformer,
+  isWatchDefinition,
   loadCatalog,
   parseCustomWatch,
-  parseInputTransformer,
+  parseWatchFileText,
+  transformerOfRuleFile,
   type WatchCatalog,
+  WatchesFolderError,
 } from '../src/watches';
 import { manifestFor } from './manifest';
 
@@ -18,13 +20,14 @@ const USAGE = `Usage: infrawatch <command> [options]
 Commands:
   watches                           the watch catalog (built-in and custom), one line each
   match <pattern.json> <event.json> does the EventBridge pattern match the event? exit 0 yes, 1 no, 2 invalid input
+                                    (pattern: a bare pattern, a watch file or describe-rule output)
   describe <event.json>             the change InfraWatch sees in a CloudTrail event, as JSON
-  transform <rule.json> <event.json>  the payload an input transformer delivers (rule: a watch file or
-                                    {"inputPathsMap": …, "inputTemplate": …})
+  transform <rule.json> <event.json>  the payload an input transformer delivers (rule: a watch file,
+                                    list-targets-by-rule output or {"inputPathsMap": …, "inputTemplate": …})
   manifest --url <request-url>      the Slack app manifest with your request URL filled in
 
 Options:
-  --watches <dir>   custom watches folder (default: $INFRAWATCH_WATCHES_DIR or ./watches)
+  --watches <dir>   custom watches folder (default: $WATCHES_DIR, as for the app, or ./watches if present)
   --url <url>       the Slack request URL (manifest)
   -h, --help        this text`;
 
@@ -79,16 +82,25 @@ function watchesTable(catalog: WatchCatalog): string {
     .join('\n');
 }
 
-/** A rule file is either a bare input transformer or a whole watch (as in watches/). */
-function transformerOf(json: unknown, file: string): InputTransformer {
-  const isBare =
-    typeof json === 'object' &&
-    json !== null &&
-    ['inputTemplate', 'InputTemplate', 'input_template'].some((key) => key in json);
-  if (isBare) return parseInputTransformer(json, file);
-  const watch = parseCustomWatch(json, file);
-  if (watch.inputTransformer === undefined) throw new UsageError(`${file} has no input transformer`);
-  return watch.inputTransformer;
+/** A watch or rule file, as pasted: one JSON value, or describe-rule and list-targets-by-rule output one after the other. */
+function readRuleFile(file: string): unknown {
+  return parseWatchFileText(readText(file), file);
+}
+
+/** The custom-watch folder: `--watches`, else WATCHES_DIR (the app's variable), else ./watches when it exists. */
+function catalogOf(watches: string | undefined, env: NodeJS.ProcessEnv): WatchCatalog {
+  const [watchesDir, source] =
+    watches !== undefined
+      ? [watches, '--watches']
+      : env.WATCHES_DIR
+        ? [env.WATCHES_DIR, 'WATCHES_DIR']
+        : [existsSync('watches') ? 'watches' : undefined, 'default'];
+  try {
+    return loadCatalog(watchesDir === undefined ? {} : { watchesDir });
+  } catch (error) {
+    if (error instanceof WatchesFolderError) throw new UsageError(`${error.message} (${source})`);
+    throw error;
+  }
 }
 
 function parseOptions(argv: readonly string[]) {
@@ -118,7 +130,6 @@ export function runCli(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv =
       io.out(USAGE);
       return 0;
     }
-    const watchesDir = values.watches ?? env.INFRAWATCH_WATCHES_DIR ?? 'watches';
     const expect = (count: number, shape: string): string[] => {
       if (args.length !== count) throw new UsageError(`usage: infrawatch ${command} ${shape}`);
       return args;
@@ -127,24 +138,31 @@ export function runCli(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv =
     switch (command) {
       case 'watches':
         expect(0, '');
-        io.out(watchesTable(loadCatalog({ watchesDir })));
+        io.out(watchesTable(catalogOf(values.watches, env)));
         return 0;
       case 'match': {
         const [patternFile = '', eventFile = ''] = expect(2, '<pattern.json> <event.json>');
-        // Raw text on purpose: EventBridge judges number literals (300.0, 3.0e2) and duplicate keys as written.
-        const matched = matchesPattern(readText(patternFile), readText(eventFile));
+        const eventText = readText(eventFile);
+        const rule = readRuleFile(patternFile);
+        // A bare pattern is matched from its raw text: EventBridge judges number literals (300.0, 3.0e2) and
+        // duplicate keys as written. A watch file is read the way the app reads it.
+        const matched = isWatchDefinition(rule)
+          ? matchesPattern(parseCustomWatch(rule, patternFile).pattern, eventText)
+          : matchesPattern(readText(patternFile), eventText);
         io.out(matched ? 'match' : 'no match');
         return matched ? 0 : 1;
       }
       case 'describe': {
         const [eventFile = ''] = expect(1, '<event.json>');
-        const change = describeChange(readJson(eventFile), loadCatalog({ watchesDir }));
+        const change = describeChange(readJson(eventFile), catalogOf(values.watches, env));
         io.out(JSON.stringify(change, null, 2));
         return 0;
       }
       case 'transform': {
         const [ruleFile = '', eventFile = ''] = expect(2, '<rule.json> <event.json>');
-        io.out(applyInputTransformer(transformerOf(readJson(ruleFile), ruleFile), readJson(eventFile)));
+        const transformer = transformerOfRuleFile(readRuleFile(ruleFile), ruleFile);
+        if (transformer === undefined) throw new UsageError(`${ruleFile} has no input transformer`);
+        io.out(applyInputTransformer(transformer, readJson(eventFile)));
         return 0;
       }
       case 'manifest': {

@@ -4,7 +4,7 @@
  * and the page that plays Slack's client around them. No AWS or Slack account, everything on 127.0.0.1.
  */
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -169,8 +169,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       SLACK_API_URL: slack.url,
       DEFAULT_CHANNEL: LOCAL_CHANNEL.id,
       SLACK_POST_INTERVAL_MS: String(options.postIntervalMs ?? 1000),
-      WATCHES_DIR: options.watchesDir ?? join(process.cwd(), 'watches'),
     };
+    // A folder that was named must exist (the app fails clearly otherwise); ./watches is used when present.
+    const watchesDir = options.watchesDir ?? join(process.cwd(), 'watches');
+    if (options.watchesDir !== undefined || existsSync(watchesDir)) env.WATCHES_DIR = watchesDir;
     for (const name of PASSED_THROUGH) {
       const value = options.env?.[name];
       if (value !== undefined) env[name] = value;

@@ -5,7 +5,16 @@ import type { WatchCatalog } from './types';
 
 export { builtInCatalog, builtInWatches } from './catalog';
 export { createCatalog, DuplicateWatchError } from './compile';
-export { InvalidWatchError, loadCustomWatches, parseCustomWatch, parseInputTransformer } from './custom';
+export {
+  InvalidWatchError,
+  isWatchDefinition,
+  loadCustomWatches,
+  parseCustomWatch,
+  parseInputTransformer,
+  parseWatchFileText,
+  transformerOfRuleFile,
+  WatchesFolderError,
+} from './custom';
 export type { InputTransformer, Watch, WatchCatalog } from './types';
 
 /**

@@ -6,12 +6,18 @@ import { runCli } from '../../app/cli';
 const FIXTURES = join(__dirname, '..', 'fixtures', 'cloudtrail');
 const SSH = join(FIXTURES, 'ec2.AuthorizeSecurityGroupIngress.ssh-open-world.json');
 const EXAMPLES = join(__dirname, '..', '..', 'watches', 'examples');
+/** Custom watches of these tests: never the repository's own watches/ folder, which users fill. */
+const WATCHES = join(__dirname, '..', 'fixtures', 'watches');
 
-function cli(...argv: string[]): { code: number; out: string; err: string } {
+function cliWith(env: NodeJS.ProcessEnv, argv: string[]): { code: number; out: string; err: string } {
   const out: string[] = [];
   const err: string[] = [];
-  const code = runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t) }, {});
+  const code = runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t) }, env);
   return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+function cli(...argv: string[]): { code: number; out: string; err: string } {
+  return cliWith({ WATCHES_DIR: WATCHES }, argv);
 }
 
 function file(name: string, content: string): string {
@@ -70,8 +76,67 @@ describe('infrawatch CLI', () => {
     });
   });
 
+  it('reads custom watches from WATCHES_DIR, the variable the app reads, and fails clearly on a missing folder', () => {
+    // Prepare
+    const empty = mkdtempSync(join(tmpdir(), 'infrawatch-cli-empty-'));
+
+    // Act
+    const listed = cli('watches');
+    const described = JSON.parse(cli('describe', SSH).out) as { watches: string[]; summary: string };
+    const fromEmpty = cliWith({ WATCHES_DIR: empty }, ['watches']);
+    const missing = cli('watches', '--watches', '/nonexistent');
+    const missingEnv = cliWith({ WATCHES_DIR: join(empty, 'nope') }, ['describe', SSH]);
+
+    // Assess
+    expect(listed.out).toMatch(
+      /\nssh-ingress\s+Security group ingress opened \(pasted from describe-rule\) \[/,
+    );
+    expect(described.watches[0]).toBe('ssh-ingress');
+    expect(described.summary).toBe(
+      'arn:aws:sts::112233445566:assumed-role/Operator/ryan@example.com changed ingress of sg-0d921df5d84f7270a',
+    );
+    expect(fromEmpty.out).not.toMatch(/ssh-ingress/);
+    expect(missing).toEqual({
+      code: 2,
+      out: '',
+      err: expect.stringMatching(/^infrawatch: watches folder \/nonexistent does not exist/),
+    });
+    expect(missingEnv.code).toBe(2);
+    expect(missingEnv.err).toMatch(/watches folder .*nope does not exist \(WATCHES_DIR\)/);
+  });
+
+  it('matches a watch file, or a pasted describe-rule output, as watches/README.md says', () => {
+    const watchFile = join(EXAMPLES, 'classic-security-group-changes.json');
+    expect(cli('match', watchFile, SSH)).toEqual({ code: 0, out: 'match', err: '' });
+    expect(cli('match', join(WATCHES, 'ssh-ingress.json'), SSH)).toEqual({ code: 0, out: 'match', err: '' });
+    const ec2 = join(EXAMPLES, 'classic-ec2-instance-changes.json');
+    expect(cli('match', ec2, SSH)).toEqual({ code: 1, out: 'no match', err: '' });
+    const bad = file('bad-watch.json', '{"EventPattern": "{\\"source\\": \\"aws.ec2\\"}"}');
+    expect(cli('match', bad, SSH)).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/bad-watch\.json: Event pattern is not valid/),
+    });
+  });
+
+  it('transforms with a list-targets-by-rule output as printed', () => {
+    const targets = file(
+      'targets.json',
+      JSON.stringify({
+        Targets: [
+          {
+            Id: 'sns',
+            Arn: 'arn:aws:sns:us-east-1:123456789012:ops',
+            InputTransformer: { InputPathsMap: { r: '$.region' }, InputTemplate: '<r> changed' },
+          },
+        ],
+      }),
+    );
+    expect(cli('transform', targets, SSH)).toEqual({ code: 0, out: 'us-east-1 changed', err: '' });
+  });
+
   it('describes an event as the Change JSON', () => {
-    const { code, out } = cli('describe', SSH);
+    const builtInOnly = mkdtempSync(join(tmpdir(), 'infrawatch-cli-empty-'));
+    const { code, out } = cliWith({ WATCHES_DIR: builtInOnly }, ['describe', SSH]);
     expect(code).toBe(0);
     const change = JSON.parse(out) as { watch: string; severity: string; summary: string };
     expect(change).toMatchObject({ watch: 'security-groups', severity: 'critical' });

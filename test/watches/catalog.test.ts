@@ -141,6 +141,103 @@ describe('custom watches', () => {
     });
   });
 
+  describe('a rule pasted unchanged (no id or title)', () => {
+    const describeRule = {
+      Name: 'Prod-IAM-Changes',
+      Arn: 'arn:aws:events:us-east-1:123456789012:rule/Prod-IAM-Changes',
+      EventPattern: '{"source":["aws.iam"],"detail":{"eventName":["CreateUser"]}}',
+      State: 'ENABLED',
+      Description: 'IAM users created in prod',
+      EventBusName: 'default',
+      CreatedBy: '123456789012',
+    };
+    const listTargets = {
+      Targets: [
+        {
+          Id: 'ops-topic',
+          Arn: 'arn:aws:sns:us-east-1:123456789012:ops',
+          InputTransformer: {
+            InputPathsMap: { u: '$.detail.requestParameters.userName' },
+            InputTemplate: 'user <u> created',
+          },
+        },
+      ],
+    };
+    const transformer = {
+      inputPathsMap: { u: '$.detail.requestParameters.userName' },
+      inputTemplate: 'user <u> created',
+    };
+
+    it('takes the id from the file name and the title from Description, else Name', () => {
+      const watch = parseCustomWatch(describeRule, '/home/me/watches/Prod IAM_changes.json');
+      expect(watch).toMatchObject({
+        id: 'prod-iam-changes',
+        title: 'IAM users created in prod',
+        description: 'IAM users created in prod',
+        pattern: { source: ['aws.iam'], detail: { eventName: ['CreateUser'] } },
+      });
+      expect(watch.inputTransformer).toBeUndefined();
+      const { Description: _, ...noDescription } = describeRule;
+      expect(parseCustomWatch(noDescription, 'iam.json')).toMatchObject({
+        id: 'iam',
+        title: 'Prod-IAM-Changes',
+      });
+      expect(parseCustomWatch({ ...describeRule, id: 'mine', title: 'Mine' }, 'x.json')).toMatchObject({
+        id: 'mine',
+        title: 'Mine',
+      });
+    });
+
+    it('takes the transformer from list-targets-by-rule output: merged in, as an array, or printed after it', () => {
+      const merged = parseCustomWatch({ ...describeRule, ...listTargets }, 'merged.json');
+      const array = parseCustomWatch([describeRule, listTargets], 'array.json');
+      const printed = loadCustomWatches(
+        tempDir({
+          'printed.json': `${JSON.stringify(describeRule, null, 4)}\n${JSON.stringify(listTargets, null, 4)}\n`,
+        }),
+      );
+      expect(merged.inputTransformer).toEqual(transformer);
+      expect(array.inputTransformer).toEqual(transformer);
+      expect(printed.map((w) => [w.id, w.inputTransformer])).toEqual([['printed', transformer]]);
+    });
+
+    it.each([
+      [
+        { Name: 'nightly', ScheduleExpression: 'rate(1 day)' },
+        'rule.json',
+        /scheduled rule .*no event pattern/,
+      ],
+      [
+        {
+          ...describeRule,
+          Targets: [
+            { Id: 'a', InputTransformer: { InputTemplate: '"a"' } },
+            { Id: 'b', InputTransformer: { InputTemplate: '"b"' } },
+          ],
+        },
+        'rule.json',
+        /targets a and b have different input transformers/,
+      ],
+      [describeRule, 'all.json', /cannot take the watch id from the file name 'all\.json'.*add "id"/],
+      [describeRule, '---.json', /cannot take the watch id from the file name/],
+      [[describeRule, 'text'], 'rule.json', /each part .* must be a JSON object/],
+      [
+        { ...describeRule, ...listTargets, InputTransformer: { InputTemplate: '"x"' } },
+        'rule.json',
+        /either "InputTransformer" or "Targets"/,
+      ],
+    ])('refuses %j (%s) with a clear reason', (json, fileName, message) => {
+      expect(() => parseCustomWatch(json, fileName)).toThrow(InvalidWatchError);
+      expect(() => parseCustomWatch(json, fileName)).toThrow(message);
+    });
+
+    it('says what is wrong with text that is neither JSON nor JSON documents one after the other', () => {
+      expect(() => loadCustomWatches(tempDir({ 'two.json': '{"a":1} oops' }))).toThrow(
+        /two\.json: not valid JSON/,
+      );
+    });
+  });
+
   it('accepts Terraform spellings', () => {
     const watch = parseCustomWatch(
       {
@@ -180,14 +277,15 @@ describe('custom watches', () => {
     expect(() => parseCustomWatch(json, 'bad.json')).toThrow(message);
   });
 
-  it('loads *.json directly in the folder, in name order; a missing folder means none', () => {
+  it('loads *.json directly in the folder, in name order; a missing folder is an error', () => {
     const dir = tempDir({
       'b.json': { id: 'b-watch', title: 'B', pattern: { source: ['aws.b'] } },
       'a.json': { id: 'a-watch', title: 'A', pattern: { source: ['aws.a'] } },
       'notes.txt': 'ignored',
     });
     expect(loadCustomWatches(dir).map((w) => w.id)).toEqual(['a-watch', 'b-watch']);
-    expect(loadCustomWatches(join(dir, 'missing'))).toEqual([]);
+    expect(() => loadCustomWatches(join(dir, 'missing'))).toThrow(/watches folder .*missing does not exist/);
+    expect(() => loadCustomWatches(join(dir, 'a.json'))).toThrow(/a\.json is not a folder/);
   });
 
   it('fails loudly on invalid JSON and on names taken by another watch', () => {

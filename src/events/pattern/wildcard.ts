@@ -1,3 +1,5 @@
+import { javaUtf8View } from './java-strings';
+
 /**
  * Wildcard operands: `*` matches any run of characters (including none), `\*` is a literal star and `\\` a
  * literal backslash; any other backslash escape and two stars in a row are invalid.
@@ -14,7 +16,9 @@ function utf8Length(codePoint: number): number {
 }
 
 /** event-ruler's reason for rejecting a wildcard operand, or undefined when it is valid. */
-export function wildcardSyntaxError(text: string): string | undefined {
+export function wildcardSyntaxError(operand: string): string | undefined {
+  // Positions count Java's UTF-8 bytes, where an unpaired surrogate is the single byte `?`.
+  const text = javaUtf8View(operand);
   let bytePos = 1;
   for (let i = 0; i < text.length; ) {
     const c = text.charAt(i);
@@ -110,7 +114,7 @@ function wildcardBytes(text: string): number[] {
  * can keep alive at the same time. Stops exploring once `limit` is exceeded and returns the count reached.
  */
 export function wildcardComplexity(operands: readonly string[], limit: number): number {
-  const programs = operands.map(wildcardBytes);
+  const programs = operands.map((operand) => wildcardBytes(javaUtf8View(operand)));
   const alphabet = new Set<number>([0x100]);
   for (const program of programs) for (const b of program) if (b !== ANY_BYTE) alphabet.add(b);
 
