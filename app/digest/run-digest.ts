@@ -1,8 +1,9 @@
 import type { WebClient } from '@slack/web-api';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DigestClaim, Store } from '../../src/store/ports';
 import { collectDigest, type DigestData, digestChannels } from '../../src/use-cases/digest';
-import type { Clock } from '../../src/use-cases/ports';
+import type { AlertDeps, Clock } from '../../src/use-cases/ports';
+import { repairDueRenders } from '../../src/use-cases/sync-alert';
 import { type DigestAlert, renderDigest } from '../../src/views';
 import type { WatchCatalog } from '../../src/watches/types';
 import type { LogPort } from '../events/process-events';
@@ -15,8 +16,12 @@ export const DIGEST_METADATA_TYPE = 'infrawatch_digest';
 const DIGEST_LEASE_MS = 5 * 60_000;
 /** Permalinks are fetched for at most this many alerts per digest (the digest lists no more anyway). */
 const MAX_PERMALINKS = 40;
+/** Render-due repair passes per digest run (each takes up to REPAIR_BATCH alerts). */
+const MAX_REPAIR_PASSES = 5;
 
 export interface DigestDeps {
+  /** What the alert use cases need: alert messages that fell behind are repaired before the digest links them. */
+  alerts: AlertDeps;
   store: Store;
   clock: Clock;
   slack: WebClient;
@@ -101,6 +106,21 @@ async function toDigestAlerts(deps: DigestDeps, data: DigestData): Promise<Diges
   );
 }
 
+/** A quiet account may see no events for a day: the digest is the render-due repair that always runs. */
+async function repairRenders(deps: DigestDeps): Promise<void> {
+  try {
+    for (let pass = 0; pass < MAX_REPAIR_PASSES; pass++) {
+      const { repaired, failures } = await repairDueRenders(deps.alerts);
+      for (const { alertId, error } of failures)
+        deps.log.warn('An alert message is still behind; a later run repairs it', { alertId, error });
+      if (repaired === 0 || failures.length > 0) return;
+    }
+  } catch (error) {
+    // The marks stay for the next run; the digest itself must still go out.
+    deps.log.warn('Could not look for alert messages that are behind; a later run does', { error });
+  }
+}
+
 /**
  * Posts one channel's digest, unless an earlier attempt of this run already did (its answer lost: the
  * digest carries the run key in its metadata, and the channel's history since that attempt is searched).
@@ -164,6 +184,7 @@ export async function runDigest(
   const posted: string[] = [];
   const quiet: string[] = [];
   const failures: unknown[] = [];
+  await repairRenders(deps);
   for (const channel of channels) {
     const leaseUntil = new Date(now.getTime() + DIGEST_LEASE_MS).toISOString();
     const claim = await deps.store.alerts.claimDigestRun(channel, runKey, now.toISOString(), leaseUntil);

@@ -4,6 +4,7 @@ import { describeChange } from '../../src/changes/describe';
 import type { Change } from '../../src/changes/types';
 import { InvalidEventError } from '../../src/events/cloudtrail';
 import { type ChangeInput, type RecordChangesDeps, recordChanges } from '../../src/use-cases/record-changes';
+import { repairDueRenders } from '../../src/use-cases/sync-alert';
 import type { WatchCatalog } from '../../src/watches/types';
 
 /** The slice of Powertools Logger the handler uses (structured: message + attributes). */
@@ -158,5 +159,22 @@ async function processSqsBatch(
         failures.push({ itemIdentifier: messageId });
     }
   }
+  await repairRenders(deps);
   return { batchItemFailures: failures };
+}
+
+/**
+ * Messages that fell behind on a path nothing retries (an acknowledgement whose chat.update failed) are
+ * repaired here: the events function runs whenever changes flow, deployed and locally. The daily digest
+ * repairs them too, for quiet accounts. Never fails the batch: an alert that is still behind keeps its mark.
+ */
+async function repairRenders(deps: EventsDeps): Promise<void> {
+  try {
+    const { repaired, failures } = await repairDueRenders(deps);
+    if (repaired > 0) deps.log.info('Repaired alert messages that were behind', { repaired });
+    for (const { alertId, error } of failures)
+      deps.log.warn('An alert message is still behind; a later run repairs it', { alertId, error });
+  } catch (error) {
+    deps.log.warn('Could not look for alert messages that are behind; a later run does', { error });
+  }
 }

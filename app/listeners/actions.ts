@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { acknowledgeAlert } from '../../src/use-cases/acknowledge';
 import { muteChannel, NotAllowedError } from '../../src/use-cases/channel-settings';
 import { investigateAlert } from '../../src/use-cases/investigate';
-import { syncAlertMessage } from '../../src/use-cases/sync-alert';
+import { syncOrMarkDue } from '../../src/use-cases/sync-alert';
 import {
   ACTION_IDS,
   OVERFLOW_OPTIONS,
@@ -118,7 +118,7 @@ export function registerActions(app: App, deps: SlackAppDeps): void {
         watchTitle: watchTitle(deps, found.alert.watch),
       }),
     });
-    if (!found.alert.acknowledgement) await syncAlertMessage(interactionDeps(deps), alertId, found.alert.rev);
+    if (!found.alert.acknowledgement) await syncOrMarkDue(interactionDeps(deps), alertId, found.alert.rev);
   });
 
   app.action<BlockOverflowAction>(ACTION_IDS.more, async ({ ack, body, action, client }) => {

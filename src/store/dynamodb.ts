@@ -97,6 +97,7 @@ function toAlert(item: Item): AlertRecord {
   if (item.message) alert.message = item.message as AlertRecord['message'] & object;
   if (item.notifiedSeverity) alert.notifiedSeverity = item.notifiedSeverity as Severity;
   if (item.postAttemptAt) alert.postAttemptAt = item.postAttemptAt as string;
+  if (item.messageRemovedAt) alert.messageRemovedAt = item.messageRemovedAt as string;
   if (item.escalationAttempt)
     alert.escalationAttempt = item.escalationAttempt as NonNullable<AlertRecord['escalationAttempt']>;
   if (item.acknowledgement) alert.acknowledgement = item.acknowledgement as Acknowledgement;
@@ -201,6 +202,25 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
     return writeIf(
       new PutCommand({ TableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
     );
+  }
+
+  /** An update of an alert only its render-lease holder may make. @throws LeaseLostError otherwise. */
+  async function updateAsHolder(
+    alertId: string,
+    owner: string,
+    UpdateExpression: string,
+    values: Item,
+  ): Promise<void> {
+    const held = await writeIf(
+      new UpdateCommand({
+        TableName,
+        Key: keys.alert(alertId),
+        UpdateExpression,
+        ConditionExpression: 'leaseOwner = :owner',
+        ExpressionAttributeValues: { ':owner': owner, ...values },
+      }),
+    );
+    if (!held) throw new LeaseLostError(alertId);
   }
 
   const changes: ChangeRepository = {
@@ -566,49 +586,74 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
       );
     },
     async markPostAttempt(alertId, owner, atIso) {
-      const held = await writeIf(
-        new UpdateCommand({
-          TableName,
-          Key: keys.alert(alertId),
-          // The first attempt's time stays: a post that landed late is searched for from there.
-          UpdateExpression: 'SET postAttemptAt = if_not_exists(postAttemptAt, :at)',
-          ConditionExpression: 'leaseOwner = :owner',
-          ExpressionAttributeValues: { ':owner': owner, ':at': atIso },
-        }),
-      );
-      if (!held) throw new LeaseLostError(alertId);
+      // The first attempt's time stays: a post that landed late is searched for from there.
+      await updateAsHolder(alertId, owner, 'SET postAttemptAt = if_not_exists(postAttemptAt, :at)', {
+        ':at': atIso,
+      });
     },
     async markEscalationAttempt(alertId, owner, severity, atIso) {
-      const held = await writeIf(
-        new UpdateCommand({
-          TableName,
-          Key: keys.alert(alertId),
-          UpdateExpression: 'SET escalationAttempt = :attempt',
-          ConditionExpression: 'leaseOwner = :owner',
-          ExpressionAttributeValues: { ':owner': owner, ':attempt': { severity, at: atIso } },
-        }),
-      );
-      if (!held) throw new LeaseLostError(alertId);
+      await updateAsHolder(alertId, owner, 'SET escalationAttempt = :attempt', {
+        ':attempt': { severity, at: atIso },
+      });
     },
     async markRendered(alertId, owner, rendered: RenderedState) {
-      const held = await writeIf(
-        new UpdateCommand({
+      await updateAsHolder(
+        alertId,
+        owner,
+        'SET renderedRev = :rev, message = :message, changeCount = :count, headline = :headline, notifiedSeverity = :notified',
+        {
+          ':rev': rendered.rev,
+          ':message': rendered.message,
+          ':count': rendered.changeCount,
+          ':headline': rendered.headline,
+          ':notified': rendered.notifiedSeverity,
+        },
+      );
+    },
+    async markMessageGone(alertId, owner, atIso) {
+      await updateAsHolder(alertId, owner, 'SET postAttemptAt = :at, messageRemovedAt = :at REMOVE message', {
+        ':at': atIso,
+      });
+    },
+    async markRenderDue(alertId, rev, atIso) {
+      await send(
+        'write',
+        new PutCommand({
           TableName,
-          Key: keys.alert(alertId),
-          UpdateExpression:
-            'SET renderedRev = :rev, message = :message, changeCount = :count, headline = :headline, notifiedSeverity = :notified',
-          ConditionExpression: 'leaseOwner = :owner',
-          ExpressionAttributeValues: {
-            ':owner': owner,
-            ':rev': rendered.rev,
-            ':message': rendered.message,
-            ':count': rendered.changeCount,
-            ':headline': rendered.headline,
-            ':notified': rendered.notifiedSeverity,
+          Item: {
+            ...keys.renderDue(alertId),
+            alertId,
+            rev,
+            at: atIso,
+            expiresAt: epochSeconds(atIso) + 30 * 86400,
           },
         }),
       );
-      if (!held) throw new LeaseLostError(alertId);
+    },
+    async rendersDue(limit) {
+      const output = await send<{ Items?: Item[] }>(
+        'read',
+        new QueryCommand({
+          TableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.renderDuePk },
+          Limit: limit,
+        }),
+      );
+      return (output.Items ?? []).map((item) => ({
+        alertId: item.alertId as string,
+        rev: item.rev as number,
+      }));
+    },
+    async clearRenderDue(alertId, renderedRev) {
+      await writeIf(
+        new DeleteCommand({
+          TableName,
+          Key: keys.renderDue(alertId),
+          ConditionExpression: 'rev <= :rendered',
+          ExpressionAttributeValues: { ':rendered': renderedRev },
+        }),
+      );
     },
 
     async acknowledge(alertId, acknowledgement): Promise<AcknowledgeResult> {

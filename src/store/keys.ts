@@ -20,6 +20,8 @@ export const keys = {
   digestRun: (channel: string, runKey: string) => ({ pk: `DIGEST#${channel}`, sk: runKey }),
   request: (key: string) => ({ pk: `REQUEST#${key}`, sk: 'REQUEST' }),
   rejected: (atIso: string, id: string) => ({ pk: `REJECTED#${atIso.slice(0, 10)}`, sk: id }),
+  renderDuePk: 'RENDERDUE',
+  renderDue: (alertId: string) => ({ pk: 'RENDERDUE', sk: alertId }),
 
   /** Sparse index entries: open alerts, and muted changes, of a channel, by time. */
   openPk: (channel: string) => `OPEN#${channel}`,

@@ -39,6 +39,7 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
   const alertItems = new Map<string, MemoryAlert>();
   const alertLines = new Map<string, Map<string, ChangeLine>>();
   const requestClaims = new Map<string, string>();
+  const rendersDue = new Map<string, number>();
   const digestRuns = new Map<
     string,
     { state: 'posting' | 'posted'; leaseUntil: string; postAttemptAt?: string }
@@ -225,6 +226,26 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
       alert.notifiedSeverity = rendered.notifiedSeverity;
     },
 
+    async markMessageGone(alertId, owner, atIso) {
+      const alert = alertItems.get(alertId);
+      if (alert?.lease?.owner !== owner) throw new LeaseLostError(alertId);
+      delete alert.message;
+      alert.postAttemptAt = atIso;
+      alert.messageRemovedAt = atIso;
+    },
+    async markRenderDue(alertId, rev) {
+      rendersDue.set(alertId, rev);
+    },
+    async rendersDue(limit) {
+      return [...rendersDue.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .slice(0, limit)
+        .map(([alertId, rev]) => ({ alertId, rev }));
+    },
+    async clearRenderDue(alertId, renderedRev) {
+      if ((rendersDue.get(alertId) ?? Infinity) <= renderedRev) rendersDue.delete(alertId);
+    },
+
     async acknowledge(alertId, acknowledgement) {
       const alert = alertItems.get(alertId);
       if (!alert) return { status: 'not-found' };
@@ -256,6 +277,7 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
             renderedRev: _rendered,
             postAttemptAt: _post,
             escalationAttempt: _escalation,
+            messageRemovedAt: _removed,
             acknowledgement: _ack,
             ...open
           } = publicAlert(alert);

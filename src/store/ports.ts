@@ -143,6 +143,8 @@ export interface AlertRecord {
    * may or may not be in the thread.
    */
   escalationAttempt?: { severity: Severity; at: string };
+  /** Set when Slack no longer had the message: the next post replaces it and says so. */
+  messageRemovedAt?: string;
   acknowledgement?: Acknowledgement;
   investigation?: Investigation;
 }
@@ -227,6 +229,18 @@ export interface AlertRepository {
   markEscalationAttempt(alertId: string, owner: string, severity: Severity, atIso: string): Promise<void>;
   /** Records what Slack now shows (lease holder only). */
   markRendered(alertId: string, owner: string, rendered: RenderedState): Promise<void>;
+  /**
+   * Records that Slack no longer has the alert's message (lease holder only): the message is forgotten and a
+   * fresh post attempt window starts at `atIso`, so the next render posts a replacement.
+   */
+  markMessageGone(alertId: string, owner: string, atIso: string): Promise<void>;
+
+  /** Records that the alert's message is behind revision `rev` and nobody will retry the render by itself. */
+  markRenderDue(alertId: string, rev: number, atIso: string): Promise<void>;
+  /** Up to `limit` alerts marked render-due (one Query on a small partition). */
+  rendersDue(limit: number): Promise<{ alertId: string; rev: number }[]>;
+  /** Clears the mark unless it asks for a revision above `renderedRev` (marked again meanwhile). */
+  clearRenderDue(alertId: string, renderedRev: number): Promise<void>;
 
   /**
    * First acknowledgement wins, by condition, and only when the message shows the alert's latest revision

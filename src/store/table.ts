@@ -13,6 +13,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  *   CONFIG                   / MUTE#<channel>#<type>#<value>   a mute, with its expiry
  *   REQUEST#<hash>           / REQUEST             a Slack command claimed once (replays, double submits), with TTL
  *   REJECTED#<day>           / <recordId>          an input that can never become a change, with the reason
+ *   RENDERDUE                / <alertId>           an alert whose message fell behind on a path nobody retries
  */
 export const TABLE = {
   partitionKey: 'pk',

@@ -2,7 +2,7 @@ import { burstKeyOf } from '../changes/burst';
 import type { Acknowledgement } from '../changes/types';
 import type { AlertRecord } from '../store/ports';
 import type { AlertDeps } from './ports';
-import { syncAlertMessage } from './sync-alert';
+import { syncOrMarkDue } from './sync-alert';
 
 /** Where InfraWatch announces what happened (EventBridge when deployed). */
 export interface EventPublisher {
@@ -73,10 +73,9 @@ export async function acknowledgeAlert(
     // Bring the message up to date so the next click acknowledges what it shows; the current holder of the
     // render lease (an events worker) may be doing it already.
     const alert = await deps.store.alerts.getAlert(input.alertId);
+    // A failure is left to the render-due repair: the clicker is told to look again either way.
     if (alert)
-      await syncAlertMessage(deps, alert.id, alert.rev, { waitMs: INTERACTIVE_WAIT_MS }).catch(
-        () => undefined,
-      );
+      await syncOrMarkDue(deps, alert.id, alert.rev, { waitMs: INTERACTIVE_WAIT_MS }).catch(() => undefined);
     return result;
   }
   if (result.status !== 'acknowledged') return result;
@@ -97,7 +96,9 @@ export async function acknowledgeAlert(
     message: alert.message ?? null,
   };
   const [render, publish] = await Promise.allSettled([
-    syncAlertMessage(deps, alert.id, alert.rev, { waitMs: INTERACTIVE_WAIT_MS }),
+    // A message that cannot be updated now is marked render-due and repaired later: the store says
+    // acknowledged, and the buttons must not stay.
+    syncOrMarkDue(deps, alert.id, alert.rev, { waitMs: INTERACTIVE_WAIT_MS }),
     deps.events.publish(ACKNOWLEDGED_DETAIL_TYPE, { ...detail }),
   ]);
   const problems = [

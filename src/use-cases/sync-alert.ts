@@ -3,15 +3,19 @@ import type { AlertContent, AlertStatus } from '../changes/types';
 import { SEVERITY_RANK } from '../changes/types';
 import { LeaseLostError } from '../store/errors';
 import type { AlertRecord } from '../store/ports';
-import { renderEscalation } from '../views/escalation';
-import type { AlertDeps } from './ports';
+import { renderEscalation, withReplacementNote } from '../views/escalation';
+import { type AlertDeps, MessageNotFoundError } from './ports';
 
 /**
- * A render lease outlives the slowest single Slack call it covers, and is renewed before each call: pacing
- * waits at most 10 s, a Retry-After at most 3 s, and a call times out after 5 s with at most two retries.
- * A holder that stalls longer loses the lease and cannot record its render (LeaseLostError).
+ * A render lease is short and kept alive by its holder: renewed every {@link RENEW_EVERY_MS} while the holder
+ * works (a Slack call may take longer than the lease: pacing, a Retry-After, a timeout and its retries) and
+ * before each Slack call. A holder that dies mid-render (a Lambda timeout, a crash, an outage that keeps it
+ * from releasing) blocks its alert for at most LEASE_MS, shorter than SQS's visibility timeout, so the
+ * redelivery finds the lease free instead of burning a receive. A holder that cannot renew in time loses the
+ * lease and cannot record its render (LeaseLostError).
  */
-const LEASE_MS = 60_000;
+const LEASE_MS = 15_000;
+const RENEW_EVERY_MS = 5_000;
 /** How long a caller waits for another worker's render before leaving it to a retry. */
 const WAIT_FOR_RENDER_MS = 5_000;
 const POLL_MS = 150;
@@ -75,12 +79,12 @@ export async function syncAlertMessage(
 ): Promise<AlertRecord> {
   const deadline = deps.clock.now().getTime() + (options.waitMs ?? WAIT_FOR_RENDER_MS);
   for (;;) {
-    const now = deps.clock.now();
-    const until = new Date(now.getTime() + LEASE_MS).toISOString();
-    if (await deps.store.alerts.acquireLease(alertId, deps.owner, now.toISOString(), until)) {
+    if (await takeLease(deps, alertId)) {
+      const heartbeat = keepLease(deps, alertId);
       try {
         return await renderWhileBehind(deps, alertId, targetRev);
       } finally {
+        await heartbeat.stop();
         await deps.store.alerts.releaseLease(alertId, deps.owner);
       }
     }
@@ -92,15 +96,86 @@ export async function syncAlertMessage(
   }
 }
 
+/** Takes (or extends) the render lease for LEASE_MS from now: free, expired or already ours. */
+function takeLease(deps: AlertDeps, alertId: string): Promise<boolean> {
+  const now = deps.clock.now();
+  const until = new Date(now.getTime() + LEASE_MS).toISOString();
+  return deps.store.alerts.acquireLease(alertId, deps.owner, now.toISOString(), until);
+}
+
+/**
+ * Renews the lease in the background while the holder works. A failed renewal is not an error here: the
+ * renewal before the next Slack call (or the conditional write of the render) notices a lost lease.
+ */
+function keepLease(deps: AlertDeps, alertId: string): { stop(): Promise<void> } {
+  let renewal: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    renewal = renewal.then(() => takeLease(deps, alertId)).catch(() => undefined);
+  }, RENEW_EVERY_MS);
+  // A render in flight must not keep a process alive (a test, a local stack shutting down).
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      // A renewal in flight would take the lease again after the release.
+      await renewal;
+    },
+  };
+}
+
+/**
+ * Brings the message up to date on a path that nothing retries (a click): when that fails, the alert is
+ * marked render-due, and {@link repairDueRenders} (run by every events invocation and by the digest) finishes
+ * the job. The error is passed on.
+ */
+export async function syncOrMarkDue(
+  deps: AlertDeps,
+  alertId: string,
+  targetRev: number,
+  options: { waitMs?: number } = {},
+): Promise<AlertRecord> {
+  try {
+    return await syncAlertMessage(deps, alertId, targetRev, options);
+  } catch (error) {
+    await deps.store.alerts.markRenderDue(alertId, targetRev, deps.clock.now().toISOString());
+    throw error;
+  }
+}
+
+/** Render-due alerts one repair pass takes on. */
+export const REPAIR_BATCH = 10;
+
+/**
+ * Repairs messages that fell behind on a path nothing retries (see {@link syncOrMarkDue}): each marked alert
+ * is rendered to its latest revision and its mark cleared. An alert that still fails keeps its mark for the
+ * next pass; one whose lease another worker holds is left to that worker (and the next pass).
+ * @returns how many were repaired, and the errors of those that were not.
+ */
+export async function repairDueRenders(
+  deps: AlertDeps,
+  limit = REPAIR_BATCH,
+): Promise<{ repaired: number; failures: { alertId: string; error: unknown }[] }> {
+  const due = await deps.store.alerts.rendersDue(limit);
+  let repaired = 0;
+  const failures: { alertId: string; error: unknown }[] = [];
+  for (const { alertId, rev } of due) {
+    try {
+      const alert = await syncAlertMessage(deps, alertId, rev, { waitMs: 0 });
+      await deps.store.alerts.clearRenderDue(alertId, alert.renderedRev);
+      repaired += 1;
+    } catch (error) {
+      if (error instanceof AlertNotFoundError) await deps.store.alerts.clearRenderDue(alertId, rev);
+      else failures.push({ alertId, error });
+    }
+  }
+  return { repaired, failures };
+}
+
 /** Renders until the message shows the latest revision (changes may land while Slack is being called). */
 async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: number): Promise<AlertRecord> {
   // Renewed before every Slack call, so no other worker can take over while a call is in flight.
   const renew = async () => {
-    const now = deps.clock.now();
-    const until = new Date(now.getTime() + LEASE_MS).toISOString();
-    if (!(await deps.store.alerts.acquireLease(alertId, deps.owner, now.toISOString(), until))) {
-      throw new LeaseLostError(alertId);
-    }
+    if (!(await takeLease(deps, alertId))) throw new LeaseLostError(alertId);
   };
   for (let round = 0; ; round++) {
     const alert = await deps.store.alerts.getAlert(alertId);
@@ -113,12 +188,22 @@ async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: nu
     }
 
     const content = await loadAlertContent(deps, alert);
-    const rendered = deps.render(content);
+    const rendered = alert.messageRemovedAt
+      ? withReplacementNote(deps.render(content))
+      : deps.render(content);
     let message = alert.message;
     let notifiedSeverity = alert.notifiedSeverity ?? content.severity;
     if (message) {
       await renew();
-      await deps.messenger.update(message, rendered);
+      try {
+        await deps.messenger.update(message, rendered);
+      } catch (error) {
+        if (!(error instanceof MessageNotFoundError)) throw error;
+        // Deleted by a workspace admin, or lost with a Slack that was reset: a message that is gone must not
+        // block its burst forever. The next round posts a fresh one that says it replaces the earlier one.
+        await deps.store.alerts.markMessageGone(alertId, deps.owner, deps.clock.now().toISOString());
+        continue;
+      }
       // An update notifies nobody: a burst that turned more severe pings the channel with a broadcast reply.
       if (
         SEVERITY_RANK[content.severity] > SEVERITY_RANK[notifiedSeverity] &&

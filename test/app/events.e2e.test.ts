@@ -104,7 +104,7 @@ describe.each(DYNAMODB_ENGINES)('events pipeline on %s', (engine) => {
       expect(new Set(posted)).toEqual(new Set(delivered.values()));
     }
     expect(pipeline.slack.messages(IAM)).toEqual([]);
-  });
+  }, 90_000);
 
   it('turns duplicates, sequential and concurrent, into no second post', async () => {
     const pipeline = await pipelines.start();
@@ -273,6 +273,30 @@ describe.each(DYNAMODB_ENGINES)('events pipeline on %s', (engine) => {
     const message = pipeline.slack.messages(DEFAULT).find((m) => m.metadata !== undefined);
     expect((await pipeline.store.alerts.getAlert(alertId ?? ''))?.message?.ts).toBe(message?.ts);
   }, 30_000);
+
+  it('posts a fresh message, saying so, when the burst’s message was deleted in Slack', async () => {
+    // Prepare: a burst is posted, then a workspace admin deletes its message.
+    const pipeline = await pipelines.start();
+    const { first, open } = escalatingBurst();
+    await run(pipeline, first.slice(0, 2));
+    const [alertId = ''] = postedAlertIds(pipeline, DEFAULT);
+    const gone = pipeline.slack.messages(DEFAULT)[0]?.ts ?? '';
+    expect(pipeline.slack.removeMessage(DEFAULT, gone)).toBe(true);
+
+    // Act: more changes of the same burst arrive, a critical one among them.
+    const response = await run(pipeline, [first[2] as EventBridgeEvent, open]);
+
+    // Assess: nothing is left to retry; the alert has one new message with all four changes and the note.
+    expect(response.batchItemFailures).toEqual([]);
+    expect(postedAlertIds(pipeline, DEFAULT)).toEqual([alertId]);
+    const [fresh, ...others] = pipeline.slack.messages(DEFAULT);
+    expect(others).toEqual([]);
+    expect(fresh?.ts).not.toBe(gone);
+    expect(JSON.stringify(fresh?.blocks)).toContain('earlier message for this alert was removed');
+    expect(fresh?.text).toMatch(/4 /);
+    const alert = await pipeline.store.alerts.getAlert(alertId);
+    expect(alert).toMatchObject({ message: { ts: fresh?.ts }, renderedRev: alert?.rev });
+  });
 
   it('retries after Slack 500 and 429 answers without losing or duplicating a post', async () => {
     const pipeline = await pipelines.start();

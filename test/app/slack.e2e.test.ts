@@ -110,6 +110,32 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
       });
     });
 
+    it.each(['events', 'digest'] as const)(
+      'repairs a message still showing buttons after its update failed, on the next %s run',
+      async (repairer) => {
+        // Prepare: the acknowledgement is recorded, but chat.update fails (all three tries of the client).
+        const harness = await harnesses.start();
+        const [alertId = ''] = await harness.alertFor([corpusEvent('cloudtrail.DeleteTrail.json')]);
+        harness.slack.failNext('chat.update', { status: 500 }, 3);
+        await harness.send(
+          blockAction({ action_id: ACTION_IDS.acknowledge, value: alertId }, ALICE, ALERTS_CHANNEL),
+          'lambda',
+        );
+        expect((await harness.store.alerts.getAlert(alertId))?.acknowledgement?.userId).toBe(ALICE.userId);
+        expect(JSON.stringify(messageOf(harness, alertId)?.blocks)).toContain(ACTION_IDS.acknowledge);
+
+        // Act: the next run of a function that runs anyway.
+        if (repairer === 'events') await harness.alertFor([corpusEvent('iam.CreateUser.json')]);
+        else await createDigestHandler(harness.env)({ kind: 'scheduled' }, lambdaContext());
+
+        // Assess
+        const blocks = JSON.stringify(messageOf(harness, alertId)?.blocks);
+        expect(blocks).toContain(`Acknowledged by <@${ALICE.userId}>`);
+        expect(blocks).not.toContain(ACTION_IDS.acknowledge);
+        expect(await harness.store.alerts.rendersDue(10)).toEqual([]);
+      },
+    );
+
     it('covers every change of a grouped alert with one acknowledgement', async () => {
       const harness = await harnesses.start();
       const base = corpusEvent('ec2.AuthorizeSecurityGroupIngress.iamuser.json');

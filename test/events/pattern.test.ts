@@ -141,8 +141,12 @@ describe('prefix, suffix and equals-ignore-case', () => {
     expect(matches({ s: [{ 'equals-ignore-case': 'straße' }] }, { s: 'STRASSE' })).toBe(true);
     expect(matches({ s: [{ 'equals-ignore-case': 'STRASSE' }] }, { s: 'straße' })).toBe(false);
     expect(matches({ s: [{ 'equals-ignore-case': 'ΣΊΣΥΦΟΣ' }] }, { s: 'σίσυφος' })).toBe(false);
-    // Deliberate difference: event-ruler turns each half of a surrogate pair into '?'; here 🚀 matches itself.
-    expect(matches({ s: [{ 'equals-ignore-case': 'rocket 🚀' }] }, { s: 'ROCKET 🚀' })).toBe(true);
+    // event-ruler maps one UTF-16 unit at a time (EqualsIgnoreCaseParser.parse), so each half of 🚀 is '?'.
+    expect(matches({ s: [{ 'equals-ignore-case': 'rocket 🚀' }] }, { s: 'ROCKET 🚀' })).toBe(false);
+    expect(matches({ s: [{ 'equals-ignore-case': 'rocket 🚀' }] }, { s: 'ROCKET ??' })).toBe(true);
+    expect(matches({ s: [{ 'anything-but': { 'equals-ignore-case': '🚀' } }] }, { s: '🚀' })).toBe(true);
+    // An unpaired surrogate in the event is '?' as well (String.getBytes(UTF_8)).
+    expect(matches({ s: [{ 'equals-ignore-case': 'A🚀' }] }, '{"s":"a\\ud83d?"}')).toBe(true);
   });
 
   it('prefix and suffix accept an equals-ignore-case operand', () => {
@@ -214,6 +218,26 @@ describe('numeric', () => {
   it('does not compare an event number a double cannot hold', () => {
     expect(matches({ n: [{ numeric: ['>', 0] }] }, '{"n":1e400}')).toBe(false);
     expect(matches({ n: [{ 'anything-but': 5 }] }, '{"n":1e400}')).toBe(true);
+  });
+
+  it('compares a subnormal number only in the spelling Double.toString gives it (JDK 19+ Javadoc)', () => {
+    // Java prints at least two digits and, when one would do, the closest two-digit decimal: MIN_VALUE is
+    // 4.9E-324 and 2 * MIN_VALUE 9.9E-324 (JDK 17 printed 1.0E-323 for the latter; the specified form is used).
+    expect(validatePattern('{"n":[{"numeric":["=",5e-324]}]}')).toEqual({
+      valid: false,
+      message: reason('Cannot compare number : 5e-324'),
+    });
+    expect(validatePattern('{"n":[{"numeric":["=",1e-323]}]}')).toEqual({
+      valid: false,
+      message: reason('Cannot compare number : 1e-323'),
+    });
+    expect(matches('{"n":[{"numeric":["=",9.9e-324]}]}', '{"n":9.9E-324}')).toBe(true);
+    expect(matches('{"n":[{"numeric":["<",1e-300]}]}', '{"n":5e-324}')).toBe(false);
+    expect(matches('{"n":[{"numeric":["<",1e-300]}]}', '{"n":4.9e-324}')).toBe(true);
+    // A parsed event is judged by the JSON an SDK would send for it: JSON.stringify(5e-324) is "5e-324".
+    expect(matches('{"n":[{"numeric":["<",1e-300]}]}', { n: 5e-324 })).toBe(false);
+    expect(matches('{"n":[5e-324]}', { n: 5e-324 })).toBe(true);
+    expect(matches('{"n":[{"numeric":["<",1e-300]}]}', { n: 1.5e-323 })).toBe(true);
   });
 });
 
@@ -290,6 +314,27 @@ describe('wildcard', () => {
     expect(validatePattern(key('*/datasync/*.bif', '*/datasync/*.tif'))).toEqual({ valid: true });
     expect(validatePattern(key('*.bif', '*.tiff', '*.tif', '*.svs'))).toEqual({ valid: true });
   });
+
+  it('rates a wildcard repeated by $or combinations as event-ruler builds it: once per addition to a machine', () => {
+    const message = reason(
+      'Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character',
+    );
+    const twoOrKeys = (wildcard: string): object => {
+      const or = { $or: [{ a: [{ wildcard }] }, { b: [{ wildcard }] }] };
+      return { detail: or, resources: structuredClone(or) };
+    };
+    const branches = (wildcard: string, count: number): object => ({
+      $or: Array.from({ length: count }, (_, i) => ({ arn: [{ wildcard }], [`k${i}`]: ['x'] })),
+    });
+    // event-ruler's MachineComplexityEvaluator: 7 alone, 13 with two $or keys (issue 12).
+    expect(validatePattern({ a: [{ wildcard: '*a*a*a*' }] })).toEqual({ valid: true });
+    expect(validatePattern(twoOrKeys('*a*a*a*'))).toEqual({ valid: false, message });
+    // 9 alone, 10 and 11 when two or three branches add it to the same machine.
+    expect(validatePattern(branches('*:*:*:*:event-bus/*', 2))).toEqual({ valid: true });
+    expect(validatePattern(branches('*:*:*:*:event-bus/*', 3))).toEqual({ valid: false, message });
+    // Without a cased letter after a star, a repeated addition reuses every state.
+    expect(validatePattern(branches('*:*:*:*/*', 6))).toEqual({ valid: true });
+  });
 });
 
 describe('cidr and IP literals', () => {
@@ -301,13 +346,26 @@ describe('cidr and IP literals', () => {
     expect(matches({ ip: [{ cidr: '2001:db8::/32' }] }, { ip: '2001:db9::1' })).toBe(false);
   });
 
-  it('never matches host names or non-strings (CloudTrail sourceIPAddress can be a service name)', () => {
+  it('never matches host names (CloudTrail sourceIPAddress can be a service name)', () => {
     const pattern = { detail: { sourceIPAddress: [{ cidr: '0.0.0.0/0' }] } };
     expect(matches(pattern, fixtureEvent('sts.AssumeRole.awsservice.json'))).toBe(false);
     // Anonymised with leading zeros (075.050.255.67): still an IPv4 address to event-ruler.
     expect(matches(pattern, fixtureEvent('iam.CreateUser.json'))).toBe(true);
-    expect(matches({ ip: [{ cidr: '10.0.0.0/8' }] }, { ip: 167772161 })).toBe(false);
     expect(matches({ ip: [{ cidr: '10.0.0.0/8' }] }, { ip: '10.0.0.256' })).toBe(false);
+  });
+
+  it('matches a number by its digits read as hex digits, unless the field also has a numeric operand', () => {
+    // event-ruler walks a number's unquoted text through the range's hex-digit trie (ByteMachine.transitionOn).
+    expect(matches({ ip: [{ cidr: '0.0.0.0/0' }] }, { ip: 1 })).toBe(true);
+    expect(matches({ ip: [{ cidr: '10.0.0.0/8' }] }, { ip: 167772161 })).toBe(false);
+    expect(matches({ ip: [{ cidr: '16.0.0.0/5' }] }, { ip: 15 })).toBe(true);
+    expect(matches({ ip: [{ cidr: '16.0.0.0/5' }] }, '{"ip":10e5}')).toBe(false);
+    expect(matches({ ip: [{ cidr: '30.16.0.0/12' }] }, '{"ip":1E15}')).toBe(true);
+    expect(matches({ ip: [{ cidr: '30.16.0.0/12' }] }, { ip: 1e15 })).toBe(false);
+    // A numeric operand in the same byte machine makes event-ruler compare numbers by value only.
+    expect(matches({ ip: [{ cidr: '0.0.0.0/0' }, 7] }, { ip: 1 })).toBe(false);
+    expect(matches({ $or: [{ ip: [{ cidr: '0.0.0.0/0' }] }, { ip: [5] }] }, { ip: 1 })).toBe(false);
+    expect(matches({ ip: [{ cidr: '0.0.0.0/0' }, { numeric: ['>', 100] }] }, '{"ip":1E400}')).toBe(true);
   });
 
   it('compiles IP-address strings in exact arrays to one-address ranges', () => {

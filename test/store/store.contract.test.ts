@@ -417,5 +417,44 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
       ).toBe(true);
       expect(await store.alerts.acquireLease('missing', holder, NOW, until)).toBe(false);
     });
+
+    it('forgets a message Slack no longer has, for the lease holder only, and opens a new post window', async () => {
+      await store.alerts.append(seed('A1'), [lineOf(makeChange())]);
+      await store.alerts.acquireLease('A1', 'w1', NOW, LATER);
+      await store.alerts.markPostAttempt('A1', 'w1', NOW);
+      await store.alerts.markRendered('A1', 'w1', {
+        rev: 1,
+        message: { channel: 'C1', ts: '1.000100' },
+        changeCount: 1,
+        headline: 'h',
+        notifiedSeverity: 'info',
+      });
+
+      await expect(store.alerts.markMessageGone('A1', 'w2', LATER)).rejects.toBeInstanceOf(LeaseLostError);
+      await store.alerts.markMessageGone('A1', 'w1', LATER);
+
+      const alert = await store.alerts.getAlert('A1');
+      expect(alert?.message).toBeUndefined();
+      expect(alert).toMatchObject({ postAttemptAt: LATER, messageRemovedAt: LATER, renderedRev: 1 });
+      expect((await store.alerts.openAlerts('C1', NOW))[0]?.message).toBeUndefined();
+    });
+
+    it('lists render-due alerts and clears a mark only when the render reached its revision', async () => {
+      await store.alerts.markRenderDue('A1', 3, NOW);
+      await store.alerts.markRenderDue('A2', 1, NOW);
+      await store.alerts.markRenderDue('A1', 4, LATER);
+      expect((await store.alerts.rendersDue(10)).sort((a, b) => a.alertId.localeCompare(b.alertId))).toEqual([
+        { alertId: 'A1', rev: 4 },
+        { alertId: 'A2', rev: 1 },
+      ]);
+      expect(await store.alerts.rendersDue(1)).toHaveLength(1);
+
+      // Marked again (rev 4) after a render of rev 3 started: that render does not clear it.
+      await store.alerts.clearRenderDue('A1', 3);
+      await store.alerts.clearRenderDue('A2', 1);
+      expect(await store.alerts.rendersDue(10)).toEqual([{ alertId: 'A1', rev: 4 }]);
+      await store.alerts.clearRenderDue('A1', 5);
+      expect(await store.alerts.rendersDue(10)).toEqual([]);
+    });
   });
 });

@@ -14,8 +14,16 @@ class RecordingMessenger implements AlertMessenger {
   updates: { ts: string; text: string }[] = [];
   pings: { ts: string; text: string; escalation: Escalation }[] = [];
   failPosts = 0;
+  /** Posts that never answer (a black-holed Slack): the caller hangs as a Lambda would until its timeout. */
+  hangPosts = 0;
+  hung = 0;
   private counter = 0;
   async post(channel: string, message: RenderedMessage, alertId: string): Promise<SlackMessageRef> {
+    if (this.hangPosts > 0) {
+      this.hangPosts -= 1;
+      this.hung += 1;
+      return new Promise<SlackMessageRef>(() => undefined);
+    }
     if (this.failPosts > 0) {
       this.failPosts -= 1;
       throw new Error('slack down');
@@ -65,6 +73,23 @@ function setup(overrides: Partial<RecordChangesDeps> = {}) {
     ...overrides,
   };
   return { store, messenger, deps, clock };
+}
+
+/** An alert A1 in C1 with one stored change, never rendered. */
+async function storedAlert(store: RecordChangesDeps['store'], alertId: string): Promise<void> {
+  const change = makeChange();
+  await store.changes.saveChange({ change, raw: '{}', receivedAt: at(0) });
+  await store.alerts.append(
+    {
+      id: alertId,
+      channel: 'C1',
+      watch: change.watch,
+      actorKey: 'k',
+      account: change.account,
+      createdAt: at(0),
+    },
+    [toLine(change)],
+  );
 }
 
 const at = (seconds: number) => new Date(Date.parse('2026-11-27T09:00:00Z') + seconds * 1000).toISOString();
@@ -210,21 +235,26 @@ describe('syncAlertMessage (memory store)', () => {
     ).rejects.toBeInstanceOf(RenderPendingError);
   });
 
+  it('frees the alert of a holder that died mid-post within 15 s, so the redelivery renders it', async () => {
+    // Prepare: worker-1 takes the lease and hangs in chat.postMessage, then its invocation dies (no finally).
+    const { store, messenger, deps, clock } = setup();
+    await storedAlert(store, 'A1');
+    messenger.hangPosts = 1;
+    void syncAlertMessage(deps, 'A1', 1);
+    while (messenger.hung === 0) await new Promise((resolve) => setImmediate(resolve));
+
+    // Act: the SQS redelivery comes 20 s later (visibility timeout), in another invocation.
+    await clock.sleep(20_000);
+    const alert = await syncAlertMessage({ ...deps, owner: 'worker-2' }, 'A1', 1);
+
+    // Assess
+    expect(alert.message?.ts).toBe(messenger.posts[0]?.ts);
+    expect(messenger.posts).toHaveLength(1);
+  });
+
   it('finds a post whose answer was lost instead of posting again', async () => {
     const { store, messenger, deps } = setup();
-    const change = makeChange();
-    await store.changes.saveChange({ change, raw: '{}', receivedAt: at(0) });
-    await store.alerts.append(
-      {
-        id: 'A1',
-        channel: 'C1',
-        watch: change.watch,
-        actorKey: 'k',
-        account: change.account,
-        createdAt: at(0),
-      },
-      [toLine(change)],
-    );
+    await storedAlert(store, 'A1');
     // A previous worker marked the attempt and its post reached Slack, then it died.
     await store.alerts.acquireLease('A1', 'dead', at(0), at(1));
     await store.alerts.markPostAttempt('A1', 'dead', at(0));

@@ -1,10 +1,8 @@
 /**
  * equals-ignore-case as event-ruler implements it: each character of the operand matches exactly its own
  * lower-case or upper-case form (Unicode case mapping of that single character, no locale). It is not full
- * case folding: a final sigma `ς` does not match `Σ`, and `ß` matches `ß` or `SS`.
- *
- * One deliberate difference: event-ruler maps each half of a surrogate pair separately, which turns an
- * emoji in the operand into two `?` bytes; here a supplementary character simply matches itself.
+ * case folding: a final sigma `ς` does not match `Σ`, and `ß` matches `ß` or `SS`. Callers pass the operand
+ * through `javaUnitView` first, as event-ruler maps one UTF-16 unit at a time (surrogates become `?`).
  */
 
 export type IgnoreCaseMode = 'equals' | 'prefix' | 'suffix';
@@ -16,13 +14,7 @@ interface Alternatives {
 
 function alternativesOf(text: string): Alternatives[] {
   const result: Alternatives[] = [];
-  for (const ch of text) {
-    if (ch.length > 1) {
-      result.push({ lower: ch, upper: ch });
-    } else {
-      result.push({ lower: ch.toLowerCase(), upper: ch.toUpperCase() });
-    }
-  }
+  for (const ch of text) result.push({ lower: ch.toLowerCase(), upper: ch.toUpperCase() });
   return result;
 }
 

@@ -156,7 +156,16 @@ export function cidrRange(cidr: string): HexRange {
   return { bottom: toHex(bottom), top: toHex(top), openBottom: false, openTop: false };
 }
 
-/** event-ruler's digit-by-digit range match of a hex-digit string (see the module comment). */
+/** An upper-case hex digit: the only bytes event-ruler's range transitions are built on. */
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70);
+}
+
+/**
+ * event-ruler's digit-by-digit range match (see the module comment). `value` is the hex form of an address,
+ * or the literal text of an event number, which event-ruler walks through the same byte machine (its digits
+ * and an upper-case `E` are hex digits; any other character ends the walk without a match).
+ */
 export function hexRangeMatches(value: string, range: HexRange): boolean {
   const { bottom, top } = range;
   const length = bottom.length;
@@ -169,7 +178,7 @@ export function hexRangeMatches(value: string, range: HexRange): boolean {
   const c = value.charCodeAt(fork);
   const b = bottom.charCodeAt(fork);
   const t = top.charCodeAt(fork);
-  if (c > b && c < t) return true;
+  if (c > b && c < t) return isHexDigit(c);
   const last = length - 1;
   if (fork === last) {
     return (c === b && !range.openBottom) || (c === t && !range.openTop);
@@ -179,7 +188,7 @@ export function hexRangeMatches(value: string, range: HexRange): boolean {
       if (j >= value.length) return false;
       const d = value.charCodeAt(j);
       const e = bottom.charCodeAt(j);
-      if (d > e) return true;
+      if (d > e) return isHexDigit(d);
       if (d < e) return false;
       if (j === last) return !range.openBottom;
     }
@@ -190,7 +199,7 @@ export function hexRangeMatches(value: string, range: HexRange): boolean {
       if (j >= value.length) return false;
       const d = value.charCodeAt(j);
       const e = top.charCodeAt(j);
-      if (d < e) return true;
+      if (d < e) return isHexDigit(d);
       if (d > e) return false;
       if (j === last) return !range.openTop;
     }

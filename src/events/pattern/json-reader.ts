@@ -1,5 +1,5 @@
 import { JsonLexer, type JsonToken, MAX_NESTING_DEPTH, MAX_NUMBER_LENGTH } from './json-lexer';
-import { comparableNumber, UncomparableNumber } from './numbers';
+import { comparableNumber, NumberLiteral } from './numbers';
 
 /**
  * Values of a key that occurs more than once in one event object. event-ruler streams events and sees every
@@ -33,10 +33,11 @@ function setValue(object: Record<string, unknown>, key: string, value: unknown):
 }
 
 function numberValue(text: string): unknown {
-  // Up to 15 digits without fraction or exponent is always an exact double.
+  // Up to 15 digits without fraction or exponent is an exact double that prints back as the same text
+  // (-0 aside, which no text comparison can tell from 0).
   if (text.length <= 15 && !/[.eE]/.test(text)) return Number(text) + 0;
   const value = comparableNumber(text);
-  return value === undefined ? new UncomparableNumber(text) : value;
+  return value !== undefined && String(value) === text ? value : new NumberLiteral(text, value);
 }
 
 /** A direct recursive-descent reader for well-formed JSON (the common case). */
@@ -218,8 +219,8 @@ function isDigit(c: number): boolean {
 }
 
 /**
- * Reads event JSON text the way event-ruler sees it: number literals that cannot be compared numerically
- * stay {@link UncomparableNumber}, repeated keys keep every value ({@link RepeatedKeyValues}). A `__proto__`
+ * Reads event JSON text the way event-ruler sees it: number literals keep their text when it is not the
+ * canonical form of their value ({@link NumberLiteral}), repeated keys keep every value ({@link RepeatedKeyValues}). A `__proto__`
  * key is an own data property, as with `JSON.parse`. Like event-ruler, nothing after the root value is read.
  * @throws JsonSyntaxError (with Jackson's message) when the text is not JSON.
  */

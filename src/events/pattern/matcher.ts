@@ -1,8 +1,10 @@
 import type { SubRule, ValueSpec } from './compiler';
 import { compileIgnoreCase } from './ignore-case';
 import { type HexRange, hexRangeMatches, ipToHex, javaSplit } from './ip';
+import { compileJavaSuffix, hasSurrogate, javaUnitView, javaUtf8View } from './java-strings';
 import { RepeatedKeyValues } from './json-reader';
-import { UncomparableNumber } from './numbers';
+import { layoutMachines, type MachineLayout } from './machines';
+import { comparableNumber, NumberLiteral } from './numbers';
 import { compileWildcard } from './wildcard';
 
 /**
@@ -60,8 +62,37 @@ function inNumericRange(value: number, spec: Extract<ValueSpec, { kind: 'numeric
   );
 }
 
-/** Builds the test for one field's alternatives (any one matching is enough). */
-function buildLeafTest(specs: readonly ValueSpec[]): LeafTest | undefined {
+const MIN_NORMAL = 2.2250738585072014e-308;
+
+/**
+ * Whether a plain (already parsed) event number is one event-ruler could not compare: a subnormal whose JSON
+ * text is not how Java prints it (JSON.stringify(5e-324) is "5e-324", Java's is "4.9E-324").
+ */
+function isUncomparablePlain(value: number): boolean {
+  return (
+    value > -MIN_NORMAL && value < MIN_NORMAL && value !== 0 && comparableNumber(String(value)) === undefined
+  );
+}
+
+/** The value of an event number, or undefined for anything else (and for numbers event-ruler cannot compare). */
+function numericValue(value: unknown): number | undefined {
+  if (typeof value === 'number') return isUncomparablePlain(value) ? undefined : value;
+  return value instanceof NumberLiteral ? value.value : undefined;
+}
+
+/** The literal text of an event number: its raw text when it was read from text, else what JSON would print. */
+function numberText(value: unknown): string | undefined {
+  if (typeof value === 'number') return String(value);
+  return value instanceof NumberLiteral ? value.text : undefined;
+}
+
+/**
+ * Builds the test for one field's alternatives (any one matching is enough).
+ * @param numbersByText Whether the field's byte machine has no numeric operand, so that event-ruler walks an
+ *   event number's literal text through it (ByteMachine.transitionOn: NUMERIC only when `hasNumeric`, else
+ *   STRING with the unquoted text). IP ranges then see the number's digits as hex digits.
+ */
+function buildLeafTest(specs: readonly ValueSpec[], numbersByText: boolean): LeafTest | undefined {
   const strings = new Set<string>();
   const numbers = new Set<number>();
   const numberTexts = new Set<string>();
@@ -71,6 +102,28 @@ function buildLeafTest(specs: readonly ValueSpec[]): LeafTest | undefined {
   const numberTests: ((value: number) => boolean)[] = [];
   const others: LeafTest[] = [];
   let valueSpecs = 0;
+  // Operands other than exact strings are compared as event-ruler's bytes (see java-strings.ts); exact strings
+  // as strings, as event-ruler's shortcut transition does. Event strings need the byte view only when an
+  // operand has a `?` that an unpaired surrogate in the event could stand for (otherwise both views agree);
+  // a surrogate-bearing suffix operand compares in that view itself.
+  let needsEventView = false;
+  const operand = (text: string): string => {
+    const view = javaUtf8View(text);
+    if (view.includes('?')) needsEventView = true;
+    return view;
+  };
+  const unitOperand = (text: string): string => {
+    const view = javaUnitView(text);
+    if (view.includes('?')) needsEventView = true;
+    return view;
+  };
+  // Read when an event is matched, after every operand has been seen.
+  const eventView = (text: string): string => (needsEventView ? javaUtf8View(text) : text);
+  const suffixTest = (text: string): ((value: string) => boolean) => {
+    if (hasSurrogate(text)) return compileJavaSuffix(text);
+    const suffix = operand(text);
+    return (value) => value.endsWith(suffix);
+  };
 
   for (const spec of specs) {
     if (spec.kind === 'absent') continue;
@@ -92,26 +145,24 @@ function buildLeafTest(specs: readonly ValueSpec[]): LeafTest | undefined {
         ranges.push(spec.range);
         break;
       case 'prefix': {
-        const prefix = spec.value;
+        const prefix = operand(spec.value);
         stringTests.push((value) => value.startsWith(prefix));
         break;
       }
-      case 'suffix': {
-        const suffix = spec.value;
-        stringTests.push((value) => value.endsWith(suffix));
+      case 'suffix':
+        stringTests.push(suffixTest(spec.value));
         break;
-      }
       case 'equals-ignore-case':
-        stringTests.push(compileIgnoreCase(spec.value, 'equals'));
+        stringTests.push(compileIgnoreCase(unitOperand(spec.value), 'equals'));
         break;
       case 'prefix-ignore-case':
-        stringTests.push(compileIgnoreCase(spec.value, 'prefix'));
+        stringTests.push(compileIgnoreCase(unitOperand(spec.value), 'prefix'));
         break;
       case 'suffix-ignore-case':
-        stringTests.push(compileIgnoreCase(spec.value, 'suffix'));
+        stringTests.push(compileIgnoreCase(unitOperand(spec.value), 'suffix'));
         break;
       case 'wildcard':
-        stringTests.push(compileWildcard(spec.value));
+        stringTests.push(compileWildcard(operand(spec.value)));
         break;
       case 'numeric':
         numberTests.push((value) => inNumericRange(value, spec));
@@ -120,13 +171,16 @@ function buildLeafTest(specs: readonly ValueSpec[]): LeafTest | undefined {
         numbers.add(spec.value);
         break;
       case 'anything-but': {
-        const excluded = new Set(spec.strings);
-        others.push((value) => typeof value !== 'string' || !excluded.has(value));
+        const excluded = new Set(spec.strings.map(operand));
+        others.push((value) => typeof value !== 'string' || !excluded.has(eventView(value)));
         break;
       }
       case 'anything-but-numbers': {
         const excluded = new Set(spec.numbers);
-        others.push((value) => typeof value !== 'number' || !excluded.has(value));
+        others.push((value) => {
+          const number = numericValue(value);
+          return number === undefined || !excluded.has(number);
+        });
         break;
       }
       case 'anything-but-prefix':
@@ -134,16 +188,22 @@ function buildLeafTest(specs: readonly ValueSpec[]): LeafTest | undefined {
       case 'anything-but-ignore-case':
       case 'anything-but-wildcard': {
         const excluded = anyString(
-          spec.values.map((operand): ((value: string) => boolean) => {
-            if (spec.kind === 'anything-but-prefix') return (value) => value.startsWith(operand);
-            if (spec.kind === 'anything-but-suffix') return (value) => value.endsWith(operand);
-            if (spec.kind === 'anything-but-ignore-case') return compileIgnoreCase(operand, 'equals');
-            return compileWildcard(operand);
+          spec.values.map((text): ((value: string) => boolean) => {
+            if (spec.kind === 'anything-but-prefix') {
+              const prefix = operand(text);
+              return (value) => value.startsWith(prefix);
+            }
+            if (spec.kind === 'anything-but-suffix') return suffixTest(text);
+            if (spec.kind === 'anything-but-ignore-case')
+              return compileIgnoreCase(unitOperand(text), 'equals');
+            return compileWildcard(operand(text));
           }),
         );
         // An empty operand list passes JsonRuleCompiler's check, but event-ruler adds no transition for it, so
         // it never matches anything.
-        if (excluded !== undefined) others.push((value) => typeof value !== 'string' || !excluded(value));
+        if (excluded !== undefined) {
+          others.push((value) => typeof value !== 'string' || !excluded(eventView(value)));
+        }
         break;
       }
     }
@@ -158,7 +218,7 @@ function buildLeafTest(specs: readonly ValueSpec[]): LeafTest | undefined {
     tests.push((value) => {
       if (typeof value !== 'string') return false;
       if (strings.has(value)) return true;
-      if (stringTest?.(value)) return true;
+      if (stringTest?.(eventView(value))) return true;
       if (ranges.length > 0) {
         const hex = ipToHex(value);
         if (hex !== undefined) for (const range of ranges) if (hexRangeMatches(hex, range)) return true;
@@ -168,14 +228,28 @@ function buildLeafTest(specs: readonly ValueSpec[]): LeafTest | undefined {
   }
   if (numbers.size > 0 || numberTests.length > 0) {
     tests.push((value) => {
-      if (typeof value !== 'number') return false;
-      if (numbers.has(value)) return true;
-      for (const test of numberTests) if (test(value)) return true;
+      const number = numericValue(value);
+      if (number === undefined) return false;
+      if (numbers.has(number)) return true;
+      for (const test of numberTests) if (test(number)) return true;
       return false;
     });
   }
   if (numberTexts.size > 0) {
-    tests.push((value) => value instanceof UncomparableNumber && numberTexts.has(value.text));
+    tests.push((value) => {
+      if (value instanceof NumberLiteral) return value.value === undefined && numberTexts.has(value.text);
+      return typeof value === 'number' && isUncomparablePlain(value) && numberTexts.has(String(value));
+    });
+  }
+  if (ranges.length > 0) {
+    // A number reaches the IP ranges by its text when the machine has no numeric operand, or when event-ruler
+    // cannot compare it (then it falls back to the STRING walk too).
+    tests.push((value) => {
+      const text = numberText(value);
+      if (text === undefined || (!numbersByText && numericValue(value) !== undefined)) return false;
+      for (const range of ranges) if (hexRangeMatches(text, range)) return true;
+      return false;
+    });
   }
   if (literals.size > 0) {
     tests.push((value) => (value === null || typeof value === 'boolean') && literals.has(value));
@@ -189,7 +263,12 @@ function isStepUsed(step: string, usedSteps: ReadonlySet<string>): boolean {
   return step.includes('.') && javaSplit(step, '.').every((part) => usedSteps.has(part));
 }
 
-function planField(path: string, specs: readonly ValueSpec[], usedSteps: ReadonlySet<string>): FieldPlan {
+function planField(
+  path: string,
+  specs: readonly ValueSpec[],
+  usedSteps: ReadonlySet<string>,
+  numbersByText: boolean,
+): FieldPlan {
   const segments = path.split('.');
   const keys: (string | undefined)[][] = [];
   for (let i = 0; i < segments.length; i++) {
@@ -206,7 +285,7 @@ function planField(path: string, specs: readonly ValueSpec[], usedSteps: Readonl
     path,
     keys,
     segmentCount: segments.length,
-    test: buildLeafTest(specs),
+    test: buildLeafTest(specs, numbersByText),
     absent: specs.some((spec) => spec.kind === 'absent'),
   };
 }
@@ -284,13 +363,13 @@ class RuleWalker {
       for (const each of value.values) if (this.inValue(each, field, segment, k, mode)) return true;
       return false;
     }
-    if (value instanceof UncomparableNumber) return false;
+    if (value instanceof NumberLiteral) return false;
     return this.inObject(value, field, segment, k, mode);
   }
 
   /** A value at the path's end: scalars are leaves; arrays contribute their scalars; objects nothing. */
   private atLeaf(value: unknown, field: FieldPlan, k: number, mode: number): boolean {
-    if (typeof value === 'object' && value !== null && !(value instanceof UncomparableNumber)) {
+    if (typeof value === 'object' && value !== null && !(value instanceof NumberLiteral)) {
       if (Array.isArray(value)) {
         const bound = this.boundIndex(value);
         for (let i = 0; i < value.length; i++) {
@@ -301,11 +380,7 @@ class RuleWalker {
             const found = this.atLeaf(element, field, k, mode);
             if (bound < 0) this.unbind(mode);
             if (found) return true;
-          } else if (
-            typeof element !== 'object' ||
-            element === null ||
-            element instanceof UncomparableNumber
-          ) {
+          } else if (typeof element !== 'object' || element === null || element instanceof NumberLiteral) {
             if (this.leaf(element, field, k, mode)) return true;
           }
         }
@@ -339,12 +414,30 @@ class RuleWalker {
   }
 }
 
+const NUMERIC_KINDS = new Set<ValueSpec['kind']>(['numeric', 'numeric-equals', 'anything-but-numbers']);
+
+/**
+ * Whether a machine the field lives in has a numeric operand (ByteMachine's `hasNumeric`). A field that reaches
+ * several machines counts as numeric when any of them is: a simplification, since event-ruler decides per name
+ * state (only `$or` branches whose earlier fields share some but not all operands reach several).
+ */
+function hasNumericOperand(layout: MachineLayout, rule: SubRule, path: string): boolean {
+  return layout
+    .machinesOf(rule, path)
+    .some((machine) =>
+      (layout.additions.get(machine) ?? []).some(
+        (spec) => NUMERIC_KINDS.has(spec.kind) || (spec.kind === 'number' && spec.value !== undefined),
+      ),
+    );
+}
+
 /** A matcher for a compiled set of sub-rules; any matching sub-rule makes the pattern match. */
 export function buildMatcher(subRules: readonly SubRule[]): (event: object) => boolean {
   const usedSteps = new Set<string>();
   for (const rule of subRules)
     for (const path of rule.keys()) for (const step of javaSplit(path, '.')) usedSteps.add(step);
 
+  const layout = layoutMachines(subRules);
   const seen = new Set<string>();
   const walkers: RuleWalker[] = [];
   for (const rule of subRules) {
@@ -352,7 +445,13 @@ export function buildMatcher(subRules: readonly SubRule[]): (event: object) => b
     const signature = JSON.stringify(paths.map((path) => [path, rule.get(path)]));
     if (seen.has(signature)) continue;
     seen.add(signature);
-    walkers.push(new RuleWalker(paths.map((path) => planField(path, rule.get(path) ?? [], usedSteps))));
+    walkers.push(
+      new RuleWalker(
+        paths.map((path) =>
+          planField(path, rule.get(path) ?? [], usedSteps, !hasNumericOperand(layout, rule, path)),
+        ),
+      ),
+    );
   }
   if (walkers.length === 1) {
     const only = walkers[0] as RuleWalker;
