@@ -320,9 +320,10 @@ describe('the local Slack page', () => {
     const posted = await post(first);
     const duplicate = await post(first);
     const grouped = await post(byDana());
-    await call('/api/command', { user: ALICE, text: '/infrawatch mute actor:dana for 1h' });
+    const dana = 'actor:arn:aws:iam::229654561268:user/dana';
+    await call('/api/command', { user: ALICE, text: `/infrawatch mute ${dana} for 1h` });
     const muted = await post(byDana());
-    await call('/api/command', { user: ALICE, text: '/infrawatch unmute actor:dana' });
+    await call('/api/command', { user: ALICE, text: `/infrawatch unmute ${dana}` });
     const unwatched = await post(
       fixtureWith('iam.CreateUser.json', (detail, event) => {
         detail.eventID = randomUUID();
@@ -349,7 +350,7 @@ describe('the local Slack page', () => {
     });
     expect(muted).toMatchObject({
       status: 200,
-      body: { result: 'muted', channels: [{ result: 'muted', mute: 'actor:dana' }] },
+      body: { result: 'muted', channels: [{ result: 'muted', mute: expect.stringContaining('user/dana') }] },
     });
     expect(unwatched).toMatchObject({ status: 200, body: { result: 'not-watched' } });
     expect(rejected).toMatchObject({
