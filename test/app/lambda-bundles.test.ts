@@ -93,7 +93,10 @@ describe('the function bundles of the synthesized cloud assembly, run as Lambda 
    */
   function environmentOf(name: FunctionName): Record<string, string> {
     const resource = deployment.mainJson.Resources[FUNCTIONS[name]];
-    const variables = (resource?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+    const environment = resource?.Properties?.Environment as
+      | { Variables: Record<string, unknown> }
+      | undefined;
+    const variables = environment?.Variables ?? {};
     const resolved = Object.fromEntries(
       Object.entries(variables).map(([key, value]) => {
         if (typeof value === 'string') return [key, value];
@@ -170,8 +173,8 @@ describe('the function bundles of the synthesized cloud assembly, run as Lambda 
     expect(events.results).toEqual([{ ok: true, value: { batchItemFailures: [] } }]);
     const posted = slack.messages(channel);
     expect(posted).toHaveLength(1);
-    const alertId = (posted[0]?.metadata as { event_payload?: { alert_id?: string } }).event_payload
-      ?.alert_id;
+    const metadata = posted[0]?.metadata as { event_payload?: { alert_id?: string } } | undefined;
+    const alertId = metadata?.event_payload?.alert_id;
     expect(alertId).toEqual(expect.any(String));
     expect(metricsOf(events)).toMatchObject({ [METRICS.changesRecorded]: 1, [METRICS.alertsPosted]: 1 });
 
