@@ -19,6 +19,7 @@ import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DynamoDbEngine } from '../app/local/dynamodb';
 import { runAckBench } from './ack.bench';
+import { runBundleBench } from './bundle.bench';
 import { runDigestBench } from './digest.bench';
 import { runEngineBench } from './engine.bench';
 import { type BenchContext, ROOT, startBenchEngine } from './harness';
@@ -46,6 +47,7 @@ const suites: Record<string, Suite> = {
   pipeline: runPipelineBench,
   ack: runAckBench,
   digest: runDigestBench,
+  bundle: runBundleBench,
 };
 
 interface Options {
