@@ -1,8 +1,8 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { WebClient } from '@slack/web-api';
 import { DEFAULT_BURST_POLICY } from '../src/changes/burst';
 import type { AlertContent } from '../src/changes/types';
-import { CapacityMeter, createDynamoDbStore } from '../src/store/dynamodb';
+import type { CapacityMeter } from '../src/store/dynamodb';
 import type { Store } from '../src/store/ports';
 import type { AlertMessenger, AlertRenderer, Clock } from '../src/use-cases/ports';
 import { systemClock } from '../src/use-cases/ports';
@@ -10,8 +10,10 @@ import type { RecordChangesDeps } from '../src/use-cases/record-changes';
 import { renderAlertContent } from '../src/views';
 import { loadCatalog } from '../src/watches';
 import type { WatchCatalog } from '../src/watches/types';
+import { awsClientConfig } from './aws/clients';
 import type { Config } from './config';
 import type { LogPort } from './events/process-events';
+import { instrumentMessenger, instrumentStore, type MetricsPort, noMetrics } from './metrics';
 import { loadSlackSecrets, type SlackSecrets } from './secrets';
 import { createAlertMessenger } from './slack/alert-messenger';
 import { createSlackClients } from './slack/client';
@@ -28,6 +30,7 @@ export interface Runtime {
   render: AlertRenderer;
   clock: Clock;
   log: LogPort;
+  metrics: MetricsPort;
 }
 
 export interface RuntimeOverrides {
@@ -35,6 +38,25 @@ export interface RuntimeOverrides {
   log: LogPort;
   /** An existing DynamoDB client (tests share one engine). */
   dynamodb?: DynamoDBClient;
+  /** Where counts go (the Lambda entries flush them per invocation); none by default. */
+  metrics?: MetricsPort;
+  /** Per-attempt timeout of the Slack clients (default: the events/digest functions' more patient one). */
+  slackTimeoutMs?: number;
+}
+
+/**
+ * The DynamoDB SDK and store, loaded when the runtime is built rather than at module load: the first
+ * invocation reads the Slack secret at the same time, so loading them (~25 ms of CPU) overlaps that round trip
+ * to Secrets Manager instead of adding to the function's init.
+ */
+async function loadDynamoDb(config: Config, existing: DynamoDBClient | undefined) {
+  const [{ DynamoDBClient }, { CapacityMeter, createDynamoDbStore }] = await Promise.all([
+    import('@aws-sdk/client-dynamodb'),
+    import('../src/store/dynamodb'),
+  ]);
+  const client = existing ?? new DynamoDBClient(awsClientConfig(config.DYNAMODB_ENDPOINT));
+  const meter = new CapacityMeter();
+  return { meter, store: createDynamoDbStore({ client, tableName: config.TABLE_NAME, meter }) };
 }
 
 export function createAlertRenderer(config: Config, catalog: WatchCatalog): AlertRenderer {
@@ -49,40 +71,36 @@ export function createAlertRenderer(config: Config, catalog: WatchCatalog): Aler
 
 export async function createRuntime(config: Config, overrides: RuntimeOverrides): Promise<Runtime> {
   const clock = overrides.clock ?? systemClock;
-  const secrets = await loadSlackSecrets(config);
-  const dynamodb =
-    overrides.dynamodb ??
-    new DynamoDBClient(
-      config.DYNAMODB_ENDPOINT
-        ? {
-            endpoint: config.DYNAMODB_ENDPOINT,
-            region: 'us-east-1',
-            credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-          }
-        : {},
-    );
-  const meter = new CapacityMeter();
-  const store = createDynamoDbStore({ client: dynamodb, tableName: config.TABLE_NAME, meter });
+  const metrics = overrides.metrics ?? noMetrics;
+  const [secrets, dynamodb] = await Promise.all([
+    loadSlackSecrets(config),
+    loadDynamoDb(config, overrides.dynamodb),
+  ]);
   const catalog = loadCatalog({
     ...(config.WATCHES_DIR ? { watchesDir: config.WATCHES_DIR } : {}),
     ...(config.BUILT_IN_WATCHES ? { builtIn: config.BUILT_IN_WATCHES } : {}),
   });
-  const slack = createSlackClients(
-    secrets.botToken,
-    config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {},
+  const slack = createSlackClients(secrets.botToken, {
+    ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+    metrics,
+    ...(overrides.slackTimeoutMs ? { timeoutMs: overrides.slackTimeoutMs } : {}),
+  });
+  const messenger = instrumentMessenger(
+    createAlertMessenger(slack, clock, { postIntervalMs: config.SLACK_POST_INTERVAL_MS }),
+    metrics,
   );
-  const messenger = createAlertMessenger(slack, clock, { postIntervalMs: config.SLACK_POST_INTERVAL_MS });
   return {
     config,
     secrets,
-    store,
-    meter,
+    store: instrumentStore(dynamodb.store, metrics),
+    meter: dynamodb.meter,
     catalog,
     slack,
     messenger,
     render: createAlertRenderer(config, catalog),
     clock,
     log: overrides.log,
+    metrics,
   };
 }
 
@@ -98,4 +116,25 @@ export function recordDeps(runtime: Runtime, owner: string): RecordChangesDeps {
     accountAliases: runtime.config.ACCOUNT_ALIASES,
     ...(runtime.config.DEFAULT_CHANNEL ? { defaultChannel: runtime.config.DEFAULT_CHANNEL } : {}),
   };
+}
+
+/**
+ * Builds something once per container, on first use, and shares it between invocations; a failed start
+ * (a secret not set yet, Secrets Manager unreachable) is forgotten, so the next invocation tries again.
+ */
+export function oncePerContainer<T>(start: () => Promise<T>): () => Promise<T> {
+  let started: Promise<T> | undefined;
+  return () => {
+    started ??= start().catch((error: unknown) => {
+      started = undefined;
+      throw error;
+    });
+    return started;
+  };
+}
+
+/** The line an entry logs when it cannot start: what is wrong, in words, with the error for the stack. */
+export function startFailureMessage(error: unknown): string {
+  const reason = error instanceof Error ? error.message : String(error);
+  return `InfraWatch could not start: ${reason}`;
 }

@@ -1,5 +1,6 @@
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { z } from 'zod';
+import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import * as z from 'zod';
+import { awsClientConfig } from './aws/clients';
 import type { Config } from './config';
 
 export interface SlackSecrets {
@@ -8,7 +9,19 @@ export interface SlackSecrets {
 }
 
 export class SecretsError extends Error {
-  readonly code = 'Secrets';
+  readonly code: 'Secrets' | 'SecretNotSet' = 'Secrets';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * The secret exists but does not hold Slack credentials yet: the stack creates it with a placeholder, and the
+ * operator sets it once the Slack app exists. Retrying sooner cannot help; the message says what to run.
+ */
+export class SecretNotSetError extends SecretsError {
+  override readonly code = 'SecretNotSet';
 }
 
 const secretSchema = z.object({
@@ -16,32 +29,90 @@ const secretSchema = z.object({
   signingSecret: z.string().min(8),
 });
 
-/** Seconds a Lambda container keeps the secret before asking Secrets Manager again (rotation takes effect). */
+/** Seconds a container keeps a valid secret before asking Secrets Manager again. */
 const SECRET_MAX_AGE_SECONDS = 300;
 
 /**
- * Slack credentials: from Secrets Manager (cached by Powertools Parameters) when deployed, from the
- * environment only for the local stack and tests. Values are never logged.
+ * While the secret is not set, each container asks again at most this often: the operator's
+ * put-secret-value takes effect within seconds, and a flood of requests does not become a flood of calls.
  */
-export async function loadSlackSecrets(config: Config): Promise<SlackSecrets> {
-  if (config.SLACK_SECRET_ARN === undefined) {
+const NOT_SET_RECHECK_MS = 5_000;
+
+/** The command that sets the secret (also printed by the stack's output). */
+export function putSecretCommand(secretArn: string): string {
+  return `aws secretsmanager put-secret-value --secret-id ${secretArn} --secret-string '{"botToken":"xoxb-…","signingSecret":"…"}'`;
+}
+
+let provider: Promise<SecretsProvider> | undefined;
+const notSet = new Map<string, { at: number; error: SecretNotSetError }>();
+
+/**
+ * Secrets Manager through Powertools Parameters (its cache keeps the value for SECRET_MAX_AGE_SECONDS), with a
+ * client that has InfraWatch's timeouts. Loaded on the first read, so module load stays free of the SDK.
+ */
+function secretsProvider(): Promise<SecretsProvider> {
+  provider ??= Promise.all([
+    import('@aws-lambda-powertools/parameters/secrets'),
+    import('@aws-sdk/client-secrets-manager'),
+  ]).then(
+    ([{ SecretsProvider }, { SecretsManagerClient }]) =>
+      new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient(awsClientConfig()) }),
+  );
+  return provider;
+}
+
+/** Field names only: the secret's values must never reach a log or an error message. */
+function parseSecret(secretArn: string, value: unknown): SlackSecrets {
+  let json: unknown;
+  try {
+    json = typeof value === 'string' ? JSON.parse(value) : undefined;
+  } catch {
+    json = undefined;
+  }
+  const parsed = secretSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const bad =
+    json === undefined
+      ? 'it is not JSON'
+      : `bad fields: ${parsed.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ')}`;
+  throw new SecretNotSetError(
+    `The Slack secret ${secretArn} is not set yet (${bad}). It must hold {"botToken":"xoxb-…","signingSecret":"…"}: ${putSecretCommand(secretArn)}`,
+  );
+}
+
+/**
+ * Slack credentials: from Secrets Manager (cached) when deployed, from the environment only for the local
+ * stack and tests. A secret that does not hold them yet (the stack's placeholder) throws
+ * {@link SecretNotSetError}; it is read again after NOT_SET_RECHECK_MS, bypassing the cache.
+ */
+export async function loadSlackSecrets(config: Config, now: () => number = Date.now): Promise<SlackSecrets> {
+  const secretArn = config.SLACK_SECRET_ARN;
+  if (secretArn === undefined) {
     if (config.SLACK_BOT_TOKEN === undefined) throw new SecretsError('No Slack bot token configured');
     return {
       botToken: config.SLACK_BOT_TOKEN,
       ...(config.SLACK_SIGNING_SECRET ? { signingSecret: config.SLACK_SIGNING_SECRET } : {}),
     };
   }
-  const value = await getSecret(config.SLACK_SECRET_ARN, {
-    transform: 'json',
-    maxAge: SECRET_MAX_AGE_SECONDS,
-  });
-  const parsed = secretSchema.safeParse(value);
-  if (!parsed.success) {
-    // Only the field names are reported: the secret's values must never reach a log.
-    const fields = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
-    throw new SecretsError(
-      `Secret ${config.SLACK_SECRET_ARN} must be JSON {"botToken":"xoxb-…","signingSecret":"…"}; bad: ${fields}`,
-    );
+  const previous = notSet.get(secretArn);
+  if (previous && now() - previous.at < NOT_SET_RECHECK_MS) throw previous.error;
+  let value: unknown;
+  try {
+    value = await (await secretsProvider()).get(secretArn, {
+      maxAge: SECRET_MAX_AGE_SECONDS,
+      ...(previous ? { forceFetch: true } : {}),
+    });
+  } catch (error) {
+    throw new SecretsError(`Could not read the Slack secret ${secretArn}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
-  return parsed.data;
+  try {
+    const secrets = parseSecret(secretArn, value);
+    notSet.delete(secretArn);
+    return secrets;
+  } catch (error) {
+    if (error instanceof SecretNotSetError) notSet.set(secretArn, { at: now(), error });
+    throw error;
+  }
 }

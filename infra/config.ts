@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { builtInWatches } from '../src/watches/catalog';
 
 /**
@@ -110,16 +110,6 @@ const schema = z
      * starve the events function. null: no reservation (accounts whose concurrency quota is still 10).
      */
     slackReservedConcurrency: z.number().int().min(1).max(1000).nullable().default(10),
-    /** IAM Identity Center: console links open through the access portal in the right account and role. */
-    identityCenter: z
-      .object({
-        startUrl: z
-          .url()
-          .regex(/^https:\/\/[^/]+\/start\/?$/, 'must be the access portal URL, https://…/start'),
-        roleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be a permission set name'),
-      })
-      .strict()
-      .optional(),
   })
   .strict()
   .superRefine((config, ctx) => {

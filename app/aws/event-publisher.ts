@@ -1,6 +1,7 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { INFRAWATCH_EVENT_SOURCE } from '../../src/events/infrawatch-events';
 import type { EventPublisher } from '../../src/use-cases/acknowledge';
+import { awsClientConfig } from './clients';
 
 /** The `source` of every event InfraWatch publishes. */
 export const EVENT_SOURCE = INFRAWATCH_EVENT_SOURCE;
@@ -13,10 +14,14 @@ export class EventPublishError extends Error {
  * Publishes InfraWatch's own events (acknowledgements, digest requests) to an EventBridge bus with PutEvents.
  * PutEvents answers 200 even when an entry failed: the per-entry result is checked.
  */
-export function createEventPublisher(client: EventBridgeClient, eventBusName: string): EventPublisher {
+export function createEventPublisher(
+  client: () => Promise<EventBridgeClient>,
+  eventBusName: string,
+): EventPublisher {
   return {
     async publish(detailType, detail) {
-      const output = await client.send(
+      const [eventbridge, { PutEventsCommand }] = await Promise.all([client(), loadEventBridgeSdk()]);
+      const output = await eventbridge.send(
         new PutEventsCommand({
           Entries: [
             {
@@ -38,11 +43,18 @@ export function createEventPublisher(client: EventBridgeClient, eventBusName: st
   };
 }
 
-export function createEventBridgeClient(endpoint?: string): EventBridgeClient {
-  return new EventBridgeClient({
-    maxAttempts: 3,
-    ...(endpoint
-      ? { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-      : {}),
-  });
+const loadEventBridgeSdk = () => import('@aws-sdk/client-eventbridge');
+
+/**
+ * The EventBridge client, loaded and built on the first publish: most Slack requests publish nothing, and
+ * loading the SDK client would add ~10 ms to every cold start of the Slack function.
+ */
+export function lazyEventBridgeClient(endpoint?: string): () => Promise<EventBridgeClient> {
+  let client: Promise<EventBridgeClient> | undefined;
+  return () => {
+    client ??= loadEventBridgeSdk().then(
+      ({ EventBridgeClient }) => new EventBridgeClient(awsClientConfig(endpoint)),
+    );
+    return client;
+  };
 }

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DigestClaim, RejectedSummary, Store } from '../../src/store/ports';
 import { collectDigest, type DigestData, digestChannels } from '../../src/use-cases/digest';
 import type { AlertDeps, Clock } from '../../src/use-cases/ports';

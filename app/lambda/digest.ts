@@ -4,7 +4,8 @@ import type { Context } from 'aws-lambda';
 import { loadConfig } from '../config';
 import { InvalidDigestTriggerError, parseDigestTrigger, runDigest } from '../digest/run-digest';
 import type { LogPort } from '../events/process-events';
-import { createRuntime, type Runtime, recordDeps } from '../runtime';
+import { defaultMetrics, type FlushingMetrics } from '../metrics';
+import { createRuntime, oncePerContainer, recordDeps, startFailureMessage } from '../runtime';
 
 export type DigestHandler = (
   event: unknown,
@@ -15,17 +16,20 @@ export type DigestHandler = (
  * Digest Lambda: invoked by EventBridge Scheduler (daily, in the configured time zone) with
  * `{"kind":"scheduled"}`, and by the rule on "InfraWatch Digest Requested" events (`/infrawatch digest`).
  * An input that is neither is logged and dropped (a retry cannot fix it); everything else that fails throws,
- * so the asynchronous invocation is retried.
+ * so the asynchronous invocation is retried, a failed start-up (the Slack secret not set yet) included.
  */
 export function createDigestHandler(
   env: NodeJS.ProcessEnv = process.env,
   /** `dynamodb`: an existing client (benchmarks count its requests); otherwise one is built from the config. */
-  options: { log?: LogPort; dynamodb?: DynamoDBClient } = {},
+  options: { log?: LogPort; metrics?: FlushingMetrics; dynamodb?: DynamoDBClient } = {},
 ): DigestHandler {
   const logger = new Logger({ serviceName: 'infrawatch-digest' });
   const log = options.log ?? logger;
-  let runtime: Promise<Runtime> | undefined;
-  return async (event, context) => {
+  const metrics = options.metrics ?? defaultMetrics(env);
+  const ready = oncePerContainer(() =>
+    createRuntime(loadConfig(env), { log, metrics, dynamodb: options.dynamodb }),
+  );
+  const digest: DigestHandler = async (event, context) => {
     logger.addContext(context);
     let trigger: ReturnType<typeof parseDigestTrigger>;
     try {
@@ -35,27 +39,31 @@ export function createDigestHandler(
       log.error('Ignored an input that is not a digest trigger', { reason: error.message });
       return undefined;
     }
-    runtime ??= createRuntime(loadConfig(env), { log, dynamodb: options.dynamodb }).catch(
-      (error: unknown) => {
-        runtime = undefined;
-        throw error;
-      },
-    );
-    const ready = await runtime;
+    const runtime = await ready().catch((error: unknown) => {
+      log.error(startFailureMessage(error), { error });
+      throw error;
+    });
     const result = await runDigest(
       {
-        alerts: recordDeps(ready, context.awsRequestId),
-        store: ready.store,
-        clock: ready.clock,
-        slack: ready.slack.posting,
-        catalog: ready.catalog,
+        alerts: recordDeps(runtime, context.awsRequestId),
+        store: runtime.store,
+        clock: runtime.clock,
+        slack: runtime.slack.posting,
+        catalog: runtime.catalog,
         log,
-        timeZone: ready.config.DIGEST_TIMEZONE,
+        timeZone: runtime.config.DIGEST_TIMEZONE,
       },
       trigger,
     );
     log.info('Digest run', { trigger: trigger.kind, ...result });
     return result;
+  };
+  return async (event, context) => {
+    try {
+      return await digest(event, context);
+    } finally {
+      metrics.flush();
+    }
   };
 }
 

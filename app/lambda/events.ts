@@ -3,7 +3,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { loadConfig } from '../config';
 import { type LogPort, processEvents } from '../events/process-events';
-import { createRuntime, type Runtime, recordDeps } from '../runtime';
+import { defaultMetrics, type FlushingMetrics } from '../metrics';
+import { createRuntime, oncePerContainer, recordDeps, startFailureMessage } from '../runtime';
 
 export type EventsHandler = (event: unknown, context: Context) => Promise<SQSBatchResponse | undefined>;
 
@@ -12,30 +13,36 @@ export type EventsHandler = (event: unknown, context: Context) => Promise<SQSBat
  * Answers SQS with partial batch failures (ReportBatchItemFailures must be enabled on the event source).
  *
  * The runtime (config, secrets, clients) is built on the first invocation and reused by every later one in
- * the container; a failed start-up is retried on the next invocation.
+ * the container. A failed start-up (the Slack secret not set yet, Secrets Manager unreachable) is logged and
+ * thrown: the whole batch goes back to the queue, is retried, and after maxReceiveCount lands in the DLQ
+ * (redrive it once the cause is fixed). It is tried again on the next invocation.
  */
 export function createEventsHandler(
   env: NodeJS.ProcessEnv = process.env,
   /** `dynamodb`: an existing client (benchmarks count its requests); otherwise one is built from the config. */
-  options: { log?: LogPort; dynamodb?: DynamoDBClient } = {},
+  options: { log?: LogPort; metrics?: FlushingMetrics; dynamodb?: DynamoDBClient } = {},
 ): EventsHandler {
   const logger = new Logger({ serviceName: 'infrawatch-events' });
   const log = options.log ?? logger;
-  let runtime: Promise<Runtime> | undefined;
+  const metrics = options.metrics ?? defaultMetrics(env);
+  const ready = oncePerContainer(() =>
+    createRuntime(loadConfig(env), { log, metrics, dynamodb: options.dynamodb }),
+  );
   return async (event, context) => {
     logger.addContext(context);
-    runtime ??= createRuntime(loadConfig(env), { log, dynamodb: options.dynamodb }).catch(
-      (error: unknown) => {
-        runtime = undefined;
+    try {
+      const runtime = await ready().catch((error: unknown) => {
+        log.error(startFailureMessage(error), { error });
         throw error;
-      },
-    );
-    const ready = await runtime;
-    return processEvents(event, {
-      ...recordDeps(ready, context.awsRequestId),
-      catalog: ready.catalog,
-      log: ready.log,
-    });
+      });
+      return await processEvents(event, {
+        ...recordDeps(runtime, context.awsRequestId),
+        catalog: runtime.catalog,
+        log: runtime.log,
+      });
+    } finally {
+      metrics.flush();
+    }
   };
 }
 

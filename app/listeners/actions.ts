@@ -141,19 +141,20 @@ export function registerActions(app: App, deps: SlackAppDeps): void {
     const target =
       option.mute.target === 'watch'
         ? { type: 'watch' as const, value: alert.watch ?? '' }
-        : { type: 'actor' as const, value: alert.actorKey };
+        : // A name (an actor without an ARN) is muted in the alert's own account only.
+          { type: 'actor' as const, value: alert.actorKey, accounts: [alert.account] };
     if (target.value === '') {
       if (where) await tell(client, where, 'This alert has no watch to mute.');
       return;
     }
     try {
-      const mute = await muteChannel(settingsDeps(deps), {
+      const mutes = await muteChannel(settingsDeps(deps), {
         channel: alert.channel,
         target,
         durationMs: option.mute.durationMs,
         userId: body.user.id,
       });
-      const announcement = renderMuteAnnouncement({ mute, now: deps.clock.now().toISOString() });
+      const announcement = renderMuteAnnouncement({ mutes, now: deps.clock.now().toISOString() });
       await client.chat.postMessage({
         channel: alert.channel,
         text: announcement.text,

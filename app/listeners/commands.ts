@@ -119,19 +119,19 @@ async function run(
       );
     }
     case 'mute': {
-      const mute = await muteChannel(settingsDeps(deps), {
+      const mutes = await muteChannel(settingsDeps(deps), {
         channel,
         target: command.target,
         durationMs: command.durationMs,
         userId,
       });
-      const announcement = renderMuteAnnouncement({ mute, now: deps.clock.now().toISOString() });
+      const announcement = renderMuteAnnouncement({ mutes, now: deps.clock.now().toISOString() });
       const problem = await announce(client, channel, announcement);
       return withProblem({ text: `Done. ${announcement.text}` }, problem);
     }
     case 'unmute': {
       const existed =
-        (await unmuteChannel(settingsDeps(deps), { channel, target: command.target })) !== undefined;
+        (await unmuteChannel(settingsDeps(deps), { channel, target: command.target })).length > 0;
       const announcement = renderUnmuteAnnouncement({ target: command.target, userId, existed });
       const problem = existed ? await announce(client, channel, announcement) : null;
       return withProblem(announcement, problem);

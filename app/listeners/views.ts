@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { z } from 'zod';
+import * as z from 'zod';
 import { acknowledgeAlert } from '../../src/use-cases/acknowledge';
 import { formatUtc, VIEW_IDS } from '../../src/views';
 import { interactionDeps, type SlackAppDeps } from '../slack/deps';

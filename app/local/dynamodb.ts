@@ -21,6 +21,54 @@ export class DynamoDbEngineError extends Error {
   readonly code = 'DynamoDbEngine';
 }
 
+/** The local data folder is held by another instance, damaged, or not a folder: one sentence, what to do. */
+export class DataFolderError extends Error {
+  readonly code = 'DataFolder';
+}
+
+interface LevelDatabase {
+  open(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the folder's LevelDB once, the way dynalite will, and closes it again. dynalite opens it lazily and
+ * reports a held or damaged folder only later, as an unhandled stream error ("Database is closed",
+ * LEVEL_ITERATOR_NOT_OPEN) that kills the process with a stack trace.
+ */
+async function checkDataFolder(path: string): Promise<void> {
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR')
+      throw new DataFolderError(`the data folder ${path} is not a folder: use INFRAWATCH_DATA=<a folder>`);
+    throw error;
+  }
+  // The LevelDB binding dynalite itself uses (its dependency `level`), so both read the folder alike.
+  const { Level } = require(require.resolve('level', { paths: [dirname(require.resolve('dynalite'))] })) as {
+    Level: new (location: string) => LevelDatabase;
+  };
+  const db = new Level(path);
+  try {
+    await db.open();
+  } catch (error) {
+    const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+    if (cause?.code === 'LEVEL_LOCKED') {
+      throw new DataFolderError(
+        `the data folder ${path} is in use by another InfraWatch (a second npm start?): stop that one, or give this one its own folder with INFRAWATCH_DATA=<folder>`,
+        { cause: error },
+      );
+    }
+    const reason = typeof cause?.message === 'string' ? cause.message : (error as Error).message;
+    throw new DataFolderError(
+      `the data folder ${path} is damaged (${reason.split('\n')[0]}): move it away or delete it to start with an empty database, or use INFRAWATCH_DATA=<another folder>`,
+      { cause: error },
+    );
+  }
+  await db.close();
+}
+
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 function clientFor(endpoint: string): DynamoDBClient {
@@ -63,7 +111,7 @@ type DynaliteFactory = (options: {
 export async function startDynalite(options: { path?: string; port?: number } = {}): Promise<DynamoDbEngine> {
   // dynalite ships no types; its factory signature is declared above.
   const dynalite = require('dynalite') as DynaliteFactory;
-  if (options.path) mkdirSync(options.path, { recursive: true });
+  if (options.path) await checkDataFolder(options.path);
   const server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,

@@ -30,21 +30,75 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+function listed(names: readonly string[]): string {
+  return names.length < 2 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
+/** Token mix-ups Slack's own error ("invalid_auth", or a socket that never opens) does not explain. */
+function tokenProblems(env: NodeJS.ProcessEnv): string[] {
+  const bot = env.SLACK_BOT_TOKEN;
+  const app = env.SLACK_APP_TOKEN;
+  if (bot?.startsWith('xapp-') && app?.startsWith('xoxb-')) {
+    return [
+      'SLACK_BOT_TOKEN and SLACK_APP_TOKEN look swapped: the bot token starts with xoxb-, the app-level token with xapp-',
+    ];
+  }
+  const problems: string[] = [];
+  if (bot?.startsWith('xapp-'))
+    problems.push(
+      'SLACK_BOT_TOKEN is an app-level token (xapp-…); use the bot token (xoxb-…, OAuth & Permissions)',
+    );
+  if (app?.startsWith('xoxb-'))
+    problems.push(
+      'SLACK_APP_TOKEN is a bot token (xoxb-…); use an app-level token (xapp-…, Basic Information > App-Level Tokens, scope connections:write)',
+    );
+  return problems;
+}
+
 /** The environment the Socket Mode app runs with: the caller's Slack settings plus the embedded services. */
 export function socketModeEnv(
   env: NodeJS.ProcessEnv,
   services: { dynamodbEndpoint: string; eventBridgeEndpoint: string },
 ): Record<string, string | undefined> {
-  for (const name of ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'DEFAULT_CHANNEL']) {
-    if (!env[name])
-      throw new ConfigError(`Socket Mode needs ${name} (see README, "Run against a real workspace")`);
-  }
+  const missing = ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'DEFAULT_CHANNEL'].filter((name) => !env[name]);
+  const problems = [
+    ...(missing.length > 0
+      ? [`Socket Mode needs ${listed(missing)} (see README, "Run against a real workspace")`]
+      : []),
+    ...tokenProblems(env),
+  ];
+  if (problems.length > 0) throw new ConfigError(problems.join('; '));
   return {
     ...env,
     TABLE_NAME: 'infrawatch',
     DYNAMODB_ENDPOINT: services.dynamodbEndpoint,
     EVENTBRIDGE_ENDPOINT: services.eventBridgeEndpoint,
   };
+}
+
+/** Slack could not be reached, or refused a token: said in words, not as "fetch failed". */
+export class SlackConnectionError extends Error {
+  readonly code = 'SlackConnection';
+}
+
+/** Turns a Web API failure at start-up into a sentence that names the host or the token. */
+function explainSlackFailure(error: unknown, slackApiUrl: string | undefined, token: string): unknown {
+  const failure = error as { code?: unknown; original?: { message?: unknown }; data?: { error?: unknown } };
+  const host = new URL(slackApiUrl ?? 'https://slack.com/api/').host;
+  if (failure.code === 'slack_webapi_request_error') {
+    const detail =
+      typeof failure.original?.message === 'string'
+        ? ` (${failure.original.message.replace(/^\w*Error: /, '')})`
+        : '';
+    return new SlackConnectionError(
+      `Slack (${host}) could not be reached${detail}: check this machine's network connection or proxy`,
+      { cause: error },
+    );
+  }
+  if (failure.code === 'slack_webapi_platform_error' && typeof failure.data?.error === 'string') {
+    return new SlackConnectionError(`Slack refused ${token} (${failure.data.error})`, { cause: error });
+  }
+  return error;
 }
 
 /** Builds (does not start) the Bolt app in Socket Mode from a validated runtime. */
@@ -55,7 +109,20 @@ export async function createSocketModeApp(
   const config = loadConfig(env);
   if (!config.SLACK_APP_TOKEN) throw new ConfigError('SLACK_APP_TOKEN is required for Socket Mode');
   const runtime = await createRuntime(config, { log });
-  return (await createSlackApp(runtime, { socketMode: true, appToken: config.SLACK_APP_TOKEN })).app;
+  try {
+    return (await createSlackApp(runtime, { socketMode: true, appToken: config.SLACK_APP_TOKEN })).app;
+  } catch (error) {
+    throw explainSlackFailure(error, config.SLACK_API_URL, 'SLACK_BOT_TOKEN');
+  }
+}
+
+/** Opens the Socket Mode connection (apps.connections.open with the app-level token, then a WebSocket). */
+async function startSocketModeApp(app: App, slackApiUrl: string | undefined): Promise<void> {
+  try {
+    await app.start();
+  } catch (error) {
+    throw explainSlackFailure(error, slackApiUrl, 'SLACK_APP_TOKEN');
+  }
 }
 
 async function main(): Promise<void> {
@@ -79,7 +146,7 @@ async function main(): Promise<void> {
     eventBridgeEndpoint: eventbridge.endpoint,
   });
   const app = await createSocketModeApp(env);
-  await app.start();
+  await startSocketModeApp(app, env.SLACK_API_URL);
   const events = createEventsHandler(env, { log: consoleLog });
   const port = Number(process.env.PORT ?? 3000);
   const server = createServer(async (req, res) => {

@@ -16,6 +16,7 @@ import { createEventsHandler } from '../lambda/events';
 import { createRuntime } from '../runtime';
 import { DIGEST_REQUESTED_DETAIL_TYPE } from '../slack/deps';
 import { ensureTable, startDynalite } from './dynamodb';
+import { ingestEvent } from './event-outcome';
 import { startEventBridgeStandin } from './eventbridge-standin';
 import { lambdaContext, sqsEventOf } from './lambda-invocation';
 import { createLocalWorkspace, type LocalUser, type LocalWorkspace } from './local-workspace';
@@ -252,13 +253,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       messages: () => slack.messages(LOCAL_CHANNEL.id),
       replaySamples,
       runDigest,
-      async ingestEvent(event) {
-        const result = await events(
-          sqsEventOf([JSON.stringify(event)]),
-          lambdaContext('infrawatch-events-local'),
-        );
-        return { status: result?.batchItemFailures.length ? 503 : 202, body: result ?? {} };
-      },
+      ingestEvent: (event) =>
+        ingestEvent(event, {
+          store: runtime.store,
+          catalog: runtime.catalog,
+          process: (body) => events(sqsEventOf([body]), lambdaContext('infrawatch-events-local')),
+        }),
     });
     stops.push(
       () =>

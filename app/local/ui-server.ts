@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type LocalWorkspace, LocalWorkspaceError } from './local-workspace';
 import { SlackPayloadError } from './slack-payloads';
 import type { StandinMessage } from './slack-standin';

@@ -1,12 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { App, type AuthorizeResult, ErrorCode, LogLevel, type Receiver } from '@slack/bolt';
+import type { AuthorizeResult, Receiver } from '@slack/bolt';
+// Bolt's package index also loads ExpressReceiver (express), HTTPReceiver and SocketModeReceiver with their
+// dependencies: importing App and the errors directly keeps the Lambda bundles free of them (see
+// infra/constructs/infrawatch-function.ts for the rest of the trim, and test/app/lambda-bundles.test.ts).
+import App, { LogLevel } from '@slack/bolt/dist/App';
+import { ErrorCode } from '@slack/bolt/dist/errors';
 import type { WebClient } from '@slack/web-api';
-import { createEventBridgeClient, createEventPublisher } from '../aws/event-publisher';
+import { createEventPublisher, lazyEventBridgeClient } from '../aws/event-publisher';
 import type { Config } from '../config';
 import { registerActions } from '../listeners/actions';
 import { registerCommands } from '../listeners/commands';
 import { registerViews } from '../listeners/views';
 import type { Runtime } from '../runtime';
+import { SLACK_TIMEOUTS, slackTransportOptions } from './client';
 import type { SlackAppDeps } from './deps';
 
 export class ForeignTeamError extends Error {
@@ -16,14 +22,17 @@ export class ForeignTeamError extends Error {
   }
 }
 
-/** The bot's identity, from auth.test once per container (Bolt would otherwise ask on every request). */
-export async function botIdentity(client: WebClient): Promise<AuthorizeResult> {
-  const auth = await client.auth.test();
-  return {
-    ...(auth.bot_id ? { botId: auth.bot_id } : {}),
-    ...(auth.user_id ? { botUserId: auth.user_id } : {}),
-    ...(auth.team_id ? { teamId: auth.team_id } : {}),
-  };
+/**
+ * The workspace this installation serves. Deployed, it comes from configuration (`SLACK_TEAM_ID`, set by the
+ * stack), so a cold start makes no Slack call at all; otherwise (the Socket Mode entry against a workspace
+ * named only by its tokens) auth.test asks Slack once per container.
+ *
+ * The bot's own ids (`botId`, `botUserId`) are not needed: Bolt uses them only to drop Events API events the
+ * bot caused itself (`ignoreSelf`), and InfraWatch listens to commands, actions and views, never to events.
+ */
+export async function installationTeam(config: Config, client: WebClient): Promise<string | undefined> {
+  if (config.SLACK_TEAM_ID !== undefined) return config.SLACK_TEAM_ID;
+  return (await client.auth.test()).team_id;
 }
 
 /** Every listener, registered in one place. */
@@ -48,7 +57,7 @@ export function slackAppDeps(runtime: Runtime): SlackAppDeps {
     messenger: runtime.messenger,
     render: runtime.render,
     events: createEventPublisher(
-      createEventBridgeClient(runtime.config.EVENTBRIDGE_ENDPOINT),
+      lazyEventBridgeClient(runtime.config.EVENTBRIDGE_ENDPOINT),
       runtime.config.EVENT_BUS_NAME,
     ),
     catalog: runtime.catalog,
@@ -76,8 +85,8 @@ export async function createSlackApp(
   deps: SlackAppDeps = slackAppDeps(runtime),
 ): Promise<SlackApp> {
   const config: Config = runtime.config;
-  const identity = await botIdentity(runtime.slack.general);
-  const teamId = config.SLACK_TEAM_ID ?? (identity.teamId as string | undefined);
+  const teamId = await installationTeam(config, runtime.slack.general);
+  const authorized: AuthorizeResult = { botToken: runtime.secrets.botToken, ...(teamId ? { teamId } : {}) };
   const app = new App({
     ...transport,
     ...('socketMode' in transport && runtime.secrets.signingSecret
@@ -85,16 +94,19 @@ export async function createSlackApp(
       : {}),
     authorize: async (source) => {
       if (teamId !== undefined && source.teamId !== teamId) throw new ForeignTeamError(source.teamId);
-      return { botToken: runtime.secrets.botToken, ...identity };
+      // A copy: Bolt writes the request's user and team into the object it gets.
+      return { ...authorized };
     },
     // Listener calls must fit Slack's 3-second answer budget (the Lambda receiver answers after the listener):
     // short timeout, 429 thrown at once, no retries (a retried post after a timeout could post twice).
-    clientOptions: {
-      ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
-      timeout: 2_500,
-      rejectRateLimitedCalls: true,
-      retryConfig: { retries: 0 },
-    },
+    clientOptions: slackTransportOptions(
+      {
+        ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+        metrics: runtime.metrics,
+        timeoutMs: SLACK_TIMEOUTS.interactive,
+      },
+      0,
+    ),
     // Refusals and listener errors are logged by InfraWatch itself, with context.
     logLevel: LogLevel.ERROR,
     deferInitialization: true,

@@ -25,10 +25,14 @@ export interface CommandCatalog {
   readonly watches: readonly { readonly id: string; readonly aliases: readonly string[] }[];
 }
 
-/** What a mute applies to. `watch` values are canonical watch ids; `account` aliases are lower-cased. */
+/**
+ * What a mute applies to. `watch` values are canonical watch ids; `account` aliases are lower-cased. An actor
+ * named without an ARN carries the `accounts` it is muted (or unmuted) in: `actor:terraform-ci account:prod`.
+ */
 export interface MuteTarget {
   readonly type: 'watch' | 'actor' | 'account';
   readonly value: string;
+  readonly accounts?: readonly string[];
 }
 
 /** A parsed `/infrawatch` command. */
@@ -75,15 +79,16 @@ export const COMMAND_USAGE: readonly CommandUsage[] = [
   },
   {
     command: 'mute',
-    arguments: '<watch | actor:<name|arn> | account:<id|alias>> [for <duration>]',
+    arguments:
+      '<watch | actor:<arn> | actor:<name> account:<id|alias> | account:<id|alias>> [for <duration>]',
     description:
-      'Silence alerts for a watch, a person or role, or an account: 1h unless you say (90m, 2h, 3d; at most 30d).',
-    example: `${SLASH_COMMAND} mute actor:terraform-ci for 2h`,
+      'Silence alerts for a watch, a person or role (by name: in the accounts you name), or an account: 1h unless you say (90m, 2h, 3d; at most 30d).',
+    example: `${SLASH_COMMAND} mute actor:terraform-ci account:123456789012 for 2h`,
   },
   {
     command: 'unmute',
-    arguments: '<watch | actor:<name|arn> | account:<id|alias>>',
-    description: 'Lift a mute before it ends.',
+    arguments: '<watch | actor:<name|arn> [account:<id|alias>] | account:<id|alias>>',
+    description: 'Lift a mute before it ends (an actor name without account: in every account).',
     example: `${SLASH_COMMAND} unmute actor:terraform-ci`,
   },
   {
@@ -283,16 +288,8 @@ function parseTarget(word: string, verb: 'mute' | 'unmute', index: WatchIndex): 
     return { type: 'actor', value };
   }
   if (prefix === 'account') {
-    if (/^\d+$/.test(value) && !ACCOUNT_ID.test(value)) {
-      return error(`AWS account ids have 12 digits; '${value}' has ${value.length}.`);
-    }
-    const lower = value.toLowerCase();
-    if (!ACCOUNT_ID.test(lower) && !ACCOUNT_ALIAS.test(lower)) {
-      return error(
-        `Say which account after account:, as a 12-digit id or an alias (letters, digits, dots, dashes, underscores), like account:123456789012.`,
-      );
-    }
-    return { type: 'account', value: lower };
+    const account = parseAccount(value);
+    return typeof account === 'string' ? { type: 'account', value: account } : account;
   }
   const lower = word.toLowerCase();
   if (lower === 'all') {
@@ -315,8 +312,57 @@ function parseTarget(word: string, verb: 'mute' | 'unmute', index: WatchIndex): 
   return error(unknownWatchesMessage([word], index, hint));
 }
 
+/** A 12-digit account id or an alias, lower-cased; or the error that says what is wrong with it. */
+function parseAccount(value: string): string | Command {
+  if (/^\d+$/.test(value) && !ACCOUNT_ID.test(value)) {
+    return error(`AWS account ids have 12 digits; '${value}' has ${value.length}.`);
+  }
+  const lower = value.toLowerCase();
+  if (!ACCOUNT_ID.test(lower) && !ACCOUNT_ALIAS.test(lower)) {
+    return error(
+      `Say which account after account:, as a 12-digit id or an alias (letters, digits, dots, dashes, underscores), like account:123456789012.`,
+    );
+  }
+  return lower;
+}
+
 function isCommand(value: MuteTarget | Command): value is Command {
   return 'kind' in value;
+}
+
+const isArn = (value: string) => value.toLowerCase().startsWith('arn:');
+
+/**
+ * The `account:` words right after an actor target: the accounts a name is muted in. An IAM user or role name
+ * is only unique within one account, so a mute by name that covered every account would also silence a
+ * same-named identity an attacker creates elsewhere.
+ */
+function scopeTarget(
+  target: MuteTarget,
+  rest: readonly string[],
+  verb: 'mute' | 'unmute',
+): { target: MuteTarget; rest: readonly string[] } | Command {
+  const accounts: string[] = [];
+  let used = 0;
+  for (const word of rest) {
+    if (!word.toLowerCase().startsWith('account:')) break;
+    const account = parseAccount(word.slice('account:'.length));
+    if (typeof account !== 'string') return account;
+    if (!accounts.includes(account)) accounts.push(account);
+    used += 1;
+  }
+  if (accounts.length === 0) return { target, rest };
+  if (target.type !== 'actor') {
+    return error(
+      'account: after a target only scopes an actor name (actor:terraform-ci account:123456789012); mute one target at a time.',
+    );
+  }
+  if (isArn(target.value)) {
+    return error(
+      `An ARN names its account already: \`${SLASH_COMMAND} ${verb} actor:${target.value}\` is enough.`,
+    );
+  }
+  return { target: { ...target, accounts }, rest: rest.slice(used) };
 }
 
 const UNIT_MS: ReadonlyMap<string, number> = new Map([
@@ -344,18 +390,27 @@ function parseMute(verb: 'mute' | 'unmute', words: readonly string[], index: Wat
     verb === 'mute'
       ? `\`${SLASH_COMMAND} mute <target> [for <duration>]\``
       : `\`${SLASH_COMMAND} unmute <target>\``;
-  const [first, ...rest] = words;
+  const [first] = words;
   if (first === undefined) {
     return error(`What should I ${verb}? ${usage}, where the target is ${TARGET_EXAMPLES}.`);
   }
-  const target = parseTarget(first, verb, index);
-  if (isCommand(target)) return target;
+  const parsed = parseTarget(first, verb, index);
+  if (isCommand(parsed)) return parsed;
+  const scoped = scopeTarget(parsed, words.slice(1), verb);
+  if ('kind' in scoped) return scoped;
+  const { target, rest } = scoped;
 
   if (verb === 'unmute') {
     if (rest.length > 0) return error(`Unmute takes one target and nothing after it: ${usage}.`);
     return { kind: 'unmute', target };
   }
 
+  if (target.type === 'actor' && !isArn(target.value) && target.accounts === undefined) {
+    const duration = rest.length > 0 ? ` ${rest.join(' ')}` : '';
+    return error(
+      `A name can belong to a different identity in every AWS account, so say which account: \`${SLASH_COMMAND} mute actor:${target.value} account:<12-digit id or alias>${duration}\`, or mute it by ARN (actor:arn:aws:iam::123456789012:user/${target.value}).`,
+    );
+  }
   const hasFor = rest[0]?.toLowerCase() === 'for';
   const durationWords = hasFor ? rest.slice(1) : rest;
   if (durationWords.length === 0) {

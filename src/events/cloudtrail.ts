@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidEventError } from './errors';
 
 /** The two EventBridge detail-types that carry a CloudTrail record InfraWatch can describe. */

@@ -132,7 +132,7 @@ function toDelivery(item: Item): Delivery {
 }
 
 function toMute(item: Item): Mute {
-  return {
+  const mute: Mute = {
     channel: item.channel as string,
     type: item.type as MuteTargetType,
     value: item.value as string,
@@ -140,6 +140,9 @@ function toMute(item: Item): Mute {
     setAt: item.setAt as string,
     expiresAt: item.expiresAtIso as string,
   };
+  // Items written before name mutes were scoped have no account (isUnscopedNameMute).
+  if (typeof item.account === 'string') mute.account = item.account;
+  return mute;
 }
 
 /** The DynamoDB adapter of every store port, on the single table described in table.ts. */
@@ -425,7 +428,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
         new PutCommand({
           TableName,
           Item: {
-            ...keys.mute(mute.channel, mute.type, mute.value),
+            ...keys.mute(mute.channel, mute.type, mute.value, mute.account),
             ...mute,
             expiresAtIso: mute.expiresAt,
             expiresAt: epochSeconds(mute.expiresAt),
@@ -433,10 +436,14 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
         }),
       );
     },
-    async deleteMute(channel, type, value) {
+    async deleteMute(channel, type, value, account) {
       const output = await send<{ Attributes?: Item }>(
         'write',
-        new DeleteCommand({ TableName, Key: keys.mute(channel, type, value), ReturnValues: 'ALL_OLD' }),
+        new DeleteCommand({
+          TableName,
+          Key: keys.mute(channel, type, value, account),
+          ReturnValues: 'ALL_OLD',
+        }),
       );
       return output.Attributes ? toMute(output.Attributes) : undefined;
     },

@@ -12,9 +12,10 @@ export const keys = {
   group: (channel: string, key: string) => ({ pk: `GROUP#${channel}#${key}`, sk: 'GROUP' }),
   configPk: 'CONFIG',
   subscription: (channel: string, watch: string) => ({ pk: 'CONFIG', sk: `SUB#${channel}#${watch}` }),
-  mute: (channel: string, type: string, value: string) => ({
+  /** One mute; an actor name mute has one item per account (`…#in#<account>`). */
+  mute: (channel: string, type: string, value: string, account?: string) => ({
     pk: 'CONFIG',
-    sk: `MUTE#${channel}#${type}#${value}`,
+    sk: `MUTE#${channel}#${type}#${value}${account === undefined ? '' : `#in#${account}`}`,
   }),
   bootstrap: () => ({ pk: 'CONFIG', sk: 'BOOTSTRAP' }),
   digestRun: (channel: string, runKey: string) => ({ pk: `DIGEST#${channel}`, sk: runKey }),

@@ -2,6 +2,7 @@ import { actorKeyOf } from '../changes/actor-key';
 import { toLine } from '../changes/burst';
 import type { ChangeLine, Severity } from '../changes/types';
 import { LeaseLostError } from './errors';
+import { keys } from './keys';
 import type {
   AlertRecord,
   AlertRepository,
@@ -114,10 +115,10 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
       for (const watch of watches) subscriptions.delete(`${channel}#${watch}`);
     },
     async putMute(mute) {
-      mutes.set(`${mute.channel}#${mute.type}#${mute.value}`, clone(mute));
+      mutes.set(keys.mute(mute.channel, mute.type, mute.value, mute.account).sk, clone(mute));
     },
-    async deleteMute(channel, type, value) {
-      const key = `${channel}#${type}#${value}`;
+    async deleteMute(channel, type, value, account) {
+      const key = keys.mute(channel, type, value, account).sk;
       const mute = mutes.get(key);
       mutes.delete(key);
       return mute;

@@ -58,9 +58,25 @@ export interface Mute {
   type: MuteTargetType;
   /** Watch id, actor name/ARN (lower-cased), or account id/alias. */
   value: string;
+  /**
+   * The account (id or alias, lower-cased) an actor mute by name applies to: a name such as `terraform-ci` can
+   * be created in any account, so a name mute covers one account, one record each. Absent for ARN mutes (the
+   * ARN names its account) and for watch and account mutes; an actor name mute without it was stored before
+   * mutes were scoped and silences nothing (see {@link isUnscopedNameMute}).
+   */
+  account?: string;
   setBy: string;
   setAt: string;
   expiresAt: string;
+}
+
+/**
+ * An actor mute by name with no account: written before name mutes were scoped to accounts. It cannot say
+ * which account it was meant for, so it silences nothing (louder, never hiding another account's change) and
+ * is listed as such until it expires or is lifted.
+ */
+export function isUnscopedNameMute(mute: Mute): boolean {
+  return mute.type === 'actor' && mute.account === undefined && !/^arn:/i.test(mute.value);
 }
 
 export interface Subscription {
@@ -90,8 +106,13 @@ export interface ConfigRepository {
   subscribe(channel: string, watches: readonly string[], setBy: string, atIso: string): Promise<void>;
   unsubscribe(channel: string, watches: readonly string[]): Promise<void>;
   putMute(mute: Mute): Promise<void>;
-  /** @returns the mute that was removed, if there was one. */
-  deleteMute(channel: string, type: MuteTargetType, value: string): Promise<Mute | undefined>;
+  /** Removes one mute (`account`: of an actor name mute). @returns the mute that was removed, if there was one. */
+  deleteMute(
+    channel: string,
+    type: MuteTargetType,
+    value: string,
+    account?: string,
+  ): Promise<Mute | undefined>;
   /**
    * Claims a request key (a hashed Slack `trigger_id`, or one user's command in one channel) until `untilIso`,
    * unless an unexpired claim holds it: a replayed or double-submitted command acts once, whichever container

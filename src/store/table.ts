@@ -10,7 +10,8 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  *   ALERT#<alertId>          / ALERT               one Slack message: its changes, status, acknowledgement
  *   GROUP#<channel>#<key>    / GROUP               the open burst group for (channel, watch, actor)
  *   CONFIG                   / SUB#<channel>#<watch>   a subscription
- *   CONFIG                   / MUTE#<channel>#<type>#<value>   a mute, with its expiry
+ *   CONFIG                   / MUTE#<channel>#<type>#<value>[#in#<account>]   a mute, with its expiry (an actor
+ *                              name mute: one item per account)
  *   REQUEST#<hash>           / REQUEST             a Slack command claimed once (replays, double submits), with TTL
  *   REJECTED#<day>           / <recordId>          an input that can never become a change, with the reason
  *   RENDERDUE                / <alertId>           an alert whose message fell behind on a path nobody retries

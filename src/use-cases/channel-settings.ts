@@ -21,6 +21,29 @@ export class NotAllowedError extends Error {
 export interface MuteTarget {
   type: MuteTargetType;
   value: string;
+  /** The accounts (ids or aliases) an actor name applies to; required for a name, not for an ARN. */
+  accounts?: readonly string[];
+}
+
+/**
+ * An actor named without an account. An IAM user or role called `terraform-ci` can be created in any account,
+ * so a mute by name alone would also silence an attacker's `terraform-ci` elsewhere.
+ */
+export class MuteScopeRequiredError extends Error {
+  readonly code = 'MuteScopeRequired';
+  constructor(readonly name: string) {
+    super(`a mute of actor '${name}' by name must say which account(s) it applies to`);
+    this.name = new.target.name;
+  }
+}
+
+/** Whether an actor mute value is a name (as opposed to an ARN, which names its account). */
+function isActorName(target: MuteTarget): boolean {
+  return target.type === 'actor' && !target.value.toLowerCase().startsWith('arn:');
+}
+
+function muteValue(target: MuteTarget): string {
+  return target.type === 'watch' ? target.value : target.value.toLowerCase();
 }
 
 function requireAdmin(deps: SettingsDeps, userId: string, action: string): void {
@@ -79,32 +102,59 @@ export async function unsubscribeChannel(
   return { removed, notSubscribed: input.watches.filter((watch) => !watches.has(watch)) };
 }
 
-/** Mutes a target in the channel until now + duration (admins only, when admins are configured). */
+/**
+ * Mutes a target in the channel until now + duration (admins only, when admins are configured). An actor
+ * named without an ARN is muted in the given accounts only, one mute each (muting it in another account later
+ * adds to them); without an account it is refused with {@link MuteScopeRequiredError}.
+ * @returns the mutes written (one per account for an actor name, else one).
+ */
 export async function muteChannel(
   deps: SettingsDeps,
   input: { channel: string; target: MuteTarget; durationMs: number; userId: string },
-): Promise<Mute> {
+): Promise<Mute[]> {
   requireAdmin(deps, input.userId, 'mute');
+  const accounts = [...new Set((input.target.accounts ?? []).map((account) => account.toLowerCase()))];
+  if (isActorName(input.target) && accounts.length === 0)
+    throw new MuteScopeRequiredError(input.target.value);
   const now = deps.clock.now();
   const mute: Mute = {
     channel: input.channel,
     type: input.target.type,
-    value: input.target.type === 'watch' ? input.target.value : input.target.value.toLowerCase(),
+    value: muteValue(input.target),
     setBy: input.userId,
     setAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + input.durationMs).toISOString(),
   };
-  await deps.store.config.putMute(mute);
-  return mute;
+  const mutes = isActorName(input.target) ? accounts.map((account) => ({ ...mute, account })) : [mute];
+  for (const each of mutes) await deps.store.config.putMute(each);
+  return mutes;
 }
 
-/** Lifts a mute. Anyone may: making the channel louder never hides a change. */
+/**
+ * Lifts mutes. Anyone may: making the channel louder never hides a change. An actor name with accounts lifts
+ * it in those accounts; a name alone lifts it in every account (and a mute stored before scoping).
+ * @returns the mutes that were removed.
+ */
 export async function unmuteChannel(
   deps: SettingsDeps,
   input: { channel: string; target: MuteTarget },
-): Promise<Mute | undefined> {
-  const value = input.target.type === 'watch' ? input.target.value : input.target.value.toLowerCase();
-  return deps.store.config.deleteMute(input.channel, input.target.type, value);
+): Promise<Mute[]> {
+  const { channel, target } = input;
+  const value = muteValue(target);
+  if (!isActorName(target)) {
+    const removed = await deps.store.config.deleteMute(channel, target.type, value);
+    return removed === undefined ? [] : [removed];
+  }
+  const wanted = target.accounts?.map((account) => account.toLowerCase());
+  const config = await deps.store.config.load(deps.clock.now().toISOString());
+  const removed: Mute[] = [];
+  for (const mute of config.mutes) {
+    if (mute.channel !== channel || mute.type !== 'actor' || mute.value !== value) continue;
+    if (wanted !== undefined && (mute.account === undefined || !wanted.includes(mute.account))) continue;
+    const gone = await deps.store.config.deleteMute(channel, 'actor', value, mute.account);
+    if (gone !== undefined) removed.push(gone);
+  }
+  return removed;
 }
 
 /** The channel's subscriptions and unexpired mutes. */

@@ -1,6 +1,6 @@
 import { actorKeyOf } from '../changes/actor-key';
 import type { Change } from '../changes/types';
-import type { Mute, RoutingConfig } from '../store/ports';
+import { isUnscopedNameMute, type Mute, type RoutingConfig } from '../store/ports';
 
 /** Where a change goes: a channel, and the mute that silences it there (if any). */
 export interface Route {
@@ -8,7 +8,11 @@ export interface Route {
   mute?: Mute;
 }
 
-/** Does this mute silence this change? Actor and account targets match loosely (name, ARN, alias). */
+/**
+ * Does this mute silence this change? Actor and account targets match loosely (name, ARN, alias). A mute of an
+ * actor by name applies in its own account only (the same name in another account is another identity); one
+ * stored before mutes were scoped, with no account, silences nothing.
+ */
 export function muteMatches(
   mute: Mute,
   change: Change,
@@ -18,17 +22,30 @@ export function muteMatches(
   switch (mute.type) {
     case 'watch':
       return change.watches.includes(value);
-    case 'actor':
-      return [actorKeyOf(change.actor), change.actor.display, change.actor.arn ?? '']
+    case 'actor': {
+      const named = [actorKeyOf(change.actor), change.actor.display, change.actor.arn ?? '']
         .map((name) => name.toLowerCase())
         .includes(value);
+      if (!named || isUnscopedNameMute(mute)) return false;
+      return mute.account === undefined || isAccount(mute.account, change, accountAliases);
+    }
     case 'account':
-      return change.account === value || accountAliases[change.account]?.toLowerCase() === value;
+      return isAccount(value, change, accountAliases);
   }
 }
 
+function isAccount(
+  idOrAlias: string,
+  change: Change,
+  accountAliases: Readonly<Record<string, string>>,
+): boolean {
+  const value = idOrAlias.toLowerCase();
+  return change.account === value || accountAliases[change.account]?.toLowerCase() === value;
+}
+
+/** `watch:iam`, `actor:terraform-ci account:111122223333`: how the delivery record names the mute. */
 export function describeMute(mute: Mute): string {
-  return `${mute.type}:${mute.value}`;
+  return `${mute.type}:${mute.value}${mute.account === undefined ? '' : ` account:${mute.account}`}`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import { COMMAND_USAGE, SLASH_COMMAND } from '../commands/parse';
-import type { Mute, MuteTargetType, Subscription } from '../store/ports';
+import { isUnscopedNameMute, type Mute, type MuteTargetType, type Subscription } from '../store/ports';
 import type { RenderedMessage } from './alert';
 import { formatDuration, sectionBlock } from './alert-parts';
 import { joinWithinLimit, packLines, SLACK_LIMITS } from './limits';
@@ -33,10 +33,12 @@ export interface WatchListing {
   readonly description: string;
 }
 
-/** What a mute applies to, as the command and the store name it. */
+/** What a mute applies to, as the command and the store name it (an actor name with its account or accounts). */
 export interface MuteTargetRef {
   readonly type: MuteTargetType;
   readonly value: string;
+  readonly account?: string;
+  readonly accounts?: readonly string[];
 }
 
 /** Blocks left for a long list (one message: 50). */
@@ -44,9 +46,14 @@ const LIST_SECTIONS = 20;
 const WATCH_ID_MAX = 100;
 const DESCRIPTION_MAX = 500;
 
-/** `iam`, `actor:alice`, `account:prod`: a mute target the way `/infrawatch mute` takes it (raw, not escaped). */
+/**
+ * `iam`, `actor:alice account:111122223333`, `account:prod`: a mute target the way `/infrawatch mute` takes it
+ * (raw, not escaped).
+ */
 export function muteTargetLabel(target: MuteTargetRef): string {
-  return target.type === 'watch' ? target.value : `${target.type}:${target.value}`;
+  const base = target.type === 'watch' ? target.value : `${target.type}:${target.value}`;
+  const accounts = target.accounts ?? (target.account === undefined ? [] : [target.account]);
+  return [base, ...accounts.map((account) => `account:${account}`)].join(' ');
 }
 
 /** Every `/infrawatch` command from {@link COMMAND_USAGE}: usage, what it does, an example (unless it is the usage). */
@@ -117,7 +124,10 @@ export function renderChannelSettings(input: {
       ? ['Nothing is muted.']
       : active.map(({ mute, ends }) => {
           const left = nowMs === null || ends === null ? null : formatDuration(ends - nowMs);
-          return `• ${targetCode(mute)} — by ${mention(mute.setBy, mute.setBy)}, until ${date(mute.expiresAt)}${left === null ? '' : ` (in ${left})`}`;
+          const unscoped = isUnscopedNameMute(mute)
+            ? ' — set before name mutes were limited to an account, so it silences nothing; mute the name again with its account'
+            : '';
+          return `• ${targetCode(mute)} — by ${mention(mute.setBy, mute.setBy)}, until ${date(mute.expiresAt)}${left === null ? '' : ` (in ${left})`}${unscoped}`;
         });
 
   const sections = [
@@ -192,10 +202,13 @@ export function renderSubscriptionAnnouncement(input: {
 /**
  * Posted in the channel when someone mutes something, so a mute is never silent:
  * `🔇 <@U1> muted `iam` for 2 h — until 16:40.` The time is a `<!date>` each reader sees in their own zone (with
- * the day when the mute ends more than 20 hours later); the duration is the one the mute was set for.
+ * the day when the mute ends more than 20 hours later); the duration is the one the mute was set for. An actor
+ * muted by name says in which account(s), and that the name elsewhere still alerts.
  */
-export function renderMuteAnnouncement(input: { mute: Mute; now: string }): RenderedMessage {
-  const { mute } = input;
+export function renderMuteAnnouncement(input: { mutes: readonly Mute[]; now: string }): RenderedMessage {
+  const [mute] = input.mutes;
+  if (mute === undefined) return reply(['Nothing was muted.']);
+  const accounts = input.mutes.flatMap((each) => (each.account === undefined ? [] : [each.account]));
   const ends = parseIsoTime(mute.expiresAt);
   const from = parseIsoTime(mute.setAt) ?? parseIsoTime(input.now);
   const length = ends === null || from === null ? null : formatDuration(ends - from);
@@ -206,9 +219,20 @@ export function renderMuteAnnouncement(input: { mute: Mute; now: string }): Rend
       : far
         ? date(mute.expiresAt, undefined, DATE_FORMAT)
         : date(mute.expiresAt, formatUtc(ends).slice(11), '{time}');
-  const target = muteTargetLabel(mute);
+  const scope =
+    accounts.length === 0
+      ? ''
+      : ` in ${accounts.length === 1 ? 'account' : 'accounts'} ${
+          joinWithinLimit(
+            accounts.map((account) => inlineCode(truncate(account, 100))),
+            1000,
+            ', ',
+            'accounts',
+          ).text
+        } only (the same name in other accounts still alerts)`;
+  const unmute = muteTargetLabel({ type: mute.type, value: mute.value, accounts });
   return reply([
-    `🔇 ${mention(mute.setBy, mute.setBy)} muted ${inlineCode(target)}${length === null ? '' : ` for ${length}`} — until ${until}. ${inlineCode(`${SLASH_COMMAND} unmute ${target}`)} lifts it.`,
+    `🔇 ${mention(mute.setBy, mute.setBy)} muted ${inlineCode(muteTargetLabel({ type: mute.type, value: mute.value }))}${scope}${length === null ? '' : ` for ${length}`} — until ${until}. ${inlineCode(`${SLASH_COMMAND} unmute ${unmute}`)} lifts it.`,
   ]);
 }
 

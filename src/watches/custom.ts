@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { validateInputTransformer } from '../events/input-transformer';
 import { validatePattern } from '../events/pattern';
 import type { InputTransformer, Watch } from './types';

@@ -435,9 +435,12 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
 
       expect(
         replyText(
-          await harness.send(slashCommand('mute actor:José for 45m', ALICE, ALERTS_CHANNEL), 'lambda'),
+          await harness.send(
+            slashCommand('mute actor:José account:123456789012 for 45m', ALICE, ALERTS_CHANNEL),
+            'lambda',
+          ),
         ),
-      ).toMatch(/jos/i);
+      ).toMatch(/jos.*in account `123456789012` only/i);
       expect(
         replyText(await harness.send(slashCommand('mute iam for 31d', ALICE, ALERTS_CHANNEL), 'http')),
       ).toMatch(/at most 30d/);
@@ -853,11 +856,11 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
 
     it('accepts non-ASCII command text delivered base64-encoded by a Function URL', async () => {
       const harness = await harnesses.start();
-      const body = slashCommand('mute actor:Zoë for 1h', ALICE, ALERTS_CHANNEL);
+      const body = slashCommand('mute actor:Zoë account:prod for 1h', ALICE, ALERTS_CHANNEL);
       const response = await harness.send(body, 'lambda', { base64: true });
       expect(response.status).toBe(200);
       expect((await harness.store.config.load(new Date().toISOString())).mutes).toMatchObject([
-        { type: 'actor', value: 'zoë' },
+        { type: 'actor', value: 'zoë', account: 'prod' },
       ]);
     });
   });

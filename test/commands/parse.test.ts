@@ -218,11 +218,16 @@ describe('mute', () => {
     );
   });
 
-  it('mutes an actor by name or ARN, keeping its case', () => {
-    expect(parse('mute actor:Alice for 2h')).toEqual({
+  it('mutes an actor by name in the accounts given, or by ARN, keeping its case', () => {
+    expect(parse('mute actor:Alice account:123456789012 for 2h')).toEqual({
       kind: 'mute',
-      target: { type: 'actor', value: 'Alice' },
+      target: { type: 'actor', value: 'Alice', accounts: ['123456789012'] },
       durationMs: 2 * HOUR,
+    });
+    expect(parse('mute actor:terraform-ci account:Prod account:210987654321')).toEqual({
+      kind: 'mute',
+      target: { type: 'actor', value: 'terraform-ci', accounts: ['prod', '210987654321'] },
+      durationMs: HOUR,
     });
     expect(parse('mute ACTOR:arn:aws:iam::123456789012:role/Deployer')).toEqual({
       kind: 'mute',
@@ -238,16 +243,36 @@ describe('mute', () => {
     });
   });
 
+  it('refuses a name without an account: the same name can exist in every account', () => {
+    expect(errorOf('mute actor:terraform-ci for 2h')).toBe(
+      'A name can belong to a different identity in every AWS account, so say which account: `/infrawatch mute actor:terraform-ci account:<12-digit id or alias> for 2h`, or mute it by ARN (actor:arn:aws:iam::123456789012:user/terraform-ci).',
+    );
+  });
+
+  it('refuses accounts after an ARN, a watch or an account, and a malformed account', () => {
+    expect(errorOf('mute actor:arn:aws:iam::123456789012:user/alice account:123456789012')).toBe(
+      'An ARN names its account already: `/infrawatch mute actor:arn:aws:iam::123456789012:user/alice` is enough.',
+    );
+    expect(errorOf('mute ec2 account:123456789012')).toBe(
+      'account: after a target only scopes an actor name (actor:terraform-ci account:123456789012); mute one target at a time.',
+    );
+    expect(errorOf('mute actor:ci account:12345')).toBe("AWS account ids have 12 digits; '12345' has 5.");
+  });
+
   it('reads back e-mail addresses and links that Slack wrapped, and its HTML entities', () => {
-    expect(parse('mute actor:<mailto:ryan@example.com|ryan@example.com> for 2h')).toEqual({
+    expect(
+      parse('mute actor:<mailto:ryan@example.com|ryan@example.com> account:123456789012 for 2h'),
+    ).toEqual({
       kind: 'mute',
-      target: { type: 'actor', value: 'ryan@example.com' },
+      target: { type: 'actor', value: 'ryan@example.com', accounts: ['123456789012'] },
       durationMs: 2 * HOUR,
     });
-    expect(parse('mute actor:<mailto:ops@example.com> for 2h')).toMatchObject({
+    expect(parse('mute actor:<mailto:ops@example.com> account:prod for 2h')).toMatchObject({
       target: { type: 'actor', value: 'ops@example.com' },
     });
-    expect(parse('mute actor:a&amp;b')).toMatchObject({ target: { type: 'actor', value: 'a&b' } });
+    expect(parse('mute actor:a&amp;b account:prod')).toMatchObject({
+      target: { type: 'actor', value: 'a&b' },
+    });
   });
 
   it('refuses an empty actor or an incomplete ARN', () => {
@@ -310,6 +335,10 @@ describe('unmute', () => {
     ['unmute ec2', { type: 'watch', value: 'ec2' }],
     ['UNMUTE routes', { type: 'watch', value: 'route-tables' }],
     ['unmute actor:alice', { type: 'actor', value: 'alice' }],
+    [
+      'unmute actor:alice account:123456789012',
+      { type: 'actor', value: 'alice', accounts: ['123456789012'] },
+    ],
     ['unmute account:123456789012', { type: 'account', value: '123456789012' }],
   ])('%j', (text, target) => {
     expect(parse(text)).toEqual({ kind: 'unmute', target });

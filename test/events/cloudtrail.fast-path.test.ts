@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CloudTrailEventSchema, isCloudTrailEvent } from '../../src/events/cloudtrail';
 import {
   cloudTrailFixtureFiles,

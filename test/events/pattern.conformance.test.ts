@@ -65,7 +65,7 @@ describe('EventBridge pattern conformance (cases.json)', () => {
     expect(byConfidence('high').length + byConfidence('medium').length + byConfidence('low').length).toBe(
       cases.length,
     );
-    expect(cases.length).toBe(401);
+    expect(cases.length).toBe(404);
   });
 
   describe('high confidence', () => {
@@ -101,7 +101,7 @@ const documentedLimits = invalidCases.filter((c) => c.pattern === null && c.patt
 describe('EventBridge pattern validation (invalid-patterns.json)', () => {
   it('covers every invalid pattern of the fixture', () => {
     expect(concreteInvalid.length + documentedLimits.length).toBe(invalidCases.length);
-    expect(invalidCases.length).toBe(133);
+    expect(invalidCases.length).toBe(135);
   });
 
   test.each(concreteInvalid)('$id', (fixture) => {

@@ -314,6 +314,27 @@ describe('wildcard', () => {
     expect(validatePattern(key('*/datasync/*.bif', '*/datasync/*.tif'))).toEqual({ valid: true });
     expect(validatePattern(key('*.bif', '*.tiff', '*.tif', '*.svs'))).toEqual({ valid: true });
   });
+
+  it('rates a wildcard repeated by $or combinations as event-ruler builds it: once per addition to a machine', () => {
+    const message = reason(
+      'Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character',
+    );
+    const twoOrKeys = (wildcard: string): object => {
+      const or = { $or: [{ a: [{ wildcard }] }, { b: [{ wildcard }] }] };
+      return { detail: or, resources: structuredClone(or) };
+    };
+    const branches = (wildcard: string, count: number): object => ({
+      $or: Array.from({ length: count }, (_, i) => ({ arn: [{ wildcard }], [`k${i}`]: ['x'] })),
+    });
+    // event-ruler's MachineComplexityEvaluator: 7 alone, 13 with two $or keys (issue 12).
+    expect(validatePattern({ a: [{ wildcard: '*a*a*a*' }] })).toEqual({ valid: true });
+    expect(validatePattern(twoOrKeys('*a*a*a*'))).toEqual({ valid: false, message });
+    // 9 alone, 10 and 11 when two or three branches add it to the same machine.
+    expect(validatePattern(branches('*:*:*:*:event-bus/*', 2))).toEqual({ valid: true });
+    expect(validatePattern(branches('*:*:*:*:event-bus/*', 3))).toEqual({ valid: false, message });
+    // Without a cased letter after a star, a repeated addition reuses every state.
+    expect(validatePattern(branches('*:*:*:*/*', 6))).toEqual({ valid: true });
+  });
 });
 
 describe('cidr and IP literals', () => {

@@ -387,6 +387,12 @@ describe('trail', () => {
 describe('outputs', () => {
   const outputs = mainJson.Outputs ?? {};
 
+  it('are each named in the README, where "Deploy" explains them', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const deploy = readme.slice(readme.indexOf('## Deploy'));
+    expect(Object.keys(outputs).filter((name) => !deploy.includes(name))).toEqual(['DigestScheduleArn']);
+  });
+
   it('give the Slack request URL and the app manifest filled in with it', () => {
     const url = {
       'Fn::Join': [

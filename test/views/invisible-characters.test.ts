@@ -180,7 +180,7 @@ describe('invisible characters are shown, never passed on as real text', () => {
       }),
       renderAckNoteModal({ alertId: 'a1b2c3d4e5f6a7b8c9d0e1f2', summary: headline }),
       renderChannelSettings({ channel: 'C0123456789', subscriptions: [], mutes: [mute], now: NOW }),
-      renderMuteAnnouncement({ mute, now: NOW }),
+      renderMuteAnnouncement({ mutes: [mute], now: NOW }),
       renderUnmuteAnnouncement({ target: mute, userId: 'U0ALICE', existed: true }),
       renderCommandError(`Unknown watch 'ad${HIDDEN}min'.`),
     ];

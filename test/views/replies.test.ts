@@ -70,7 +70,7 @@ describe('renderHelp', () => {
     }
     // The grammar's angle brackets are shown, not parsed as Slack markup.
     expect(text).toContain('`/infrawatch subscribe &lt;watch…|all&gt;`');
-    expect(text).toContain('_Example:_ `/infrawatch mute actor:terraform-ci for 2h`');
+    expect(text).toContain('_Example:_ `/infrawatch mute actor:terraform-ci account:123456789012 for 2h`');
   });
 });
 
@@ -114,7 +114,12 @@ describe('renderChannelSettings', () => {
       channel: CHANNEL,
       subscriptions: [subscription('s3'), subscription('security-groups')],
       mutes: [
-        mute({ type: 'actor', value: 'terraform-ci', expiresAt: '2026-11-28T15:00:00Z' }),
+        mute({
+          type: 'actor',
+          value: 'terraform-ci',
+          account: '111111111111',
+          expiresAt: '2026-11-28T15:00:00Z',
+        }),
         mute(),
         mute({ type: 'account', value: 'prod', expiresAt: '2026-11-27T14:59:00Z' }),
       ],
@@ -135,9 +140,25 @@ describe('renderChannelSettings', () => {
         // The mute that ended a minute ago is not active any more.
         '*Active mutes (2)*',
         `• \`iam\` — by <@${ALICE}>, until <!date^1795797600^{date_short_pretty} at {time}|2026-11-27 16:40 UTC> (in 1 h 40 min)`,
-        `• \`actor:terraform-ci\` — by <@${ALICE}>, until <!date^1795878000^{date_short_pretty} at {time}|2026-11-28 15:00 UTC> (in 1 d)`,
+        `• \`actor:terraform-ci account:111111111111\` — by <@${ALICE}>, until <!date^1795878000^{date_short_pretty} at {time}|2026-11-28 15:00 UTC> (in 1 d)`,
       ].join('\n'),
     ]);
+  });
+
+  it('says that a name mute stored before mutes were scoped to accounts silences nothing', () => {
+    const message = renderChannelSettings({
+      channel: CHANNEL,
+      subscriptions: [],
+      mutes: [mute({ type: 'actor', value: 'terraform-ci' })],
+      now: NOW,
+    });
+
+    expect(sectionTexts(message.blocks)[1]).toBe(
+      [
+        '*Active mutes (1)*',
+        `• \`actor:terraform-ci\` — by <@${ALICE}>, until <!date^1795797600^{date_short_pretty} at {time}|2026-11-27 16:40 UTC> (in 1 h 40 min) — set before name mutes were limited to an account, so it silences nothing; mute the name again with its account`,
+      ].join('\n'),
+    );
   });
 
   it('says so when the channel gets no alerts and nothing is muted, and names "all"', () => {
@@ -253,7 +274,7 @@ describe('renderSubscriptionAnnouncement', () => {
 
 describe('renderMuteAnnouncement', () => {
   it('says who muted what, for how long and until when, in the reader’s time zone', () => {
-    const message = renderMuteAnnouncement({ mute: mute(), now: '2026-11-27T14:40:00Z' });
+    const message = renderMuteAnnouncement({ mutes: [mute()], now: '2026-11-27T14:40:00Z' });
     assertValidReply(message);
     expectTextMatchesBlocks(message);
     expect(message.text).toBe(
@@ -261,16 +282,40 @@ describe('renderMuteAnnouncement', () => {
     );
   });
 
-  it('names actor and account targets with their prefix, and the day of a long mute', () => {
+  it('names actor and account targets with their prefix, the accounts of a name, and the day of a long mute', () => {
     const actor = renderMuteAnnouncement({
-      mute: mute({ type: 'actor', value: 'terraform-ci', expiresAt: '2026-11-30T14:40:00Z' }),
+      mutes: [
+        mute({
+          type: 'actor',
+          value: 'terraform-ci',
+          account: '111111111111',
+          expiresAt: '2026-11-30T14:40:00Z',
+        }),
+      ],
       now: NOW,
     });
     expect(actor.text).toBe(
-      `🔇 <@${ALICE}> muted \`actor:terraform-ci\` for 3 d — until <!date^1796049600^{date_short_pretty} at {time}|2026-11-30 14:40 UTC>. \`/infrawatch unmute actor:terraform-ci\` lifts it.`,
+      `🔇 <@${ALICE}> muted \`actor:terraform-ci\` in account \`111111111111\` only (the same name in other accounts still alerts) for 3 d — until <!date^1796049600^{date_short_pretty} at {time}|2026-11-30 14:40 UTC>. \`/infrawatch unmute actor:terraform-ci account:111111111111\` lifts it.`,
     );
+    const twoAccounts = renderMuteAnnouncement({
+      mutes: ['111111111111', 'prod'].map((account) =>
+        mute({ type: 'actor', value: 'terraform-ci', account }),
+      ),
+      now: NOW,
+    });
+    expect(twoAccounts.text).toContain(
+      'muted `actor:terraform-ci` in accounts `111111111111`, `prod` only (the same name in other accounts still alerts)',
+    );
+    expect(twoAccounts.text).toContain(
+      '`/infrawatch unmute actor:terraform-ci account:111111111111 account:prod`',
+    );
+    const byArn = renderMuteAnnouncement({
+      mutes: [mute({ type: 'actor', value: 'arn:aws:iam::111111111111:user/terraform-ci' })],
+      now: NOW,
+    });
+    expect(byArn.text).toContain('muted `actor:arn:aws:iam::111111111111:user/terraform-ci` for ');
     const account = renderMuteAnnouncement({
-      mute: mute({ type: 'account', value: 'prod', expiresAt: '2026-11-27T16:10:00Z' }),
+      mutes: [mute({ type: 'account', value: 'prod', expiresAt: '2026-11-27T16:10:00Z' })],
       now: NOW,
     });
     expect(account.text).toContain(
@@ -280,7 +325,7 @@ describe('renderMuteAnnouncement', () => {
 
   it('escapes a hostile actor name', () => {
     const message = renderMuteAnnouncement({
-      mute: mute({ type: 'actor', value: HOSTILE.all, setBy: 'U1>|<!channel' }),
+      mutes: [mute({ type: 'actor', value: HOSTILE.all, setBy: 'U1>|<!channel' })],
       now: NOW,
     });
     assertValidReply(message);

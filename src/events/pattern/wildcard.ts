@@ -109,12 +109,58 @@ function wildcardBytes(text: string): number[] {
 }
 
 /**
+ * Where a repeated addition of `text` to the same byte machine stops sharing the first copy's states: the
+ * token of the first case-sensitive letter after a star. event-ruler re-walks the machine when an operand is
+ * added again (ByteMachine.addMatchValue) and only reuses a state past a wildcard while
+ * doMultipleTransitionsConvergeForInputByte is false; for a character whose lower and upper case differ it is
+ * true (its equals-ignore-case check finds a transition), so the rest of the operand is built again.
+ * Undefined when the whole operand is reused (nothing is added).
+ */
+function repeatBranchToken(text: string): number | undefined {
+  let token = 1;
+  let afterStar = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charAt(i);
+    if (c === '*') {
+      afterStar = true;
+      token++;
+      continue;
+    }
+    if (c === '\\') i++;
+    const codePoint = text.codePointAt(i) ?? 0;
+    if (codePoint > 0xffff) i++;
+    const literal = String.fromCodePoint(codePoint);
+    // A surrogate pair is two units to Java; neither has case.
+    if (afterStar && codePoint <= 0xffff && literal.toLowerCase() !== literal.toUpperCase()) return token;
+    token += Buffer.byteLength(literal, 'utf8');
+  }
+  return undefined;
+}
+
+/**
  * A measure of wildcard non-determinism in the spirit of event-ruler's MachineComplexityEvaluator: the largest
  * number of partially matched wildcard operands (NFA states, counted per operand position) that one input
- * can keep alive at the same time. Stops exploring once `limit` is exceeded and returns the count reached.
+ * can keep alive at the same time. `operands` lists every addition to one byte machine: a repeated operand
+ * shares the first copy's states up to {@link repeatBranchToken} and adds its own from there. Stops exploring
+ * once `limit` is exceeded and returns the count reached.
  */
 export function wildcardComplexity(operands: readonly string[], limit: number): number {
-  const programs = operands.map((operand) => wildcardBytes(javaUtf8View(operand)));
+  const views = operands.map((operand) => javaUtf8View(operand));
+  const programs = views.map(wildcardBytes);
+  // For each first copy: the later copies that branch off it, and at which position.
+  const branches = new Map<number, { copy: number; at: number }[]>();
+  const firstIndex = new Map<string, number>();
+  const shared = new Set<number>();
+  views.forEach((view, index) => {
+    const first = firstIndex.get(view);
+    if (first === undefined) {
+      firstIndex.set(view, index);
+      return;
+    }
+    shared.add(index);
+    const at = repeatBranchToken(view);
+    if (at !== undefined) branches.set(first, [...(branches.get(first) ?? []), { copy: index, at }]);
+  });
   const alphabet = new Set<number>([0x100]);
   for (const program of programs) for (const b of program) if (b !== ANY_BYTE) alphabet.add(b);
 
@@ -143,7 +189,12 @@ export function wildcardComplexity(operands: readonly string[], limit: number): 
       const position = state % 65536;
       const program = programs[operand] ?? [];
       if (position > 0 && program[position - 1] === ANY_BYTE) next.add(state);
-      if (position < program.length && program[position] === byte) next.add(key(operand, position + 1));
+      if (position < program.length && program[position] === byte) {
+        next.add(key(operand, position + 1));
+        for (const branch of branches.get(operand) ?? []) {
+          if (branch.at === position) next.add(key(branch.copy, position + 1));
+        }
+      }
     }
     return closure(next);
   };
@@ -156,7 +207,9 @@ export function wildcardComplexity(operands: readonly string[], limit: number): 
     return count;
   };
 
-  const start = closure(new Set(programs.map((_, operand) => key(operand, 0))));
+  const start = closure(
+    new Set(programs.flatMap((_, operand) => (shared.has(operand) ? [] : [key(operand, 0)]))),
+  );
   const seen = new Set<string>([[...start].sort().join(',')]);
   const pending = [start];
   let worst = 0;

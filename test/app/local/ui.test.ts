@@ -249,7 +249,7 @@ describe('the local Slack page', () => {
       method: 'POST',
       body: JSON.stringify(event),
     });
-    expect(response.status).toBe(202);
+    expect(response.status).toBe(200);
     const messages = (await (await fetch(new URL('/messages', stack.url))).json()) as StandinMessage[];
     expect(messages.at(-1)?.text).toBe('Info: christophe created IAM user malicious-iam-user');
   });
@@ -282,7 +282,7 @@ describe('the local Slack page', () => {
       method: 'POST',
       body: JSON.stringify(event),
     });
-    expect(posted.status).toBe(202);
+    expect(posted.status).toBe(200);
     const message = (await state(ALICE)).messages.find((m) =>
       m.text.includes('&lt;img src=x onerror=alert(1)&gt;'),
     );
@@ -292,6 +292,74 @@ describe('the local Slack page', () => {
     for (const el of root.elements()) {
       expect(['img', 'script']).not.toContain(el.tagName);
       expect([...el.attributes.keys()].filter((name) => name.startsWith('on'))).toEqual([]);
+    }
+  });
+
+  it('answers POST /events with what happened: posted, grouped, duplicate, muted, not watched, rejected (why)', async () => {
+    // Prepare: CreateUser events by an actor of their own, so no earlier burst of this suite is joined.
+    const byDana = () =>
+      fixtureWith('iam.CreateUser.json', (detail, event) => {
+        detail.eventID = randomUUID();
+        event.id = randomUUID();
+        Object.assign(obj(detail.userIdentity), {
+          userName: 'dana',
+          arn: 'arn:aws:iam::229654561268:user/dana',
+        });
+      });
+    const post = async (event: unknown) => {
+      const response = await fetch(new URL('/events', stack.url), {
+        method: 'POST',
+        body: JSON.stringify(event),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const first = byDana();
+    const eventId = String(obj(first.detail).eventID);
+
+    // Act
+    const posted = await post(first);
+    const duplicate = await post(first);
+    const grouped = await post(byDana());
+    const dana = 'actor:arn:aws:iam::229654561268:user/dana';
+    await call('/api/command', { user: ALICE, text: `/infrawatch mute ${dana} for 1h` });
+    const muted = await post(byDana());
+    await call('/api/command', { user: ALICE, text: `/infrawatch unmute ${dana}` });
+    const unwatched = await post(
+      fixtureWith('iam.CreateUser.json', (detail, event) => {
+        detail.eventID = randomUUID();
+        event.id = randomUUID();
+        detail.eventName = 'GetUser';
+        detail.readOnly = true;
+      }),
+    );
+    const rejected = await post({ hello: 'world' });
+
+    // Assess
+    expect(posted).toMatchObject({
+      status: 200,
+      body: {
+        eventId,
+        result: 'posted',
+        channels: [{ channel: 'C0INFRAWATCH', result: 'posted', ts: expect.any(String) }],
+      },
+    });
+    expect(duplicate).toMatchObject({ status: 200, body: { eventId, result: 'duplicate' } });
+    expect(grouped).toMatchObject({
+      status: 200,
+      body: { result: 'grouped', channels: [{ result: 'grouped', changes: 2 }] },
+    });
+    expect(muted).toMatchObject({
+      status: 200,
+      body: { result: 'muted', channels: [{ result: 'muted', mute: expect.stringContaining('user/dana') }] },
+    });
+    expect(unwatched).toMatchObject({ status: 200, body: { result: 'not-watched' } });
+    expect(rejected).toMatchObject({
+      status: 422,
+      body: { result: 'rejected', reason: expect.stringMatching(/CloudTrail/) },
+    });
+    for (const answer of [posted, duplicate, grouped, muted, unwatched, rejected]) {
+      expect(answer.body.summary).toEqual(expect.any(String));
+      expect(answer.body).not.toHaveProperty('batchItemFailures');
     }
   });
 });
