@@ -22,6 +22,15 @@ export type LambdaEntry = keyof typeof LAMBDA_ENTRIES;
 export const RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /**
+ * Packages Bolt's `App` module loads for its HTTP and Socket Mode receivers, which Lambda never runs (the Slack
+ * function uses AwsLambdaReceiver): each is bundled as app/lambda/not-on-lambda.ts instead, a stand-in that
+ * throws if used. Together with undici, ws, jsonwebtoken and iconv-lite behind them, about 1.3 MB of the Slack
+ * bundle and a large part of its cold start. test/app/lambda-bundles.test.ts runs the bundles.
+ */
+export const NOT_ON_LAMBDA = ['@slack/socket-mode', '@slack/oauth', 'raw-body'] as const;
+const NOT_ON_LAMBDA_STANDIN = join(REPO_ROOT, 'app', 'lambda', 'not-on-lambda.ts');
+
+/**
  * How every function is bundled: the project's own esbuild (never Docker, so synth works offline), minified,
  * with source maps (NODE_OPTIONS=--enable-source-maps below turns stack traces back into TypeScript lines).
  * The AWS SDK is bundled rather than taken from the runtime, so the deployed code runs the SDK versions the
@@ -37,6 +46,7 @@ export function bundlingOptions(customWatchFiles: readonly string[]): BundlingOp
     format: OutputFormat.CJS,
     bundleAwsSDK: true,
     externalModules: [],
+    esbuildArgs: Object.fromEntries(NOT_ON_LAMBDA.map((name) => [`--alias:${name}`, NOT_ON_LAMBDA_STANDIN])),
     // Custom watch files are read at start-up from WATCHES_DIR, relative to /var/task.
     commandHooks: {
       beforeBundling: () => [],
