@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import * as z from 'zod';
-import type { DigestClaim, Store } from '../../src/store/ports';
+import type { DigestClaim, RejectedSummary, Store } from '../../src/store/ports';
 import { collectDigest, type DigestData, digestChannels } from '../../src/use-cases/digest';
 import type { AlertDeps, Clock } from '../../src/use-cases/ports';
 import { repairDueRenders } from '../../src/use-cases/sync-alert';
@@ -16,6 +16,9 @@ export const DIGEST_METADATA_TYPE = 'infrawatch_digest';
 const DIGEST_LEASE_MS = 5 * 60_000;
 /** Permalinks are fetched for at most this many alerts per digest (the digest lists no more anyway). */
 const MAX_PERMALINKS = 40;
+/** The digest tells of events that could not be read in this window, with this many reasons. */
+const REJECTED_WINDOW_MS = 24 * 3600_000;
+const REJECTED_REASONS = 3;
 /** Render-due repair passes per digest run (each takes up to REPAIR_BATCH alerts). */
 const MAX_REPAIR_PASSES = 5;
 
@@ -128,11 +131,15 @@ async function repairRenders(deps: DigestDeps): Promise<void> {
  */
 async function postDigest(
   deps: DigestDeps,
-  trigger: DigestTrigger,
-  channel: string,
-  runKey: string,
-  claim: DigestClaim,
+  run: {
+    trigger: DigestTrigger;
+    channel: string;
+    runKey: string;
+    claim: DigestClaim;
+    rejected: RejectedSummary;
+  },
 ): Promise<boolean> {
+  const { trigger, channel, runKey, claim, rejected } = run;
   const metadata = { event_type: DIGEST_METADATA_TYPE, event_payload: { run_key: runKey } };
   if (
     claim.postAttemptAt &&
@@ -151,6 +158,7 @@ async function postDigest(
     alerts: await toDigestAlerts(deps, data),
     mutedCount: data.mutedCount,
     allClearRequested: trigger.kind === 'requested',
+    rejected: { count: rejected.count, reasons: rejected.first.map((input) => input.reason) },
   });
   if (!rendered) return false;
   await deps.store.alerts.markDigestPostAttempt(channel, runKey, deps.clock.now().toISOString());
@@ -185,6 +193,12 @@ export async function runDigest(
   const quiet: string[] = [];
   const failures: unknown[] = [];
   await repairRenders(deps);
+  // Unreadable events belong to no channel: every digest of the run tells of them.
+  const rejected = await deps.store.changes.rejectedBetween(
+    new Date(now.getTime() - REJECTED_WINDOW_MS).toISOString(),
+    now.toISOString(),
+    REJECTED_REASONS,
+  );
   for (const channel of channels) {
     const leaseUntil = new Date(now.getTime() + DIGEST_LEASE_MS).toISOString();
     const claim = await deps.store.alerts.claimDigestRun(channel, runKey, now.toISOString(), leaseUntil);
@@ -194,7 +208,7 @@ export async function runDigest(
     }
     // One channel's failure must not cost the others their digest, nor keep its own claim from a retry.
     try {
-      if (await postDigest(deps, trigger, channel, runKey, claim)) posted.push(channel);
+      if (await postDigest(deps, { trigger, channel, runKey, claim, rejected })) posted.push(channel);
       else quiet.push(channel);
       await deps.store.alerts.completeDigestRun(channel, runKey);
     } catch (error) {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SQSBatchItemFailure, SQSBatchResponse } from 'aws-lambda';
 import { describeChange } from '../../src/changes/describe';
 import type { Change } from '../../src/changes/types';
-import { InvalidEventError } from '../../src/events/cloudtrail';
+import { fitsBytes, InvalidEventError, KEY_LIMITS } from '../../src/events/cloudtrail';
 import { type ChangeInput, type RecordChangesDeps, recordChanges } from '../../src/use-cases/record-changes';
 import { repairDueRenders } from '../../src/use-cases/sync-alert';
 import type { WatchCatalog } from '../../src/watches/types';
@@ -60,34 +60,52 @@ function parse(body: string, catalog: WatchCatalog): Change {
   }
 }
 
+/** What one invocation did, beyond its answer to Lambda: what the function reports as metrics. */
+export interface EventsOutcome {
+  /** The answer to SQS (partial batch failures); undefined for a direct EventBridge invocation. */
+  response: SQSBatchResponse | undefined;
+  /** Inputs stored as rejected (they can never become a change): the `RejectedInputs` metric. */
+  rejectedInputs: number;
+}
+
 /**
  * Handles what the events Lambda receives: an SQS batch of EventBridge events (the deployed path, answered
  * with partial batch failures so one bad record never re-posts the others) or one EventBridge event invoked
  * directly (a failure throws, so Lambda's async retry applies).
  *
- * Inputs that can never become a change (not JSON, not a CloudTrail event) are stored as rejected with the
- * reason and logged — not retried, not silently dropped. Everything else that fails is reported for retry.
+ * Inputs that can never become a change (not JSON, not a CloudTrail event, a time that is not a time, a value
+ * too long for a DynamoDB key) are stored as rejected with the reason, counted and logged — not retried, not
+ * silently dropped; the digest tells people about them. Everything else that fails is reported for retry.
  */
-export async function processEvents(input: unknown, deps: EventsDeps): Promise<SQSBatchResponse | undefined> {
+export async function handleEvents(input: unknown, deps: EventsDeps): Promise<EventsOutcome> {
   if (isSqsEvent(input)) return processSqsBatch(input.Records, deps);
 
   const body = JSON.stringify(input ?? null);
   const id = (input as { id?: unknown })?.id;
+  // The id names the rejected item if the event is refused: one too long for a key is replaced by a hash.
   const record = {
     messageId:
-      typeof id === 'string' ? id : `direct-${createHash('sha256').update(body).digest('hex').slice(0, 16)}`,
+      typeof id === 'string' && fitsBytes(id, KEY_LIMITS.id)
+        ? id
+        : `direct-${createHash('sha256').update(body).digest('hex').slice(0, 16)}`,
     body,
   };
-  const response = await processSqsBatch([record], deps);
-  const failure = response.batchItemFailures[0];
+  const outcome = await processSqsBatch([record], deps);
+  const failure = outcome.response?.batchItemFailures[0];
   if (failure) throw new Error(`event ${failure.itemIdentifier} could not be processed; see the logs`);
-  return undefined;
+  return { response: undefined, rejectedInputs: outcome.rejectedInputs };
+}
+
+/** {@link handleEvents}, answering Lambda only. */
+export async function processEvents(input: unknown, deps: EventsDeps): Promise<SQSBatchResponse | undefined> {
+  return (await handleEvents(input, deps)).response;
 }
 
 async function processSqsBatch(
   records: readonly SqsRecordLike[],
   deps: EventsDeps,
-): Promise<SQSBatchResponse> {
+): Promise<{ response: SQSBatchResponse; rejectedInputs: number }> {
+  let rejectedInputs = 0;
   const failures: SQSBatchItemFailure[] = [];
   const inputs: ChangeInput[] = [];
   const messagesByChange = new Map<string, string[]>();
@@ -124,6 +142,7 @@ async function processSqsBatch(
           body: record.body.slice(0, MAX_REJECTED_BODY),
           at: deps.clock.now().toISOString(),
         });
+        rejectedInputs += 1;
       } catch (saveError) {
         deps.log.error('Could not record a rejected input; will retry', {
           messageId: record.messageId,
@@ -143,7 +162,7 @@ async function processSqsBatch(
       deps.log.error('Could not record changes; the batch will be retried', { error: String(error) });
       for (const ids of messagesByChange.values())
         for (const id of ids) failures.push({ itemIdentifier: id });
-      return { batchItemFailures: failures };
+      return { response: { batchItemFailures: failures }, rejectedInputs };
     }
     for (const [changeId, result] of results) {
       if (result.ok) {
@@ -160,7 +179,7 @@ async function processSqsBatch(
     }
   }
   await repairRenders(deps);
-  return { batchItemFailures: failures };
+  return { response: { batchItemFailures: failures }, rejectedInputs };
 }
 
 /**

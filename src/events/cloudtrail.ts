@@ -13,6 +13,42 @@ export type CloudTrailDetailType = (typeof CLOUDTRAIL_DETAIL_TYPES)[number];
 // never copies the dozens of fields InfraWatch does not read. The original event still goes to watch matching
 // and input transformers untouched.
 
+/**
+ * Values InfraWatch puts into DynamoDB keys, in UTF-8 bytes. DynamoDB refuses a partition key over 2,048
+ * bytes and a sort key over 1,024, so an event with a longer value would fail on every retry instead of being
+ * rejected: the change id goes into CHANGE#<id> and into `<time>#<id>` index sort keys, the account and the
+ * actor ARN into ACTOR#<account>#<arn> and GROUP#<channel>#<watch>#<account>#<arn>. Real values are far
+ * shorter: a UUID, 12 digits, an IAM ARN of at most about 600 characters (a 512-character path).
+ */
+export const KEY_LIMITS = { id: 256, account: 64, arn: 1024 } as const;
+
+/** CloudTrail's time format (`2026-11-27T10:00:00Z`), fractions and offsets allowed. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * True for an ISO-8601 date-time that denotes a real instant. Times become sort keys, burst windows and
+ * expiry dates: `""`, `"not-a-date"` or `"1e12"` can never be stored.
+ */
+export function isIsoTime(value: string): boolean {
+  return ISO_TIME.test(value) && Number.isFinite(Date.parse(value));
+}
+
+/** True when `value` takes at most `maxBytes` bytes in UTF-8 (DynamoDB measures keys that way). */
+export function fitsBytes(value: string, maxBytes: number): boolean {
+  // Every UTF-16 unit takes 1 to 3 bytes (a surrogate pair 4 for its 2 units): most strings need no count.
+  if (value.length > maxBytes) return false;
+  if (value.length * 3 <= maxBytes) return true;
+  let bytes = 0;
+  for (let i = 0; i < value.length; i++) {
+    const unit = value.charCodeAt(i);
+    bytes += unit < 0x80 ? 1 : unit < 0x800 || (unit >= 0xd800 && unit < 0xe000) ? 2 : 3;
+  }
+  return bytes <= maxBytes;
+}
+
+const keyText = (maxBytes: number) =>
+  z.string().refine((value) => fitsBytes(value, maxBytes), { error: `is longer than ${maxBytes} bytes` });
+
 // CloudTrail writes these fields as strings, but some records carry null or (after third-party normalisation)
 // booleans; rejecting a whole event over a field we only display would silently drop an alert.
 const optionalText = z.string().nullish();
@@ -37,7 +73,7 @@ const SessionContextSchema = z.object({
 export const UserIdentitySchema = z.object({
   type: optionalText,
   principalId: optionalText,
-  arn: optionalText,
+  arn: keyText(KEY_LIMITS.arn).nullish(),
   accountId: optionalText,
   accessKeyId: optionalText,
   userName: optionalText,
@@ -56,10 +92,10 @@ export const UserIdentitySchema = z.object({
 export const CloudTrailDetailSchema = z.object({
   eventVersion: optionalText,
   // Absent only in eventVersion 1.0 records (the field arrived with 1.01); see the refinement below.
-  eventID: z.string().optional(),
+  eventID: keyText(KEY_LIMITS.id).optional(),
   eventName: z.string(),
   eventSource: z.string(),
-  eventTime: z.string(),
+  eventTime: z.string().refine(isIsoTime, { error: 'is not an ISO-8601 time such as 2026-11-27T10:00:00Z' }),
   awsRegion: z.string(),
   userIdentity: UserIdentitySchema,
   sourceIPAddress: optionalText,
@@ -85,8 +121,8 @@ export const CloudTrailEventSchema = z
     detail: CloudTrailDetailSchema,
     'detail-type': z.enum(CLOUDTRAIL_DETAIL_TYPES),
     source: z.string().startsWith('aws.', { error: "must start with 'aws.'" }),
-    id: z.string(),
-    account: z.string(),
+    id: keyText(KEY_LIMITS.id),
+    account: keyText(KEY_LIMITS.account),
     time: z.string(),
     region: z.string(),
     version: z.string().optional(),
@@ -191,11 +227,17 @@ function isSessionContext(context: JsonObject): boolean {
   );
 }
 
+/** `keyText(maxBytes)`: a string that fits a key. */
+function isKeyText(value: unknown, maxBytes: number): value is string {
+  return typeof value === 'string' && fitsBytes(value, maxBytes);
+}
+
 function isUserIdentity(identity: JsonObject): boolean {
+  const arn = identity.arn;
   return (
     isText(identity.type) &&
     isText(identity.principalId) &&
-    isText(identity.arn) &&
+    (arn === undefined || arn === null || isKeyText(arn, KEY_LIMITS.arn)) &&
     isText(identity.accountId) &&
     isText(identity.accessKeyId) &&
     isText(identity.userName) &&
@@ -213,13 +255,15 @@ function isUserIdentity(identity: JsonObject): boolean {
 function isDetail(detail: JsonObject): boolean {
   const eventId = detail.eventID;
   const identity = detail.userIdentity;
+  const eventTime = detail.eventTime;
   // requestParameters, responseElements and additionalEventData are z.unknown(): anything goes.
   return (
     isText(detail.eventVersion) &&
-    (eventId === undefined || typeof eventId === 'string') &&
+    (eventId === undefined || isKeyText(eventId, KEY_LIMITS.id)) &&
     typeof detail.eventName === 'string' &&
     typeof detail.eventSource === 'string' &&
-    typeof detail.eventTime === 'string' &&
+    typeof eventTime === 'string' &&
+    isIsoTime(eventTime) &&
     typeof detail.awsRegion === 'string' &&
     isJsonObject(identity) &&
     isUserIdentity(identity) &&
@@ -252,8 +296,8 @@ export function isCloudTrailEvent(input: unknown): input is CloudTrailEvent {
     DETAIL_TYPES.has(input['detail-type']) &&
     typeof source === 'string' &&
     source.startsWith('aws.') &&
-    typeof input.id === 'string' &&
-    typeof input.account === 'string' &&
+    isKeyText(input.id, KEY_LIMITS.id) &&
+    isKeyText(input.account, KEY_LIMITS.account) &&
     typeof input.time === 'string' &&
     typeof input.region === 'string' &&
     (version === undefined || typeof version === 'string') &&
@@ -275,7 +319,7 @@ function describeIssues(issues: readonly z.core.$ZodIssue[], input: unknown): st
     if (actual === undefined && path !== '') {
       missing.push(path);
     } else if (issue.code === 'custom') {
-      others.push(`${path} ${issue.message}`);
+      others.push(`${path} ${issue.message}${actual === undefined ? '' : ` (got ${describeValue(actual)})`}`);
     } else if (issue.code === 'invalid_type') {
       const subject = path === '' ? 'the event' : path;
       others.push(`${subject} must be ${article(issue.expected)} (got ${describeValue(actual)})`);

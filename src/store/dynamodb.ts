@@ -30,6 +30,7 @@ import type {
   MuteTargetType,
   OpenAlert,
   RejectedInput,
+  RejectedSummary,
   RenderedState,
   RoutingConfig,
   Store,
@@ -63,6 +64,24 @@ export interface DynamoDbStoreOptions {
   client: DynamoDBClient;
   tableName: string;
   meter?: CapacityMeter;
+}
+
+/** A rejected input's reason as the digest reads it from the index. */
+const MAX_REJECTED_REASON = 500;
+
+/** Rejected inputs expire after this many days: older days hold nothing to count. */
+const REJECTED_TTL_DAYS = 30;
+
+/** The UTC days (YYYY-MM-DD) from one ISO time to another, both included, at most the rejected-input TTL. */
+function daysBetween(fromIso: string, toIso: string): string[] {
+  const last = Date.parse(`${toIso.slice(0, 10)}T00:00:00Z`);
+  const first = Math.max(
+    Date.parse(`${fromIso.slice(0, 10)}T00:00:00Z`),
+    last - REJECTED_TTL_DAYS * 86400_000,
+  );
+  const days: string[] = [];
+  for (let at = first; at <= last; at += 86400_000) days.push(new Date(at).toISOString().slice(0, 10));
+  return days;
 }
 
 /** Raw events bigger than this are truncated before compression (an item holds 400 KB). */
@@ -169,6 +188,44 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
       ExclusiveStartKey = output.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return items;
+  }
+
+  /** A Query of one partition of the sparse open-by-channel index, sort keys from `from` (to `to`). */
+  function openIndexRange(range: { pk: string; from: string; to?: string }) {
+    return {
+      IndexName: indexes.openByChannel.name,
+      KeyConditionExpression:
+        range.to === undefined ? '#pk = :pk AND #sk >= :from' : '#pk = :pk AND #sk BETWEEN :from AND :to',
+      ExpressionAttributeNames: {
+        '#pk': indexes.openByChannel.partitionKey,
+        '#sk': indexes.openByChannel.sortKey,
+      },
+      ExpressionAttributeValues: {
+        ':pk': range.pk,
+        ':from': range.from,
+        ...(range.to === undefined ? {} : { ':to': range.to }),
+      },
+    };
+  }
+
+  /** How many index entries a range holds (Select COUNT: reads the projected entries only). */
+  async function countInIndex(range: { pk: string; from: string; to?: string }): Promise<number> {
+    let count = 0;
+    let ExclusiveStartKey: Item | undefined;
+    do {
+      const output = await send<{ Count?: number; LastEvaluatedKey?: Item }>(
+        'read',
+        new QueryCommand({
+          TableName,
+          ...openIndexRange(range),
+          Select: 'COUNT',
+          ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
+        }),
+      );
+      count += output.Count ?? 0;
+      ExclusiveStartKey = output.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return count;
   }
 
   /** A conditional write. @returns false when its condition failed: another writer's state stands. */
@@ -282,10 +339,36 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
           Item: {
             ...keys.rejected(input.at, input.id),
             ...input,
-            expiresAt: epochSeconds(input.at) + 30 * 86400,
+            // In the sparse index by day, the reason as its projected `headline`: the digest reads both there.
+            [indexes.openByChannel.partitionKey]: keys.rejectedPk(input.at.slice(0, 10)),
+            [indexes.openByChannel.sortKey]: keys.timeSk(input.at, input.id),
+            headline: input.reason.slice(0, MAX_REJECTED_REASON),
+            expiresAt: epochSeconds(input.at) + REJECTED_TTL_DAYS * 86400,
           },
         }),
       );
+    },
+    async rejectedBetween(fromIso, toIso, limit) {
+      const summary: RejectedSummary = { count: 0, first: [] };
+      for (const day of daysBetween(fromIso, toIso)) {
+        const range = { pk: keys.rejectedPk(day), from: fromIso, to: `${toIso}\uffff` };
+        summary.count += await countInIndex(range);
+        if (summary.first.length >= limit) continue;
+        const output = await send<{ Items?: Item[] }>(
+          'read',
+          new QueryCommand({ TableName, ...openIndexRange(range), Limit: limit - summary.first.length }),
+        );
+        for (const item of output.Items ?? []) {
+          // The index holds keys and projected attributes only: the time is the head of the sort key.
+          const sk = item[indexes.openByChannel.sortKey] as string;
+          summary.first.push({
+            id: item.id as string,
+            reason: item.headline as string,
+            at: sk.split('#')[0] ?? '',
+          });
+        }
+      }
+      return summary;
     },
   };
 
@@ -734,28 +817,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
       });
     },
     async countMuted(channel, sinceIso) {
-      let count = 0;
-      let ExclusiveStartKey: Item | undefined;
-      do {
-        const output = await send<{ Count?: number; LastEvaluatedKey?: Item }>(
-          'read',
-          new QueryCommand({
-            TableName,
-            IndexName: indexes.openByChannel.name,
-            KeyConditionExpression: '#pk = :pk AND #sk >= :since',
-            ExpressionAttributeNames: {
-              '#pk': indexes.openByChannel.partitionKey,
-              '#sk': indexes.openByChannel.sortKey,
-            },
-            ExpressionAttributeValues: { ':pk': keys.mutedPk(channel), ':since': sinceIso },
-            Select: 'COUNT',
-            ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
-          }),
-        );
-        count += output.Count ?? 0;
-        ExclusiveStartKey = output.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return count;
+      return countInIndex({ pk: keys.mutedPk(channel), from: sinceIso });
     },
     async claimDigestRun(channel, runKey, nowIso, leaseUntilIso) {
       try {

@@ -27,6 +27,7 @@ export const keys = {
   /** Sparse index entries: open alerts, and muted changes, of a channel, by time. */
   openPk: (channel: string) => `OPEN#${channel}`,
   mutedPk: (channel: string) => `MUTED#${channel}`,
+  rejectedPk: (day: string) => `REJECTED#${day}`,
   actorPk: (account: string, actorKey: string) => `ACTOR#${account}#${actorKey}`,
   timeSk: (isoTime: string, id: string) => `${isoTime}#${id}`,
 } as const;

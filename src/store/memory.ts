@@ -77,6 +77,15 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
         .slice(-limit)
         .map(toLine);
     },
+    async rejectedBetween(fromIso, toIso, limit) {
+      const within = rejected
+        .filter((r) => r.at >= fromIso && r.at <= toIso)
+        .sort((a, b) => `${a.at}#${a.id}`.localeCompare(`${b.at}#${b.id}`));
+      return {
+        count: within.length,
+        first: within.slice(0, limit).map(({ id, reason, at }) => ({ id, reason: reason.slice(0, 500), at })),
+      };
+    },
     async saveRejected(input) {
       const index = rejected.findIndex((r) => r.id === input.id);
       if (index >= 0) rejected[index] = clone(input);

@@ -38,6 +38,17 @@ export interface ChangeRepository {
     limit: number,
   ): Promise<ChangeLine[]>;
   saveRejected(input: RejectedInput): Promise<void>;
+  /**
+   * Inputs rejected between two ISO times: how many, and the first `limit` of them, oldest first, with their
+   * reasons (bodies left out). Reads an index of rejected inputs by day, never the whole table; rejected
+   * inputs expire after 30 days, so only the window's last 30 days are read.
+   */
+  rejectedBetween(fromIso: string, toIso: string, limit: number): Promise<RejectedSummary>;
+}
+
+export interface RejectedSummary {
+  count: number;
+  first: Pick<RejectedInput, 'id' | 'reason' | 'at'>[];
 }
 
 export type MuteTargetType = 'watch' | 'actor' | 'account';

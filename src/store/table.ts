@@ -24,7 +24,9 @@ export const TABLE = {
   indexes: {
     /**
      * Sparse: only alerts nobody has acknowledged carry `openPk`, so the digest's Query reads open alerts
-     * only, whatever the size of the table. Acknowledging removes the attribute.
+     * only, whatever the size of the table. Acknowledging removes the attribute. Muted deliveries
+     * (`MUTED#<channel>`) and rejected inputs (`REJECTED#<day>`, their reason in `headline`) share it under
+     * their own partitions, so the digest counts them without reading anything else.
      */
     openByChannel: {
       name: 'open-by-channel',

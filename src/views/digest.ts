@@ -62,6 +62,11 @@ export interface DigestInput {
   mutedCount: number;
   /** Someone asked for this digest (`/infrawatch digest`): with nothing open, say so instead of staying silent. */
   allClearRequested?: boolean;
+  /**
+   * Events InfraWatch received but could not read in the last 24 hours (stored as rejected): how many, and the
+   * first reasons. Any at all make the digest worth posting, even with nothing open.
+   */
+  rejected?: { count: number; reasons: readonly string[] };
 }
 
 /** A headline is cut to this many characters; the line around it adds little. */
@@ -91,7 +96,10 @@ export function renderDigest(input: DigestInput): RenderedMessage | null {
     until: input.now,
     count: input.alerts.length,
   });
-  if (input.alerts.length === 0) return input.allClearRequested === true ? renderAllClear(input) : null;
+  if (input.alerts.length === 0)
+    return input.allClearRequested === true || (input.rejected?.count ?? 0) > 0
+      ? renderAllClear(input)
+      : null;
 
   const changes = input.alerts.reduce((sum, alert) => sum + Math.max(1, alert.changeCount), 0);
   const title = `InfraWatch digest: ${plural(changes, 'change', 'changes')} nobody acknowledged`;
@@ -104,6 +112,8 @@ export function renderDigest(input: DigestInput): RenderedMessage | null {
   const tail: types.KnownBlock[] = [];
   const muted = mutedLine(input.mutedCount);
   if (muted !== null) tail.push(contextBlock(muted));
+  const rejected = rejectedSection(input.rejected);
+  if (rejected !== null) tail.push(rejected);
   tail.push(ackAllActions(value, input.alerts.length));
 
   const groups = groupByWatch(input.alerts);
@@ -124,6 +134,8 @@ function renderAllClear(input: DigestInput): RenderedMessage {
   const blocks: types.KnownBlock[] = [sectionBlock(sentence(date(input.since)))];
   const muted = mutedLine(input.mutedCount);
   if (muted !== null) blocks.push(contextBlock(muted));
+  const rejected = rejectedSection(input.rejected);
+  if (rejected !== null) blocks.push(rejected);
   // `text` is for notifications, where a `<!date>` may show as its fallback; spell the time out.
   return { text: sentence(since === null ? escapeMrkdwn(input.since) : formatUtc(since)), blocks };
 }
@@ -131,6 +143,20 @@ function renderAllClear(input: DigestInput): RenderedMessage {
 function mutedLine(count: number): string | null {
   if (count <= 0) return null;
   return `🔇 ${count === 1 ? '1 change was' : `${count.toLocaleString('en-US')} changes were`} muted in this period`;
+}
+
+/** Reasons shown under the count of unreadable events; each is cut to {@link REASON_MAX} characters. */
+const MAX_REASONS = 3;
+const REASON_MAX = 300;
+
+/** `⚠️ 3 events could not be read in the last 24 hours…` with the first reasons (event text: escaped). */
+function rejectedSection(rejected: DigestInput['rejected']): types.KnownBlock | null {
+  if (rejected === undefined || rejected.count <= 0) return null;
+  const head = `⚠️ *${plural(rejected.count, 'event', 'events')} could not be read* in the last 24 hours: they are stored with the reason, and no alert was posted for them.`;
+  const reasons = rejected.reasons
+    .slice(0, MAX_REASONS)
+    .map((reason) => `• ${escapeMrkdwn(truncate(reason, REASON_MAX), { singleLine: true })}`);
+  return sectionBlock(truncateMrkdwn([head, ...reasons].join('\n'), SLACK_LIMITS.sectionText));
 }
 
 function plural(count: number, one: string, many: string): string {

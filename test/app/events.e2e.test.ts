@@ -390,6 +390,58 @@ describe.each(DYNAMODB_ENGINES)('events pipeline on %s', (engine) => {
     expect(postCount(pipeline)).toBe(1);
   });
 
+  it('rejects, with a reason and without a retry, events whose time or ids the table cannot store', async () => {
+    // Prepare: what fails on every retry if it reaches the store (a NaN TTL, a key over DynamoDB's limits).
+    const pipeline = await pipelines.start();
+    const base = corpusEvent('iam.CreateUser.json');
+    const broken = (index: number, change: (event: EventBridgeEvent) => void) => {
+      const event = variant(base, 900 + index);
+      change(event);
+      return event;
+    };
+    const events = [
+      broken(0, (e) => {
+        e.detail.eventTime = '';
+      }),
+      broken(1, (e) => {
+        e.detail.eventTime = 'not-a-date';
+      }),
+      broken(2, (e) => {
+        e.detail.eventTime = '1e12';
+      }),
+      broken(3, (e) => {
+        e.detail.eventID = 'e'.repeat(3000);
+      }),
+      broken(4, (e) => {
+        e.account = '1'.repeat(2100);
+      }),
+      broken(5, (e) => {
+        (e.detail.userIdentity as Record<string, unknown>).arn = `arn:aws:iam::1:user/${'x'.repeat(2100)}`;
+      }),
+    ];
+
+    // Act
+    const response = await run(pipeline, [...events, corpusEvent('ec2.CreateVpc.json')]);
+
+    // Assess: only the good event was posted; the others are rejected once, each with a reason naming the field.
+    expect(response.batchItemFailures).toEqual([]);
+    expect(postCount(pipeline)).toBe(1);
+    const rejected = await pipeline.store.changes.rejectedBetween(
+      new Date(Date.now() - 3600_000).toISOString(),
+      new Date().toISOString(),
+      10,
+    );
+    expect(rejected.count).toBe(6);
+    expect(rejected.first.map((r) => r.reason)).toEqual([
+      expect.stringMatching(/detail\.eventTime is not an ISO-8601 time .*\(got ''\)/),
+      expect.stringMatching(/detail\.eventTime is not an ISO-8601 time .*\(got 'not-a-date'\)/),
+      expect.stringMatching(/detail\.eventTime is not an ISO-8601 time .*\(got '1e12'\)/),
+      expect.stringMatching(/detail\.eventID is longer than 256 bytes/),
+      expect.stringMatching(/account is longer than 64 bytes/),
+      expect.stringMatching(/detail\.userIdentity\.arn is longer than 1024 bytes/),
+    ]);
+  });
+
   it('accepts a direct EventBridge invocation and throws when it must be retried', async () => {
     const pipeline = await pipelines.start();
     await expect(

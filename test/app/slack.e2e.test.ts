@@ -616,6 +616,26 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
       });
     });
 
+    it('tells of events that could not be read in the last 24 hours, with the first reasons, even with nothing open', async () => {
+      // Prepare: two events the events function had to reject (one carrying a mention in its bad field).
+      const harness = await harnesses.start();
+      await harness.store.config.bootstrap(ALERTS_CHANNEL, new Date().toISOString());
+      const badTime = variant(corpusEvent('iam.CreateUser.json'), 1);
+      badTime.detail.eventTime = '<!channel> not-a-date';
+      await harness.alertFor([badTime, '{"not json']);
+
+      // Act
+      const result = await createDigestHandler(harness.env)({ kind: 'scheduled' }, lambdaContext());
+
+      // Assess
+      expect(result).toEqual({ posted: [ALERTS_CHANNEL], quiet: [] });
+      const digest = JSON.stringify(harness.slack.messages(ALERTS_CHANNEL).at(-1)?.blocks);
+      expect(digest).toContain('2 events could not be read');
+      expect(digest).toContain('detail.eventTime is not an ISO-8601 time');
+      expect(digest).toContain('body is not JSON');
+      expect(digest).not.toContain('<!channel>');
+    });
+
     it('posts nothing when nothing is open (scheduled), and an all-clear when asked', async () => {
       const harness = await harnesses.start();
       await harness.store.config.bootstrap(ALERTS_CHANNEL, new Date().toISOString());

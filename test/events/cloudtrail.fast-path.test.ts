@@ -55,6 +55,18 @@ const VALUES: readonly unknown[] = [
   [],
   ['x'],
   { nested: 1 },
+  // What the store needs: times that parse, values that fit DynamoDB keys.
+  '2026-11-27T10:00:00Z',
+  '2026-11-27T10:00:00.123+02:00',
+  'not-a-date',
+  '1e12',
+  '2026-13-45T10:00:00Z',
+  // Each key limit (KEY_LIMITS, in UTF-8 bytes) and one past it; 'é' takes two bytes.
+  ...[64, 256, 1024].flatMap((limit) => ['x'.repeat(limit), 'x'.repeat(limit + 1)]),
+  'é'.repeat(128),
+  'é'.repeat(129),
+  '😀'.repeat(64),
+  '😀'.repeat(65),
 ];
 
 /** `[1, <hole>, 'x']`: JSON never has holes, but a caller's object may. */

@@ -45,7 +45,7 @@ export interface SlackHarness {
     options?: { headers?: Record<string, string>; base64?: boolean },
   ): Promise<{ status: number; body: string }>;
   /** Runs CloudTrail events through the real events handler; returns the alert ids posted for them. */
-  alertFor(events: readonly EventBridgeEvent[]): Promise<string[]>;
+  alertFor(events: readonly (EventBridgeEvent | string)[]): Promise<string[]>;
 }
 
 let tableCounter = 0;

@@ -73,11 +73,36 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
       expect(newest.map((line) => line.time)).toEqual(['2026-11-27T09:30:00Z', '2026-11-27T11:00:00Z']);
     });
 
-    it('keeps rejected inputs, one per id', async () => {
+    it('keeps rejected inputs, one per id, and counts them between two times with the first reasons', async () => {
+      // Prepare: a retry of m-1, inputs on two days, one outside the window.
       await store.changes.saveRejected({ id: 'm-1', reason: 'not JSON', body: '{', at: NOW });
-      await expect(
-        store.changes.saveRejected({ id: 'm-1', reason: 'not JSON', body: '{', at: NOW }),
-      ).resolves.toBeUndefined();
+      await store.changes.saveRejected({ id: 'm-1', reason: 'not JSON', body: '{', at: NOW });
+      await store.changes.saveRejected({
+        id: 'm-0',
+        reason: 'too old',
+        body: '{}',
+        at: '2026-11-25T10:00:00.000Z',
+      });
+      await store.changes.saveRejected({
+        id: 'm-2',
+        reason: 'detail.eventTime is not an ISO-8601 time',
+        body: 'x'.repeat(40_000),
+        at: '2026-11-26T23:59:00.000Z',
+      });
+      await store.changes.saveRejected({ id: 'm-3', reason: 'r'.repeat(2000), body: '{}', at: LATER });
+
+      // Act
+      const summary = await store.changes.rejectedBetween('2026-11-26T10:00:00.000Z', LATER, 2);
+
+      // Assess: oldest first, bodies left out, reasons clipped.
+      expect(summary.count).toBe(3);
+      expect(summary.first).toEqual([
+        { id: 'm-2', reason: 'detail.eventTime is not an ISO-8601 time', at: '2026-11-26T23:59:00.000Z' },
+        { id: 'm-1', reason: 'not JSON', at: NOW },
+      ]);
+      const all = await store.changes.rejectedBetween('2026-11-26T10:00:00.000Z', LATER, 10);
+      expect(all.first.at(-1)?.reason).toHaveLength(500);
+      expect((await store.changes.rejectedBetween(LATER, LATER, 10)).count).toBe(1);
     });
   });
 

@@ -83,7 +83,8 @@ describe('renderAlert on hostile corpus events', () => {
     // Prepare: a real PutBucketPolicy event with hostile text in the session name and a 20 KB policy.
     const event = fixtureWith('s3.PutBucketPolicy.public.json', (detail) => {
       const identity = obj(detail.userIdentity);
-      identity.arn = `arn:aws:sts::123456789012:assumed-role/example-role/<!channel>${'s'.repeat(5000)}`;
+      // As long as an ARN may be and still fit a DynamoDB key (KEY_LIMITS.arn); longer events are rejected.
+      identity.arn = `arn:aws:sts::123456789012:assumed-role/example-role/<!channel>${'s'.repeat(900)}`;
       identity.principalId = `AROAEXAMPLE:<!channel>${'s'.repeat(5000)}`;
       const statements = Array.from({ length: 150 }, (_, index) => ({
         Sid: `S${index} <https://evil.example|aws.amazon.com> <!here> <@U123>`,
