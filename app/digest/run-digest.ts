@@ -8,6 +8,7 @@ import { type DigestAlert, renderDigest } from '../../src/views';
 import type { WatchCatalog } from '../../src/watches/types';
 import type { LogPort } from '../events/process-events';
 import { findInHistory } from '../slack/history';
+import { closeAcknowledgedDigests } from './close-digest';
 
 /** Slack's metadata event type on every digest message: how a digest whose answer was lost is found again. */
 export const DIGEST_METADATA_TYPE = 'infrawatch_digest';
@@ -141,15 +142,18 @@ async function postDigest(
 ): Promise<boolean> {
   const { trigger, channel, runKey, claim, rejected } = run;
   const metadata = { event_type: DIGEST_METADATA_TYPE, event_payload: { run_key: runKey } };
-  if (
-    claim.postAttemptAt &&
-    (await findInHistory(deps.slack, channel, claim.postAttemptAt, {
+  if (claim.postAttemptAt) {
+    const ts = await findInHistory(deps.slack, channel, claim.postAttemptAt, {
       eventType: metadata.event_type,
       payload: metadata.event_payload,
-    }))
-  ) {
-    return true;
+    });
+    if (ts) {
+      await deps.store.alerts.recordDigestMessage(channel, runKey, ts);
+      return true;
+    }
   }
+  // Before today's digest, the earlier ones whose alerts were all acknowledged since lose their button.
+  await closeAcknowledgedDigests(deps, channel);
   const data = await collectDigest(deps, channel);
   const rendered = renderDigest({
     channel,
@@ -161,14 +165,20 @@ async function postDigest(
     rejected: { count: rejected.count, reasons: rejected.first.map((input) => input.reason) },
   });
   if (!rendered) return false;
-  await deps.store.alerts.markDigestPostAttempt(channel, runKey, deps.clock.now().toISOString());
-  await deps.slack.chat.postMessage({
+  await deps.store.alerts.markDigestPostAttempt(
+    channel,
+    runKey,
+    deps.clock.now().toISOString(),
+    data.alerts.length > 0 ? { since: data.since, until: data.now } : undefined,
+  );
+  const posted = await deps.slack.chat.postMessage({
     channel,
     text: rendered.text,
     blocks: rendered.blocks,
     metadata,
     unfurl_links: false,
   });
+  if (posted.ts) await deps.store.alerts.recordDigestMessage(channel, runKey, posted.ts);
   return true;
 }
 

@@ -10,13 +10,14 @@ const CONCURRENCY = 5;
 /**
  * "Acknowledge all listed" from a digest: the alerts still open in the digest's window (re-read from the sparse
  * index, so alerts acknowledged since are skipped, and every one counted by the digest is covered), each
- * acknowledged first-wins like a click on its own button. @returns the ephemeral summary for the clicker.
+ * acknowledged first-wins like a click on its own button. @returns the ephemeral summary for the clicker, how
+ * many this click acknowledged, and whether every listed alert is acknowledged now (none kept open by changes).
  */
 export async function acknowledgeAll(
   deps: SlackAppDeps,
   value: DigestAckAllValue,
   who: { userId: string; userName: string },
-): Promise<string> {
+): Promise<{ summary: string; acknowledged: number; allAcknowledged: boolean }> {
   const open = (await deps.store.alerts.openAlerts(value.channel, value.since)).filter(
     (a) => a.createdAt <= value.until,
   );
@@ -46,5 +47,5 @@ export async function acknowledgeAll(
     parts.push(`${value.count - acknowledged - already} were acknowledged before you clicked`);
   if (problems.length > 0)
     parts.push(`${problems.length} message update(s) or event(s) failed and are logged`);
-  return `${parts.join('; ')}.`;
+  return { summary: `${parts.join('; ')}.`, acknowledged, allAcknowledged: changed === 0 };
 }

@@ -16,6 +16,7 @@ import {
   renderNotAllowed,
   VIEW_IDS,
 } from '../../src/views';
+import { closeDigestMessage } from '../digest/close-digest';
 import { interactionDeps, type SlackAppDeps, settingsDeps, watchTitle } from '../slack/deps';
 import { acknowledgeAll, parseAckAllValue } from './acknowledge-all';
 
@@ -175,10 +176,28 @@ export function registerActions(app: App, deps: SlackAppDeps): void {
       if (where) await tell(client, where, renderAckFailed('not-found').text);
       return;
     }
-    const summary = await acknowledgeAll(deps, value, {
-      userId: body.user.id,
-      userName: userNameOf(body.user),
-    });
-    if (where) await tell(client, where, summary);
+    const who = { userId: body.user.id, userName: userNameOf(body.user) };
+    const result = await acknowledgeAll(deps, value, who);
+    // The digest itself says it is done, for everyone: a button left on it would invite a pointless click.
+    // Failing that, the next digest run finds the record still open and updates the message then.
+    if (result.allAcknowledged && body.message?.ts) {
+      try {
+        await closeDigestMessage(
+          { ...deps, slack: client },
+          value.channel,
+          {
+            ts: body.message.ts,
+            since: value.since,
+            until: value.until,
+          },
+          { ...who, count: result.acknowledged },
+        );
+      } catch (error) {
+        deps.log.warn('Could not update the digest after Acknowledge all; the next digest run does', {
+          error,
+        });
+      }
+    }
+    if (where) await tell(client, where, result.summary);
   });
 }

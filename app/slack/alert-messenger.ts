@@ -37,7 +37,7 @@ function isRateLimited(error: unknown): error is { retryAfter: number } {
 }
 
 /** A Slack API error (`{ ok: false, error }`) with this error string. */
-function isSlackError(error: unknown, slackError: string): boolean {
+export function isSlackError(error: unknown, slackError: string): boolean {
   const { code, data } = error as { code?: string; data?: { error?: string } };
   return code === ErrorCode.PlatformError && data?.error === slackError;
 }

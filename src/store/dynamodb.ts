@@ -229,6 +229,19 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
   }
 
   /** A conditional write. @returns false when its condition failed: another writer's state stands. */
+  /** One unconditional attribute update of a digest run (its message, its closing): repeating it is harmless. */
+  async function setOnDigestRun(channel: string, runKey: string, expression: string, value: string) {
+    await send(
+      'write',
+      new UpdateCommand({
+        TableName,
+        Key: keys.digestRun(channel, runKey),
+        UpdateExpression: expression,
+        ExpressionAttributeValues: { ':value': value },
+      }),
+    );
+  }
+
   async function writeIf(command: { input: object }): Promise<boolean> {
     try {
       await send('write', command);
@@ -846,16 +859,41 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
         throw error;
       }
     },
-    async markDigestPostAttempt(channel, runKey, atIso) {
+    async markDigestPostAttempt(channel, runKey, atIso, listed) {
       await send(
         'write',
         new UpdateCommand({
           TableName,
           Key: keys.digestRun(channel, runKey),
-          UpdateExpression: 'SET postAttemptAt = if_not_exists(postAttemptAt, :at)',
-          ExpressionAttributeValues: { ':at': atIso },
+          UpdateExpression: listed
+            ? 'SET postAttemptAt = if_not_exists(postAttemptAt, :at), digestSince = if_not_exists(digestSince, :since), digestUntil = if_not_exists(digestUntil, :until)'
+            : 'SET postAttemptAt = if_not_exists(postAttemptAt, :at)',
+          ExpressionAttributeValues: {
+            ':at': atIso,
+            ...(listed ? { ':since': listed.since, ':until': listed.until } : {}),
+          },
         }),
       );
+    },
+    async recordDigestMessage(channel, runKey, ts) {
+      await setOnDigestRun(channel, runKey, 'SET messageTs = :value', ts);
+    },
+    async digestsWithButton(channel) {
+      const items = await queryAll({
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression:
+          'attribute_exists(digestSince) AND attribute_exists(messageTs) AND attribute_not_exists(closedAt)',
+        ExpressionAttributeValues: { ':pk': keys.digestRun(channel, '').pk },
+      });
+      return items.map((item) => ({
+        runKey: item.sk as string,
+        ts: item.messageTs as string,
+        since: item.digestSince as string,
+        until: item.digestUntil as string,
+      }));
+    },
+    async closeDigest(channel, runKey, atIso) {
+      await setOnDigestRun(channel, runKey, 'SET closedAt = if_not_exists(closedAt, :value)', atIso);
     },
     async completeDigestRun(channel, runKey) {
       await send(

@@ -43,7 +43,14 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
   const rendersDue = new Map<string, number>();
   const digestRuns = new Map<
     string,
-    { state: 'posting' | 'posted'; leaseUntil: string; postAttemptAt?: string }
+    {
+      state: 'posting' | 'posted';
+      leaseUntil: string;
+      postAttemptAt?: string;
+      listed?: { since: string; until: string };
+      messageTs?: string;
+      closedAt?: string;
+    }
   >();
 
   const publicAlert = (alert: MemoryAlert): AlertRecord => {
@@ -306,9 +313,26 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
       digestRuns.set(key, { ...run, state: 'posting', leaseUntil: leaseUntilIso });
       return run?.postAttemptAt ? { postAttemptAt: run.postAttemptAt } : {};
     },
-    async markDigestPostAttempt(channel, runKey, atIso) {
+    async markDigestPostAttempt(channel, runKey, atIso, listed) {
       const run = digestRuns.get(`${channel}#${runKey}`);
-      if (run) run.postAttemptAt ??= atIso;
+      if (!run) return;
+      run.postAttemptAt ??= atIso;
+      if (listed && !run.listed) run.listed = { ...listed };
+    },
+    async recordDigestMessage(channel, runKey, ts) {
+      const run = digestRuns.get(`${channel}#${runKey}`);
+      if (run) run.messageTs = ts;
+    },
+    async digestsWithButton(channel) {
+      return [...digestRuns.entries()].flatMap(([key, run]) =>
+        key.startsWith(`${channel}#`) && run.listed && run.messageTs && !run.closedAt
+          ? [{ runKey: key.slice(channel.length + 1), ts: run.messageTs, ...run.listed }]
+          : [],
+      );
+    },
+    async closeDigest(channel, runKey, atIso) {
+      const run = digestRuns.get(`${channel}#${runKey}`);
+      if (run) run.closedAt ??= atIso;
     },
     async completeDigestRun(channel, runKey) {
       const run = digestRuns.get(`${channel}#${runKey}`);

@@ -298,14 +298,40 @@ export interface AlertRepository {
     nowIso: string,
     leaseUntilIso: string,
   ): Promise<DigestClaim | undefined>;
-  /** Records that the digest is about to be posted; the first attempt's time is kept. */
-  markDigestPostAttempt(channel: string, runKey: string, atIso: string): Promise<void>;
+  /**
+   * Records that the digest is about to be posted; the first attempt's time is kept, and so is the window it
+   * lists when it carries "Acknowledge all listed" (`listed`): a retry whose post had reached Slack finds the
+   * message again, and the window must be the one that message shows.
+   */
+  markDigestPostAttempt(
+    channel: string,
+    runKey: string,
+    atIso: string,
+    listed?: { since: string; until: string },
+  ): Promise<void>;
+  /** Records the posted digest's message (`ts`), found again later to take its button away. */
+  recordDigestMessage(channel: string, runKey: string, ts: string): Promise<void>;
+  /**
+   * The channel's posted digests that still show "Acknowledge all listed" (one Query on the channel's
+   * digest-run partition, which holds about a month of runs: they expire after 30 days).
+   */
+  digestsWithButton(channel: string): Promise<PostedDigest[]>;
+  /** Records that the digest's button is gone (everything it listed is acknowledged and the message says so). */
+  closeDigest(channel: string, runKey: string, atIso: string): Promise<void>;
   completeDigestRun(channel: string, runKey: string): Promise<void>;
   /**
    * Gives up a claim after a failed run, so a retry may run it at once. A post attempt stays recorded: the
    * retry looks for that post before posting again.
    */
   releaseDigestRun(channel: string, runKey: string): Promise<void>;
+}
+
+/** A digest message with "Acknowledge all listed": which run posted it, where, and the window it lists. */
+export interface PostedDigest {
+  runKey: string;
+  ts: string;
+  since: string;
+  until: string;
 }
 
 /** A claimed digest run. */

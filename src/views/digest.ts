@@ -128,6 +128,36 @@ export function renderDigest(input: DigestInput): RenderedMessage | null {
   return { text: title, blocks: [...head, ...body.blocks, ...tail] };
 }
 
+/** What {@link renderDigestClosed} needs: the digest's window, and who acknowledged its last alerts, if anyone. */
+export interface ClosedDigestInput {
+  /** ISO-8601 UTC: the window the digest listed (the "Acknowledge all listed" value's `since`/`until`). */
+  since: string;
+  until: string;
+  /** "Acknowledge all listed" acknowledged `count` of them; absent when they were all acknowledged otherwise. */
+  closedBy?: { userId: string; userName: string; count: number };
+}
+
+/**
+ * A digest whose listed alerts are all acknowledged, as its message is updated to: no "Acknowledge all listed"
+ * button left to click, and who acknowledged what was still open (or that it all was acknowledged already).
+ */
+export function renderDigestClosed(input: ClosedDigestInput): RenderedMessage {
+  const window = (when: (iso: string) => string) =>
+    `every alert this digest listed (since ${when(input.since)}, as of ${when(input.until)})`;
+  const sentence = (when: (iso: string) => string) => {
+    const by = input.closedBy;
+    if (by === undefined) return `✅ Nothing left to do: ${window(when)} has been acknowledged.`;
+    const who = mention(by.userId, by.userName);
+    if (by.count === 0) return `✅ Nothing left to do: ${window(when)} had been acknowledged already.`;
+    return `✅ ${who} acknowledged ${plural(by.count, 'alert', 'alerts')}, the last open ones: ${window(when)} is acknowledged.`;
+  };
+  const spelled = (iso: string) => {
+    const ms = parseIsoTime(iso);
+    return ms === null ? escapeMrkdwn(iso, { singleLine: true }) : formatUtc(ms);
+  };
+  return { text: sentence(spelled), blocks: [sectionBlock(sentence((iso) => date(iso)))] };
+}
+
 function renderAllClear(input: DigestInput): RenderedMessage {
   const since = parseIsoTime(input.since);
   const sentence = (when: string) => `✅ Nothing open: every change since ${when} was acknowledged.`;

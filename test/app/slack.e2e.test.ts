@@ -34,6 +34,17 @@ function messageOf(harness: SlackHarness, alertId: string) {
     );
 }
 
+function digestOf(harness: SlackHarness, ts: string | undefined) {
+  return harness.slack.messages(ALERTS_CHANNEL).find((m) => m.ts === ts);
+}
+
+function ackAllValueOf(message: { blocks?: readonly unknown[] } | undefined): string {
+  const actions = (message?.blocks ?? []).find((b) => (b as { type?: string }).type === 'actions') as
+    | { elements?: { action_id?: string; value?: string }[] }
+    | undefined;
+  return actions?.elements?.find((e) => e.action_id === VIEW_IDS.digestAckAll)?.value ?? '';
+}
+
 function ephemeralText(harness: SlackHarness, user: string): string[] {
   return harness.slack.ephemerals({ user }).map((e) => e.text);
 }
@@ -560,13 +571,80 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
       expect(value).not.toBe('');
 
       await harness.send(
-        blockAction({ action_id: VIEW_IDS.digestAckAll, value }, BOB, ALERTS_CHANNEL),
+        blockAction({ action_id: VIEW_IDS.digestAckAll, value }, BOB, ALERTS_CHANNEL, {
+          messageTs: digestMessage?.ts ?? '',
+        }),
         'lambda',
       );
 
       for (const alertId of alertIds)
         expect((await harness.store.alerts.getAlert(alertId))?.acknowledgement?.userId).toBe(BOB.userId);
       expect(ephemeralText(harness, BOB.userId)).toEqual([expect.stringMatching(/Acknowledged 2/)]);
+      // The digest itself says so, for everyone, and has no button left.
+      const updated = digestOf(harness, digestMessage?.ts);
+      expect(JSON.stringify(updated?.blocks)).not.toContain(VIEW_IDS.digestAckAll);
+      expect(JSON.stringify(updated?.blocks)).toContain(`<@${BOB.userId}> acknowledged 2 alerts`);
+      // Nothing is left for a later run to update.
+      expect(await harness.store.alerts.digestsWithButton(ALERTS_CHANNEL)).toEqual([]);
+    });
+
+    it('says on the digest that everything was acknowledged already when the button finds nothing open', async () => {
+      const harness = await harnesses.start();
+      const alertIds = await harness.alertFor([corpusEvent('iam.CreateUser.json')]);
+      await createDigestHandler(harness.env)({ kind: 'scheduled' }, lambdaContext());
+      const digestMessage = harness.slack.messages(ALERTS_CHANNEL).at(-1);
+      await harness.send(
+        blockAction({ action_id: ACTION_IDS.acknowledge, value: alertIds[0] ?? '' }, ALICE, ALERTS_CHANNEL),
+        'http',
+      );
+
+      await harness.send(
+        blockAction(
+          { action_id: VIEW_IDS.digestAckAll, value: ackAllValueOf(digestMessage) },
+          BOB,
+          ALERTS_CHANNEL,
+          {
+            messageTs: digestMessage?.ts ?? '',
+          },
+        ),
+        'http',
+      );
+
+      const updated = digestOf(harness, digestMessage?.ts);
+      expect(JSON.stringify(updated?.blocks)).not.toContain(VIEW_IDS.digestAckAll);
+      expect(updated?.text).toMatch(/had been acknowledged already/);
+    });
+
+    it('takes the button off earlier digests whose alerts were all acknowledged one by one, before the next digest', async () => {
+      const harness = await harnesses.start();
+      const digest = createDigestHandler(harness.env);
+      const [first = '', second = ''] = await harness.alertFor([
+        corpusEvent('iam.CreateUser.json'),
+        corpusEvent('ec2.CreateVpc.json'),
+      ]);
+      await digest({ kind: 'scheduled' }, lambdaContext());
+      const done = harness.slack.messages(ALERTS_CHANNEL).at(-1);
+      const [third = ''] = await harness.alertFor([corpusEvent('cloudtrail.DeleteTrail.json')]);
+      const requested = (requestId: string) => ({
+        'detail-type': 'InfraWatch Digest Requested',
+        source: 'infrawatch',
+        detail: { channel: ALERTS_CHANNEL, requestedBy: ALICE.userId, requestId },
+      });
+      await digest(requested('r1'), lambdaContext());
+      const stillOpen = harness.slack.messages(ALERTS_CHANNEL).at(-1);
+      for (const alertId of [first, second])
+        await harness.send(
+          blockAction({ action_id: ACTION_IDS.acknowledge, value: alertId }, ALICE, ALERTS_CHANNEL),
+          'http',
+        );
+
+      await digest(requested('r2'), lambdaContext());
+
+      expect(JSON.stringify(digestOf(harness, done?.ts)?.blocks)).not.toContain(VIEW_IDS.digestAckAll);
+      expect(digestOf(harness, done?.ts)?.text).toMatch(/has been acknowledged/);
+      // The later digest also lists the third alert, still open: it keeps its button.
+      expect(JSON.stringify(digestOf(harness, stillOpen?.ts)?.blocks)).toContain(VIEW_IDS.digestAckAll);
+      expect(third).not.toBe('');
     });
 
     it('keeps going when one channel fails, and the retry posts only the missing digest', async () => {

@@ -259,6 +259,36 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
       expect(await store.alerts.claimDigestRun('C1', run, '2026-11-28T10:00:00.000Z', lease)).toBeUndefined();
     });
 
+    it('lists posted digests with a button until closed, with the window of their first post attempt', async () => {
+      const lease = '2026-11-27T10:05:00.000Z';
+      const window = { since: '2026-11-20T10:00:00.000Z', until: NOW };
+      for (const run of ['scheduled#2026-11-27', 'requested#r1', 'requested#clear'])
+        await store.alerts.claimDigestRun('C1', run, NOW, lease);
+      await store.alerts.markDigestPostAttempt('C1', 'scheduled#2026-11-27', NOW, window);
+      // A retry renders a later window; the message posted first shows the first one.
+      await store.alerts.markDigestPostAttempt('C1', 'scheduled#2026-11-27', LATER, {
+        since: NOW,
+        until: LATER,
+      });
+      await store.alerts.recordDigestMessage('C1', 'scheduled#2026-11-27', '100.000001');
+      // Posted without a button (an all-clear), or with a button whose post has no ts yet: not listed.
+      await store.alerts.markDigestPostAttempt('C1', 'requested#clear', NOW);
+      await store.alerts.recordDigestMessage('C1', 'requested#clear', '100.000002');
+      await store.alerts.markDigestPostAttempt('C1', 'requested#r1', NOW, window);
+      await store.alerts.claimDigestRun('C2', 'scheduled#2026-11-27', NOW, lease);
+      await store.alerts.markDigestPostAttempt('C2', 'scheduled#2026-11-27', NOW, window);
+      await store.alerts.recordDigestMessage('C2', 'scheduled#2026-11-27', '100.000003');
+
+      expect(await store.alerts.digestsWithButton('C1')).toEqual([
+        { runKey: 'scheduled#2026-11-27', ts: '100.000001', ...window },
+      ]);
+      await store.alerts.closeDigest('C1', 'scheduled#2026-11-27', LATER);
+      expect(await store.alerts.digestsWithButton('C1')).toEqual([]);
+      expect(await store.alerts.digestsWithButton('C2')).toHaveLength(1);
+      // Closing keeps the run claimed: it is never posted again.
+      expect(await store.alerts.claimDigestRun('C1', 'scheduled#2026-11-27', LATER, lease)).toBeUndefined();
+    });
+
     it('keeps the first post attempt of an alert and records an escalation attempt for the lease holder only', async () => {
       await store.alerts.append(seed('A1'), [lineOf(makeChange())]);
       expect(await store.alerts.acquireLease('A1', 'w1', NOW, LATER)).toBe(true);

@@ -7,6 +7,7 @@ import {
   parseDigestAckAllValue,
   renderAlertContent,
   renderDigest,
+  renderDigestClosed,
   SLACK_LIMITS,
   VIEW_IDS,
 } from '../../src/views';
@@ -326,5 +327,42 @@ describe('renderDigest', () => {
         .split('\n')
         .filter((line) => line.startsWith('• ')),
     ).toHaveLength(40);
+  });
+});
+
+describe('renderDigestClosed', () => {
+  const window = { since: '2026-11-20T09:00:00.000Z', until: '2026-11-27T09:00:00.000Z' };
+
+  it('says who acknowledged the last open alerts, with no button left', () => {
+    const message = renderDigestClosed({
+      ...window,
+      closedBy: { userId: 'U0BOB', userName: 'bob', count: 2 },
+    });
+
+    assertValidMessage(message);
+    expect(JSON.stringify(message.blocks)).not.toContain(VIEW_IDS.digestAckAll);
+    expect(allText(message)).toContain('<@U0BOB> acknowledged 2 alerts, the last open ones');
+    // Notifications may not render `<!date>`: the fallback text spells the window out.
+    expect(message.text).toContain('2026-11-20');
+    expect(message.text).not.toContain('<!date');
+  });
+
+  it('says everything had been acknowledged already, or has been since, without naming anyone', () => {
+    const already = renderDigestClosed({
+      ...window,
+      closedBy: { userId: 'U0BOB', userName: 'bob', count: 0 },
+    });
+    expect(already.text).toMatch(/had been acknowledged already/);
+    expect(already.text).not.toContain('U0BOB');
+    expect(renderDigestClosed(window).text).toMatch(/has been acknowledged/);
+  });
+
+  it('escapes a user name that is not a Slack user id', () => {
+    const message = renderDigestClosed({
+      ...window,
+      closedBy: { userId: 'not-an-id', userName: HOSTILE.all, count: 1 },
+    });
+    assertOnlyOwnMarkupInReply(message);
+    expect(allText(message)).toContain('acknowledged 1 alert,');
   });
 });
