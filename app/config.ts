@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { ConsoleAccess } from '../src/views/links';
 
 export class ConfigError extends Error {
   readonly code = 'Config';
@@ -40,6 +41,21 @@ const schema = z
     /** Spacing of posts per channel (Slack allows about one message per second per channel). */
     SLACK_POST_INTERVAL_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
     ACCOUNT_ALIASES: accountAliases.default({}),
+    /**
+     * The IAM Identity Center access portal (`https://d-1234567890.awsapps.com/start`) and the permission set
+     * (`ReadOnly`) console links sign in with; both or neither. Unset: plain console links.
+     */
+    CONSOLE_PORTAL_URL: z
+      .url({ protocol: /^https$/, error: 'must be the https URL of the AWS access portal' })
+      .refine(
+        (url) => !/[?#]/.test(url),
+        'must be the access portal URL without query or fragment, e.g. https://d-1234567890.awsapps.com/start',
+      )
+      .optional(),
+    CONSOLE_ROLE_NAME: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,32}$/, 'must be a permission set name such as ReadOnly')
+      .optional(),
     WATCHES_DIR: z.string().min(1).optional(),
     /** Comma-separated ids of the built-in watches deployed with rules; unset: every built-in watch. */
     BUILT_IN_WATCHES: z
@@ -81,6 +97,11 @@ const schema = z
     AWS_LAMBDA_FUNCTION_NAME: z.string().optional(),
   })
   .superRefine((env, ctx) => {
+    if ((env.CONSOLE_PORTAL_URL === undefined) !== (env.CONSOLE_ROLE_NAME === undefined)) {
+      const missing = env.CONSOLE_PORTAL_URL === undefined ? 'CONSOLE_PORTAL_URL' : 'CONSOLE_ROLE_NAME';
+      const other = missing === 'CONSOLE_PORTAL_URL' ? 'CONSOLE_ROLE_NAME' : 'CONSOLE_PORTAL_URL';
+      ctx.addIssue({ code: 'custom', path: [missing], message: `is required with ${other}` });
+    }
     if (env.AWS_LAMBDA_FUNCTION_NAME !== undefined) {
       if (env.SLACK_SECRET_ARN === undefined) {
         ctx.addIssue({ code: 'custom', path: ['SLACK_SECRET_ARN'], message: 'is required on Lambda' });
@@ -100,6 +121,12 @@ const schema = z
   });
 
 export type Config = z.infer<typeof schema>;
+
+/** The access portal console links go through, or undefined for plain console links. */
+export function consoleAccessOf(config: Config): ConsoleAccess | undefined {
+  if (config.CONSOLE_PORTAL_URL === undefined || config.CONSOLE_ROLE_NAME === undefined) return undefined;
+  return { portalUrl: config.CONSOLE_PORTAL_URL, roleName: config.CONSOLE_ROLE_NAME };
+}
 
 /** Reads and validates the configuration once; every problem is listed in one clear error. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -11,7 +11,7 @@ import { renderAlertContent } from '../src/views';
 import { loadCatalog } from '../src/watches';
 import type { WatchCatalog } from '../src/watches/types';
 import { awsClientConfig } from './aws/clients';
-import type { Config } from './config';
+import { type Config, consoleAccessOf } from './config';
 import type { LogPort } from './events/process-events';
 import { instrumentMessenger, instrumentStore, type MetricsPort, noMetrics } from './metrics';
 import { loadSlackSecrets, type SlackSecrets } from './secrets';
@@ -61,10 +61,12 @@ async function loadDynamoDb(config: Config, existing: DynamoDBClient | undefined
 
 export function createAlertRenderer(config: Config, catalog: WatchCatalog): AlertRenderer {
   const titles = new Map(catalog.watches.map((watch) => [watch.id, watch.title]));
+  const consoleAccess = consoleAccessOf(config);
   return (content: AlertContent) =>
     renderAlertContent(content, {
       alertId: content.id,
       accountAlias: config.ACCOUNT_ALIASES,
+      consoleAccess,
       ...(content.watch && titles.has(content.watch) ? { watchTitle: titles.get(content.watch) } : {}),
     });
 }

@@ -55,6 +55,19 @@ const schema = z
     admins: z.array(slackId('[UW]', 'user')).default([]),
     /** Names shown instead of account ids. */
     accountAliases: z.record(accountId, z.string().min(1).max(64)).default({}),
+    /**
+     * People sign in through IAM Identity Center: console links in messages go through this access portal
+     * (`https://d-1234567890.awsapps.com/start`) into the change's account, with this permission set.
+     */
+    consoleAccess: z
+      .object({
+        portalUrl: z
+          .url({ protocol: /^https$/, error: 'must be the https URL of the AWS access portal' })
+          .refine((url) => !/[?#]/.test(url), 'must be the access portal URL without query or fragment'),
+        roleName: z.string().regex(/^[\w+=,.@-]{1,32}$/, 'must be a permission set name such as ReadOnly'),
+      })
+      .strict()
+      .optional(),
     /** The built-in watches that get rules: "all" or a list of ids. */
     builtInWatches: z.preprocess(
       (value) => (value === 'all' ? [...BUILT_IN_IDS] : value),
@@ -194,6 +207,12 @@ export function lambdaEnvironment(
     BURST_WINDOW_SECONDS: String(config.burstWindowSeconds),
     EVENT_BUS_NAME: config.eventBusName,
     DIGEST_TIMEZONE: config.digestTimeZone,
+    ...(config.consoleAccess === undefined
+      ? {}
+      : {
+          CONSOLE_PORTAL_URL: config.consoleAccess.portalUrl,
+          CONSOLE_ROLE_NAME: config.consoleAccess.roleName,
+        }),
     ...(options.customWatches ? { WATCHES_DIR: BUNDLED_WATCHES_DIR } : {}),
     // Only a subset is spelled out: the app's default is every built-in watch.
     ...(config.builtInWatches.length === BUILT_IN_IDS.length

@@ -116,6 +116,7 @@ export function registerActions(app: App, deps: SlackAppDeps): void {
         related: found.related,
         now: deps.clock.now().toISOString(),
         accountAlias: deps.accountAliases,
+        consoleAccess: deps.consoleAccess,
         watchTitle: watchTitle(deps, found.alert.watch),
       }),
     });

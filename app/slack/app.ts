@@ -7,7 +7,7 @@ import App, { LogLevel } from '@slack/bolt/dist/App';
 import { ErrorCode } from '@slack/bolt/dist/errors';
 import type { WebClient } from '@slack/web-api';
 import { createEventPublisher, lazyEventBridgeClient } from '../aws/event-publisher';
-import type { Config } from '../config';
+import { type Config, consoleAccessOf } from '../config';
 import { registerActions } from '../listeners/actions';
 import { registerCommands } from '../listeners/commands';
 import { registerViews } from '../listeners/views';
@@ -63,6 +63,7 @@ export function slackAppDeps(runtime: Runtime): SlackAppDeps {
     catalog: runtime.catalog,
     admins: runtime.config.ADMINS,
     accountAliases: runtime.config.ACCOUNT_ALIASES,
+    consoleAccess: consoleAccessOf(runtime.config),
     log: runtime.log,
     newOwner: () => randomUUID(),
   };

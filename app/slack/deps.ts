@@ -2,7 +2,7 @@ import type { Store } from '../../src/store/ports';
 import type { EventPublisher, InteractionDeps } from '../../src/use-cases/acknowledge';
 import type { SettingsDeps } from '../../src/use-cases/channel-settings';
 import type { AlertMessenger, AlertRenderer, Clock } from '../../src/use-cases/ports';
-import type { AccountAlias } from '../../src/views';
+import type { AccountAlias, ConsoleAccess } from '../../src/views';
 import type { WatchCatalog } from '../../src/watches/types';
 import type { LogPort } from '../events/process-events';
 
@@ -18,6 +18,8 @@ export interface SlackAppDeps {
   catalog: WatchCatalog;
   admins: readonly string[];
   accountAliases: AccountAlias;
+  /** Console links through the IAM Identity Center access portal; unset: plain console links. */
+  consoleAccess?: ConsoleAccess;
   log: LogPort;
   /** A fresh render-lease owner id per request. */
   newOwner(): string;

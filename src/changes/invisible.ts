@@ -10,6 +10,9 @@
 const INVISIBLE =
   /(?<=\p{Extended_Pictographic}\p{Emoji_Modifier}?)[\uFE0E\uFE0F]|(?<=\p{Extended_Pictographic}[\uFE0E\uFE0F]?)\u200D(?=\p{Extended_Pictographic})|(?<=@)\u2060(?=(?:channel|here|everyone)\b)|([\p{Default_Ignorable_Code_Point}\p{Cf}])/giu;
 
+/** No ASCII code point is default-ignorable or a format character: most names skip the regex above. */
+const ASCII_ONLY = /^[\x00-\x7F]*$/;
+
 /** `U+200B`: a code point as Unicode writes it. */
 function codePointName(char: string): string {
   return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
@@ -17,6 +20,7 @@ function codePointName(char: string): string {
 
 /** The text with every invisible code point written out, `ad⟨U+200B⟩min`, so a reader sees it is there. */
 export function revealInvisible(text: string): string {
+  if (ASCII_ONLY.test(text)) return text;
   return text.replace(INVISIBLE, (match: string, hidden: string | undefined) =>
     hidden === undefined ? match : `⟨${codePointName(hidden)}⟩`,
   );
@@ -24,6 +28,7 @@ export function revealInvisible(text: string): string {
 
 /** The invisible code points of a text (`U+200B`, …), each once, in order of appearance. */
 export function invisibleCodePoints(text: string): string[] {
+  if (ASCII_ONLY.test(text)) return [];
   const found = new Set<string>();
   for (const match of text.matchAll(INVISIBLE)) {
     if (match[1] !== undefined) found.add(codePointName(match[1]));
@@ -33,6 +38,7 @@ export function invisibleCodePoints(text: string): string[] {
 
 /** The text as a reader sees it: every invisible code point dropped. */
 export function removeInvisible(text: string): string {
+  if (ASCII_ONLY.test(text)) return text;
   return text.replace(INVISIBLE, (match: string, hidden: string | undefined) =>
     hidden === undefined ? match : '',
   );

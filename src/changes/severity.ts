@@ -165,20 +165,22 @@ function outcomeFindings(input: SeverityInput): readonly Finding[] {
  * renderers show such characters as `⟨U+200B⟩`; this says why that matters, whatever the call did.
  */
 function invisibleNameRule(input: SeverityInput): readonly Finding[] {
+  // `what` is built only for a name that hides something: this rule runs on every change.
   const names = [
     {
-      what: `the caller (${input.actor.type} ${revealInvisible(input.actor.display)})`,
+      what: () => `the caller (${input.actor.type} ${revealInvisible(input.actor.display)})`,
       name: input.actor.display,
     },
     ...input.resources.map((resource) => ({
-      what: `${resourceWords(resource.type)} ${revealInvisible(resource.id)}`,
+      what: () => `${resourceWords(resource.type)} ${revealInvisible(resource.id)}`,
       name: resource.id,
     })),
   ];
   const findings: Finding[] = [];
-  for (const { what, name } of names) {
+  for (const { what: describeName, name } of names) {
     const hidden = invisibleCodePoints(name);
     if (hidden.length === 0) continue;
+    const what = describeName();
     const characters = hidden.length === 1 ? 'an invisible character' : 'invisible characters';
     findings.push({
       severity: 'warning',

@@ -10,7 +10,13 @@ import type {
 } from '../changes/types';
 import { alertActionsBlock } from './actions';
 import { andMore, joinWithinLimit, mrkdwnText, packLines, plainText, SLACK_LIMITS } from './limits';
-import { cloudTrailEventUrl, resourceConsoleUrl, resourceTypeLabel } from './links';
+import {
+  type ConsoleAccess,
+  cloudTrailEventUrl,
+  resourceConsoleUrl,
+  resourceTypeLabel,
+  viaAccessPortal,
+} from './links';
 import {
   codeBlock,
   date,
@@ -262,12 +268,21 @@ export function clipForCodeBlock(raw: string, max: number): { shown: string; omi
 /** A resource to link, with the region it lives in when that is not the change's (a burst across regions). */
 export type LinkedResource = ResourceRef & { region?: string };
 
-/** `security group <console-url|sg-0abc>`, or the id as inline code where no console page is known. */
-export function resourceLink(resource: LinkedResource, change: Pick<Change, 'region' | 'account'>): string {
-  const url = resourceConsoleUrl(resource, {
-    region: resource.region ?? change.region,
-    account: change.account,
-  });
+/**
+ * `security group <console-url|sg-0abc>`, or the id as inline code where no console page is known. With
+ * `access`, the link goes through the IAM Identity Center access portal into the change's account.
+ */
+export function resourceLink(
+  resource: LinkedResource,
+  change: Pick<Change, 'region' | 'account'>,
+  access?: ConsoleAccess,
+): string {
+  const region = resource.region ?? change.region;
+  const url = viaAccessPortal(
+    resourceConsoleUrl(resource, { region, account: change.account }),
+    change.account,
+    access,
+  );
   const id = truncate(resource.id, RESOURCE_ID_MAX);
   const shown = url === null ? inlineCode(id) : link(url, id);
   return `${escapeMrkdwn(truncate(resourceTypeLabel(resource.type), 60), { singleLine: true })} ${shown}`;
@@ -280,16 +295,28 @@ export function resourceLink(resource: LinkedResource, change: Pick<Change, 'reg
 export function linksLine(
   change: Pick<Change, 'id' | 'region' | 'account'>,
   resources: readonly LinkedResource[],
-  eventLabel = 'CloudTrail event',
+  options: { eventLabel?: string; consoleAccess?: ConsoleAccess | undefined } = {},
 ): string | null {
+  const { eventLabel = 'CloudTrail event', consoleAccess } = options;
   const parts: string[] = [];
-  const eventUrl = cloudTrailEventUrl(change.region, change.id);
+  const eventUrl = eventConsoleUrl(change, change.account, consoleAccess);
   if (eventUrl !== null) parts.push(link(eventUrl, eventLabel));
-  for (const resource of resources.slice(0, RESOURCES_SHOWN)) parts.push(resourceLink(resource, change));
+  for (const resource of resources.slice(0, RESOURCES_SHOWN)) {
+    parts.push(resourceLink(resource, change, consoleAccess));
+  }
   if (resources.length > RESOURCES_SHOWN)
     parts.push(andMore(resources.length - RESOURCES_SHOWN, 'resources'));
   if (parts.length === 0) return null;
   return truncateMrkdwn(`🔗 ${parts.join(' · ')}`, SLACK_LIMITS.contextElementText);
+}
+
+/** The CloudTrail page of an event of `account`, through the access portal when `access` is set. */
+export function eventConsoleUrl(
+  event: { id: string; region: string },
+  account: string,
+  access: ConsoleAccess | undefined,
+): string | null {
+  return viaAccessPortal(cloudTrailEventUrl(event.region, event.id), account, access);
 }
 
 /** `Event `…` · Watch: Security groups`. */

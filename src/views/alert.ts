@@ -25,6 +25,7 @@ import {
   whoField,
 } from './alert-parts';
 import { limitBlocks } from './limits';
+import type { ConsoleAccess } from './links';
 import { escapeMrkdwn } from './mrkdwn';
 
 /** A Slack message: blocks plus the `text` Slack shows in notifications and where blocks cannot be shown. */
@@ -40,6 +41,11 @@ export interface RenderAlertOptions {
   alertId?: string;
   /** One alias for every account, or a map from account id to alias; shown next to the account id. */
   accountAlias?: AccountAlias;
+  /**
+   * Set when people sign in through IAM Identity Center: every console link goes through this access portal
+   * into the change's account. Default: plain console links.
+   */
+  consoleAccess?: ConsoleAccess;
   /** The primary watch's title (e.g. `Security groups`); default: the watch id. */
   watchTitle?: string;
   /** Set once someone acknowledged: the buttons go, a `✅ Acknowledged by …` line comes. */
@@ -92,7 +98,7 @@ export function renderAlert(change: Change, options: RenderAlertOptions = {}): R
   const reasons = reasonsSection(change.severity, change.reasons);
   if (reasons !== null) blocks.push(sectionBlock(reasons));
 
-  const links = linksLine(change, change.resources);
+  const links = linksLine(change, change.resources, { consoleAccess: options.consoleAccess });
   if (links !== null) blocks.push(contextBlock(links));
   blocks.push(contextBlock(metaLine(change.id, change.watch, change.watches, options.watchTitle)));
 

@@ -33,7 +33,7 @@ import { escapeMrkdwn, inlineCode, parseIsoTime, truncate, truncateMrkdwn } from
  */
 export type RenderGroupedAlertOptions = Pick<
   RenderAlertOptions,
-  'alertId' | 'accountAlias' | 'watchTitle' | 'showArn'
+  'alertId' | 'accountAlias' | 'consoleAccess' | 'watchTitle' | 'showArn'
 >;
 
 /** Warnings listed one per line; more are counted with the info changes. Critical changes are all listed. */
@@ -120,7 +120,10 @@ function renderBurst(alert: AlertContent, options: RenderGroupedAlertOptions): R
   if (arn !== null) tail.push(contextBlock(arn));
   const reasons = reasonsSection(lead.severity, lead.reasons, ' (most severe change)');
   if (reasons !== null) tail.push(sectionBlock(reasons));
-  const links = linksLine(lead, allResources(lines), 'CloudTrail event (most severe)');
+  const links = linksLine(lead, allResources(lines), {
+    eventLabel: 'CloudTrail event (most severe)',
+    consoleAccess: options.consoleAccess,
+  });
   if (links !== null) tail.push(contextBlock(links));
   tail.push(
     contextBlock(

@@ -10,6 +10,7 @@ import {
   clipForCodeBlock,
   contextBlock,
   detailSections,
+  eventConsoleUrl,
   fieldsBlock,
   formatDuration,
   headerBlock,
@@ -30,7 +31,7 @@ import {
   whoField,
 } from './alert-parts';
 import { joinWithinLimit, limitBlocks, packLines, plainText, SLACK_LIMITS } from './limits';
-import { cloudTrailEventUrl } from './links';
+import type { ConsoleAccess } from './links';
 import { codeBlock, date, ELLIPSIS, escapeMrkdwn, inlineCode, link, parseIsoTime, truncate } from './mrkdwn';
 
 /** What the Investigate modal shows: the alert, its lead change's raw event and the actor's other changes. */
@@ -43,6 +44,8 @@ export interface InvestigateModalInput {
   /** ISO-8601: when the modal is opened; the change's age is counted to here. */
   now: string;
   accountAlias?: AccountAlias;
+  /** Console links through this IAM Identity Center access portal (see `RenderAlertOptions`). */
+  consoleAccess?: ConsoleAccess;
   /** The alert's watch title (e.g. `Security groups`); default: the watch id. */
   watchTitle?: string;
 }
@@ -111,10 +114,10 @@ export function renderInvestigateModal(input: InvestigateModalInput): types.Moda
   const reasons = reasonsSection(lead.severity, lead.reasons);
   if (reasons !== null) blocks.push(sectionBlock(reasons));
   for (const text of detailSections(lead.details)) blocks.push(sectionBlock(text));
-  const resources = resourcesSection(lead);
+  const resources = resourcesSection(lead, input.consoleAccess);
   if (resources !== null) blocks.push(sectionBlock(resources));
 
-  const links = linksLine(lead, []);
+  const links = linksLine(lead, [], { consoleAccess: input.consoleAccess });
   const meta = metaLine(lead.id, content.watch ?? lead.watch, lead.watches, input.watchTitle);
   blocks.push(links === null ? contextBlock(meta) : contextBlock(links, meta));
   const status = statusElements(content);
@@ -125,7 +128,7 @@ export function renderInvestigateModal(input: InvestigateModalInput): types.Moda
     blocks.push({ type: 'divider' });
     const lines = [
       `*Other changes in this alert (${others.length.toLocaleString('en-US')})*, most severe first`,
-      ...others.map(burstLine),
+      ...others.map((line) => burstLine(line, lead.account, input.consoleAccess)),
     ];
     for (const text of packLines(lines, { maxSections: LIST_SECTIONS, noun: 'changes' }).sections) {
       blocks.push(sectionBlock(text));
@@ -150,10 +153,10 @@ export function renderInvestigateModal(input: InvestigateModalInput): types.Moda
 }
 
 /** `*Resources (3)*` and one linked resource a line. */
-function resourcesSection(lead: AlertContent['lead']): string | null {
+function resourcesSection(lead: AlertContent['lead'], access: ConsoleAccess | undefined): string | null {
   if (lead.resources.length === 0) return null;
   const heading = `*Resources (${lead.resources.length.toLocaleString('en-US')})*`;
-  const lines = lead.resources.map((resource) => `• ${resourceLink(resource, lead)}`);
+  const lines = lead.resources.map((resource) => `• ${resourceLink(resource, lead, access)}`);
   const room = SLACK_LIMITS.sectionText - heading.length - 1;
   return `${heading}\n${joinWithinLimit(lines, room, '\n', 'resources').text}`;
 }
@@ -183,9 +186,9 @@ function otherLines(content: AlertContent): ChangeLine[] {
     .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
 }
 
-/** `• 🔴 <!date…> <CloudTrail|AuthorizeSecurityGroupIngress> alice opened…`. */
-function burstLine(line: ChangeLine): string {
-  const url = cloudTrailEventUrl(line.region, line.id);
+/** `• 🔴 <!date…> <CloudTrail|AuthorizeSecurityGroupIngress> alice opened…`; a burst is of one account. */
+function burstLine(line: ChangeLine, account: string, access: ConsoleAccess | undefined): string {
+  const url = eventConsoleUrl(line, account, access);
   const name = truncate(line.eventName, 80);
   const event = url === null ? inlineCode(name) : link(url, name);
   const summary =

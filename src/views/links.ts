@@ -147,3 +147,31 @@ export function resourceTypeLabel(type: string): string {
     .replace(/\bvpc\b/, 'VPC')
     .replace(/\bnat\b/, 'NAT');
 }
+
+/** An IAM Identity Center access portal and the permission set its shortcut links sign in with. */
+export interface ConsoleAccess {
+  /** The AWS access portal URL, e.g. `https://d-1234567890.awsapps.com/start`. */
+  portalUrl: string;
+  /** The permission set (role name) to open the account with, e.g. `ReadOnly`. */
+  roleName: string;
+}
+
+/**
+ * The console URL as an access-portal shortcut link into `account`, so it opens in that account whatever account
+ * the browser is signed in to: `<portal>/#/console?account_id=<id>&role_name=<role>&destination=<encoded URL>`
+ * (AWS IAM Identity Center User Guide, "Create shortcut links to AWS Management Console destinations",
+ * https://docs.aws.amazon.com/singlesignon/latest/userguide/createshortcutlink.html). Without `access` the URL is
+ * returned unchanged. With it, an account that is not a 12-digit id gives no link: a plain console link would open
+ * whichever account the browser happens to be in, which is what this setting exists to prevent.
+ */
+export function viaAccessPortal(
+  url: string | null,
+  account: string,
+  access: ConsoleAccess | undefined,
+): string | null {
+  if (url === null || access === undefined) return url;
+  if (!ACCOUNT.test(account)) return null;
+  const portal = access.portalUrl.replace(/\/+$/, '');
+  const role = encodeURIComponent(access.roleName);
+  return `${portal}/#/console?account_id=${account}&role_name=${role}&destination=${encodeURIComponent(url)}`;
+}

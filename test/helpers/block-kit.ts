@@ -46,11 +46,18 @@ export function mrkdwnTexts(message: MessageLike): string[] {
 }
 
 // The only `<…>` constructs InfraWatch writes: local dates, mentions of a validated user id, and links to AWS
-// consoles whose label is escaped.
+// consoles whose label is escaped, directly or as an IAM Identity Center access-portal shortcut to one.
+const CONSOLE_HOST =
+  '(?:[a-z0-9-]+\\.)*(?:console\\.aws\\.amazon\\.com|console\\.amazonaws\\.cn|console\\.amazonaws-us-gov\\.com)';
 const OWN_MARKUP = [
   /<!date\^\d+\^[^<>|]*\|[^<>|&]*>/g,
   /<@[UW][A-Z0-9]+>/g,
-  /<https:\/\/(?:[a-z0-9-]+\.)*(?:console\.aws\.amazon\.com|console\.amazonaws\.cn|console\.amazonaws-us-gov\.com)\/[^\s<>|]*\|[^<>|]*>/g,
+  new RegExp(`<https://${CONSOLE_HOST}/[^\\s<>|]*\\|[^<>|]*>`, 'g'),
+  new RegExp(
+    '<https://[a-z0-9.-]+(?:/[^\\s<>|#?]*)?/#/console\\?account_id=\\d{12}&amp;role_name=[^\\s<>|&]+' +
+      `&amp;destination=https%3A%2F%2F${CONSOLE_HOST}%2F[^\\s<>|&]*\\|[^<>|]*>`,
+    'g',
+  ),
 ];
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../../app/config';
+import { consoleAccessOf, loadConfig } from '../../app/config';
 import {
   BUNDLED_WATCHES_DIR,
   InfraConfigError,
@@ -54,6 +54,15 @@ describe('infrawatch.config.json', () => {
     [{ alarmEmail: 'ops' }, 'alarmEmail must be an e-mail address'],
     [{ logRetentionDays: 10 }, 'logRetentionDays must be one of 1, 3, 5'],
     [{ creatTrail: true }, 'Unrecognized key: "creatTrail"'],
+    [
+      { consoleAccess: { portalUrl: 'http://d-1234567890.awsapps.com/start', roleName: 'ReadOnly' } },
+      'consoleAccess.portalUrl must be the https URL of the AWS access portal',
+    ],
+    [
+      { consoleAccess: { portalUrl: 'https://d-1234567890.awsapps.com/start', roleName: 'Read Only' } },
+      'consoleAccess.roleName must be a permission set name such as ReadOnly',
+    ],
+    [{ consoleAccess: { portalUrl: 'https://d-1234567890.awsapps.com/start' } }, 'consoleAccess.roleName'],
   ])('refuses %j with one line naming the field', (change, message) => {
     // Act
     const text = refusal({ ...example(), ...change });
@@ -98,9 +107,21 @@ describe('the Lambda environment derived from the configuration', () => {
     });
   });
 
+  it('gives the app the IAM Identity Center access portal console links go through', () => {
+    // Prepare
+    const consoleAccess = { portalUrl: 'https://d-1234567890.awsapps.com/start', roleName: 'ReadOnly' };
+    const config = parseInfraConfig({ ...testJson(), consoleAccess });
+    // Act
+    const env = lambdaEnvironment(config, RESOURCES, { customWatches: false });
+    const app = loadConfig({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'x' });
+    // Assess
+    expect(consoleAccessOf(app)).toEqual(consoleAccess);
+    expect(loadInfraConfig(EXAMPLE).consoleAccess).toEqual(consoleAccess);
+  });
+
   it('is accepted with the optional fields left out', () => {
     // Prepare
-    const { defaultChannel: _c, admins: _a, accountAliases: _l, ...rest } = example();
+    const { defaultChannel: _c, admins: _a, accountAliases: _l, consoleAccess: _p, ...rest } = example();
     const config = parseInfraConfig(rest);
     // Act
     const env = lambdaEnvironment(config, RESOURCES, { customWatches: false });
@@ -111,6 +132,8 @@ describe('the Lambda environment derived from the configuration', () => {
     });
     expect(env).not.toHaveProperty('WATCHES_DIR');
     expect(env).not.toHaveProperty('DEFAULT_CHANNEL');
+    expect(env).not.toHaveProperty('CONSOLE_PORTAL_URL');
+    expect(env).not.toHaveProperty('CONSOLE_ROLE_NAME');
   });
 
   it('gives the app exactly the watches that have rules when only some built-in ones are enabled', () => {

@@ -165,6 +165,25 @@ describe('renderAlert', () => {
     );
   });
 
+  it("links through the IAM Identity Center access portal into the change's account when configured", () => {
+    // Prepare
+    const change = sshOpenToWorld();
+    const consoleAccess = { portalUrl: 'https://d-1234567890.awsapps.com/start', roleName: 'ReadOnly' };
+    const portal = `https://d-1234567890.awsapps.com/start/#/console?account_id=${change.account}&amp;role_name=ReadOnly&amp;destination=`;
+    // Act
+    const message = renderAlert(change, { ...OPTIONS, consoleAccess });
+    // Assess
+    const event = `https://us-east-1.console.aws.amazon.com/cloudtrailv2/home?region=us-east-1#/events/${change.id}`;
+    const group =
+      'https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#SecurityGroup:securityGroupId=sg-0d921df5d84f7270a';
+    expect(allText(message)).toContain(
+      `🔗 <${portal}${encodeURIComponent(event)}|CloudTrail event> · security group <${portal}${encodeURIComponent(group)}|sg-0d921df5d84f7270a>`,
+    );
+    expect(allText(message)).not.toContain('<https://us-east-1.console');
+    assertValidMessage(message);
+    assertOnlyOwnMarkup(message);
+  });
+
   it('says when the call was denied, failed, or was a dry run', () => {
     // Act
     const denied = renderAlert(deniedIngress(), OPTIONS);

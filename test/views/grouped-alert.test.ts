@@ -144,6 +144,20 @@ describe('renderGroupedAlert', () => {
     ]);
   });
 
+  it('links the lead event and the resources through the IAM Identity Center access portal when configured', () => {
+    // Prepare
+    const alert = mixedBurst(5);
+    const consoleAccess = { portalUrl: 'https://d-1234567890.awsapps.com/start', roleName: 'ReadOnly' };
+    // Act
+    const message = renderGroupedAlert(alert, { ...OPTIONS, consoleAccess });
+    // Assess
+    assertOnlyOwnMarkup(message);
+    const links = allText(message).match(/<https:[^|>]*/g) ?? [];
+    expect(links.length).toBeGreaterThanOrEqual(2);
+    const portal = `<https://d-1234567890.awsapps.com/start/#/console?account_id=${alert.lead.account}&amp;role_name=ReadOnly&amp;destination=`;
+    expect(links.every((found) => found.startsWith(portal))).toBe(true);
+  });
+
   it('offers one Acknowledge for all changes, with the alert id', () => {
     const actions = actionsOf(renderGroupedAlert(mixedBurst()).blocks);
     expect(actions?.elements[0]).toMatchObject({

@@ -224,6 +224,22 @@ describe('renderInvestigateModal', () => {
       expect(allText(modalAsMessage(view))).toContain('This alert holds 12 changes by this actor');
     });
 
+    it('links every console page through the IAM Identity Center access portal when configured', () => {
+      // Prepare
+      const content = mixedBurst(3);
+      const consoleAccess = { portalUrl: 'https://d-1234567890.awsapps.com/start', roleName: 'ReadOnly' };
+      const portal = `<https://d-1234567890.awsapps.com/start/#/console?account_id=${content.lead.account}&amp;role_name=ReadOnly&amp;destination=https%3A%2F%2F`;
+
+      // Act
+      const view = renderInvestigateModal(input({ content, consoleAccess }));
+
+      // Assess: the lead's event and resource, and the two other changes of the burst, all through the portal.
+      assertValid(view);
+      const links = allText(modalAsMessage(view)).match(/<https:[^|>]*/g) ?? [];
+      expect(links.length).toBeGreaterThanOrEqual(4);
+      expect(links.every((found) => found.startsWith(portal))).toBe(true);
+    });
+
     it('caps the list with “…and N more changes”', () => {
       const view = renderInvestigateModal(input({ content: mixedBurst(400) }));
       assertValid(view);

@@ -3,6 +3,7 @@ import {
   partitionOf,
   resourceConsoleUrl,
   resourceTypeLabel,
+  viaAccessPortal,
 } from '../../src/views/links';
 
 const US = { region: 'us-east-1', account: '112233445566' };
@@ -143,5 +144,51 @@ describe('resourceTypeLabel', () => {
     expect(resourceTypeLabel('iam-role')).toBe('IAM role');
     expect(resourceTypeLabel('nat-gateway')).toBe('NAT gateway');
     expect(resourceTypeLabel('vpc')).toBe('VPC');
+  });
+});
+
+describe('viaAccessPortal', () => {
+  const ACCESS = { portalUrl: 'https://d-1234567890.awsapps.com/start', roleName: 'ReadOnly' };
+  const EVENT = 'https://us-east-1.console.aws.amazon.com/cloudtrailv2/home?region=us-east-1#/events/a%2Fb';
+
+  it('leaves the console URL as it is without an access portal', () => {
+    expect(viaAccessPortal(EVENT, '112233445566', undefined)).toBe(EVENT);
+    expect(viaAccessPortal(null, '112233445566', undefined)).toBeNull();
+  });
+
+  it('wraps the console URL in a shortcut link into the account, with the permission set', () => {
+    const url = viaAccessPortal(EVENT, '112233445566', ACCESS);
+    expect(url).toBe(
+      'https://d-1234567890.awsapps.com/start/#/console?account_id=112233445566&role_name=ReadOnly' +
+        '&destination=https%3A%2F%2Fus-east-1.console.aws.amazon.com%2Fcloudtrailv2%2Fhome%3Fregion%3Dus-east-1%23%2Fevents%2Fa%252Fb',
+    );
+    // The destination survives the round trip exactly, its own query and fragment included.
+    const query = new URLSearchParams((url ?? '').split('#/console?')[1]);
+    expect(query.get('destination')).toBe(EVENT);
+    expect([...query.keys()]).toEqual(['account_id', 'role_name', 'destination']);
+  });
+
+  it('accepts the portal URL with a trailing slash and encodes the role name', () => {
+    const url = viaAccessPortal(EVENT, '112233445566', {
+      portalUrl: 'https://d-1234567890.awsapps.com/start/',
+      roleName: 'Read+Only@ops',
+    });
+    expect(url).toMatch(
+      /^https:\/\/d-1234567890\.awsapps\.com\/start\/#\/console\?account_id=112233445566&role_name=Read%2BOnly%40ops&/,
+    );
+  });
+
+  it('gives no link for an account that is not a 12-digit id', () => {
+    for (const account of ['', '1234', '11223344556a', '112233445566&role_name=Admin', '1122334455667']) {
+      expect(viaAccessPortal(EVENT, account, ACCESS)).toBeNull();
+    }
+    expect(viaAccessPortal(null, '112233445566', ACCESS)).toBeNull();
+  });
+
+  it('wraps resource pages too', () => {
+    const page = resourceConsoleUrl({ type: 'iam-role', id: 'Admin' }, US);
+    expect(viaAccessPortal(page, US.account, ACCESS)).toBe(
+      `https://d-1234567890.awsapps.com/start/#/console?account_id=112233445566&role_name=ReadOnly&destination=${encodeURIComponent(page ?? '')}`,
+    );
   });
 });
