@@ -11,6 +11,7 @@ const INVISIBLE =
   /(?<=\p{Extended_Pictographic}\p{Emoji_Modifier}?)[\uFE0E\uFE0F]|(?<=\p{Extended_Pictographic}[\uFE0E\uFE0F]?)\u200D(?=\p{Extended_Pictographic})|(?<=@)\u2060(?=(?:channel|here|everyone)\b)|([\p{Default_Ignorable_Code_Point}\p{Cf}])/giu;
 
 /** No ASCII code point is default-ignorable or a format character: most names skip the regex above. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the range is all of ASCII, control characters included on purpose.
 const ASCII_ONLY = /^[\x00-\x7F]*$/;
 
 /** `U+200B`: a code point as Unicode writes it. */
