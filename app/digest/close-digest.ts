@@ -29,10 +29,8 @@ export async function closeDigestMessage(
   });
   await deps.slack.chat.update({ channel, ts: digest.ts, text: rendered.text, blocks: rendered.blocks });
   const runKey =
-    digest.runKey ??
-    (await deps.store.alerts.digestsWithButton(channel)).find((d) => d.ts === digest.ts)?.runKey;
-  if (runKey !== undefined)
-    await deps.store.alerts.closeDigest(channel, runKey, deps.clock.now().toISOString());
+    digest.runKey ?? (await deps.store.digests.withButton(channel)).find((d) => d.ts === digest.ts)?.runKey;
+  if (runKey !== undefined) await deps.store.digests.close(channel, runKey, deps.clock.now().toISOString());
 }
 
 /**
@@ -45,11 +43,11 @@ export async function closeAcknowledgedDigests(
   deps: CloseDigestDeps & { log: LogPort },
   channel: string,
 ): Promise<number> {
-  const digests = await deps.store.alerts.digestsWithButton(channel);
+  const digests = await deps.store.digests.withButton(channel);
   if (digests.length === 0) return 0;
   // ISO-8601 UTC strings sort as times.
   const oldest = digests.map((d) => d.since).sort()[0] ?? '';
-  const open = await deps.store.alerts.openAlerts(channel, oldest);
+  const open = await deps.store.alerts.listOpen(channel, oldest);
   const done = digests.filter((d) => !open.some((a) => a.createdAt >= d.since && a.createdAt <= d.until));
   let closed = 0;
   for (const digest of done) {
@@ -59,7 +57,7 @@ export async function closeAcknowledgedDigests(
     } catch (error) {
       if (isSlackError(error, 'message_not_found')) {
         // Deleted in Slack: no button is left to show, so nothing is left to repair.
-        await deps.store.alerts.closeDigest(channel, digest.runKey, deps.clock.now().toISOString());
+        await deps.store.digests.close(channel, digest.runKey, deps.clock.now().toISOString());
       } else {
         deps.log.warn('An earlier digest still shows its button; the next digest run retries', {
           channel,

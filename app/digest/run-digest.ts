@@ -148,7 +148,7 @@ async function postDigest(
       payload: metadata.event_payload,
     });
     if (ts) {
-      await deps.store.alerts.recordDigestMessage(channel, runKey, ts);
+      await deps.store.digests.recordMessage(channel, runKey, ts);
       return true;
     }
   }
@@ -165,7 +165,7 @@ async function postDigest(
     rejected: { count: rejected.count, reasons: rejected.first.map((input) => input.reason) },
   });
   if (!rendered) return false;
-  await deps.store.alerts.markDigestPostAttempt(
+  await deps.store.digests.markPostAttempt(
     channel,
     runKey,
     deps.clock.now().toISOString(),
@@ -178,7 +178,7 @@ async function postDigest(
     metadata,
     unfurl_links: false,
   });
-  if (posted.ts) await deps.store.alerts.recordDigestMessage(channel, runKey, posted.ts);
+  if (posted.ts) await deps.store.digests.recordMessage(channel, runKey, posted.ts);
   return true;
 }
 
@@ -204,14 +204,14 @@ export async function runDigest(
   const failures: unknown[] = [];
   await repairRenders(deps);
   // Unreadable events belong to no channel: every digest of the run tells of them.
-  const rejected = await deps.store.changes.rejectedBetween(
+  const rejected = await deps.store.rejected.between(
     new Date(now.getTime() - REJECTED_WINDOW_MS).toISOString(),
     now.toISOString(),
     REJECTED_REASONS,
   );
   for (const channel of channels) {
     const leaseUntil = new Date(now.getTime() + DIGEST_LEASE_MS).toISOString();
-    const claim = await deps.store.alerts.claimDigestRun(channel, runKey, now.toISOString(), leaseUntil);
+    const claim = await deps.store.digests.claim(channel, runKey, now.toISOString(), leaseUntil);
     if (!claim) {
       quiet.push(channel);
       continue;
@@ -220,11 +220,11 @@ export async function runDigest(
     try {
       if (await postDigest(deps, { trigger, channel, runKey, claim, rejected })) posted.push(channel);
       else quiet.push(channel);
-      await deps.store.alerts.completeDigestRun(channel, runKey);
+      await deps.store.digests.complete(channel, runKey);
     } catch (error) {
       deps.log.error('Digest failed for a channel; it will be retried', { channel, error: String(error) });
       failures.push(error);
-      await deps.store.alerts.releaseDigestRun(channel, runKey);
+      await deps.store.digests.release(channel, runKey);
     }
   }
   if (failures.length > 0) {

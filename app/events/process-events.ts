@@ -136,7 +136,7 @@ async function processSqsBatch(
         reason: error.message,
       });
       try {
-        await deps.store.changes.saveRejected({
+        await deps.store.rejected.save({
           id: record.messageId,
           reason: error.message,
           body: record.body.slice(0, MAX_REJECTED_BODY),

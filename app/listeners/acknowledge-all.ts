@@ -18,7 +18,7 @@ export async function acknowledgeAll(
   value: DigestAckAllValue,
   who: { userId: string; userName: string },
 ): Promise<{ summary: string; acknowledged: number; allAcknowledged: boolean }> {
-  const open = (await deps.store.alerts.openAlerts(value.channel, value.since)).filter(
+  const open = (await deps.store.alerts.listOpen(value.channel, value.since)).filter(
     (a) => a.createdAt <= value.until,
   );
   let acknowledged = 0;

@@ -50,7 +50,7 @@ function userNameOf(user: { id: string; username?: string; name?: string }): str
  */
 async function alertForClick(deps: SlackAppDeps, alertId: string, where: Where | undefined) {
   if (!ALERT_ID.test(alertId) || !where) return undefined;
-  const alert = await deps.store.alerts.getAlert(alertId);
+  const alert = await deps.store.alerts.get(alertId);
   return alert?.channel === where.channel ? alert : undefined;
 }
 

@@ -72,7 +72,7 @@ export async function acknowledgeAlert(
   if (result.status === 'changed') {
     // Bring the message up to date so the next click acknowledges what it shows; the current holder of the
     // render lease (an events worker) may be doing it already.
-    const alert = await deps.store.alerts.getAlert(input.alertId);
+    const alert = await deps.store.alerts.get(input.alertId);
     // A failure is left to the render-due repair: the clicker is told to look again either way.
     if (alert)
       await syncOrMarkDue(deps, alert.id, alert.rev, { waitMs: INTERACTIVE_WAIT_MS }).catch(() => undefined);
@@ -81,7 +81,7 @@ export async function acknowledgeAlert(
   if (result.status !== 'acknowledged') return result;
 
   const alert = result.alert;
-  await deps.store.alerts.closeGroup(alert.channel, burstKeyOf(alert), alert.id);
+  await deps.store.bursts.close(alert.channel, burstKeyOf(alert), alert.id);
   const eventIds = (await deps.store.alerts.lines(alert.id)).map((line) => line.id).sort();
   const detail: AcknowledgedEventDetail = {
     alertId: alert.id,

@@ -1,5 +1,7 @@
 import { ALL_WATCHES } from '../commands/parse';
-import type { Mute, MuteTargetType, Store, Subscription } from '../store/ports';
+import type { Mute, MuteTargetType } from '../model/mute';
+import type { Subscription } from '../model/subscription';
+import type { Store } from '../store/ports';
 import type { Clock } from './ports';
 
 export interface SettingsDeps {

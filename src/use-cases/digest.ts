@@ -25,8 +25,8 @@ export async function collectDigest(
   const now = deps.clock.now();
   const since = new Date(now.getTime() - windowMs).toISOString();
   const [alerts, mutedCount] = await Promise.all([
-    deps.store.alerts.openAlerts(channel, since),
-    deps.store.alerts.countMuted(channel, since),
+    deps.store.alerts.listOpen(channel, since),
+    deps.store.deliveries.countMuted(channel, since),
   ]);
   return { channel, since, now: now.toISOString(), alerts, mutedCount };
 }

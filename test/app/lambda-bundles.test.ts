@@ -194,7 +194,7 @@ describe('the function bundles of the synthesized cloud assembly, run as Lambda 
     ) as { text?: string };
     expect(helpBody.text).toContain('/infrawatch');
     const store = createDynamoDbStore({ client, tableName });
-    expect((await store.alerts.getAlert(alertId ?? ''))?.acknowledgement?.userId).toBe('U0ALICE');
+    expect((await store.alerts.get(alertId ?? ''))?.acknowledgement?.userId).toBe('U0ALICE');
     expect(slack.callsTo('chat.update').filter((call) => call.response.status === 200)).toHaveLength(1);
     expect(slack.callsTo('auth.test')).toEqual([]);
     expect(eventbridge.events.map((event) => event['detail-type'])).toContain(ACKNOWLEDGED_DETAIL_TYPE);

@@ -42,7 +42,7 @@ describe('handleEvents', () => {
 
     // Assess
     expect(outcome).toEqual({ response: { batchItemFailures: [] }, rejectedInputs: 3 });
-    expect(context.store.rejected.map((r) => r.reason)).toEqual([
+    expect(context.store.rejectedInputs.map((r) => r.reason)).toEqual([
       expect.stringMatching(/detail\.eventTime/),
       expect.stringMatching(/not JSON/),
       expect.stringMatching(/Not a CloudTrail event/),
@@ -57,6 +57,6 @@ describe('handleEvents', () => {
     const outcome = await handleEvents(event, context);
 
     expect(outcome).toEqual({ response: undefined, rejectedInputs: 1 });
-    expect(context.store.rejected[0]?.id).toMatch(/^direct-[0-9a-f]{16}$/);
+    expect(context.store.rejectedInputs[0]?.id).toMatch(/^direct-[0-9a-f]{16}$/);
   });
 });

@@ -1,5 +1,5 @@
 import type { Change } from '../../src/changes/types';
-import type { Mute } from '../../src/store/ports';
+import type { Mute } from '../../src/model/mute';
 import {
   renderAckNoteModal,
   renderAlert,
