@@ -369,6 +369,26 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
       });
     });
 
+    it('keeps the first acknowledgement once the message shows it: a later click changes nothing', async () => {
+      // Prepare: alice acknowledged, and the message was re-rendered to show it (rev = renderedRev again, so
+      // only the acknowledgement itself can refuse the second click).
+      await store.alerts.append(seed('A1'), [lineOf(makeChange())]);
+      await markRendered(store, 'A1');
+      const alice = { userId: 'U1', userName: 'alice', at: LATER };
+      expect((await store.alerts.acknowledge('A1', alice)).status).toBe('acknowledged');
+      await markRendered(store, 'A1', LATER);
+      const rendered = await store.alerts.get('A1');
+
+      // Act
+      const second = await store.alerts.acknowledge('A1', { userId: 'U2', userName: 'bob', at: LATER });
+
+      // Assess
+      expect(second).toEqual({ status: 'already-acknowledged', acknowledgement: alice });
+      const after = await store.alerts.get('A1');
+      expect(after?.acknowledgement).toEqual(alice);
+      expect(after?.rev).toBe(rendered?.rev);
+    });
+
     it('refuses new lines after an acknowledgement and takes back only the new ones', async () => {
       const old = lineOf(makeChange());
       await store.alerts.append(seed('A1'), [old]);
