@@ -1,5 +1,5 @@
 import { actorKeyOf } from '../changes/actor-key';
-import type { Change } from '../changes/types';
+import type { Change } from '../model/change';
 import { isUnscopedNameMute, type Mute } from '../model/mute';
 import type { RoutingConfig } from '../store/ports';
 

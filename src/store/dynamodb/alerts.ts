@@ -1,5 +1,5 @@
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ChangeLine } from '../../changes/types';
+import type { ChangeLine } from '../../model/alert';
 import { keys } from '../keys';
 import type { AcknowledgeResult, AlertRepository, AlertSeed, AppendResult, OpenAlert } from '../ports/alerts';
 import { TABLE } from '../table';

@@ -1,14 +1,8 @@
 import * as z from 'zod';
-import type {
-  Acknowledgement,
-  Actor,
-  Change,
-  ChangeLine,
-  Investigation,
-  ResourceRef,
-  Severity,
-} from '../../changes/types';
+import type { Acknowledgement, ChangeLine, Investigation } from '../../model/alert';
+import type { Actor, Change, ResourceRef } from '../../model/change';
 import type { Mute } from '../../model/mute';
+import type { Severity } from '../../model/severity';
 import type { Subscription } from '../../model/subscription';
 import { CorruptItemError } from '../errors';
 import type { AlertRecord } from '../ports/alerts';

@@ -1,4 +1,5 @@
-import type { ChangeLine, Severity } from '../../changes/types';
+import type { ChangeLine } from '../../model/alert';
+import type { Severity } from '../../model/severity';
 import type { AlertRecord, AlertRepository } from '../ports/alerts';
 import { clone } from './clone';
 

@@ -1,4 +1,5 @@
-import type { Acknowledgement, ChangeLine, Investigation, Severity } from '../../changes/types';
+import type { Acknowledgement, ChangeLine, Investigation } from '../../model/alert';
+import type { Severity } from '../../model/severity';
 
 export interface SlackMessageRef {
   channel: string;

@@ -1,4 +1,5 @@
-import type { Change, ChangeLine } from '../../changes/types';
+import type { ChangeLine } from '../../model/alert';
+import type { Change } from '../../model/change';
 
 /** A change as stored: the description plus the raw event (for the Investigate modal). */
 export interface StoredChange {

@@ -1,4 +1,4 @@
-import type { Severity } from '../../changes/types';
+import type { Severity } from '../../model/severity';
 import type { SlackMessageRef } from './alerts';
 
 export interface RenderedState {
