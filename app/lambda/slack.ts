@@ -10,6 +10,7 @@ import { defaultMetrics, type FlushingMetrics } from '../metrics';
 import { createRuntime, oncePerContainer, startFailureMessage } from '../runtime';
 import { createSlackApp } from '../slack/app';
 import { SLACK_TIMEOUTS } from '../slack/client';
+import { withTextBody } from '../slack/request';
 import { createSlackRequestVerifier } from '../slack/verify-request';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
@@ -61,12 +62,7 @@ export function createSlackHandler(
     }
     const { handle, verify } = started;
     try {
-      // Function URLs deliver form posts base64-encoded; Bolt decodes them as ASCII, which breaks the signature
-      // of any non-ASCII text (an "é" in a command). Decode as UTF-8 here, before Bolt verifies the signature.
-      const normalized =
-        event.isBase64Encoded && event.body !== undefined
-          ? { ...event, body: Buffer.from(event.body, 'base64').toString('utf8'), isBase64Encoded: false }
-          : event;
+      const normalized = withTextBody(event);
       // Signature, timestamp (either way) and team, before Bolt parses anything (see verify-request.ts).
       const refusal = verify(normalized.body ?? '', normalized.headers ?? {});
       if (refusal !== undefined) {
