@@ -7,7 +7,7 @@ import type { Store } from '../src/store/ports';
 import type { AlertMessenger, AlertRenderer, Clock } from '../src/use-cases/ports';
 import { systemClock } from '../src/use-cases/ports';
 import type { RecordChangesDeps } from '../src/use-cases/record-changes';
-import { renderAlertContent } from '../src/views';
+import { renderAlertContent, renderEscalation, withReplacementNote } from '../src/views';
 import { loadCatalog } from '../src/watches';
 import type { WatchCatalog } from '../src/watches/types';
 import { awsClientConfig } from './aws/clients';
@@ -59,16 +59,22 @@ async function loadDynamoDb(config: Config, existing: DynamoDBClient | undefined
   return { meter, store: createDynamoDbStore({ client, tableName: config.TABLE_NAME, meter }) };
 }
 
+/** The views with this deployment's account aliases, console access and watch titles. */
 export function createAlertRenderer(config: Config, catalog: WatchCatalog): AlertRenderer {
   const titles = new Map(catalog.watches.map((watch) => [watch.id, watch.title]));
   const consoleAccess = consoleAccessOf(config);
-  return (content: AlertContent) =>
+  const alert = (content: AlertContent) =>
     renderAlertContent(content, {
       alertId: content.id,
       accountAlias: config.ACCOUNT_ALIASES,
       consoleAccess,
       ...(content.watch && titles.has(content.watch) ? { watchTitle: titles.get(content.watch) } : {}),
     });
+  return {
+    alert,
+    replacement: (content) => withReplacementNote(alert(content)),
+    escalation: renderEscalation,
+  };
 }
 
 export async function createRuntime(config: Config, overrides: RuntimeOverrides): Promise<Runtime> {

@@ -22,7 +22,7 @@ function deps(): EventsDeps & { store: ReturnType<typeof createMemoryStore> } {
   return {
     store: createMemoryStore(),
     messenger,
-    render: unreachable,
+    render: { alert: unreachable, replacement: unreachable, escalation: unreachable },
     clock: systemClock,
     owner: 'test',
     catalog: builtInCatalog,
