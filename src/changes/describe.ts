@@ -5,6 +5,7 @@ import {
   UndeliverablePayloadError,
   unquoteStringPayload,
 } from '../events/input-transformer';
+import type { Change, Detail, Outcome } from '../model/change';
 import { builtInCatalog } from '../watches/catalog';
 import type { Watch, WatchCatalog } from '../watches/types';
 import { interpretAction } from './action';
@@ -15,7 +16,6 @@ import { extractResources } from './resources';
 import { assessSeverity, isDeniedCode, isDryRunCode } from './severity';
 import { summarize } from './summary';
 import { detectTool } from './tool';
-import type { Change, Detail, Outcome } from './types';
 
 /** A catalog with no watches: every change is described, none is matched. */
 export const EMPTY_CATALOG: WatchCatalog = { watches: [], match: () => [] };

@@ -1,9 +1,9 @@
 import type { CloudTrailDetail } from '../events/cloudtrail';
+import type { Detail } from '../model/change';
 import { type Action, type InstancesAction, PUBLIC_ACCESS_BLOCK_FLAGS, trailDisplayName } from './action';
 import { formatPrincipal, formatStatement, isEveryone, type PolicyDocument } from './policies';
 import { arnAccount, clip, compactJson, field, isRecord, items, listSome, num, text, unique } from './read';
 import { formatRuleLines } from './security-groups';
-import type { Detail } from './types';
 
 // Values come straight from the event. Bounds keep a 20 KB policy or a hostile string from bloating the alert and
 // the stored change; the cut is always announced ("… (N more characters)").

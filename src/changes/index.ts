@@ -9,14 +9,3 @@ export type { Assessment, Finding, SeverityInput } from './severity';
 export { assessSeverity } from './severity';
 export { summarize } from './summary';
 export { detectTool } from './tool';
-export type {
-  Actor,
-  ActorType,
-  Change,
-  Detail,
-  Outcome,
-  ResourceRef,
-  Severity,
-  Tool,
-} from './types';
-export { SEVERITY_RANK } from './types';

@@ -1,4 +1,6 @@
 import type { UserIdentity } from '../events/cloudtrail';
+import type { Actor, Outcome, ResourceRef } from '../model/change';
+import type { Severity } from '../model/severity';
 import {
   type Action,
   PUBLIC_ACCESS_BLOCK_FLAGS,
@@ -28,7 +30,6 @@ import {
   type SecurityGroupRule,
   sensitivePortsOpened,
 } from './security-groups';
-import type { Actor, Outcome, ResourceRef, Severity } from './types';
 
 /** Rules return this shared empty list when they do not apply (describeChange runs for every event). */
 const NONE: readonly Finding[] = Object.freeze([]);

@@ -1,3 +1,4 @@
+import type { Actor, Outcome, ResourceRef } from '../model/change';
 import {
   type Action,
   type InstancesAction,
@@ -8,7 +9,6 @@ import {
 import { fullAdminStatements, publicGrants, riskyTrust } from './policies';
 import { arnName, clip, listSome, plural, unique } from './read';
 import { formatPeer, formatPorts, isInternetSized, type SecurityGroupRuleChange } from './security-groups';
-import type { Actor, Outcome, ResourceRef } from './types';
 
 export interface SummaryInput {
   actor: Actor;

@@ -1,6 +1,6 @@
 import { describeChange } from '../changes/describe';
-import type { Change } from '../changes/types';
 import { InvalidEventError } from '../events/errors';
+import type { Change } from '../model/change';
 import type { WatchCatalog } from '../watches/types';
 import { UseCaseError } from './errors';
 

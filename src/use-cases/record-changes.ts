@@ -7,7 +7,7 @@ import {
   planBursts,
   toLine,
 } from '../changes/burst';
-import type { Change } from '../changes/types';
+import type { Change } from '../model/change';
 import type { AlertSeed, BurstGroup, RoutingConfig } from '../store/ports';
 import type { AlertDeps } from './ports';
 import { describeMute, routeChange } from './routing';

@@ -1,13 +1,7 @@
 import type { types } from '@slack/bolt';
-import type {
-  Acknowledgement,
-  Change,
-  Detail,
-  Investigation,
-  ResourceRef,
-  Severity,
-  Tool,
-} from '../changes/types';
+import type { Acknowledgement, Investigation } from '../model/alert';
+import type { Change, Detail, ResourceRef, Tool } from '../model/change';
+import type { Severity } from '../model/severity';
 import { alertActionsBlock } from './actions';
 import { andMore, joinWithinLimit, mrkdwnText, packLines, plainText, SLACK_LIMITS } from './limits';
 import {

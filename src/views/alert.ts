@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
-import type { Acknowledgement, Change, Investigation } from '../changes/types';
+import type { Acknowledgement, Investigation } from '../model/alert';
+import type { Change } from '../model/change';
 import { assertAlertId } from './actions';
 import {
   type AccountAlias,

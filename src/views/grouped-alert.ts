@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
-import type { AlertContent, ChangeLine, Severity } from '../changes/types';
-import { SEVERITY_RANK } from '../changes/types';
+import type { AlertContent, ChangeLine } from '../model/alert';
+import type { Severity } from '../model/severity';
+import { SEVERITY_RANK } from '../model/severity';
 import { assertAlertId } from './actions';
 import { type RenderAlertOptions, type RenderedMessage, renderAlert } from './alert';
 import {

@@ -1,4 +1,4 @@
-import type { AlertContent } from '../../src/changes/types';
+import type { AlertContent } from '../../src/model/alert';
 import type { AlertRenderer, RenderedMessage } from '../../src/use-cases/ports';
 import { renderEscalation, withReplacementNote } from '../../src/views';
 
