@@ -10,7 +10,7 @@ import type { AlertMessenger, AlertRenderer, Clock } from '../src/use-cases/port
 import { systemClock } from '../src/use-cases/ports';
 import type { RecordChangesDeps } from '../src/use-cases/record-changes';
 import { renderAlertContent, renderEscalation, withReplacementNote } from '../src/views';
-import { loadCatalog } from '../src/watches';
+import { loadCatalog } from '../src/watches/loader';
 import type { WatchCatalog } from '../src/watches/types';
 import { awsClientConfig } from './aws/clients';
 import { type Config, consoleAccessOf } from './config';
