@@ -4,6 +4,7 @@ import { SEVERITY_RANK } from '../model/severity';
 import { LeaseLostError } from '../store/errors';
 import type { AlertRecord } from '../store/ports';
 import { renderEscalation, withReplacementNote } from '../views/escalation';
+import { withEscalationSteps } from '../views/escalation-step';
 import { type AlertDeps, MessageNotFoundError } from './ports';
 
 /**
@@ -93,6 +94,25 @@ export async function syncAlertMessage(
     if (alert.message && alert.renderedRev >= targetRev) return alert;
     if (deps.clock.now().getTime() >= deadline) throw new RenderPendingError(alertId);
     await deps.clock.sleep(POLL_MS);
+  }
+}
+
+/**
+ * Runs `work` while holding the alert's render lease (kept alive while it runs), so nothing else talks to
+ * Slack about the alert meanwhile. @returns `work`'s result, or `busy` when another worker holds the lease.
+ */
+export async function withRenderLease<T>(
+  deps: AlertDeps,
+  alertId: string,
+  work: () => Promise<T>,
+): Promise<{ status: 'done'; value: T } | { status: 'busy' }> {
+  if (!(await takeLease(deps, alertId))) return { status: 'busy' };
+  const heartbeat = keepLease(deps, alertId);
+  try {
+    return { status: 'done', value: await work() };
+  } finally {
+    await heartbeat.stop();
+    await deps.store.alerts.releaseLease(alertId, deps.owner);
   }
 }
 
@@ -188,9 +208,8 @@ async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: nu
     }
 
     const content = await loadAlertContent(deps, alert);
-    const rendered = alert.messageRemovedAt
-      ? withReplacementNote(deps.render(content))
-      : deps.render(content);
+    const base = withEscalationSteps(deps.render(content), alert.escalation?.sent ?? []);
+    const rendered = alert.messageRemovedAt ? withReplacementNote(base) : base;
     let message = alert.message;
     let notifiedSeverity = alert.notifiedSeverity ?? content.severity;
     if (message) {
