@@ -7,7 +7,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeChange } from '../src/changes/describe';
-import { builtInWatches, createCatalog, loadCatalog, type Watch, watchesFor } from '../src/watches';
+import { builtInWatches, createCatalog, type Watch, watchesFor } from '../src/watches';
+import { loadCatalog } from '../src/watches/loader';
 import { type BenchContext, ROOT } from './harness';
 import type { Report } from './measure';
 import { type Figure, formatNumber, ratioFigure } from './report';

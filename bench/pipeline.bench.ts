@@ -12,7 +12,7 @@ import type { DynamoDbEngine } from '../app/local/dynamodb';
 import { ensureTable } from '../app/local/dynamodb';
 import { describeChange } from '../src/changes/describe';
 import { createDynamoDbStore } from '../src/store/dynamodb';
-import { loadCatalog } from '../src/watches';
+import { loadCatalog } from '../src/watches/loader';
 import { formatOperations, preciseNow, summarize } from './counting';
 import {
   type BenchContext,

@@ -10,6 +10,11 @@ export interface ChangeLine {
   time: string;
   region: string;
   resources: ResourceRef[];
+  /**
+   * Found by reconciliation in CloudTrail's event history: EventBridge never delivered it (the alert says so).
+   * Absent on lines written before reconciliation existed.
+   */
+  recovered?: true;
 }
 
 export interface Acknowledgement {

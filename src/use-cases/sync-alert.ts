@@ -3,7 +3,6 @@ import type { AlertContent, AlertStatus } from '../model/alert';
 import { SEVERITY_RANK } from '../model/severity';
 import { LeaseLostError } from '../store/errors';
 import type { AlertRecord } from '../store/ports';
-import { renderEscalation, withReplacementNote } from '../views/escalation';
 import { withEscalationSteps } from '../views/escalation-step';
 import { type AlertDeps, MessageNotFoundError } from './ports';
 
@@ -208,8 +207,10 @@ async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: nu
     }
 
     const content = await loadAlertContent(deps, alert);
-    const base = withEscalationSteps(deps.render(content), alert.escalation?.sent ?? []);
-    const rendered = alert.messageRemovedAt ? withReplacementNote(base) : base;
+    const rendered = withEscalationSteps(
+      alert.messageRemovedAt ? deps.render.replacement(content) : deps.render.alert(content),
+      alert.escalation?.sent ?? [],
+    );
     let message = alert.message;
     let notifiedSeverity = alert.notifiedSeverity ?? content.severity;
     if (message) {
@@ -241,11 +242,7 @@ async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: nu
             content.severity,
             deps.clock.now().toISOString(),
           );
-          await deps.messenger.notify(
-            message,
-            (deps.renderEscalation ?? renderEscalation)(content),
-            escalation,
-          );
+          await deps.messenger.notify(message, deps.render.escalation(content), escalation);
         }
         notifiedSeverity = content.severity;
       }

@@ -78,6 +78,20 @@ export function sectionBlock(mrkdwn: string): types.SectionBlock {
   return { type: 'section', text: mrkdwnText(mrkdwn, SLACK_LIMITS.sectionText) };
 }
 
+/**
+ * The context line of an alert whose change reconciliation found in CloudTrail's event history: EventBridge
+ * never delivered it, so it arrives late, and the reader should know why. Fixed text, escaped like any other.
+ */
+export function recoveredLine(recovered: number, total: number): string {
+  const what =
+    total === 1
+      ? 'Recovered'
+      : recovered === total
+        ? `All ${total} recovered`
+        : `${recovered} of ${total} recovered`;
+  return `↩️ ${escapeMrkdwn(`${what} from CloudTrail (not delivered by EventBridge)`)}`;
+}
+
 export function contextBlock(...elements: string[]): types.ContextBlock {
   return {
     type: 'context',

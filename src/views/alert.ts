@@ -16,6 +16,7 @@ import {
   outcomeLine,
   outcomeTag,
   reasonsSection,
+  recoveredLine,
   regionField,
   SEVERITY_MARKERS,
   sectionBlock,
@@ -55,6 +56,8 @@ export interface RenderAlertOptions {
   investigation?: Investigation;
   /** Show the caller's ARN in a context line under the fields. Default: true. */
   showArn?: boolean;
+  /** The change was found by reconciliation in CloudTrail's history (EventBridge never delivered it). */
+  recovered?: boolean;
 }
 
 /**
@@ -102,6 +105,7 @@ export function renderAlert(change: Change, options: RenderAlertOptions = {}): R
   const links = linksLine(change, change.resources, { consoleAccess: options.consoleAccess });
   if (links !== null) blocks.push(contextBlock(links));
   blocks.push(contextBlock(metaLine(change.id, change.watch, change.watches, options.watchTitle)));
+  if (options.recovered === true) blocks.push(contextBlock(recoveredLine(1, 1)));
 
   blocks.push(
     ...statusAndActions(alertId, options.acknowledgement, options.investigation, {

@@ -16,6 +16,7 @@ import {
   linksLine,
   metaLine,
   reasonsSection,
+  recoveredLine,
   regionField,
   SEVERITY_MARKERS,
   sectionBlock,
@@ -80,6 +81,7 @@ function renderSingle(alert: AlertContent, options: RenderGroupedAlertOptions): 
     alertId: options.alertId ?? alert.id,
     acknowledgement: alert.acknowledgement,
     investigation: recordMissing ? undefined : alert.investigation,
+    ...(alert.lines[0]?.recovered ? { recovered: true } : {}),
   });
   if (!recordMissing) return message;
   // Acknowledged in the store without the record of who: still no buttons.
@@ -131,6 +133,8 @@ function renderBurst(alert: AlertContent, options: RenderGroupedAlertOptions): R
       metaLine(lead.id, alert.watch ?? lead.watch, lead.watches, options.watchTitle, 'Lead event'),
     ),
   );
+  const recovered = lines.filter((line) => line.recovered).length;
+  if (recovered > 0) tail.push(contextBlock(recoveredLine(recovered, count)));
   const acknowledged = alert.acknowledgement !== undefined;
   if (!acknowledged && alert.status === 'acknowledged') {
     // Acknowledged in the store without the record of who: still no buttons.

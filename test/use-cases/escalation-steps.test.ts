@@ -12,6 +12,7 @@ import type {
 } from '../../src/use-cases/ports';
 import { recordChanges } from '../../src/use-cases/record-changes';
 import { makeChange } from '../helpers/changes';
+import { testRenderer } from '../helpers/renderers';
 
 /** An in-memory fake of the Slack ports: records what reached "Slack", and can lose answers on purpose. */
 class FakeSlack implements AlertMessenger, EscalationStepMessenger {
@@ -84,10 +85,10 @@ function setup(store: Store = createMemoryStore()) {
     messenger: slack,
     clock,
     owner: 'worker-1',
-    render: (content) => ({
+    render: testRenderer((content) => ({
       text: `${content.status}: ${content.lead.summary}`,
       blocks: [{ type: 'section', text: { type: 'mrkdwn', text: content.status } }],
-    }),
+    })),
   };
   const record = (change: Change) =>
     recordChanges([{ change, raw: '{}' }], { ...deps, defaultChannel: CHANNEL });
