@@ -30,7 +30,7 @@ function startMs(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): 
 
 export function runBundleBench(context: BenchContext): Report {
   const deployment = synthesizedDeployment();
-  const rounds = context.quick ? 10 : 20;
+  const rounds = context.quick ? 6 : 20;
   const names = Object.keys(FUNCTIONS) as (keyof typeof FUNCTIONS)[];
   const dirs = Object.fromEntries(names.map((name) => [name, deployment.assetDirOf(FUNCTIONS[name])]));
   // As on Lambda: the template's NODE_OPTIONS (source maps), nothing else that changes start-up.
