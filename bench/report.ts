@@ -218,11 +218,12 @@ export function countedFigure(
 /** Significant digits that suit the magnitude: 1,234 · 56.7 · 1.23 · 0.0123. */
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return '0';
   const abs = Math.abs(value);
   if (Number.isInteger(value) && abs >= 1) return value.toLocaleString('en');
   if (abs >= 100) return Math.round(value).toLocaleString('en');
   if (abs >= 10) return value.toFixed(1);
-  if (abs >= 0.1 || abs === 0) return value.toFixed(2);
+  if (abs >= 0.1) return value.toFixed(2);
   return value.toPrecision(2);
 }
 
