@@ -81,11 +81,12 @@ export function documentJson(doc: BenchmarkDocument): string {
     'count',
     'headline',
     'label',
-    'note',
   ];
-  const figures = doc.figures.map((figure) =>
-    Object.fromEntries(order.filter((key) => figure[key] !== undefined).map((key) => [key, figure[key]])),
-  );
+  // Keys in `order` first (JSON.stringify leaves out the undefined ones), then any other key the figure has.
+  const figures = doc.figures.map((figure) => ({
+    ...Object.fromEntries(order.map((key) => [key, figure[key]])),
+    ...figure,
+  }));
   return `${JSON.stringify({ machine: doc.machine, figures }, null, 2)}\n`;
 }
 
