@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { WebClient } from '@slack/web-api';
 import { DEFAULT_BURST_POLICY } from '../src/changes/burst';
-import type { AlertContent } from '../src/changes/types';
+import type { AlertContent } from '../src/model/alert';
 import type { CapacityMeter } from '../src/store/dynamodb';
 import type { Store } from '../src/store/ports';
 import type { AlertMessenger, AlertRenderer, Clock } from '../src/use-cases/ports';

@@ -4,20 +4,6 @@
  */
 export { actorKeyOf } from './changes/actor-key';
 export { describeChange } from './changes/describe';
-export type {
-  Acknowledgement,
-  Actor,
-  ActorType,
-  AlertContent,
-  Change,
-  ChangeLine,
-  Detail,
-  Investigation,
-  Outcome,
-  ResourceRef,
-  Severity,
-  Tool,
-} from './changes/types';
 export {
   COMMAND_USAGE,
   type Command,
@@ -42,6 +28,9 @@ export {
   type PatternValidation,
   validatePattern,
 } from './events/pattern';
+export type { Acknowledgement, AlertContent, ChangeLine, Investigation } from './model/alert';
+export type { Actor, ActorType, Change, Detail, Outcome, ResourceRef, Tool } from './model/change';
+export type { Severity } from './model/severity';
 export { type RenderAlertOptions, renderAlert } from './views/alert';
 export { renderAlertContent, renderGroupedAlert } from './views/grouped-alert';
 export { escapeMrkdwn } from './views/mrkdwn';

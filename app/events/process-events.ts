@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { SQSBatchItemFailure, SQSBatchResponse } from 'aws-lambda';
 import { describeChange } from '../../src/changes/describe';
-import type { Change } from '../../src/changes/types';
 import { fitsBytes, InvalidEventError, KEY_LIMITS } from '../../src/events/cloudtrail';
+import type { Change } from '../../src/model/change';
 import { type ChangeInput, type RecordChangesDeps, recordChanges } from '../../src/use-cases/record-changes';
 import { repairDueRenders } from '../../src/use-cases/sync-alert';
 import type { WatchCatalog } from '../../src/watches/types';

@@ -18,6 +18,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import { formatIssue, validateMessageBlocks, validateModalView } from './block-kit-validator';
 import { type ChannelRateLimit, ChannelRateLimiter } from './channel-rate-limiter';
+import { type MessageJournal, openMessageJournal } from './slack/message-journal';
 
 /** A workspace member the stand-in knows (users.info, ephemeral recipients, DMs). */
 export interface StandinUserConfig {
@@ -78,6 +79,11 @@ export interface SlackStandinOptions {
   readonly clock?: () => number;
   /** Lifetime of trigger_ids from {@link SlackStandin.issueTriggerId}. Slack's is 3 seconds. */
   readonly triggerTtlMs?: number;
+  /**
+   * A file that keeps channel messages across restarts (see slack/message-journal.ts), as Slack does; without
+   * it, messages live in memory. Ephemerals, modals and trigger_ids are never kept: Slack's are short-lived too.
+   */
+  readonly messagesFile?: string;
 }
 
 /** A Block Kit block as stored: validated JSON, otherwise untyped. */
@@ -368,6 +374,7 @@ class Standin implements SlackStandin {
   private failures = new Map<string, InjectedFailure[]>();
   private lastTsMicros = 0;
   private counter = 0;
+  private readonly journal: MessageJournal | undefined;
 
   constructor(options: SlackStandinOptions) {
     if (!options.botToken) {
@@ -395,6 +402,14 @@ class Standin implements SlackStandin {
     for (const user of options.users ?? []) this.users.set(user.id, user);
     this.channelList = options.channels;
     this.seedChannels();
+    if (options.messagesFile !== undefined) {
+      this.journal = openMessageJournal(options.messagesFile);
+      this.history = this.journal.history;
+      for (const [channelId, messages] of this.history) {
+        if (!this.findChannel(channelId, true)) this.createChannel(channelId, true);
+        for (const m of messages) this.advanceTs(m.edited?.ts ?? m.ts);
+      }
+    }
     const rateLimit = options.rateLimit ?? { perChannelPerSecond: 1 };
     this.limiter = rateLimit === false ? undefined : new ChannelRateLimiter(rateLimit, this.clock);
     this.server = createServer((req, res) => {
@@ -483,8 +498,9 @@ class Standin implements SlackStandin {
     const found = this.findChannel(channel);
     const history = found ? this.history.get(found.id) : undefined;
     const index = history?.findIndex((m) => m.ts === ts) ?? -1;
-    if (!history || index < 0) return false;
+    if (!found || !history || index < 0) return false;
     history.splice(index, 1);
+    this.journal?.remove(found.id, ts);
     return true;
   }
 
@@ -512,9 +528,11 @@ class Standin implements SlackStandin {
     this.failures = new Map();
     this.limiter?.reset();
     this.seedChannels();
+    this.journal?.clear();
   }
 
   close(): Promise<void> {
+    this.journal?.close();
     if (!this.server.listening) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.server.close((error) => (error ? reject(error) : resolve()));
@@ -649,6 +667,7 @@ class Standin implements SlackStandin {
     const history = this.history.get(channel.id) ?? [];
     history.push(message);
     this.history.set(channel.id, history);
+    this.journal?.put(message);
     if (threadTs) this.countReply(channel.id, threadTs);
     return { channel: channel.id, ts: message.ts, message: responseMessage(message) };
   }
@@ -671,6 +690,7 @@ class Standin implements SlackStandin {
       edited: { user: this.identity.botUserId, ts: this.nextTs() },
     };
     history[index] = next;
+    this.journal?.put(next);
     return { channel: channel.id, ts, text: next.text, message: responseMessage(next) };
   }
 
@@ -1055,7 +1075,9 @@ class Standin implements SlackStandin {
     const index = history.findIndex((m) => m.ts === threadTs);
     const parent = history[index];
     if (parent) {
-      history[index] = { ...parent, thread_ts: threadTs, reply_count: (parent.reply_count ?? 0) + 1 };
+      const counted = { ...parent, thread_ts: threadTs, reply_count: (parent.reply_count ?? 0) + 1 };
+      history[index] = counted;
+      this.journal?.put(counted);
     }
   }
 
@@ -1073,6 +1095,12 @@ class Standin implements SlackStandin {
     const micros = Math.max(Math.floor(this.clock() * 1000), this.lastTsMicros + 1);
     this.lastTsMicros = micros;
     return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
+  }
+
+  /** Keeps timestamps after a restored one: a ts is unique in a channel, and the app finds messages by it. */
+  private advanceTs(ts: string): void {
+    const [seconds = '0', micros = '0'] = ts.split('.');
+    this.lastTsMicros = Math.max(this.lastTsMicros, Number(seconds) * 1e6 + Number(micros));
   }
 
   private nextViewId(): string {

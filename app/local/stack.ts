@@ -39,6 +39,8 @@ export const LOCAL_USERS: readonly LocalUser[] = [
 const TABLE_NAME = 'infrawatch';
 const SAMPLES = join(__dirname, 'samples');
 const RESPONSE_PATH = '/slack/response/';
+/** The Slack stand-in's messages in the data folder (see slack/message-journal.ts). */
+export const SLACK_MESSAGES_FILE = 'slack-messages.jsonl';
 /** Environment variables a developer may set to shape the local app (see app/config.ts). */
 export const PASSED_THROUGH = [
   'ACCOUNT_ALIASES',
@@ -55,7 +57,7 @@ export interface LocalStackOptions {
   readonly slackApiPort?: number;
   /** The Bolt app's Slack endpoint (`/slack/events`). */
   readonly slackAppPort?: number;
-  /** A folder for dynalite's data; without it, data lives in memory. */
+  /** A folder for dynalite's data and the Slack stand-in's messages; without it, both live in memory. */
   readonly dataDir?: string;
   readonly watchesDir?: string;
   /** Spacing of Slack posts per channel; default 1000 ms, Slack's pace. */
@@ -155,6 +157,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ...(u.realName ? { realName: u.realName } : {}),
       })),
       channels: [LOCAL_CHANNEL],
+      // Next to dynalite's files (LevelDB leaves files it does not name alone), and only opened once dynalite
+      // holds the folder's lock: a second stack on the same folder stops before it could write to this file.
+      ...(options.dataDir ? { messagesFile: join(options.dataDir, SLACK_MESSAGES_FILE) } : {}),
       ...(options.slackRateLimit === false ? { rateLimit: false as const } : {}),
     });
     stops.push(() => slack.close());

@@ -1,4 +1,4 @@
-import type { Actor } from './types';
+import type { Actor } from '../model/change';
 
 /**
  * The stable key of an actor for burst grouping, mutes and the by-actor index: the ARN when CloudTrail

@@ -1,6 +1,6 @@
 import type { CloudTrailDetail, UserIdentity } from '../events/cloudtrail';
+import type { Actor, ActorType } from '../model/change';
 import { arnName, clip, field, toBool } from './read';
-import type { Actor, ActorType } from './types';
 
 const ACTOR_TYPES: ReadonlySet<string> = new Set<ActorType>([
   'Root',

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { ChangeLine } from '../model/alert';
+import type { Change } from '../model/change';
+import { SEVERITY_RANK } from '../model/severity';
 import { actorKeyOf } from './actor-key';
-import type { Change, ChangeLine } from './types';
-import { SEVERITY_RANK } from './types';
 
 /** How changes by one actor on one watch in one channel are grouped into one message. */
 export interface BurstPolicy {

@@ -5,17 +5,17 @@ import {
   UndeliverablePayloadError,
   unquoteStringPayload,
 } from '../events/input-transformer';
+import type { Change, Detail, Outcome } from '../model/change';
 import { builtInCatalog } from '../watches/catalog';
 import type { Watch, WatchCatalog } from '../watches/types';
-import { interpretAction } from './action';
 import { describeActor } from './actor';
 import { describeDetails } from './details';
 import { clip } from './read';
+import { interpretAction } from './registry';
 import { extractResources } from './resources';
 import { assessSeverity, isDeniedCode, isDryRunCode } from './severity';
 import { summarize } from './summary';
 import { detectTool } from './tool';
-import type { Change, Detail, Outcome } from './types';
 
 /** A catalog with no watches: every change is described, none is matched. */
 export const EMPTY_CATALOG: WatchCatalog = { watches: [], match: () => [] };

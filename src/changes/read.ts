@@ -102,6 +102,11 @@ export function plural(count: number, noun: string, nouns = `${noun}s`): string 
   return `${count} ${count === 1 ? noun : nouns}`;
 }
 
+/** "trail x" -> "Trail x". */
+export function capitalise(value: string): string {
+  return value.length === 0 ? value : `${value[0]?.toUpperCase()}${value.slice(1)}`;
+}
+
 /** Compact JSON of a value for display, bounded. */
 export function compactJson(value: unknown, max: number): string {
   let json: string | undefined;

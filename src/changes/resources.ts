@@ -1,6 +1,6 @@
 import type { CloudTrailDetail } from '../events/cloudtrail';
+import type { ResourceRef } from '../model/change';
 import { isRecord } from './read';
-import type { ResourceRef } from './types';
 
 /**
  * EC2 ids are recognised by key AND id prefix, in every service's parameters: `gatewayId` may hold `local` or a

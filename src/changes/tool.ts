@@ -1,7 +1,7 @@
 import type { CloudTrailDetail } from '../events/cloudtrail';
+import type { Tool } from '../model/change';
 import { serviceLinkedRoleService } from './actor';
 import { toBool } from './read';
-import type { Tool } from './types';
 
 /**
  * Infrastructure-as-code tools announce themselves in the user agent through the AWS Partner Network convention

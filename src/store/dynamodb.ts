@@ -13,7 +13,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { actorKeyOf } from '../changes/actor-key';
 import { toLine } from '../changes/burst';
-import type { Acknowledgement, ChangeLine, Investigation, Severity } from '../changes/types';
+import type { Acknowledgement, ChangeLine, Investigation } from '../model/alert';
+import type { Severity } from '../model/severity';
 import { LeaseLostError } from './errors';
 import { keys } from './keys';
 import type {

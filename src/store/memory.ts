@@ -1,6 +1,7 @@
 import { actorKeyOf } from '../changes/actor-key';
 import { toLine } from '../changes/burst';
-import type { ChangeLine, Severity } from '../changes/types';
+import type { ChangeLine } from '../model/alert';
+import type { Severity } from '../model/severity';
 import { LeaseLostError } from './errors';
 import { keys } from './keys';
 import type {

@@ -1,4 +1,6 @@
-import type { Acknowledgement, Change, ChangeLine, Investigation, Severity } from '../changes/types';
+import type { Acknowledgement, ChangeLine, Investigation } from '../model/alert';
+import type { Change } from '../model/change';
+import type { Severity } from '../model/severity';
 
 /*
  * The ports the use cases depend on. Two adapters implement them: DynamoDB (src/store/dynamodb) and an

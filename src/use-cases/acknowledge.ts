@@ -1,5 +1,5 @@
 import { burstKeyOf } from '../changes/burst';
-import type { Acknowledgement } from '../changes/types';
+import type { Acknowledgement } from '../model/alert';
 import type { AlertRecord } from '../store/ports';
 import type { AlertDeps } from './ports';
 import { syncOrMarkDue } from './sync-alert';

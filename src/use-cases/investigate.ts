@@ -1,4 +1,4 @@
-import type { AlertContent, ChangeLine } from '../changes/types';
+import type { AlertContent, ChangeLine } from '../model/alert';
 import type { AlertRecord } from '../store/ports';
 import type { AlertDeps } from './ports';
 import { loadAlertContent } from './sync-alert';

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
-import type { AlertContent, Severity } from '../changes/types';
+import type { AlertContent } from '../model/alert';
+import type { Severity } from '../model/severity';
 import type { SlackMessageRef, Store } from '../store/ports';
 
 /** A rendered Slack message: fallback text for notifications plus Block Kit blocks. */

@@ -7,7 +7,8 @@ import {
   planBursts,
   toLine,
 } from '../changes/burst';
-import type { Change } from '../changes/types';
+import type { ChangeLine } from '../model/alert';
+import type { Change } from '../model/change';
 import type { AlertSeed, BurstGroup, RoutingConfig } from '../store/ports';
 import type { AlertDeps } from './ports';
 import { describeMute, routeChange } from './routing';
@@ -18,12 +19,31 @@ export interface RecordChangesDeps extends AlertDeps {
   /** Subscribed to `all` the first time the table is used (deploy-time setting). */
   defaultChannel?: string;
   accountAliases?: Readonly<Record<string, string>>;
+  /** Told about every change stored for the first time (the heartbeat's last-seen, the digest's counts). */
+  activity?: ActivityRecorder;
+}
+
+/** A change the store holds after this call: `isNew` when this call stored it. */
+export interface RecordedChange {
+  change: Change;
+  recovered: boolean;
+  isNew: boolean;
+}
+
+/** What the watched pipeline keeps of the changes recorded (see use-cases/activity.ts). */
+export interface ActivityRecorder {
+  recorded(changes: readonly RecordedChange[], nowIso: string): Promise<void>;
 }
 
 export interface ChangeInput {
   change: Change;
   /** The event as received, kept for the Investigate modal. */
   raw: string;
+  /**
+   * Found by reconciliation in CloudTrail's event history, never delivered by EventBridge: the alert says so.
+   * Only the first recording counts (a later delivery of the same event leaves the line as it is).
+   */
+  recovered?: boolean;
 }
 
 export interface RecordOutcome {
@@ -71,15 +91,20 @@ export async function recordChanges(
   const now = deps.clock.now().toISOString();
   const config = await loadConfig(deps, now);
 
+  const stored: RecordedChange[] = [];
   await Promise.all(
-    unique.map(async ({ change, raw }) => {
+    unique.map(async ({ change, raw, recovered }) => {
       try {
-        await deps.store.changes.saveChange({ change, raw, receivedAt: now });
+        const isNew = await deps.store.changes.saveChange({ change, raw, receivedAt: now });
+        stored.push({ change, recovered: recovered === true, isNew });
       } catch (error) {
         fail([change.id], error);
       }
     }),
   );
+  const recoveredIds = new Set(unique.filter((input) => input.recovered).map((input) => input.change.id));
+  const lineOf = (change: Change): ChangeLine =>
+    recoveredIds.has(change.id) ? { ...toLine(change), recovered: true } : toLine(change);
 
   // Route every stored change; muted deliveries are recorded here, the rest are batched per burst key.
   // A delivery made by an earlier attempt wins over today's routing: a change already given to an alert is
@@ -138,7 +163,7 @@ export async function recordChanges(
   await Promise.all(
     [...batches.values()].map(async (batch) => {
       try {
-        for (const [alertId, { rev, changeIds }] of await assignBatch(deps, batch, now)) {
+        for (const [alertId, { rev, changeIds }] of await assignBatch(deps, batch, now, lineOf)) {
           touched.set(alertId, { rev, changeIds, channel: batch.channel });
         }
       } catch (error) {
@@ -159,6 +184,20 @@ export async function recordChanges(
       }
     }),
   );
+
+  // Bookkeeping of the watched pipeline, after the alerts: a failure here retries the changes (their alerts
+  // are done and stay as they are) and the retry notes the activity again; only the counts, which count a
+  // change when it is first stored, may then fall short (never double).
+  if (deps.activity && stored.length > 0) {
+    try {
+      await deps.activity.recorded(stored, now);
+    } catch (error) {
+      fail(
+        stored.map(({ change }) => change.id),
+        error,
+      );
+    }
+  }
 
   for (const { change } of unique) {
     const error = failures.get(change.id);
@@ -184,6 +223,7 @@ async function assignBatch(
   deps: RecordChangesDeps,
   batch: ChannelBatch,
   now: string,
+  lineOf: (change: Change) => ChangeLine,
 ): Promise<Map<string, { rev: number; changeIds: string[] }>> {
   const { channel, key } = batch;
   const policy = deps.policy ?? DEFAULT_BURST_POLICY;
@@ -242,7 +282,7 @@ async function assignBatch(
         account: first.account,
         createdAt: now,
       };
-      const result = await deps.store.alerts.append(seed, changes.map(toLine));
+      const result = await deps.store.alerts.append(seed, changes.map(lineOf));
       if (result.status === 'appended') {
         const entry = assigned.get(alertId) ?? { rev: 0, changeIds: [] };
         assigned.set(alertId, {

@@ -1,5 +1,5 @@
 import { actorKeyOf } from '../changes/actor-key';
-import type { Change } from '../changes/types';
+import type { Change } from '../model/change';
 import { isUnscopedNameMute, type Mute, type RoutingConfig } from '../store/ports';
 
 /** Where a change goes: a channel, and the mute that silences it there (if any). */

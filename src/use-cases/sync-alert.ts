@@ -1,6 +1,6 @@
 import { bySeverityThenTime } from '../changes/burst';
-import type { AlertContent, AlertStatus } from '../changes/types';
-import { SEVERITY_RANK } from '../changes/types';
+import type { AlertContent, AlertStatus } from '../model/alert';
+import { SEVERITY_RANK } from '../model/severity';
 import { LeaseLostError } from '../store/errors';
 import type { AlertRecord } from '../store/ports';
 import { renderEscalation, withReplacementNote } from '../views/escalation';

@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { Acknowledgement } from '../changes/types';
+import type { Acknowledgement } from '../model/alert';
 import { type AckNoteMetadata, assertAlertId, VIEW_IDS } from './actions';
 import { contextBlock, formatDuration, sectionBlock } from './alert-parts';
 import { plainText, SLACK_LIMITS } from './limits';

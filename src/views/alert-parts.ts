@@ -1,13 +1,7 @@
 import type { types } from '@slack/bolt';
-import type {
-  Acknowledgement,
-  Change,
-  Detail,
-  Investigation,
-  ResourceRef,
-  Severity,
-  Tool,
-} from '../changes/types';
+import type { Acknowledgement, Investigation } from '../model/alert';
+import type { Change, Detail, ResourceRef, Tool } from '../model/change';
+import type { Severity } from '../model/severity';
 import { alertActionsBlock } from './actions';
 import { andMore, joinWithinLimit, mrkdwnText, packLines, plainText, SLACK_LIMITS } from './limits';
 import {
@@ -82,6 +76,20 @@ export function headerBlock(text: string): types.HeaderBlock {
 
 export function sectionBlock(mrkdwn: string): types.SectionBlock {
   return { type: 'section', text: mrkdwnText(mrkdwn, SLACK_LIMITS.sectionText) };
+}
+
+/**
+ * The context line of an alert whose change reconciliation found in CloudTrail's event history: EventBridge
+ * never delivered it, so it arrives late, and the reader should know why. Fixed text, escaped like any other.
+ */
+export function recoveredLine(recovered: number, total: number): string {
+  const what =
+    total === 1
+      ? 'Recovered'
+      : recovered === total
+        ? `All ${total} recovered`
+        : `${recovered} of ${total} recovered`;
+  return `↩️ ${escapeMrkdwn(`${what} from CloudTrail (not delivered by EventBridge)`)}`;
 }
 
 export function contextBlock(...elements: string[]): types.ContextBlock {

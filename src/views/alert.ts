@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
-import type { Acknowledgement, Change, Investigation } from '../changes/types';
+import type { Acknowledgement, Investigation } from '../model/alert';
+import type { Change } from '../model/change';
 import { assertAlertId } from './actions';
 import {
   type AccountAlias,
@@ -15,6 +16,7 @@ import {
   outcomeLine,
   outcomeTag,
   reasonsSection,
+  recoveredLine,
   regionField,
   SEVERITY_MARKERS,
   sectionBlock,
@@ -54,6 +56,8 @@ export interface RenderAlertOptions {
   investigation?: Investigation;
   /** Show the caller's ARN in a context line under the fields. Default: true. */
   showArn?: boolean;
+  /** The change was found by reconciliation in CloudTrail's history (EventBridge never delivered it). */
+  recovered?: boolean;
 }
 
 /**
@@ -101,6 +105,7 @@ export function renderAlert(change: Change, options: RenderAlertOptions = {}): R
   const links = linksLine(change, change.resources, { consoleAccess: options.consoleAccess });
   if (links !== null) blocks.push(contextBlock(links));
   blocks.push(contextBlock(metaLine(change.id, change.watch, change.watches, options.watchTitle)));
+  if (options.recovered === true) blocks.push(contextBlock(recoveredLine(1, 1)));
 
   blocks.push(
     ...statusAndActions(alertId, options.acknowledgement, options.investigation, {

@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
-import type { Investigation, Severity } from '../changes/types';
-import { SEVERITY_RANK } from '../changes/types';
+import type { Investigation } from '../model/alert';
+import type { Severity } from '../model/severity';
+import { SEVERITY_RANK } from '../model/severity';
 import { digestAckAllValue, VIEW_IDS } from './actions';
 import type { RenderedMessage } from './alert';
 import {

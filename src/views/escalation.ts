@@ -1,4 +1,4 @@
-import type { AlertContent } from '../changes/types';
+import type { AlertContent } from '../model/alert';
 import type { RenderedMessage } from './alert';
 import { contextBlock, SEVERITY_LABELS, SEVERITY_MARKERS } from './alert-parts';
 import { SLACK_LIMITS } from './limits';

@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
-import type { AlertContent, ChangeLine, Severity } from '../changes/types';
-import { SEVERITY_RANK } from '../changes/types';
+import type { AlertContent, ChangeLine } from '../model/alert';
+import type { Severity } from '../model/severity';
+import { SEVERITY_RANK } from '../model/severity';
 import { assertAlertId } from './actions';
 import { type RenderAlertOptions, type RenderedMessage, renderAlert } from './alert';
 import {
@@ -15,6 +16,7 @@ import {
   linksLine,
   metaLine,
   reasonsSection,
+  recoveredLine,
   regionField,
   SEVERITY_MARKERS,
   sectionBlock,
@@ -79,6 +81,7 @@ function renderSingle(alert: AlertContent, options: RenderGroupedAlertOptions): 
     alertId: options.alertId ?? alert.id,
     acknowledgement: alert.acknowledgement,
     investigation: recordMissing ? undefined : alert.investigation,
+    ...(alert.lines[0]?.recovered ? { recovered: true } : {}),
   });
   if (!recordMissing) return message;
   // Acknowledged in the store without the record of who: still no buttons.
@@ -130,6 +133,8 @@ function renderBurst(alert: AlertContent, options: RenderGroupedAlertOptions): R
       metaLine(lead.id, alert.watch ?? lead.watch, lead.watches, options.watchTitle, 'Lead event'),
     ),
   );
+  const recovered = lines.filter((line) => line.recovered).length;
+  if (recovered > 0) tail.push(contextBlock(recoveredLine(recovered, count)));
   const acknowledged = alert.acknowledgement !== undefined;
   if (!acknowledged && alert.status === 'acknowledged') {
     // Acknowledged in the store without the record of who: still no buttons.

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
-import type { AlertContent, ChangeLine } from '../changes/types';
-import { SEVERITY_RANK } from '../changes/types';
+import type { AlertContent, ChangeLine } from '../model/alert';
+import { SEVERITY_RANK } from '../model/severity';
 import { VIEW_IDS } from './actions';
 import {
   type AccountAlias,

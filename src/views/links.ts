@@ -1,4 +1,4 @@
-import type { ResourceRef } from '../changes/types';
+import type { ResourceRef } from '../model/change';
 
 /**
  * Links into the AWS console. Console URLs are not a documented API; the formats below are the ones the console

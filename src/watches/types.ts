@@ -1,4 +1,4 @@
-import type { Severity } from '../changes/types';
+import type { Severity } from '../model/severity';
 
 /** An EventBridge input transformer exactly as a rule target carries it. */
 export interface InputTransformer {

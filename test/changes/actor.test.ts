@@ -1,5 +1,5 @@
 import { describeChange } from '../../src/changes/describe';
-import type { Actor } from '../../src/changes/types';
+import type { Actor } from '../../src/model/change';
 import { fixtureWith, type JsonObject, loadCloudTrailFixture } from '../helpers/cloudtrail-fixtures';
 
 /** The actor of an IAM CreateUser call made by `userIdentity` (no console flags, no user agent hints). */

@@ -1,5 +1,5 @@
 import { describeChange } from '../../src/changes/describe';
-import type { Severity } from '../../src/changes/types';
+import type { Severity } from '../../src/model/severity';
 import {
   cloudTrailFixtureFiles,
   cloudTrailFixtureIndex,

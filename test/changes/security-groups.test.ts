@@ -1,5 +1,5 @@
 import { describeChange } from '../../src/changes/describe';
-import type { Change } from '../../src/changes/types';
+import type { Change } from '../../src/model/change';
 import { fixtureWith, type JsonObject, loadCloudTrailFixture } from '../helpers/cloudtrail-fixtures';
 
 const INGRESS = 'ec2.AuthorizeSecurityGroupIngress.ssh-open-world.json';

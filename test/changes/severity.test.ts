@@ -1,5 +1,5 @@
 import { describeChange } from '../../src/changes/describe';
-import type { Change } from '../../src/changes/types';
+import type { Change } from '../../src/model/change';
 import { fixtureWith, type JsonObject, loadCloudTrailFixture, obj } from '../helpers/cloudtrail-fixtures';
 
 function describeFixture(file: string, edit?: (detail: JsonObject) => void): Change {

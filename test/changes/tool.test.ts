@@ -1,5 +1,5 @@
 import { describeChange } from '../../src/changes/describe';
-import type { Tool } from '../../src/changes/types';
+import type { Tool } from '../../src/model/change';
 import { fixtureWith, loadCloudTrailFixture, obj } from '../helpers/cloudtrail-fixtures';
 
 interface Call {

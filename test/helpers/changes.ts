@@ -1,5 +1,5 @@
 import { toLine } from '../../src/changes/burst';
-import type { Change } from '../../src/changes/types';
+import type { Change } from '../../src/model/change';
 
 let counter = 0;
 

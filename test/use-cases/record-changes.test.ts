@@ -1,5 +1,5 @@
 import { toLine } from '../../src/changes/burst';
-import type { Change } from '../../src/changes/types';
+import type { Change } from '../../src/model/change';
 import { createMemoryStore } from '../../src/store/memory';
 import type { SlackMessageRef } from '../../src/store/ports';
 import { acknowledgeAlert } from '../../src/use-cases/acknowledge';

@@ -1,5 +1,6 @@
 import { toLine } from '../../src/changes/burst';
-import type { AlertContent, Change, ChangeLine } from '../../src/changes/types';
+import type { AlertContent, ChangeLine } from '../../src/model/alert';
+import type { Change } from '../../src/model/change';
 
 /**
  * Hand-written changes for renderer tests, with the values of real corpus events

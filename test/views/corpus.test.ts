@@ -1,6 +1,7 @@
 import { bySeverityThenTime, toLine } from '../../src/changes/burst';
 import { describeChange } from '../../src/changes/describe';
-import type { AlertContent, Change } from '../../src/changes/types';
+import type { AlertContent } from '../../src/model/alert';
+import type { Change } from '../../src/model/change';
 import { renderAlert, renderGroupedAlert } from '../../src/views';
 import { builtInCatalog } from '../../src/watches';
 import { assertOnlyOwnMarkup, assertValidMessage, mrkdwnTexts } from '../helpers/block-kit';

@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
-import type { ChangeLine, Severity } from '../../src/changes/types';
+import type { ChangeLine } from '../../src/model/alert';
+import type { Severity } from '../../src/model/severity';
 import { renderAlert, renderAlertContent, renderGroupedAlert, SLACK_LIMITS } from '../../src/views';
 import { assertOnlyOwnMarkup, assertValidMessage, mrkdwnTexts } from '../helpers/block-kit';
 import { burstOf, sshOpenToWorld } from './changes';

@@ -1,7 +1,9 @@
 import type { types } from '@slack/bolt';
 import { toLine } from '../../src/changes/burst';
 import { describeChange } from '../../src/changes/describe';
-import type { AlertContent, Change, ChangeLine, Severity } from '../../src/changes/types';
+import type { AlertContent, ChangeLine } from '../../src/model/alert';
+import type { Change } from '../../src/model/change';
+import type { Severity } from '../../src/model/severity';
 import { type InvestigateModalInput, renderInvestigateModal, SLACK_LIMITS, VIEW_IDS } from '../../src/views';
 import { builtInCatalog } from '../../src/watches';
 import { assertOnlyOwnMarkup } from '../helpers/block-kit';

@@ -1,4 +1,4 @@
-import type { Change } from '../../src/changes/types';
+import type { Change } from '../../src/model/change';
 import type { Mute } from '../../src/store/ports';
 import {
   renderAckNoteModal,
