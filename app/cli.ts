@@ -6,13 +6,13 @@ import { applyInputTransformer } from '../src/events/input-transformer';
 import { matchesPattern } from '../src/events/pattern';
 import {
   isWatchDefinition,
-  loadCatalog,
   parseCustomWatch,
   parseWatchFileText,
   transformerOfRuleFile,
   type WatchCatalog,
   WatchesFolderError,
 } from '../src/watches';
+import { loadCatalog } from '../src/watches/loader';
 import { manifestFor } from './manifest';
 
 const USAGE = `Usage: infrawatch <command> [options]

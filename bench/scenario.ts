@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { type DynamoDbEngine, ensureTable } from '../app/local/dynamodb';
 import { describeChange } from '../src/changes/describe';
 import { createDynamoDbStore } from '../src/store/dynamodb';
-import { loadCatalog } from '../src/watches';
+import { loadCatalog } from '../src/watches/loader';
 import { preciseNow, summarize } from './counting';
 import { type CloudTrailEvent, callsByMethod, chunk, type Invocation, startRig } from './harness';
 import { median } from './report';

@@ -47,11 +47,18 @@ export class MessageNotFoundError extends Error {
   }
 }
 
-/** Turns an alert's content into a message (views + per-deployment options such as account aliases). */
-export type AlertRenderer = (content: AlertContent) => RenderedMessage;
-
-/** The broadcast reply announcing that an alert became more severe after it was posted. */
-export type EscalationRenderer = (content: AlertContent) => RenderedMessage;
+/**
+ * Turns an alert's content into what Slack shows (the views, with per-deployment options such as account
+ * aliases): injected, so the use cases decide when to show what and never which blocks it is.
+ */
+export interface AlertRenderer {
+  /** The alert's message. */
+  alert(content: AlertContent): RenderedMessage;
+  /** The alert's fresh message when Slack no longer had the earlier one: it says it replaces it. */
+  replacement(content: AlertContent): RenderedMessage;
+  /** The broadcast reply announcing that an alert became more severe after it was posted. */
+  escalation(content: AlertContent): RenderedMessage;
+}
 
 export interface Clock {
   now(): Date;
@@ -68,8 +75,6 @@ export interface AlertDeps {
   store: Store;
   messenger: AlertMessenger;
   render: AlertRenderer;
-  /** Defaults to the views' renderEscalation. */
-  renderEscalation?: EscalationRenderer;
   clock: Clock;
   /** Identifies this worker in render leases (e.g. the Lambda request id). */
   owner: string;

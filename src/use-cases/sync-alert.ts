@@ -3,7 +3,6 @@ import type { AlertContent, AlertStatus } from '../model/alert';
 import { SEVERITY_RANK } from '../model/severity';
 import { LeaseLostError } from '../store/errors';
 import type { AlertRecord } from '../store/ports';
-import { renderEscalation, withReplacementNote } from '../views/escalation';
 import { type AlertDeps, MessageNotFoundError } from './ports';
 
 /**
@@ -188,9 +187,7 @@ async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: nu
     }
 
     const content = await loadAlertContent(deps, alert);
-    const rendered = alert.messageRemovedAt
-      ? withReplacementNote(deps.render(content))
-      : deps.render(content);
+    const rendered = alert.messageRemovedAt ? deps.render.replacement(content) : deps.render.alert(content);
     let message = alert.message;
     let notifiedSeverity = alert.notifiedSeverity ?? content.severity;
     if (message) {
@@ -222,11 +219,7 @@ async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: nu
             content.severity,
             deps.clock.now().toISOString(),
           );
-          await deps.messenger.notify(
-            message,
-            (deps.renderEscalation ?? renderEscalation)(content),
-            escalation,
-          );
+          await deps.messenger.notify(message, deps.render.escalation(content), escalation);
         }
         notifiedSeverity = content.severity;
       }
