@@ -7,13 +7,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeChange } from '../src/changes/describe';
-<<<<<<< HEAD
 import { compilePattern } from '../src/events/pattern';
-import { builtInWatches, createCatalog, loadCatalog, type Watch, watchesFor } from '../src/watches';
-=======
 import { builtInWatches, createCatalog, type Watch, watchesFor } from '../src/watches';
 import { loadCatalog } from '../src/watches/loader';
->>>>>>> main
 import { type BenchContext, ROOT } from './harness';
 import { figureReport, type Report } from './measure';
 import { type Figure, ratioFigure } from './report';
