@@ -1,7 +1,13 @@
 import { ALL_WATCHES } from '../commands/parse';
+import {
+  DEFAULT_ESCALATION_POLICY,
+  type EscalationPolicy,
+  type EscalationSetting,
+} from '../model/escalation-policy';
 import type { Mute, MuteTargetType } from '../model/mute';
 import type { Subscription } from '../model/subscription';
 import type { Store } from '../store/ports';
+import { UseCaseError } from './errors';
 import type { Clock } from './ports';
 
 export interface SettingsDeps {
@@ -13,7 +19,7 @@ export interface SettingsDeps {
   admins: readonly string[];
 }
 
-export class NotAllowedError extends Error {
+export class NotAllowedError extends UseCaseError {
   readonly code = 'NotAllowed';
   constructor(readonly action: string) {
     super(`only InfraWatch admins may ${action}`);
@@ -31,11 +37,10 @@ export interface MuteTarget {
  * An actor named without an account. An IAM user or role called `terraform-ci` can be created in any account,
  * so a mute by name alone would also silence an attacker's `terraform-ci` elsewhere.
  */
-export class MuteScopeRequiredError extends Error {
+export class MuteScopeRequiredError extends UseCaseError {
   readonly code = 'MuteScopeRequired';
   constructor(readonly name: string) {
     super(`a mute of actor '${name}' by name must say which account(s) it applies to`);
-    this.name = new.target.name;
   }
 }
 
@@ -159,13 +164,39 @@ export async function unmuteChannel(
   return removed;
 }
 
-/** The channel's subscriptions and unexpired mutes. */
+/**
+ * Sets the channel's escalation policy, or turns escalation off (`policy: null`); admins only, when admins
+ * are configured (it decides whom InfraWatch pings). Alerts already scheduled follow the new policy from
+ * their next step (the sweep reads it then); turning it off stops their pending steps.
+ */
+export async function setChannelEscalation(
+  deps: SettingsDeps,
+  input: { channel: string; policy: EscalationPolicy | null; userId: string },
+): Promise<EscalationSetting> {
+  requireAdmin(deps, input.userId, 'change escalation');
+  const setting: EscalationSetting = {
+    channel: input.channel,
+    policy: input.policy,
+    setBy: input.userId,
+    setAt: deps.clock.now().toISOString(),
+  };
+  await deps.store.config.putEscalation(setting);
+  return setting;
+}
+
+/** The channel's subscriptions, unexpired mutes and escalation (its own setting, or the default policy). */
 export async function channelSettings(
   deps: Pick<SettingsDeps, 'store' | 'clock'>,
   channel: string,
-): Promise<{ subscriptions: Subscription[]; mutes: Mute[] }> {
+): Promise<{
+  subscriptions: Subscription[];
+  mutes: Mute[];
+  escalation: EscalationSetting | { channel: string; policy: EscalationPolicy; default: true };
+}> {
   const config = await deps.store.config.load(deps.clock.now().toISOString());
+  const own = config.escalations?.find((setting) => setting.channel === channel);
   return {
+    escalation: own ?? { channel, policy: DEFAULT_ESCALATION_POLICY, default: true },
     subscriptions: config.subscriptions.filter((s) => s.channel === channel),
     mutes: config.mutes
       .filter((m) => m.channel === channel)

@@ -56,6 +56,8 @@ async function writeOneOfEach(store: Store): Promise<void> {
   await store.rejected.save({ id: 'm-1', reason: 'not JSON', body: '{', at: AT });
   await store.renders.markDue('a-1', 1, AT);
   await store.digests.claim('C1', '2026-11-27', AT, '2026-11-27T10:15:00.000Z');
+  await store.config.putEscalation({ channel: 'C1', policy: null, setBy: 'U1', setAt: AT });
+  await store.escalationSteps.schedule('a-1', '2026-11-27T10:15:00.000Z');
 }
 
 it('writes every kind of item with the key shapes the deployed table holds', async () => {
@@ -82,11 +84,13 @@ it('writes every kind of item with the key shapes the deployed table holds', asy
     'pk=CHANGE#evt-1 sk=DELIVERY#C1',
     'pk=CHANGE#evt-1 sk=DELIVERY#C2 openPk=MUTED#C2 openSk=2026-11-27T09:59:00Z#evt-1',
     'pk=CONFIG sk=BOOTSTRAP',
+    'pk=CONFIG sk=ESCALATE#C1',
     'pk=CONFIG sk=MUTE#C1#actor#terraform-ci#in#123456789012',
     'pk=CONFIG sk=MUTE#C1#watch#ec2',
     'pk=CONFIG sk=SUB#C1#all',
     'pk=CONFIG sk=SUB#C2#ec2',
     'pk=DIGEST#C1 sk=2026-11-27',
+    'pk=ESCDUE sk=2026-11-27T10:15:00.000Z#a-1',
     'pk=GROUP#C1#ec2#alice sk=GROUP',
     'pk=REJECTED#2026-11-27 sk=m-1 openPk=REJECTED#2026-11-27 openSk=2026-11-27T10:00:00.000Z#m-1',
     'pk=RENDERDUE sk=a-1',

@@ -1,6 +1,12 @@
 import * as z from 'zod';
 import type { Acknowledgement, ChangeLine, Investigation } from '../../model/alert';
 import type { Actor, Change, ResourceRef } from '../../model/change';
+import type {
+  EscalationPolicy,
+  EscalationSetting,
+  EscalationStepRecord,
+  EscalationTarget,
+} from '../../model/escalation-policy';
 import type { Mute } from '../../model/mute';
 import type { Severity } from '../../model/severity';
 import type { Subscription } from '../../model/subscription';
@@ -8,6 +14,7 @@ import { CorruptItemError } from '../errors';
 import type { AlertRecord } from '../ports/alerts';
 import type { BurstGroup } from '../ports/bursts';
 import type { Delivery } from '../ports/deliveries';
+import type { AlertEscalationState } from '../ports/escalation-steps';
 import type { Item } from './table-client';
 
 /*
@@ -181,6 +188,58 @@ const investigation: z.ZodType<Investigation> = z.object({
   at: z.string(),
 });
 
+const escalationTarget: z.ZodType<EscalationTarget> = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('user'), id: z.string() }),
+  z.object({ kind: z.literal('usergroup'), id: z.string() }),
+  z.object({ kind: z.literal('channel'), id: z.string() }),
+  z.object({ kind: z.literal('here') }),
+]);
+
+const escalationPolicy: z.ZodType<EscalationPolicy> = z.object({
+  severity,
+  afterMs: z.number(),
+  targets: z.union([z.tuple([escalationTarget]), z.tuple([escalationTarget, escalationTarget])]),
+});
+
+/** CONFIG / ESCALATE#<channel>: a channel's policy, or `null` for `/infrawatch escalate off`. */
+export const escalationSettingItem: z.ZodType<EscalationSetting> = z.object({
+  channel: z.string(),
+  policy: escalationPolicy.nullish().transform((policy) => policy ?? null),
+  setBy: z.string(),
+  setAt: z.string(),
+});
+
+const escalationStep: z.ZodType<EscalationStepRecord> = z.object({
+  step: z.number(),
+  target: escalationTarget,
+  afterMs: z.number(),
+  at: z.string(),
+});
+
+/** The escalation attributes of an alert item (escNext, escDueAt, escAttemptAt, escSent), once scheduled. */
+const escalationAttributes = {
+  escNext: z.number().optional(),
+  escDueAt: z.string().optional(),
+  escAttemptAt: z.string().optional(),
+  escSent: z.array(escalationStep).optional(),
+};
+
+function escalationStateOf(attributes: {
+  escNext?: number | undefined;
+  escDueAt?: string | undefined;
+  escAttemptAt?: string | undefined;
+  escSent?: EscalationStepRecord[] | undefined;
+}): AlertEscalationState | undefined {
+  const { escNext, escDueAt, escAttemptAt, escSent } = attributes;
+  if (escNext === undefined || escDueAt === undefined) return undefined;
+  return {
+    nextStep: escNext,
+    dueAt: escDueAt,
+    ...(escAttemptAt === undefined ? {} : { attemptAt: escAttemptAt }),
+    sent: escSent ?? [],
+  };
+}
+
 /**
  * An alert item, or its open-index entry (which projects what the digest shows: no revisions). Severity is
  * stored as two flags set by appends (`sevCritical`, `sevWarning`), so concurrent appends only ever raise it.
@@ -209,11 +268,16 @@ export const alertItem: z.ZodType<AlertRecord> = z
     messageRemovedAt: z.string().optional(),
     acknowledgement: acknowledgement.optional(),
     investigation: investigation.optional(),
+    ...escalationAttributes,
   })
-  .transform(({ sevCritical, sevWarning, ...alert }) => ({
-    ...alert,
-    severity: sevCritical ? 'critical' : sevWarning ? 'warning' : ('info' as Severity),
-  }));
+  .transform(({ sevCritical, sevWarning, escNext, escDueAt, escAttemptAt, escSent, ...alert }) => {
+    const escalation = escalationStateOf({ escNext, escDueAt, escAttemptAt, escSent });
+    return {
+      ...alert,
+      severity: sevCritical ? 'critical' : sevWarning ? 'warning' : ('info' as Severity),
+      ...(escalation ? { escalation } : {}),
+    };
+  });
 
 /** What an append needs of an alert: which lines it holds, its revision, whether it is acknowledged. */
 export const alertMembership = z.object({

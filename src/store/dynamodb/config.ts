@@ -1,9 +1,10 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { EscalationSetting } from '../../model/escalation-policy';
 import type { Mute } from '../../model/mute';
 import type { Subscription } from '../../model/subscription';
 import { keys } from '../keys';
 import type { ConfigRepository, RoutingConfig } from '../ports/config';
-import { decode, muteItem, subscriptionItem } from './codec';
+import { decode, escalationSettingItem, muteItem, subscriptionItem } from './codec';
 import { epochSeconds, type Item, type TableClient } from './table-client';
 
 /** CONFIG / SUB#…, MUTE#…, BOOTSTRAP: one small partition, read whole by every batch of changes. */
@@ -20,6 +21,7 @@ export function dynamoDbConfig(table: TableClient): ConfigRepository {
       const subscriptions: Subscription[] = [];
       const mutes: Mute[] = [];
       let bootstrapped = false;
+      const escalations: EscalationSetting[] = [];
       for (const item of items) {
         const sk = String(item.sk);
         if (sk.startsWith('SUB#')) subscriptions.push(decode(subscriptionItem, item, 'subscription'));
@@ -27,9 +29,11 @@ export function dynamoDbConfig(table: TableClient): ConfigRepository {
           // TTL deletes expired mutes hours late (and dynalite never): expiry is always checked here.
           const mute = decode(muteItem, item, 'mute');
           if (Date.parse(mute.expiresAt) > now) mutes.push(mute);
-        } else if (sk === 'BOOTSTRAP') bootstrapped = true;
+        } else if (sk.startsWith('ESCALATE#'))
+          escalations.push(decode(escalationSettingItem, item, 'escalation setting'));
+        else if (sk === 'BOOTSTRAP') bootstrapped = true;
       }
-      return { subscriptions, mutes, bootstrapped };
+      return { subscriptions, mutes, bootstrapped, escalations };
     },
     async bootstrap(channel, atIso) {
       // Subscription first, marker last: a worker that finds the marker can rely on the subscription, and of
@@ -65,6 +69,12 @@ export function dynamoDbConfig(table: TableClient): ConfigRepository {
             expiresAt: epochSeconds(mute.expiresAt),
           },
         }),
+      );
+    },
+    async putEscalation(setting) {
+      await table.send(
+        'write',
+        new PutCommand({ TableName, Item: { ...keys.escalationSetting(setting.channel), ...setting } }),
       );
     },
     async deleteMute(channel, type, value, account) {

@@ -7,6 +7,7 @@ import { dynamoDbChanges } from './changes';
 import { dynamoDbConfig } from './config';
 import { dynamoDbDeliveries } from './deliveries';
 import { dynamoDbDigests } from './digests';
+import { dynamoDbEscalationSteps } from './escalation-steps';
 import { dynamoDbRejected } from './rejected';
 import { dynamoDbRenders } from './renders';
 import { dynamoDbRequests } from './requests';
@@ -33,5 +34,6 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
     alerts: dynamoDbAlerts(table),
     renders: dynamoDbRenders(table),
     digests: dynamoDbDigests(table),
+    escalationSteps: dynamoDbEscalationSteps(table),
   };
 }

@@ -1,3 +1,4 @@
+import type { EscalationSetting } from '../../model/escalation-policy';
 import type { Mute } from '../../model/mute';
 import type { Subscription } from '../../model/subscription';
 import { keys } from '../keys';
@@ -8,12 +9,14 @@ export function memoryConfig(): ConfigRepository {
   const subscriptions = new Map<string, Subscription>();
   const mutes = new Map<string, Mute>();
   let bootstrapped = false;
+  const escalationSettings = new Map<string, EscalationSetting>();
   return {
     async load(nowIso) {
       return {
         subscriptions: clone([...subscriptions.values()]),
         mutes: clone([...mutes.values()].filter((mute) => mute.expiresAt > nowIso)),
         bootstrapped,
+        escalations: clone([...escalationSettings.values()]),
       };
     },
     async bootstrap(channel, atIso) {
@@ -31,6 +34,9 @@ export function memoryConfig(): ConfigRepository {
     },
     async putMute(mute) {
       mutes.set(keys.mute(mute.channel, mute.type, mute.value, mute.account).sk, clone(mute));
+    },
+    async putEscalation(setting) {
+      escalationSettings.set(setting.channel, clone(setting));
     },
     async deleteMute(channel, type, value, account) {
       const key = keys.mute(channel, type, value, account).sk;

@@ -6,6 +6,7 @@ import { memoryChanges } from './changes';
 import { memoryConfig } from './config';
 import { memoryDeliveries } from './deliveries';
 import { memoryDigests } from './digests';
+import { memoryEscalationSteps } from './escalation-steps';
 import { memoryRejected } from './rejected';
 import { memoryRenders } from './renders';
 import { memoryRequests } from './requests';
@@ -30,6 +31,7 @@ export function createMemoryStore(): Store & { rejectedInputs: RejectedInput[] }
     alerts: memoryAlerts(alertItems),
     renders: memoryRenders(alertItems),
     digests: memoryDigests(),
+    escalationSteps: memoryEscalationSteps(alertItems),
     rejectedInputs,
   };
 }

@@ -1,5 +1,6 @@
 import type { Acknowledgement, ChangeLine, Investigation } from '../../model/alert';
 import type { Severity } from '../../model/severity';
+import type { AlertEscalationState } from './escalation-steps';
 
 export interface SlackMessageRef {
   channel: string;
@@ -39,6 +40,8 @@ export interface AlertRecord {
   messageRemovedAt?: string;
   acknowledgement?: Acknowledgement;
   investigation?: Investigation;
+  /** Escalation steps of an unacknowledged alert (see ports/escalation-steps.ts), once scheduled. */
+  escalation?: AlertEscalationState;
 }
 
 /** What the open-alerts index holds of an alert (what a digest shows). */

@@ -1,3 +1,4 @@
+import type { EscalationSetting } from '../../model/escalation-policy';
 import type { Mute, MuteTargetType } from '../../model/mute';
 import type { Subscription } from '../../model/subscription';
 
@@ -7,6 +8,8 @@ export interface RoutingConfig {
   mutes: Mute[];
   /** True once a default channel was subscribed (so an explicit unsubscribe-all is respected). */
   bootstrapped: boolean;
+  /** Channels' escalation settings (`/infrawatch escalate`); a channel without one has the default policy. */
+  escalations?: EscalationSetting[];
 }
 
 /** Which channel gets which watches, and what is muted: read whole on every batch of changes. */
@@ -21,6 +24,8 @@ export interface ConfigRepository {
   subscribe(channel: string, watches: readonly string[], setBy: string, atIso: string): Promise<void>;
   unsubscribe(channel: string, watches: readonly string[]): Promise<void>;
   putMute(mute: Mute): Promise<void>;
+  /** Sets (replaces) a channel's escalation setting. */
+  putEscalation(setting: EscalationSetting): Promise<void>;
   /** Removes one mute (`account`: of an actor name mute). @returns the mute that was removed, if there was one. */
   deleteMute(
     channel: string,

@@ -4,6 +4,7 @@ import type { ChangeRepository } from './changes';
 import type { ConfigRepository } from './config';
 import type { DeliveryRepository } from './deliveries';
 import type { DigestRunRepository } from './digests';
+import type { EscalationStepRepository } from './escalation-steps';
 import type { RejectedInputRepository } from './rejected';
 import type { RenderRepository } from './renders';
 import type { RequestClaimRepository } from './requests';
@@ -14,6 +15,7 @@ export type * from './changes';
 export type * from './config';
 export type * from './deliveries';
 export type * from './digests';
+export type * from './escalation-steps';
 export type * from './rejected';
 export type * from './renders';
 export type * from './requests';
@@ -36,4 +38,5 @@ export interface Store {
   alerts: AlertRepository;
   renders: RenderRepository;
   digests: DigestRunRepository;
+  escalationSteps: EscalationStepRepository;
 }
