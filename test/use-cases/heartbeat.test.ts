@@ -1,5 +1,5 @@
-import type { SlackMessageRef } from '../../src/store/ports';
 import { createMemoryPipeline } from '../../src/store/memory/pipeline';
+import type { SlackMessageRef } from '../../src/store/ports';
 import { checkHeartbeat, type HeartbeatDeps, type NoticeMessenger } from '../../src/use-cases/heartbeat';
 import type { Clock, RenderedMessage } from '../../src/use-cases/ports';
 
@@ -31,7 +31,10 @@ function slackFake(): NoticeMessenger & { posts: { noticeId: string; text: strin
 
 function setup() {
   let now = NOW;
-  const clock: Clock = { now: () => new Date(now), sleep: async (ms) => void (now += ms) };
+  const advance = (ms: number) => {
+    now += ms;
+  };
+  const clock: Clock = { now: () => new Date(now), sleep: async (ms) => advance(ms) };
   const pipeline = createMemoryPipeline(async () => false);
   const messenger = slackFake();
   const deps: HeartbeatDeps = {
@@ -41,12 +44,13 @@ function setup() {
     channel: 'C0ALERTS',
     accountAlias: { [PROD]: 'prod' },
   };
-  return { pipeline, messenger, deps, advance: (ms: number) => void (now += ms), now: () => now };
+  return { pipeline, messenger, deps, advance, now: () => now };
 }
 
 /** Changes on each of `days` days before `lastSeen`, the latest at `lastSeen`. */
 async function activeOn(pipeline: ReturnType<typeof setup>['pipeline'], days: number, lastSeen: string) {
-  for (let day = days - 1; day >= 1; day--) await pipeline.noteActivity(PROD, hoursAgo(24 * day, Date.parse(lastSeen)));
+  for (let day = days - 1; day >= 1; day--)
+    await pipeline.noteActivity(PROD, hoursAgo(24 * day, Date.parse(lastSeen)));
   await pipeline.noteActivity(PROD, lastSeen);
 }
 
