@@ -1,7 +1,5 @@
 import { resolve } from 'node:path';
-import { builtInWatches } from '../src/watches/catalog';
-import { createCatalog } from '../src/watches/compile';
-import { loadCustomWatches } from '../src/watches/custom';
+import { loadCatalog } from '../src/watches/loader';
 import type { Watch } from '../src/watches/types';
 import type { InfraConfig } from './config';
 
@@ -19,13 +17,15 @@ export interface DeployedWatches {
  * start.
  */
 export function deployedWatches(config: InfraConfig, cwd: string): DeployedWatches {
-  const custom =
-    config.customWatchesDir === undefined ? [] : loadCustomWatches(resolve(cwd, config.customWatchesDir));
-  const enabled = new Set(config.builtInWatches);
-  const catalog = createCatalog([...custom, ...builtInWatches.filter((watch) => enabled.has(watch.id))]);
+  const catalog = loadCatalog({
+    ...(config.customWatchesDir === undefined ? {} : { watchesDir: resolve(cwd, config.customWatchesDir) }),
+    builtIn: config.builtInWatches,
+  });
   return {
     watches: catalog.watches,
-    customWatchFiles: custom.map((watch) => watch.file).filter((file): file is string => file !== undefined),
+    customWatchFiles: catalog.watches
+      .map((watch) => watch.file)
+      .filter((file): file is string => file !== undefined),
   };
 }
 

@@ -40,9 +40,9 @@ export {
   createCatalog,
   type InputTransformer,
   InvalidWatchError,
-  loadCatalog,
   parseCustomWatch,
   type Watch,
   type WatchCatalog,
   watchesFor,
 } from './watches';
+export { loadCatalog } from './watches/loader';

@@ -1,17 +1,16 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { createCloudTrailHistory } from '../aws/cloudtrail-history';
 import { loadConfig } from '../config';
 import type { LogPort } from '../events/process-events';
-import { defaultMetrics, type FlushingMetrics } from '../metrics';
+import type { FlushingMetrics } from '../metrics';
 import {
   InvalidReconcileTriggerError,
   parseReconcileTrigger,
   type ReconcileRunResult,
   runReconcile,
 } from '../reconcile/run-reconcile';
-import { createRuntime, oncePerContainer, startFailureMessage } from '../runtime';
+import { createRuntime, lambdaEntry } from '../runtime';
 import { createNoticeMessenger } from '../slack/notice-messenger';
 
 export type ReconcileHandler = (event: unknown, context: Context) => Promise<ReconcileRunResult | undefined>;
@@ -33,23 +32,25 @@ export function createReconcileHandler(
   env: NodeJS.ProcessEnv = process.env,
   options: { log?: LogPort; metrics?: FlushingMetrics; dynamodb?: DynamoDBClient } = {},
 ): ReconcileHandler {
-  const logger = new Logger({ serviceName: 'infrawatch-reconcile' });
-  const log = options.log ?? logger;
-  const metrics = options.metrics ?? defaultMetrics(env);
-  const ready = oncePerContainer(async () => {
-    const config = loadConfig(env);
-    const runtime = await createRuntime(config, { log, metrics, dynamodb: options.dynamodb });
-    return {
-      runtime,
-      history: createCloudTrailHistory(config.RECONCILE_TARGETS, {
-        ...(config.CLOUDTRAIL_ENDPOINT ? { endpoint: config.CLOUDTRAIL_ENDPOINT } : {}),
-      }),
-      notices: createNoticeMessenger(runtime.slack),
-    };
+  const invoke = lambdaEntry({
+    serviceName: 'infrawatch-reconcile',
+    env,
+    log: options.log,
+    metrics: options.metrics,
+    start: async ({ log, metrics }) => {
+      const config = loadConfig(env);
+      const runtime = await createRuntime(config, { log, metrics, dynamodb: options.dynamodb });
+      return {
+        runtime,
+        history: createCloudTrailHistory(config.RECONCILE_TARGETS, {
+          ...(config.CLOUDTRAIL_ENDPOINT ? { endpoint: config.CLOUDTRAIL_ENDPOINT } : {}),
+        }),
+        notices: createNoticeMessenger(runtime.slack),
+      };
+    },
   });
-  return async (event, context) => {
-    logger.addContext(context);
-    try {
+  return (event, context) =>
+    invoke(context, async ({ log, started }) => {
       let trigger: ReturnType<typeof parseReconcileTrigger>;
       try {
         trigger = parseReconcileTrigger(event);
@@ -58,10 +59,7 @@ export function createReconcileHandler(
         log.error('Ignored an input that is not a reconcile trigger', { reason: error.message });
         return undefined;
       }
-      const { runtime, history, notices } = await ready().catch((error: unknown) => {
-        log.error(startFailureMessage(error), { error });
-        throw error;
-      });
+      const { runtime, history, notices } = await started();
       const result = await runReconcile({
         runtime,
         owner: context.awsRequestId,
@@ -76,10 +74,7 @@ export function createReconcileHandler(
         targets: result.targets,
       });
       return result;
-    } finally {
-      metrics.flush();
-    }
-  };
+    });
 }
 
 export const handler = createReconcileHandler();

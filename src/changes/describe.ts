@@ -8,10 +8,10 @@ import {
 import type { Change, Detail, Outcome } from '../model/change';
 import { builtInCatalog } from '../watches/catalog';
 import type { Watch, WatchCatalog } from '../watches/types';
-import { interpretAction } from './action';
 import { describeActor } from './actor';
 import { describeDetails } from './details';
 import { clip } from './read';
+import { interpretAction } from './registry';
 import { extractResources } from './resources';
 import { assessSeverity, isDeniedCode, isDryRunCode } from './severity';
 import { summarize } from './summary';

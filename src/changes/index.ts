@@ -1,9 +1,9 @@
 export { InvalidEventError, parseCloudTrailEvent } from '../events/cloudtrail';
 export type { Action } from './action';
-export { interpretAction } from './action';
 export { describeActor } from './actor';
 export { describeChange, EMPTY_CATALOG } from './describe';
 export { describeDetails } from './details';
+export { interpretAction } from './registry';
 export { extractResources } from './resources';
 export type { Assessment, Finding, SeverityInput } from './severity';
 export { assessSeverity } from './severity';

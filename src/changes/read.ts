@@ -81,6 +81,10 @@ export function stringOrList(value: unknown): string[] {
 /**
  * Shortens an untrusted string for display, saying how much was cut. Strings stay raw (escaping is the
  * renderer's job); the bound keeps one hostile or huge field from bloating alerts and DynamoDB items.
+ *
+ * Not the same contract as `truncate` in src/views/mrkdwn.ts: `clip` bounds what a Change stores and keeps
+ * `max` characters of content, then announces the cut ("… (N more characters)", so the result is longer than
+ * `max`); `truncate` enforces a Slack field limit, so its result, ellipsis included, never exceeds `max`.
  */
 export function clip(value: string, max: number): string {
   if (value.length <= max) return value;
@@ -100,6 +104,11 @@ export function listSome(values: readonly string[], max: number, separator = ', 
 /** "1 instance" / "3 instances". */
 export function plural(count: number, noun: string, nouns = `${noun}s`): string {
   return `${count} ${count === 1 ? noun : nouns}`;
+}
+
+/** "trail x" -> "Trail x". */
+export function capitalise(value: string): string {
+  return value.length === 0 ? value : `${value[0]?.toUpperCase()}${value.slice(1)}`;
 }
 
 /** Compact JSON of a value for display, bounded. */

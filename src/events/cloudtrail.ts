@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { listWords } from '../words';
 import { InvalidEventError } from './errors';
 
 /** The two EventBridge detail-types that carry a CloudTrail record InfraWatch can describe. */
@@ -376,9 +377,4 @@ function describeValue(value: unknown): string {
   }
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`;
-}
-
-function listWords(words: readonly string[]): string {
-  if (words.length <= 1) return words.join('');
-  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }

@@ -90,7 +90,8 @@ function neutraliseFormatting(escaped: string): string {
 
 /**
  * Cuts plain (unescaped) text to at most `max` UTF-16 units, ending with `…` when anything was removed.
- * Never splits a surrogate pair. Use {@link truncateMrkdwn} for text that is already mrkdwn.
+ * Never splits a surrogate pair. Use {@link truncateMrkdwn} for text that is already mrkdwn. A hard limit for
+ * Slack fields; `clip` (src/changes/read.ts) is the bound on stored change text that says how much it cut.
  */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;

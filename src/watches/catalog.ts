@@ -1,4 +1,5 @@
 import { createCatalog } from './compile';
+import { InvalidWatchError } from './custom';
 import type { Watch, WatchCatalog } from './types';
 
 const API_CALL = 'AWS API Call via CloudTrail';
@@ -235,3 +236,25 @@ export const builtInWatches: readonly Watch[] = [
 
 /** The built-in watches, compiled once. */
 export const builtInCatalog: WatchCatalog = createCatalog(builtInWatches);
+
+/**
+ * The catalog a deployment runs: its custom watches (parsed definitions, see `parseCustomWatch`) followed by the
+ * built-in ones listed in `builtIn` (default all: a deployment gives rules to the ones it enables, and the app
+ * must not offer the others). Custom watches come first so that a change both match takes the custom watch as
+ * its primary one: a team that pasted its classic rule keeps its own summary line. Pure: reading the custom
+ * watch folder is `loadCatalog`'s job (src/watches/loader.ts).
+ * @throws InvalidWatchError for an unknown built-in id; DuplicateWatchError when two watches share an id.
+ */
+export function buildCatalog(
+  options: { custom?: readonly Watch[]; builtIn?: readonly string[] } = {},
+): WatchCatalog {
+  const custom = options.custom ?? [];
+  if (custom.length === 0 && options.builtIn === undefined) return builtInCatalog;
+  const enabled = options.builtIn === undefined ? undefined : new Set(options.builtIn);
+  for (const id of enabled ?? []) {
+    if (!builtInWatches.some((watch) => watch.id === id))
+      throw new InvalidWatchError('BUILT_IN_WATCHES', `'${id}' is not a built-in watch.`);
+  }
+  const builtIn = enabled === undefined ? builtInWatches : builtInWatches.filter((w) => enabled.has(w.id));
+  return createCatalog([...custom, ...builtIn]);
+}

@@ -1,11 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import * as z from 'zod';
+import { EngineError } from '../events/errors';
 import { validateInputTransformer } from '../events/input-transformer';
 import { validatePattern } from '../events/pattern';
 import type { InputTransformer, Watch } from './types';
 
-export class InvalidWatchError extends Error {
+export class InvalidWatchError extends EngineError {
   readonly code = 'InvalidWatch';
   constructor(
     readonly file: string,
@@ -16,7 +16,7 @@ export class InvalidWatchError extends Error {
 }
 
 /** The custom-watch folder is missing or not a folder (a folder that was named must exist). */
-export class WatchesFolderError extends Error {
+export class WatchesFolderError extends EngineError {
   readonly code = 'WatchesFolder';
 }
 
@@ -308,29 +308,4 @@ function splitJsonDocuments(text: string): string[] | undefined {
     } else if (depth === 0 && !/\s/.test(ch)) return undefined;
   }
   return depth === 0 ? documents : undefined;
-}
-
-/**
- * Loads every `*.json` directly inside `dir` (not sub-folders: `watches/examples/` stays inactive until a
- * file is copied up). The folder must exist (a folder that was named and is missing is a mistake, not "no
- * custom watches"); an invalid file fails loudly.
- * @throws WatchesFolderError when `dir` is missing or not a folder.
- */
-export function loadCustomWatches(dir: string): Watch[] {
-  let files: string[];
-  try {
-    files = readdirSync(dir, { withFileTypes: true })
-      .filter((entry) => entry.isFile() && entry.name.endsWith('.json'))
-      .map((entry) => entry.name)
-      .sort();
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new WatchesFolderError(`watches folder ${dir} does not exist`);
-    if (code === 'ENOTDIR') throw new WatchesFolderError(`watches folder ${dir} is not a folder`);
-    throw error;
-  }
-  return files.map((fileName) => {
-    const file = join(dir, fileName);
-    return parseCustomWatch(parseWatchFileText(readFileSync(file, 'utf8'), file), file);
-  });
 }

@@ -10,7 +10,8 @@ import {
 } from '../../infra/config';
 import { REPO_ROOT } from '../../infra/constructs/infrawatch-function';
 import { deployedWatches } from '../../infra/watches';
-import { builtInWatches, loadCatalog } from '../../src/watches';
+import { builtInWatches } from '../../src/watches';
+import { loadCatalog } from '../../src/watches/loader';
 import { TEST_CONFIG_FILE } from '../helpers/cloud-assembly';
 
 const EXAMPLE = join(REPO_ROOT, 'infrawatch.config.example.json');

@@ -15,7 +15,7 @@ import {
 const TITLES = new Map(builtInCatalog.watches.map((watch) => [watch.id, watch.title]));
 const ALIASES = { '112233445566': 'prod', '123456789012': 'sandbox' };
 
-function describe_(event: unknown): Change {
+function describeWithBuiltInWatches(event: unknown): Change {
   return describeChange(event, builtInCatalog);
 }
 
@@ -27,7 +27,7 @@ function optionsFor(change: Change) {
 describe('renderAlert on every corpus event', () => {
   it.each(cloudTrailFixtureFiles())('%s', (file) => {
     // Prepare
-    const change = describe_(loadCloudTrailFixture(file));
+    const change = describeWithBuiltInWatches(loadCloudTrailFixture(file));
 
     // Act
     const message = renderAlert(change, optionsFor(change));
@@ -46,7 +46,7 @@ describe('renderGroupedAlert on corpus events', () => {
   it('renders the security-group events as one burst', () => {
     // Prepare: every corpus event the security-groups watch matches, as if one actor made them.
     const changes = cloudTrailFixtureFiles()
-      .map((file) => describe_(loadCloudTrailFixture(file)))
+      .map((file) => describeWithBuiltInWatches(loadCloudTrailFixture(file)))
       .filter((change) => change.watch === 'security-groups');
     const lines = changes.map(toLine).sort(bySeverityThenTime);
     const lead = changes.find((change) => change.id === lines[0]?.id);
@@ -96,7 +96,7 @@ describe('renderAlert on hostile corpus events', () => {
       }));
       obj(detail.requestParameters).bucketPolicy = { Version: '2012-10-17', Statement: statements };
     });
-    const change = describe_(event);
+    const change = describeWithBuiltInWatches(event);
 
     // Act
     const message = renderAlert(change, optionsFor(change));
@@ -122,7 +122,7 @@ describe('renderAlert on hostile corpus events', () => {
         ipRanges: { items: [{ cidrIp: '0.0.0.0/0', description: `<!channel> rule ${index}` }] },
       }));
     });
-    const change = describe_(event);
+    const change = describeWithBuiltInWatches(event);
 
     // Act
     const message = renderAlert(change, optionsFor(change));

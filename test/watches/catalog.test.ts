@@ -4,16 +4,16 @@ import { join } from 'node:path';
 import { describeChange } from '../../src/changes/describe';
 import { compilePattern, validatePattern } from '../../src/events/pattern';
 import {
+  buildCatalog,
   builtInCatalog,
   builtInWatches,
   createCatalog,
   DuplicateWatchError,
   InvalidWatchError,
-  loadCatalog,
-  loadCustomWatches,
   parseCustomWatch,
   watchesFor,
 } from '../../src/watches';
+import { loadCatalog, loadCustomWatches } from '../../src/watches/loader';
 import { corpusEvent, corpusEvents } from '../helpers/events';
 
 const EXAMPLES = join(__dirname, '..', '..', 'watches', 'examples');
@@ -304,6 +304,28 @@ describe('custom watches', () => {
     expect(catalog.watches.map((watch) => watch.id)).toEqual(['iam', 'signin']);
     expect(catalog.match(corpusEvent('ec2.StopInstances.json'))).toEqual([]);
     expect(() => loadCatalog({ builtIn: ['iam', 'ec3'] })).toThrow(
+      "BUILT_IN_WATCHES: 'ec3' is not a built-in watch.",
+    );
+  });
+
+  it('builds a catalog from parsed definitions without reading any file', () => {
+    // Prepare: a definition as the loader would hand it over, from no file at all.
+    const mine = parseCustomWatch(
+      { id: 'prod-stops', pattern: { source: ['aws.ec2'], detail: { eventName: ['StopInstances'] } } },
+      'inline definition',
+    );
+
+    // Act
+    const catalog = buildCatalog({ custom: [mine], builtIn: ['ec2'] });
+
+    // Assess: custom first, then only the enabled built-ins; the event takes the custom watch as primary.
+    expect(catalog.watches.map((watch) => watch.id)).toEqual(['prod-stops', 'ec2']);
+    expect(describeChange(corpusEvent('ec2.StopInstances.json'), catalog).watches).toEqual([
+      'prod-stops',
+      'ec2',
+    ]);
+    expect(buildCatalog()).toBe(builtInCatalog);
+    expect(() => buildCatalog({ builtIn: ['ec3'] })).toThrow(
       "BUILT_IN_WATCHES: 'ec3' is not a built-in watch.",
     );
   });

@@ -92,12 +92,12 @@ const EGRESS_EVENTS: Readonly<Record<string, SecurityGroupRuleChange['operation'
   UpdateSecurityGroupRuleDescriptionsEgress: 'describe',
 };
 
-/** Whether an EC2 event name changes security-group rules. */
-export function isSecurityGroupRuleEvent(eventName: string): boolean {
-  return (
-    eventName in INGRESS_EVENTS || eventName in EGRESS_EVENTS || eventName === 'ModifySecurityGroupRules'
-  );
-}
+/** The EC2 calls that change security-group rules (each read by {@link readRuleChange}). */
+export const SECURITY_GROUP_RULE_EVENTS: readonly string[] = [
+  ...Object.keys(INGRESS_EVENTS),
+  ...Object.keys(EGRESS_EVENTS),
+  'ModifySecurityGroupRules',
+];
 
 /**
  * Reads the rules of an Authorize/Revoke/UpdateDescriptions/Modify call. Both parameter shapes of
