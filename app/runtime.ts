@@ -8,7 +8,7 @@ import type { CapacityMeter } from '../src/store/dynamodb';
 import type { Store } from '../src/store/ports';
 import type { PipelineRepository } from '../src/store/ports/pipeline';
 import { createActivityRecorder } from '../src/use-cases/activity';
-import type { AlertMessenger, AlertRenderer, Clock } from '../src/use-cases/ports';
+import type { AlertMessenger, AlertRenderer, Clock, EscalationStepMessenger } from '../src/use-cases/ports';
 import { systemClock } from '../src/use-cases/ports';
 import type { ActivityRecorder, RecordChangesDeps } from '../src/use-cases/record-changes';
 import { renderAlertContent, renderEscalation, withReplacementNote } from '../src/views';
@@ -41,7 +41,7 @@ export interface Runtime {
   meter: CapacityMeter;
   catalog: WatchCatalog;
   slack: { general: WebClient; posting: WebClient };
-  messenger: AlertMessenger;
+  messenger: AlertMessenger & EscalationStepMessenger;
   render: AlertRenderer;
   clock: Clock;
   log: LogPort;
