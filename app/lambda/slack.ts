@@ -7,6 +7,7 @@ import { loadConfig } from '../config';
 import type { LogPort } from '../events/process-events';
 import type { FlushingMetrics } from '../metrics';
 import { createRuntime, lambdaEntry } from '../runtime';
+import { SecretsError } from '../secrets';
 import { createSlackApp } from '../slack/app';
 import { SLACK_TIMEOUTS } from '../slack/client';
 import { withTextBody } from '../slack/request';
@@ -40,7 +41,7 @@ export function createSlackHandler(
         dynamodb: options.dynamodb,
         slackTimeoutMs: SLACK_TIMEOUTS.interactive,
       });
-      if (!runtime.secrets.signingSecret) throw new Error('The Slack signing secret is missing');
+      if (!runtime.secrets.signingSecret) throw new SecretsError('The Slack secret has no signingSecret');
       const receiver = new AwsLambdaReceiver({
         signingSecret: runtime.secrets.signingSecret,
         logLevel: LogLevel.WARN,

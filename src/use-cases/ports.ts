@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { AlertContent } from '../model/alert';
 import type { Severity } from '../model/severity';
 import type { SlackMessageRef, Store } from '../store/ports';
+import { UseCaseError } from './errors';
 
 /** A rendered Slack message: fallback text for notifications plus Block Kit blocks. */
 export interface RenderedMessage {
@@ -39,11 +40,10 @@ export interface Escalation {
 }
 
 /** Slack no longer has the message (a workspace admin deleted it, or it lived in a Slack that was reset). */
-export class MessageNotFoundError extends Error {
+export class MessageNotFoundError extends UseCaseError {
   readonly code = 'MessageNotFound';
-  constructor(ref: SlackMessageRef) {
-    super(`Slack has no message ${ref.ts} in ${ref.channel}`);
-    this.name = new.target.name;
+  constructor(ref: SlackMessageRef, options?: ErrorOptions) {
+    super(`Slack has no message ${ref.ts} in ${ref.channel}`, options);
   }
 }
 

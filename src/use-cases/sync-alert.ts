@@ -3,6 +3,7 @@ import type { AlertContent, AlertStatus } from '../model/alert';
 import { SEVERITY_RANK } from '../model/severity';
 import { LeaseLostError } from '../store/errors';
 import type { AlertRecord } from '../store/ports';
+import { UseCaseError } from './errors';
 import { type AlertDeps, MessageNotFoundError } from './ports';
 
 /**
@@ -20,14 +21,14 @@ const WAIT_FOR_RENDER_MS = 5_000;
 const POLL_MS = 150;
 const MAX_RENDER_ROUNDS = 3;
 
-export class RenderPendingError extends Error {
+export class RenderPendingError extends UseCaseError {
   readonly code = 'RenderPending';
   constructor(alertId: string) {
     super(`alert ${alertId} is being rendered by another worker; retry later`);
   }
 }
 
-export class AlertNotFoundError extends Error {
+export class AlertNotFoundError extends UseCaseError {
   readonly code = 'AlertNotFound';
   constructor(alertId: string) {
     super(`alert ${alertId} does not exist`);
