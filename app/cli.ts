@@ -13,6 +13,7 @@ import {
   WatchesFolderError,
 } from '../src/watches';
 import { loadCatalog } from '../src/watches/loader';
+import { AppError } from './errors';
 import { manifestFor } from './manifest';
 
 const USAGE = `Usage: infrawatch <command> [options]
@@ -32,7 +33,7 @@ Options:
   -h, --help        this text`;
 
 /** A failure the user can fix: printed as one line on stderr, exit code 2. */
-class UsageError extends Error {
+class UsageError extends AppError {
   readonly code = 'Usage';
 }
 

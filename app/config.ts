@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import type { ConsoleAccess } from '../src/views/links';
+import { AppError } from './errors';
 
-export class ConfigError extends Error {
+export class ConfigError extends AppError {
   readonly code = 'Config';
 }
 

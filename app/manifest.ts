@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AppError } from './errors';
 
 /** The placeholder request URL in manifest.json. */
 export const MANIFEST_PLACEHOLDER_URL = 'https://infrawatch.example.com/slack/events';
 
-export class ManifestUrlError extends Error {
+export class ManifestUrlError extends AppError {
   readonly code = 'ManifestUrl';
 }
 

@@ -1,5 +1,7 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { WebClient } from '@slack/web-api';
+import type { Context } from 'aws-lambda';
 import { DEFAULT_BURST_POLICY } from '../src/changes/burst';
 import type { AlertContent } from '../src/model/alert';
 import type { CapacityMeter } from '../src/store/dynamodb';
@@ -7,13 +9,20 @@ import type { Store } from '../src/store/ports';
 import type { AlertMessenger, AlertRenderer, Clock } from '../src/use-cases/ports';
 import { systemClock } from '../src/use-cases/ports';
 import type { RecordChangesDeps } from '../src/use-cases/record-changes';
-import { renderAlertContent } from '../src/views';
+import { renderAlertContent, renderEscalation, withReplacementNote } from '../src/views';
 import { loadCatalog } from '../src/watches/loader';
 import type { WatchCatalog } from '../src/watches/types';
 import { awsClientConfig } from './aws/clients';
 import { type Config, consoleAccessOf } from './config';
 import type { LogPort } from './events/process-events';
-import { instrumentMessenger, instrumentStore, type MetricsPort, noMetrics } from './metrics';
+import {
+  defaultMetrics,
+  type FlushingMetrics,
+  instrumentMessenger,
+  instrumentStore,
+  type MetricsPort,
+  noMetrics,
+} from './metrics';
 import { loadSlackSecrets, type SlackSecrets } from './secrets';
 import { createAlertMessenger } from './slack/alert-messenger';
 import { createSlackClients } from './slack/client';
@@ -59,16 +68,22 @@ async function loadDynamoDb(config: Config, existing: DynamoDBClient | undefined
   return { meter, store: createDynamoDbStore({ client, tableName: config.TABLE_NAME, meter }) };
 }
 
+/** The views with this deployment's account aliases, console access and watch titles. */
 export function createAlertRenderer(config: Config, catalog: WatchCatalog): AlertRenderer {
   const titles = new Map(catalog.watches.map((watch) => [watch.id, watch.title]));
   const consoleAccess = consoleAccessOf(config);
-  return (content: AlertContent) =>
+  const alert = (content: AlertContent) =>
     renderAlertContent(content, {
       alertId: content.id,
       accountAlias: config.ACCOUNT_ALIASES,
       consoleAccess,
       ...(content.watch && titles.has(content.watch) ? { watchTitle: titles.get(content.watch) } : {}),
     });
+  return {
+    alert,
+    replacement: (content) => withReplacementNote(alert(content)),
+    escalation: renderEscalation,
+  };
 }
 
 export async function createRuntime(config: Config, overrides: RuntimeOverrides): Promise<Runtime> {
@@ -120,11 +135,57 @@ export function recordDeps(runtime: Runtime, owner: string): RecordChangesDeps {
   };
 }
 
+/** What a Lambda entry's per-container start-up gets: where to log and count. */
+export interface EntryParts {
+  log: LogPort;
+  metrics: FlushingMetrics;
+}
+
+/** What a Lambda entry gets to serve one invocation. */
+export interface Invocation<Started> extends EntryParts {
+  /**
+   * What the entry built, on first use per container and shared by later invocations. A failed start is
+   * logged (what is wrong, in words, with the error for the stack), forgotten so the next invocation tries
+   * again, and thrown.
+   */
+  started(): Promise<Started>;
+}
+
+/**
+ * The start-up every Lambda entry shares: a Powertools logger named for the function (with the invocation's
+ * context), metrics flushed after each invocation whatever it did, and the lazy per-container start.
+ */
+export function lambdaEntry<Started>(options: {
+  serviceName: string;
+  env: NodeJS.ProcessEnv;
+  log?: LogPort | undefined;
+  metrics?: FlushingMetrics | undefined;
+  start(parts: EntryParts): Promise<Started>;
+}): <R>(context: Context, serve: (invocation: Invocation<Started>) => Promise<R>) => Promise<R> {
+  const logger = new Logger({ serviceName: options.serviceName });
+  const log = options.log ?? logger;
+  const metrics = options.metrics ?? defaultMetrics(options.env);
+  const ready = oncePerContainer(() => options.start({ log, metrics }));
+  const started = () =>
+    ready().catch((error: unknown) => {
+      log.error(startFailureMessage(error), { error });
+      throw error;
+    });
+  return async (context, serve) => {
+    logger.addContext(context);
+    try {
+      return await serve({ log, metrics, started });
+    } finally {
+      metrics.flush();
+    }
+  };
+}
+
 /**
  * Builds something once per container, on first use, and shares it between invocations; a failed start
  * (a secret not set yet, Secrets Manager unreachable) is forgotten, so the next invocation tries again.
  */
-export function oncePerContainer<T>(start: () => Promise<T>): () => Promise<T> {
+function oncePerContainer<T>(start: () => Promise<T>): () => Promise<T> {
   let started: Promise<T> | undefined;
   return () => {
     started ??= start().catch((error: unknown) => {
@@ -136,7 +197,7 @@ export function oncePerContainer<T>(start: () => Promise<T>): () => Promise<T> {
 }
 
 /** The line an entry logs when it cannot start: what is wrong, in words, with the error for the stack. */
-export function startFailureMessage(error: unknown): string {
+function startFailureMessage(error: unknown): string {
   const reason = error instanceof Error ? error.message : String(error);
   return `InfraWatch could not start: ${reason}`;
 }

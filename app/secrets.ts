@@ -2,18 +2,15 @@ import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets'
 import * as z from 'zod';
 import { awsClientConfig } from './aws/clients';
 import type { Config } from './config';
+import { AppError } from './errors';
 
 export interface SlackSecrets {
   botToken: string;
   signingSecret?: string;
 }
 
-export class SecretsError extends Error {
+export class SecretsError extends AppError {
   readonly code: 'Secrets' | 'SecretNotSet' = 'Secrets';
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
 }
 
 /**

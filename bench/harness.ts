@@ -16,8 +16,8 @@ import { createSlackHandler } from '../app/lambda/slack';
 import { type DynamoDbEngine, ensureTable, startDynalite, startDynamoDbLocal } from '../app/local/dynamodb';
 import { type EventBridgeStandin, startEventBridgeStandin } from '../app/local/eventbridge-standin';
 import { lambdaContext, sqsEventOf } from '../app/local/lambda-invocation';
+import { type RecordedCall, type SlackStandin, startSlackStandin } from '../app/local/slack';
 import { type Actor, functionUrlEvent, sign } from '../app/local/slack-requests';
-import { type RecordedCall, type SlackStandin, startSlackStandin } from '../app/local/slack-standin';
 import { ALERT_METADATA_TYPE } from '../app/slack/alert-messenger';
 import { DynamoDbRequestRecorder, type Interval, preciseNow } from './counting';
 
@@ -169,7 +169,6 @@ export async function startRig(
   }));
   const slack = await startSlackStandin({
     botToken: TOKEN,
-    signingSecret: SECRET,
     teamId: TEAM,
     rateLimit: false,
     users,

@@ -1,12 +1,13 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { INFRAWATCH_EVENT_SOURCE } from '../../src/events/infrawatch-events';
 import type { EventPublisher } from '../../src/use-cases/acknowledge';
+import { AppError } from '../errors';
 import { awsClientConfig } from './clients';
 
 /** The `source` of every event InfraWatch publishes. */
 export const EVENT_SOURCE = INFRAWATCH_EVENT_SOURCE;
 
-export class EventPublishError extends Error {
+export class EventPublishError extends AppError {
   readonly code = 'EventPublish';
 }
 

@@ -6,6 +6,7 @@ import type { AlertDeps, Clock } from '../../src/use-cases/ports';
 import { repairDueRenders } from '../../src/use-cases/sync-alert';
 import { type DigestAlert, renderDigest } from '../../src/views';
 import type { WatchCatalog } from '../../src/watches/types';
+import { AppError } from '../errors';
 import type { LogPort } from '../events/process-events';
 import { findInHistory } from '../slack/history';
 import { closeAcknowledgedDigests } from './close-digest';
@@ -39,7 +40,7 @@ export type DigestTrigger =
   | { kind: 'scheduled' }
   | { kind: 'requested'; channel: string; requestedBy: string; requestId: string };
 
-export class InvalidDigestTriggerError extends Error {
+export class InvalidDigestTriggerError extends AppError {
   readonly code = 'InvalidDigestTrigger';
 }
 
@@ -92,7 +93,7 @@ async function toDigestAlerts(deps: DigestDeps, data: DigestData): Promise<Diges
           });
           permalink = response.permalink;
         } catch (error) {
-          deps.log.warn('No permalink for an alert message', { alertId: alert.id, error: String(error) });
+          deps.log.warn('No permalink for an alert message', { alertId: alert.id, error });
         }
       }
       return {
@@ -222,7 +223,7 @@ export async function runDigest(
       else quiet.push(channel);
       await deps.store.alerts.completeDigestRun(channel, runKey);
     } catch (error) {
-      deps.log.error('Digest failed for a channel; it will be retried', { channel, error: String(error) });
+      deps.log.error('Digest failed for a channel; it will be retried', { channel, error });
       failures.push(error);
       await deps.store.alerts.releaseDigestRun(channel, runKey);
     }

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SQSBatchItemFailure, SQSBatchResponse } from 'aws-lambda';
-import { describeChange } from '../../src/changes/describe';
-import { fitsBytes, InvalidEventError, KEY_LIMITS } from '../../src/events/cloudtrail';
-import type { Change } from '../../src/model/change';
+import { fitsBytes, KEY_LIMITS } from '../../src/events/cloudtrail';
+import { classifyInputFailure, readChange } from '../../src/use-cases/read-input';
 import { type ChangeInput, type RecordChangesDeps, recordChanges } from '../../src/use-cases/record-changes';
 import { repairDueRenders } from '../../src/use-cases/sync-alert';
 import type { WatchCatalog } from '../../src/watches/types';
@@ -22,11 +21,6 @@ export interface EventsDeps extends RecordChangesDeps {
 /** Raw bodies kept for rejected inputs are clipped: enough to diagnose, small enough for one item. */
 const MAX_REJECTED_BODY = 50_000;
 
-/** An input that no retry can turn into a change. */
-class RejectedInputError extends Error {
-  readonly code = 'RejectedInput';
-}
-
 interface SqsRecordLike {
   messageId: string;
   body: string;
@@ -43,21 +37,6 @@ function isSqsEvent(input: unknown): input is { Records: SqsRecordLike[] } {
         (r as { eventSource?: unknown }).eventSource === 'aws:sqs',
     )
   );
-}
-
-function parse(body: string, catalog: WatchCatalog): Change {
-  let event: unknown;
-  try {
-    event = JSON.parse(body);
-  } catch (error) {
-    throw new RejectedInputError(`body is not JSON: ${(error as Error).message}`);
-  }
-  try {
-    return describeChange(event, catalog);
-  } catch (error) {
-    if (error instanceof InvalidEventError) throw new RejectedInputError(error.message);
-    throw error;
-  }
 }
 
 /** What one invocation did, beyond its answer to Lambda: what the function reports as metrics. */
@@ -112,7 +91,7 @@ async function processSqsBatch(
 
   for (const record of records) {
     try {
-      const change = parse(record.body, deps.catalog);
+      const change = readChange(record.body, deps.catalog);
       inputs.push({ change, raw: record.body });
       messagesByChange.set(change.id, [...(messagesByChange.get(change.id) ?? []), record.messageId]);
       if (change.watches.length === 0) {
@@ -123,22 +102,23 @@ async function processSqsBatch(
         });
       }
     } catch (error) {
-      if (!(error instanceof RejectedInputError)) {
+      const failure = classifyInputFailure(error);
+      if (failure.verdict === 'retry') {
         deps.log.error('Unexpected error describing an event; will retry', {
           messageId: record.messageId,
-          error: String(error),
+          error,
         });
         failures.push({ itemIdentifier: record.messageId });
         continue;
       }
       deps.log.warn('Rejected input: not a CloudTrail change', {
         messageId: record.messageId,
-        reason: error.message,
+        reason: failure.reason,
       });
       try {
         await deps.store.changes.saveRejected({
           id: record.messageId,
-          reason: error.message,
+          reason: failure.reason,
           body: record.body.slice(0, MAX_REJECTED_BODY),
           at: deps.clock.now().toISOString(),
         });
@@ -146,7 +126,7 @@ async function processSqsBatch(
       } catch (saveError) {
         deps.log.error('Could not record a rejected input; will retry', {
           messageId: record.messageId,
-          error: String(saveError),
+          error: saveError,
         });
         failures.push({ itemIdentifier: record.messageId });
       }
@@ -159,7 +139,7 @@ async function processSqsBatch(
       results = await recordChanges(inputs, deps);
     } catch (error) {
       // The batch could not start (e.g. the configuration could not be read): every change is retried.
-      deps.log.error('Could not record changes; the batch will be retried', { error: String(error) });
+      deps.log.error('Could not record changes; the batch will be retried', { error });
       for (const ids of messagesByChange.values())
         for (const id of ids) failures.push({ itemIdentifier: id });
       return { response: { batchItemFailures: failures }, rejectedInputs };
@@ -173,7 +153,7 @@ async function processSqsBatch(
         });
         continue;
       }
-      deps.log.warn('Change not completed; will retry', { eventId: changeId, error: String(result.error) });
+      deps.log.warn('Change not completed; will retry', { eventId: changeId, error: result.error });
       for (const messageId of messagesByChange.get(changeId) ?? [])
         failures.push({ itemIdentifier: messageId });
     }

@@ -1,11 +1,10 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '../config';
 import { InvalidDigestTriggerError, parseDigestTrigger, runDigest } from '../digest/run-digest';
 import type { LogPort } from '../events/process-events';
-import { defaultMetrics, type FlushingMetrics } from '../metrics';
-import { createRuntime, oncePerContainer, recordDeps, startFailureMessage } from '../runtime';
+import type { FlushingMetrics } from '../metrics';
+import { createRuntime, lambdaEntry, recordDeps } from '../runtime';
 
 export type DigestHandler = (
   event: unknown,
@@ -23,48 +22,39 @@ export function createDigestHandler(
   /** `dynamodb`: an existing client (benchmarks count its requests); otherwise one is built from the config. */
   options: { log?: LogPort; metrics?: FlushingMetrics; dynamodb?: DynamoDBClient } = {},
 ): DigestHandler {
-  const logger = new Logger({ serviceName: 'infrawatch-digest' });
-  const log = options.log ?? logger;
-  const metrics = options.metrics ?? defaultMetrics(env);
-  const ready = oncePerContainer(() =>
-    createRuntime(loadConfig(env), { log, metrics, dynamodb: options.dynamodb }),
-  );
-  const digest: DigestHandler = async (event, context) => {
-    logger.addContext(context);
-    let trigger: ReturnType<typeof parseDigestTrigger>;
-    try {
-      trigger = parseDigestTrigger(event);
-    } catch (error) {
-      if (!(error instanceof InvalidDigestTriggerError)) throw error;
-      log.error('Ignored an input that is not a digest trigger', { reason: error.message });
-      return undefined;
-    }
-    const runtime = await ready().catch((error: unknown) => {
-      log.error(startFailureMessage(error), { error });
-      throw error;
+  const invoke = lambdaEntry({
+    serviceName: 'infrawatch-digest',
+    env,
+    log: options.log,
+    metrics: options.metrics,
+    start: ({ log, metrics }) => createRuntime(loadConfig(env), { log, metrics, dynamodb: options.dynamodb }),
+  });
+  return (event, context) =>
+    invoke(context, async ({ log, started }) => {
+      let trigger: ReturnType<typeof parseDigestTrigger>;
+      try {
+        trigger = parseDigestTrigger(event);
+      } catch (error) {
+        if (!(error instanceof InvalidDigestTriggerError)) throw error;
+        log.error('Ignored an input that is not a digest trigger', { reason: error.message });
+        return undefined;
+      }
+      const runtime = await started();
+      const result = await runDigest(
+        {
+          alerts: recordDeps(runtime, context.awsRequestId),
+          store: runtime.store,
+          clock: runtime.clock,
+          slack: runtime.slack.posting,
+          catalog: runtime.catalog,
+          log,
+          timeZone: runtime.config.DIGEST_TIMEZONE,
+        },
+        trigger,
+      );
+      log.info('Digest run', { trigger: trigger.kind, ...result });
+      return result;
     });
-    const result = await runDigest(
-      {
-        alerts: recordDeps(runtime, context.awsRequestId),
-        store: runtime.store,
-        clock: runtime.clock,
-        slack: runtime.slack.posting,
-        catalog: runtime.catalog,
-        log,
-        timeZone: runtime.config.DIGEST_TIMEZONE,
-      },
-      trigger,
-    );
-    log.info('Digest run', { trigger: trigger.kind, ...result });
-    return result;
-  };
-  return async (event, context) => {
-    try {
-      return await digest(event, context);
-    } finally {
-      metrics.flush();
-    }
-  };
 }
 
 export const handler = createDigestHandler();

@@ -1,10 +1,9 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { loadConfig } from '../config';
 import { type LogPort, processEvents } from '../events/process-events';
-import { defaultMetrics, type FlushingMetrics } from '../metrics';
-import { createRuntime, oncePerContainer, recordDeps, startFailureMessage } from '../runtime';
+import type { FlushingMetrics } from '../metrics';
+import { createRuntime, lambdaEntry, recordDeps } from '../runtime';
 
 export type EventsHandler = (event: unknown, context: Context) => Promise<SQSBatchResponse | undefined>;
 
@@ -22,28 +21,22 @@ export function createEventsHandler(
   /** `dynamodb`: an existing client (benchmarks count its requests); otherwise one is built from the config. */
   options: { log?: LogPort; metrics?: FlushingMetrics; dynamodb?: DynamoDBClient } = {},
 ): EventsHandler {
-  const logger = new Logger({ serviceName: 'infrawatch-events' });
-  const log = options.log ?? logger;
-  const metrics = options.metrics ?? defaultMetrics(env);
-  const ready = oncePerContainer(() =>
-    createRuntime(loadConfig(env), { log, metrics, dynamodb: options.dynamodb }),
-  );
-  return async (event, context) => {
-    logger.addContext(context);
-    try {
-      const runtime = await ready().catch((error: unknown) => {
-        log.error(startFailureMessage(error), { error });
-        throw error;
-      });
-      return await processEvents(event, {
+  const invoke = lambdaEntry({
+    serviceName: 'infrawatch-events',
+    env,
+    log: options.log,
+    metrics: options.metrics,
+    start: ({ log, metrics }) => createRuntime(loadConfig(env), { log, metrics, dynamodb: options.dynamodb }),
+  });
+  return (event, context) =>
+    invoke(context, async ({ started }) => {
+      const runtime = await started();
+      return processEvents(event, {
         ...recordDeps(runtime, context.awsRequestId),
         catalog: runtime.catalog,
         log: runtime.log,
       });
-    } finally {
-      metrics.flush();
-    }
-  };
+    });
 }
 
 export const handler = createEventsHandler();

@@ -1,3 +1,5 @@
+import { AppError } from '../errors';
+
 /**
  * What the Lambda bundles get instead of the packages Bolt's HTTP and Socket Mode receivers use
  * (`@slack/socket-mode` with undici and ws, `@slack/oauth` with jsonwebtoken, `raw-body` with iconv-lite):
@@ -7,13 +9,12 @@
  *
  * Any use fails loudly, naming the cause, rather than half-working.
  */
-class NotOnLambdaError extends Error {
+class NotOnLambdaError extends AppError {
   readonly code = 'NotOnLambda';
   constructor(what: string) {
     super(
       `${what} is not bundled into the InfraWatch Lambda functions (they serve Slack through AwsLambdaReceiver); see app/lambda/not-on-lambda.ts`,
     );
-    this.name = new.target.name;
   }
 }
 

@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LogLevel } from '@slack/bolt/dist/App';
 // The receiver's own module: Bolt's package index would also load the HTTP, Express and Socket Mode receivers.
@@ -6,10 +5,12 @@ import AwsLambdaReceiver from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { loadConfig } from '../config';
 import type { LogPort } from '../events/process-events';
-import { defaultMetrics, type FlushingMetrics } from '../metrics';
-import { createRuntime, oncePerContainer, startFailureMessage } from '../runtime';
+import type { FlushingMetrics } from '../metrics';
+import { createRuntime, lambdaEntry } from '../runtime';
+import { SecretsError } from '../secrets';
 import { createSlackApp } from '../slack/app';
 import { SLACK_TIMEOUTS } from '../slack/client';
+import { withTextBody } from '../slack/request';
 import { createSlackRequestVerifier } from '../slack/verify-request';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
@@ -28,56 +29,47 @@ export function createSlackHandler(
   /** `dynamodb`: an existing client (benchmarks count its requests); otherwise one is built from the config. */
   options: { log?: LogPort; metrics?: FlushingMetrics; dynamodb?: DynamoDBClient } = {},
 ): Handler {
-  const logger = new Logger({ serviceName: 'infrawatch-slack' });
-  const log = options.log ?? logger;
-  const metrics = options.metrics ?? defaultMetrics(env);
-
-  const ready = oncePerContainer(async () => {
-    const config = loadConfig(env);
-    const runtime = await createRuntime(config, {
-      log,
-      metrics,
-      dynamodb: options.dynamodb,
-      slackTimeoutMs: SLACK_TIMEOUTS.interactive,
-    });
-    if (!runtime.secrets.signingSecret) throw new Error('The Slack signing secret is missing');
-    const receiver = new AwsLambdaReceiver({
-      signingSecret: runtime.secrets.signingSecret,
-      logLevel: LogLevel.WARN,
-    });
-    const { teamId } = await createSlackApp(runtime, { receiver });
-    const verify = createSlackRequestVerifier({ signingSecret: runtime.secrets.signingSecret, teamId });
-    return { handle: receiver.toHandler() as Handler, verify };
+  const invoke = lambdaEntry({
+    serviceName: 'infrawatch-slack',
+    env,
+    log: options.log,
+    metrics: options.metrics,
+    start: async ({ log, metrics }) => {
+      const runtime = await createRuntime(loadConfig(env), {
+        log,
+        metrics,
+        dynamodb: options.dynamodb,
+        slackTimeoutMs: SLACK_TIMEOUTS.interactive,
+      });
+      if (!runtime.secrets.signingSecret) throw new SecretsError('The Slack secret has no signingSecret');
+      const receiver = new AwsLambdaReceiver({
+        signingSecret: runtime.secrets.signingSecret,
+        logLevel: LogLevel.WARN,
+      });
+      const { teamId } = await createSlackApp(runtime, { receiver });
+      const verify = createSlackRequestVerifier({ signingSecret: runtime.secrets.signingSecret, teamId });
+      return { handle: receiver.toHandler() as Handler, verify };
+    },
   });
 
-  return async (event, context) => {
-    logger.addContext(context);
-    let started: Awaited<ReturnType<typeof ready>>;
-    try {
-      started = await ready();
-    } catch (error) {
-      log.error(startFailureMessage(error), { error });
-      return { statusCode: 500, body: 'InfraWatch is not ready; see its logs' };
-    }
-    const { handle, verify } = started;
-    try {
-      // Function URLs deliver form posts base64-encoded; Bolt decodes them as ASCII, which breaks the signature
-      // of any non-ASCII text (an "é" in a command). Decode as UTF-8 here, before Bolt verifies the signature.
-      const normalized =
-        event.isBase64Encoded && event.body !== undefined
-          ? { ...event, body: Buffer.from(event.body, 'base64').toString('utf8'), isBase64Encoded: false }
-          : event;
+  return (event, context) =>
+    invoke(context, async ({ log, started }) => {
+      let ready: Awaited<ReturnType<typeof started>>;
+      try {
+        ready = await started();
+      } catch {
+        // Logged by started(); Slack shows the user that the app failed, and the next request tries again.
+        return { statusCode: 500, body: 'InfraWatch is not ready; see its logs' };
+      }
+      const normalized = withTextBody(event);
       // Signature, timestamp (either way) and team, before Bolt parses anything (see verify-request.ts).
-      const refusal = verify(normalized.body ?? '', normalized.headers ?? {});
+      const refusal = ready.verify(normalized.body ?? '', normalized.headers ?? {});
       if (refusal !== undefined) {
         log.warn('Refused a Slack request', { reason: refusal.reason });
         return { statusCode: refusal.status, body: '' };
       }
-      return await handle(normalized, context);
-    } finally {
-      metrics.flush();
-    }
-  };
+      return ready.handle(normalized, context);
+    });
 }
 
 export const handler = createSlackHandler();

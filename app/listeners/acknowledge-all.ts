@@ -1,4 +1,4 @@
-import { acknowledgeAlert } from '../../src/use-cases/acknowledge';
+import { type AcknowledgeProblem, acknowledgeAlert } from '../../src/use-cases/acknowledge';
 import { type DigestAckAllValue, parseDigestAckAllValue } from '../../src/views';
 import { interactionDeps, type SlackAppDeps } from '../slack/deps';
 
@@ -24,7 +24,7 @@ export async function acknowledgeAll(
   let acknowledged = 0;
   let already = 0;
   let changed = 0;
-  const problems: string[] = [];
+  const problems: AcknowledgeProblem[] = [];
   for (let i = 0; i < open.length; i += CONCURRENCY) {
     const results = await Promise.all(
       open
@@ -39,7 +39,7 @@ export async function acknowledgeAll(
       else already += 1;
     }
   }
-  if (problems.length > 0) deps.log.warn('Acknowledge-all with problems', { problems });
+  for (const { what, error } of problems) deps.log.warn(`Acknowledged all listed, but ${what}`, { error });
   const parts = [`Acknowledged ${acknowledged} alert${acknowledged === 1 ? '' : 's'}`];
   if (already > 0) parts.push(`${already} had been acknowledged already`);
   if (changed > 0) parts.push(`${changed} received new changes and stay open: look at them first`);

@@ -64,8 +64,10 @@ export async function acknowledgeAndReport(
   const now = deps.clock.now().toISOString();
   if (result.status === 'acknowledged') {
     if (result.problems.length > 0) {
-      deps.log.warn('Acknowledged with problems', { alertId: input.alertId, problems: result.problems });
-      if (where) await tell(client, where, `Acknowledged. Note: ${result.problems.join('; ')}.`);
+      for (const { what, error } of result.problems)
+        deps.log.warn(`Acknowledged, but ${what}`, { alertId: input.alertId, error });
+      if (where)
+        await tell(client, where, `Acknowledged. Note: ${result.problems.map((p) => p.what).join('; ')}.`);
     }
     return;
   }

@@ -30,8 +30,8 @@ export function registerViews(app: App, deps: SlackAppDeps): void {
       ...(note ? { note } : {}),
     });
     if (result.status === 'acknowledged') {
-      if (result.problems.length > 0)
-        deps.log.warn('Acknowledged with problems', { alertId, problems: result.problems });
+      for (const { what, error } of result.problems)
+        deps.log.warn(`Acknowledged, but ${what}`, { alertId, error });
       await ack();
       return;
     }

@@ -1,16 +1,15 @@
 /**
- * The Slack side of the local page (`npm start`): what Slack's client and platform do around an app. A click,
- * a slash command or a modal submission from the page becomes the request Slack would send (a fresh trigger_id
- * from the stand-in, a response_url served locally, Slack's generated block ids), signed with the signing secret
- * and POSTed to the app's HTTP endpoint. The app's answer is then applied as Slack applies it: a command's
- * ephemeral reply shown to its user, a modal closed or given its errors, a response_url message posted. The
- * app under test cannot tell it from Slack.
+ * The Slack side of the local page (`npm start`): what Slack's client and platform do around an app. A click on a
+ * message, a slash command or a modal submission from the page becomes the request Slack would send (a fresh
+ * trigger_id from the stand-in, Slack's generated block ids), signed with the signing secret and POSTed to the
+ * app's HTTP endpoint. The app's answer is then applied as Slack applies it: a command's ephemeral reply shown to
+ * its user, a modal closed or given its errors. Only what InfraWatch uses is modelled: its buttons and menus live
+ * on channel messages, its modals hold inputs and no buttons, and it answers through `ack` and the Web API, never
+ * through a response_url.
  */
-import { randomBytes } from 'node:crypto';
-import type { types } from '@slack/bolt';
-import { WebClient } from '@slack/web-api';
+
+import type { OpenedView, SlackStandin, StandinBlock, StandinMessage, StandinText } from './slack';
 import {
-  type ActionSource,
   blockActionsPayload,
   type ElementPath,
   elementAction,
@@ -22,12 +21,11 @@ import {
   SlackPayloadError,
   slackTimestamp,
   slashCommandBody,
-  viewClosedPayload,
   viewStateValues,
   viewSubmissionPayload,
   withGeneratedIds,
-} from './slack-payloads';
-import type { OpenedView, SlackStandin, StandinBlock, StandinMessage, StandinText } from './slack-standin';
+} from './slack/payloads';
+import { signSlackRequest } from './slack/signing';
 
 /** A member of the local workspace, as the page's user picker shows them. */
 export interface LocalUser {
@@ -38,15 +36,15 @@ export interface LocalUser {
 
 /** An ephemeral message in the channel, visible to one user. */
 export interface LocalEphemeral {
-  /** `api:<message_ts>` for chat.postEphemeral, `local:<n>` for command and response_url replies. */
+  /** `api:<message_ts>` for chat.postEphemeral, `local:<n>` for command replies. */
   readonly id: string;
   readonly ts: string;
   readonly text: string;
   readonly blocks?: readonly StandinBlock[];
-  readonly via: 'chat.postEphemeral' | 'command response' | 'response_url';
+  readonly via: 'chat.postEphemeral' | 'command response';
 }
 
-/** The modal a user has open (the top of their view stack). */
+/** The modal a user has open. */
 export interface ModalState {
   readonly id: string;
   readonly hash: string;
@@ -57,8 +55,6 @@ export interface ModalState {
   readonly blocks: readonly StandinBlock[];
   /** Errors shown under input blocks, by block id: the app's `response_action: errors` or Slack's own checks. */
   readonly errors: Readonly<Record<string, string>>;
-  /** 1 for a modal opened with views.open, more for pushed views. */
-  readonly depth: number;
 }
 
 /** One request the local Slack sent or received, for the page's request log. */
@@ -104,7 +100,7 @@ export class LocalWorkspaceError extends Error {
     message: string,
   ) {
     super(message);
-    this.name = 'LocalWorkspaceError';
+    this.name = new.target.name;
   }
 }
 
@@ -113,17 +109,27 @@ export interface LocalWorkspaceOptions {
   readonly slack: SlackStandin;
   /** The app's Slack endpoint (Request URL of commands and interactivity). */
   readonly appUrl: string;
-  /** The bot token, for what Slack itself does with an app's answer (post an in_channel reply, update a view). */
-  readonly botToken: string;
+  readonly signingSecret: string;
   readonly channel: PayloadChannel;
   readonly users: readonly LocalUser[];
   /** The slash command the app registers, e.g. `/infrawatch`. */
   readonly command: string;
-  /** Base of the response URLs handed to the app, ending in `/`; {@link LocalWorkspace.receiveResponse} serves them. */
-  readonly responseUrlBase: string;
+  /**
+   * The response_url every command and click carries, as Slack's do. InfraWatch answers through `ack` and the Web
+   * API and never posts to it, so nothing serves it: a POST there would fail loudly, not pass unnoticed.
+   */
+  readonly responseUrl: string;
   /** Resolves once work the app started asynchronously (EventBridge deliveries) is done. */
   readonly settle?: () => Promise<void>;
   readonly clock?: () => number;
+}
+
+/** A click on an element of a channel message, as the page reports it. */
+export interface MessageClick {
+  readonly ts: string;
+  readonly path: ElementPath;
+  readonly actionId: string;
+  readonly selected: readonly string[];
 }
 
 /** The local Slack around the app. */
@@ -131,25 +137,11 @@ export interface LocalWorkspace {
   /** What `userId` (default: the first user) sees. */
   state(userId?: string): WorkspaceState;
   runCommand(userId: string, text: string): Promise<InteractionResult>;
-  clickElement(
-    userId: string,
-    click: {
-      container:
-        | { kind: 'message'; ts: string }
-        | { kind: 'ephemeral'; id: string }
-        | { kind: 'view'; id: string };
-      path: ElementPath;
-      actionId: string;
-      selected: readonly string[];
-      /** The modal's current inputs, for a click inside a modal. */
-      inputs?: readonly InputValue[];
-    },
-  ): Promise<InteractionResult>;
+  clickElement(userId: string, click: MessageClick): Promise<InteractionResult>;
   submitView(userId: string, viewId: string, inputs: readonly InputValue[]): Promise<InteractionResult>;
-  closeView(userId: string, viewId: string, inputs: readonly InputValue[]): Promise<InteractionResult>;
+  /** Closes a modal (InfraWatch asks for no `view_closed`, so the app is not told). */
+  closeView(userId: string, viewId: string): void;
   dismissEphemeral(userId: string, id: string): void;
-  /** A POST to a response_url this workspace handed out (`id` is the last path segment). */
-  receiveResponse(id: string, rawBody: string): Promise<{ status: number; body: Record<string, unknown> }>;
   /** Adds an entry to the request log (the stack logs what it runs itself: replays, digests). */
   record(entry: ActivityEntry): void;
   /** Reports a failure of background work to the page. */
@@ -158,23 +150,8 @@ export interface LocalWorkspace {
 
 /** Slack shows an error when the app has not answered within 3 seconds. */
 const SLACK_TIMEOUT_MS = 3_000;
-/** Slack accepts up to 5 posts to a response_url within 30 minutes. */
-const RESPONSE_URL_USES = 5;
-const RESPONSE_URL_TTL_MS = 30 * 60_000;
 const ACTIVITY_KEPT = 50;
 const PROBLEMS_KEPT = 20;
-
-type ResponseSource =
-  | { kind: 'command' }
-  | { kind: 'message'; ts: string }
-  | { kind: 'ephemeral'; id: string };
-
-interface ResponseUrl {
-  readonly userId: string;
-  readonly source: ResponseSource;
-  readonly expiresAt: number;
-  usesLeft: number;
-}
 
 interface StoredEphemeral extends LocalEphemeral {
   readonly userId: string;
@@ -187,21 +164,8 @@ interface AppAnswer {
   readonly text: string;
 }
 
-/** The reply shape of slash commands, response_url posts and Bolt's `respond`. */
-interface ReplyMessage {
-  readonly text?: unknown;
-  readonly blocks?: unknown;
-  readonly response_type?: unknown;
-  readonly replace_original?: unknown;
-  readonly delete_original?: unknown;
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function truthy(value: unknown): boolean {
-  return value === true || value === 'true';
 }
 
 /** Creates the local Slack around the app at `options.appUrl`. */
@@ -210,19 +174,12 @@ export function createLocalWorkspace(options: LocalWorkspaceOptions): LocalWorks
   const clock = options.clock ?? Date.now;
   const identity = slack.identity;
   const payloadIdentity = { teamId: identity.teamId, teamDomain: identity.teamDomain, appId: identity.appId };
-  // What Slack's platform does with an app's answers goes through the Web API, like any other Slack state change.
-  const platform = new WebClient(options.botToken, {
-    slackApiUrl: slack.url,
-    retryConfig: { retries: 0 },
-  });
   const closedViews = new Set<string>();
-  const viewErrors = new Map<string, { hash: string; errors: Record<string, string> }>();
+  const viewErrors = new Map<string, Record<string, string>>();
   const ephemerals: StoredEphemeral[] = [];
   const dismissed = new Map<string, Set<string>>();
-  const responseUrls = new Map<string, ResponseUrl>();
   const activity: ActivityEntry[] = [];
   const problems: string[] = [];
-  let localCounter = 0;
 
   const userOf = (userId: string): PayloadUser => {
     const user = options.users.find((u) => u.id === userId);
@@ -236,33 +193,22 @@ export function createLocalWorkspace(options: LocalWorkspaceOptions): LocalWorks
     if (activity.length > ACTIVITY_KEPT) activity.splice(0, activity.length - ACTIVITY_KEPT);
   };
 
-  const newResponseUrl = (userId: string, source: ResponseSource): string => {
-    const id = randomBytes(12).toString('hex');
-    responseUrls.set(id, {
-      userId,
-      source,
-      expiresAt: clock() + RESPONSE_URL_TTL_MS,
-      usesLeft: RESPONSE_URL_USES,
-    });
-    return `${options.responseUrlBase}${id}`;
-  };
-
-  /** Open views of a user, oldest first: views.open/push records not closed since. */
-  const openViews = (userId: string): OpenedView[] =>
-    slack.views().filter((v) => v.userId === userId && !closedViews.has(v.view.id));
+  /** The user's open modal: the latest views.open for them not closed since (InfraWatch never stacks views). */
+  const openView = (userId: string): OpenedView | undefined =>
+    slack
+      .views()
+      .filter((v) => v.userId === userId && !closedViews.has(v.view.id))
+      .at(-1);
 
   const viewOf = (userId: string, viewId: string): OpenedView => {
-    const found = openViews(userId).find((v) => v.view.id === viewId);
-    if (!found) throw new LocalWorkspaceError('Stale', 'This modal is no longer open.');
+    const found = openView(userId);
+    if (found?.view.id !== viewId) throw new LocalWorkspaceError('Stale', 'This modal is no longer open.');
     return found;
   };
 
-  const closeStack = (view: OpenedView, whole: boolean): void => {
-    const stack = slack.views().filter((v) => v.view.root_view_id === view.view.root_view_id);
-    for (const v of whole ? stack : [view]) {
-      closedViews.add(v.view.id);
-      viewErrors.delete(v.view.id);
-    }
+  const close = (viewId: string): void => {
+    closedViews.add(viewId);
+    viewErrors.delete(viewId);
   };
 
   const storedEphemerals = (userId: string): LocalEphemeral[] => {
@@ -280,53 +226,17 @@ export function createLocalWorkspace(options: LocalWorkspaceOptions): LocalWorks
       .sort((a, b) => Number(a.ts) - Number(b.ts));
   };
 
-  const addEphemeral = (userId: string, reply: ReplyMessage, via: LocalEphemeral['via']): void => {
-    localCounter += 1;
-    const blocks = Array.isArray(reply.blocks) ? (reply.blocks as StandinBlock[]) : undefined;
+  /** A command's answer, which Slack shows to its user only (InfraWatch answers every command ephemerally). */
+  const addEphemeral = (userId: string, reply: Record<string, unknown>): void => {
+    const blocks = Array.isArray(reply.blocks) ? (reply.blocks as StandinBlock[]) : [];
     ephemerals.push({
-      id: `local:${localCounter}`,
+      id: `local:${ephemerals.length + 1}`,
       userId,
       ts: slackTimestamp(clock()),
       text: typeof reply.text === 'string' ? reply.text : '',
-      ...(blocks && blocks.length > 0 ? { blocks: withGeneratedIds(blocks) } : {}),
-      via,
+      ...(blocks.length > 0 ? { blocks: withGeneratedIds(blocks) } : {}),
+      via: 'command response',
     });
-  };
-
-  const hide = (userId: string, id: string): void => {
-    const set = dismissed.get(userId) ?? new Set<string>();
-    set.add(id);
-    dismissed.set(userId, set);
-  };
-
-  /** A reply as Slack shows it: in the channel for everyone, or to its user only. */
-  const deliverReply = async (
-    userId: string,
-    reply: ReplyMessage,
-    source: ResponseSource,
-    via: 'command response' | 'response_url',
-  ): Promise<void> => {
-    const hasBlocks = Array.isArray(reply.blocks) && reply.blocks.length > 0;
-    const content = {
-      text: typeof reply.text === 'string' ? reply.text : '',
-      ...(hasBlocks ? { blocks: reply.blocks as types.AnyBlock[] } : {}),
-    };
-    if (truthy(reply.delete_original) || truthy(reply.replace_original)) {
-      if (source.kind === 'ephemeral') hide(userId, source.id);
-      if (source.kind === 'message' && truthy(reply.delete_original)) {
-        throw new LocalWorkspaceError('Invalid', 'delete_original is not supported by the local Slack.');
-      }
-      if (source.kind === 'message') {
-        await platform.chat.update({ channel: channel.id, ts: source.ts, ...content });
-        return;
-      }
-      if (truthy(reply.delete_original)) return;
-    }
-    if (reply.response_type === 'in_channel') {
-      await platform.chat.postMessage({ channel: channel.id, ...content });
-      return;
-    }
-    addEphemeral(userId, reply, via);
   };
 
   const sendToApp = async (body: string, label: string): Promise<AppAnswer> => {
@@ -336,7 +246,7 @@ export function createLocalWorkspace(options: LocalWorkspaceOptions): LocalWorks
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
         'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
-        ...slack.signRequest(body),
+        ...signSlackRequest(options.signingSecret, body, Math.floor(clock() / 1000)),
       },
       body,
     });
@@ -356,22 +266,16 @@ export function createLocalWorkspace(options: LocalWorkspaceOptions): LocalWorks
   };
 
   /** Slack's verdict on an answer: an error status, or an answer later than 3 seconds, is shown to the user. */
-  const problemOf = (answer: AppAnswer, what: string): string | undefined => {
-    if (answer.status !== 200)
-      return `${what} failed: the app answered HTTP ${answer.status} (Slack shows an error).`;
-    if (answer.elapsedMs > SLACK_TIMEOUT_MS)
-      return `${what} took ${answer.elapsedMs} ms; Slack gives up after 3 s and shows the user an error.`;
-    return undefined;
-  };
-
   const finish = async (answer: AppAnswer, what: string): Promise<InteractionResult> => {
     await options.settle?.();
-    const problem = problemOf(answer, what);
+    const problem =
+      answer.status !== 200
+        ? `${what} failed: the app answered HTTP ${answer.status} (Slack shows an error).`
+        : answer.elapsedMs > SLACK_TIMEOUT_MS
+          ? `${what} took ${answer.elapsedMs} ms; Slack gives up after 3 s and shows the user an error.`
+          : undefined;
     return { status: answer.status, elapsedMs: answer.elapsedMs, ...(problem ? { problem } : {}) };
   };
-
-  const stateOf = (view: OpenedView, inputs: readonly InputValue[]) =>
-    viewStateValues(withGeneratedIds(view.view.blocks), inputs);
 
   return {
     record,
@@ -384,9 +288,7 @@ export function createLocalWorkspace(options: LocalWorkspaceOptions): LocalWorks
     state(requested) {
       const userId = requested ?? options.users[0]?.id ?? '';
       const me = userOf(userId);
-      const open = openViews(userId);
-      const top = open[open.length - 1];
-      const errors = top ? viewErrors.get(top.view.id) : undefined;
+      const top = openView(userId);
       const bot = { id: identity.botUserId, name: identity.botName, realName: 'InfraWatch', isBot: true };
       return {
         workspace: { id: identity.teamId, name: identity.teamName, domain: identity.teamDomain },
@@ -406,9 +308,7 @@ export function createLocalWorkspace(options: LocalWorkspaceOptions): LocalWorks
               submit: top.view.submit,
               close: top.view.close,
               blocks: withGeneratedIds(top.view.blocks),
-              // Errors belong to the view they were given for; an update by the app (a new hash) clears them.
-              errors: errors && errors.hash === top.view.hash ? errors.errors : {},
-              depth: open.filter((v) => v.view.root_view_id === top.view.root_view_id).length,
+              errors: viewErrors.get(top.view.id) ?? {},
             }
           : null,
         activity: [...activity],
@@ -439,56 +339,23 @@ export function createLocalWorkspace(options: LocalWorkspaceOptions): LocalWorks
         command,
         text: args.trim(),
         triggerId: slack.issueTriggerId({ userId }),
-        responseUrl: newResponseUrl(userId, { kind: 'command' }),
+        responseUrl: options.responseUrl,
       });
       const answer = await sendToApp(body, `${command} ${args.trim()}`.trim());
+      // A command may be answered with a message (JSON) or with bare text, which Slack shows ephemerally.
       if (answer.status === 200 && (answer.json !== undefined || answer.text !== '')) {
-        // A command may be answered with a message (JSON) or with bare text, which Slack shows ephemerally.
-        await deliverReply(
-          userId,
-          answer.json ?? { text: answer.text },
-          { kind: 'command' },
-          'command response',
-        );
+        addEphemeral(userId, answer.json ?? { text: answer.text });
       }
       return finish(answer, command);
     },
 
     async clickElement(userId, click) {
       const user = userOf(userId);
-      let blocks: StandinBlock[];
-      let source: ActionSource;
-      let viewId: string | undefined;
-      if (click.container.kind === 'message') {
-        const message = slack.message(channel.id, click.container.ts);
-        if (!message) throw new LocalWorkspaceError('NotFound', 'That message does not exist.');
-        blocks = withGeneratedIds(message.blocks);
-        source = {
-          kind: 'message',
-          channel,
-          message,
-          responseUrl: newResponseUrl(userId, { kind: 'message', ts: message.ts }),
-        };
-      } else if (click.container.kind === 'ephemeral') {
-        const id = click.container.id;
-        const ephemeral = storedEphemerals(userId).find((e) => e.id === id);
-        if (!ephemeral) throw new LocalWorkspaceError('NotFound', 'That ephemeral message is gone.');
-        blocks = withGeneratedIds(ephemeral.blocks);
-        source = {
-          kind: 'ephemeral',
-          channel,
-          messageTs: ephemeral.ts,
-          responseUrl: newResponseUrl(userId, { kind: 'ephemeral', id }),
-        };
-      } else {
-        const view = viewOf(userId, click.container.id);
-        viewId = view.view.id;
-        blocks = withGeneratedIds(view.view.blocks);
-        source = { kind: 'view', view: view.view, state: stateOf(view, click.inputs ?? []).values };
-      }
+      const message = slack.message(channel.id, click.ts);
+      if (!message) throw new LocalWorkspaceError('NotFound', 'That message does not exist.');
       let located: ReturnType<typeof locateElement>;
       try {
-        located = locateElement(blocks, click.path);
+        located = locateElement(withGeneratedIds(message.blocks), click.path);
       } catch (error) {
         // The page showed an element that is gone now (the app updated the message since): Slack would not
         // have shown it either.
@@ -500,13 +367,14 @@ export function createLocalWorkspace(options: LocalWorkspaceOptions): LocalWorks
       if (located.actionId !== click.actionId) {
         throw new LocalWorkspaceError('Stale', 'This message changed since it was shown; look again.');
       }
-      const action = elementAction(located, click.selected, slackTimestamp(clock()));
       const payload = blockActionsPayload({
         identity: payloadIdentity,
         user,
-        source,
-        action,
-        triggerId: slack.issueTriggerId({ userId, ...(viewId ? { viewId } : {}) }),
+        channel,
+        message,
+        responseUrl: options.responseUrl,
+        action: elementAction(located, click.selected, slackTimestamp(clock())),
+        triggerId: slack.issueTriggerId({ userId }),
       });
       const answer = await sendToApp(interactionBody(payload), `block_actions ${located.actionId}`);
       return finish(answer, 'The action');
@@ -515,10 +383,10 @@ export function createLocalWorkspace(options: LocalWorkspaceOptions): LocalWorks
     async submitView(userId, viewId, inputs) {
       const user = userOf(userId);
       const view = viewOf(userId, viewId);
-      const { values, errors } = stateOf(view, inputs);
+      const { values, errors } = viewStateValues(withGeneratedIds(view.view.blocks), inputs);
       if (Object.keys(errors).length > 0) {
         // Slack's client checks required inputs and lengths itself; the app never sees such a submission.
-        viewErrors.set(view.view.id, { hash: view.view.hash, errors });
+        viewErrors.set(view.view.id, errors);
         return { status: null, elapsedMs: 0 };
       }
       const payload = viewSubmissionPayload({
@@ -526,85 +394,39 @@ export function createLocalWorkspace(options: LocalWorkspaceOptions): LocalWorks
         user,
         view: view.view,
         values,
-        triggerId: slack.issueTriggerId({ userId, viewId: view.view.id }),
+        triggerId: slack.issueTriggerId({ userId }),
       });
       const answer = await sendToApp(interactionBody(payload), `view_submission ${view.view.callback_id}`);
-      if (answer.status === 200) {
-        const action = answer.json?.response_action;
-        if (action === 'errors' && isRecord(answer.json?.errors)) {
-          const shown: Record<string, string> = {};
-          for (const [blockId, message] of Object.entries(answer.json.errors))
-            shown[blockId] = String(message);
-          viewErrors.set(view.view.id, { hash: view.view.hash, errors: shown });
-        } else if (action === 'update' && isRecord(answer.json?.view)) {
-          await platform.views.update({
-            view_id: view.view.id,
-            view: answer.json.view as unknown as types.View,
-          });
-        } else if (action === 'push' && isRecord(answer.json?.view)) {
-          await platform.views.push({
-            trigger_id: slack.issueTriggerId({ userId, viewId: view.view.id }),
-            view: answer.json.view as unknown as types.View,
-          });
-        } else {
-          // An empty answer closes the submitted view; `clear` closes the whole stack.
-          closeStack(view, action === 'clear');
-        }
+      const action = answer.status === 200 ? answer.json?.response_action : undefined;
+      // InfraWatch answers a submission with nothing (close the modal) or with `response_action: errors`.
+      if (action === 'errors' && isRecord(answer.json?.errors)) {
+        const shown = Object.entries(answer.json.errors).map(([blockId, message]) => [
+          blockId,
+          String(message),
+        ]);
+        viewErrors.set(view.view.id, Object.fromEntries(shown));
+      } else if (action !== undefined) {
+        const result = await finish(answer, 'Submitting the form');
+        return {
+          ...result,
+          problem: `The app answered response_action '${String(action)}', which the local Slack does not model.`,
+        };
+      } else if (answer.status === 200) {
+        close(view.view.id);
       }
       return finish(answer, 'Submitting the form');
     },
 
-    async closeView(userId, viewId, inputs) {
-      const user = userOf(userId);
-      const view = viewOf(userId, viewId);
-      closeStack(view, false);
-      if (!view.view.notify_on_close) return { status: null, elapsedMs: 0 };
-      const payload = viewClosedPayload({
-        identity: payloadIdentity,
-        user,
-        view: view.view,
-        values: stateOf(view, inputs).values,
-      });
-      const answer = await sendToApp(interactionBody(payload), `view_closed ${view.view.callback_id}`);
-      return finish(answer, 'Closing the modal');
+    closeView(userId, viewId) {
+      userOf(userId);
+      close(viewOf(userId, viewId).view.id);
     },
 
     dismissEphemeral(userId, id) {
       userOf(userId);
-      hide(userId, id);
-    },
-
-    async receiveResponse(id, rawBody) {
-      const target = responseUrls.get(id);
-      if (!target || target.usesLeft <= 0 || clock() > target.expiresAt) {
-        return { status: 404, body: { ok: false, error: 'expired_url' } };
-      }
-      let reply: unknown;
-      try {
-        reply = JSON.parse(rawBody) as unknown;
-      } catch {
-        return { status: 400, body: { ok: false, error: 'invalid_payload' } };
-      }
-      if (!isRecord(reply)) return { status: 400, body: { ok: false, error: 'invalid_payload' } };
-      const deletes = truthy(reply.delete_original);
-      const hasContent =
-        typeof reply.text === 'string' || (Array.isArray(reply.blocks) && reply.blocks.length > 0);
-      if (!deletes && !hasContent) return { status: 400, body: { ok: false, error: 'no_text' } };
-      target.usesLeft -= 1;
-      const started = clock();
-      try {
-        await deliverReply(target.userId, reply, target.source, 'response_url');
-      } catch (error) {
-        if (!(error instanceof LocalWorkspaceError)) throw error;
-        return { status: 400, body: { ok: false, error: error.message } };
-      }
-      record({
-        at: new Date(started).toISOString(),
-        request: 'response_url (from the app)',
-        status: 200,
-        elapsedMs: clock() - started,
-      });
-      return { status: 200, body: { ok: true } };
+      const hidden = dismissed.get(userId) ?? new Set<string>();
+      hidden.add(id);
+      dismissed.set(userId, hidden);
     },
   };
 }

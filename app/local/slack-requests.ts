@@ -2,8 +2,8 @@
  * Slack requests as Slack sends them (slash commands, block_actions, view_submission), signed with the app's
  * signing secret: how the local stack's page, the tests and the benchmarks talk to the real Bolt receivers.
  */
-import { createHmac } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { signSlackRequest } from './slack/signing';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const TEAM_ID = 'T0INFRAWATCH';
@@ -14,19 +14,14 @@ export interface SignedRequest {
   headers: Record<string, string>;
 }
 
-/** Signs a body the way Slack does (v0, HMAC-SHA256 over `v0:<ts>:<body>`). */
+/** A form body signed the way Slack signs it (see {@link signSlackRequest}), headers ready to send. */
 export function sign(
   body: string,
   options: { secret?: string; timestamp?: number } = {},
 ): Record<string, string> {
-  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-  const signature = createHmac('sha256', options.secret ?? SIGNING_SECRET)
-    .update(`v0:${timestamp}:${body}`)
-    .digest('hex');
   return {
     'content-type': 'application/x-www-form-urlencoded',
-    'x-slack-request-timestamp': String(timestamp),
-    'x-slack-signature': `v0=${signature}`,
+    ...signSlackRequest(options.secret ?? SIGNING_SECRET, body, options.timestamp),
   };
 }
 

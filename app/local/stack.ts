@@ -20,8 +20,8 @@ import { ingestEvent } from './event-outcome';
 import { startEventBridgeStandin } from './eventbridge-standin';
 import { lambdaContext, sqsEventOf } from './lambda-invocation';
 import { createLocalWorkspace, type LocalUser, type LocalWorkspace } from './local-workspace';
+import { type SlackStandin, startSlackStandin } from './slack';
 import { startHttpSlackApp } from './slack-http';
-import { type SlackStandin, startSlackStandin } from './slack-standin';
 import { createLocalServer, type DigestResult, type ReplayResult } from './ui-server';
 
 /** The local workspace: fixed ids, so a bookmark or a curl command keeps working across restarts. */
@@ -38,7 +38,6 @@ export const LOCAL_USERS: readonly LocalUser[] = [
 
 const TABLE_NAME = 'infrawatch';
 const SAMPLES = join(__dirname, 'samples');
-const RESPONSE_PATH = '/slack/response/';
 /** The Slack stand-in's messages in the data folder (see slack/message-journal.ts). */
 export const SLACK_MESSAGES_FILE = 'slack-messages.jsonl';
 /** Environment variables a developer may set to shape the local app (see app/config.ts). */
@@ -148,7 +147,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const slack = await startSlackStandin({
       botToken: LOCAL_BOT_TOKEN,
-      signingSecret: LOCAL_SIGNING_SECRET,
       teamId: LOCAL_TEAM_ID,
       port: options.slackApiPort ?? 0,
       users: LOCAL_USERS.map((u) => ({
@@ -254,7 +252,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         return ready();
       },
       uiDir: join(__dirname, 'ui'),
-      responsePath: RESPONSE_PATH,
       messages: () => slack.messages(LOCAL_CHANNEL.id),
       replaySamples,
       runDigest,
@@ -276,11 +273,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const local = createLocalWorkspace({
       slack,
       appUrl: app.url,
-      botToken: LOCAL_BOT_TOKEN,
+      signingSecret: LOCAL_SIGNING_SECRET,
       channel: LOCAL_CHANNEL,
       users: LOCAL_USERS,
       command: SLASH_COMMAND,
-      responseUrlBase: `${baseUrl}${RESPONSE_PATH}`,
+      responseUrl: `${baseUrl}/slack/response-url`,
       settle: () => eventbridge.idle(),
     });
     workspace = local;

@@ -8,8 +8,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join } from 'node:path';
 import * as z from 'zod';
 import { type LocalWorkspace, LocalWorkspaceError } from './local-workspace';
-import { SlackPayloadError } from './slack-payloads';
-import type { StandinMessage } from './slack-standin';
+import type { StandinMessage } from './slack';
+import { SlackPayloadError } from './slack/payloads';
 
 /** What `POST /api/replay` answers. */
 export interface ReplayResult {
@@ -34,8 +34,6 @@ export interface LocalServerRoutes {
   runDigest(): Promise<DigestResult>;
   /** The folder of index.html, app.js, blockkit.js, style.css. */
   readonly uiDir: string;
-  /** Path prefix of the response URLs the workspace hands out, e.g. `/slack/response/`. */
-  readonly responsePath: string;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -58,13 +56,7 @@ const SECURITY_HEADERS = {
 
 const userId = z.string().regex(/^[UW][A-Z0-9]{2,}$/);
 const inputs = z
-  .array(
-    z.object({
-      blockId: z.string().min(1).max(255),
-      value: z.string().max(10_000).optional(),
-      selected: z.array(z.string().max(2_000)).max(100).optional(),
-    }),
-  )
+  .array(z.object({ blockId: z.string().min(1).max(255), value: z.string().max(10_000).optional() }))
   .max(100)
   .default([]);
 
@@ -72,20 +64,13 @@ const schemas = {
   command: z.object({ user: userId, text: z.string().min(1).max(4_000) }),
   action: z.object({
     user: userId,
-    container: z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('message'), ts: z.string().regex(/^\d+\.\d+$/) }),
-      z.object({ kind: z.literal('ephemeral'), id: z.string().min(1).max(100) }),
-      z.object({ kind: z.literal('view'), id: z.string().min(1).max(100) }),
-    ]),
-    path: z.object({
-      block: z.number().int().min(0).max(100),
-      element: z.union([z.number().int().min(0).max(25), z.literal('accessory')]),
-    }),
+    ts: z.string().regex(/^\d+\.\d+$/),
+    path: z.object({ block: z.number().int().min(0).max(100), element: z.number().int().min(0).max(25) }),
     actionId: z.string().min(1).max(255),
-    selected: z.array(z.string().max(2_000)).max(100).default([]),
-    inputs: inputs.optional(),
+    selected: z.array(z.string().max(2_000)).max(5).default([]),
   }),
   view: z.object({ user: userId, viewId: z.string().min(1).max(100), inputs }),
+  close: z.object({ user: userId, viewId: z.string().min(1).max(100) }),
   dismiss: z.object({ user: userId, id: z.string().min(1).max(100) }),
 };
 
@@ -198,14 +183,6 @@ async function route(
       const answer = await routes.ingestEvent(event);
       return sendJson(res, answer.status, answer.body);
     }
-    if (path.startsWith(routes.responsePath)) {
-      // The app posts here as it would to hooks.slack.com; it sends no Origin.
-      const answer = await workspace.receiveResponse(
-        path.slice(routes.responsePath.length),
-        await readBody(req),
-      );
-      return sendJson(res, answer.status, answer.body);
-    }
     if (path.startsWith('/api/')) {
       checkOrigin(req, port);
       const body = await readJson(req);
@@ -215,26 +192,17 @@ async function route(
           return sendJson(res, 200, await workspace.runCommand(input.user, input.text));
         }
         case '/api/action': {
-          const input = schemas.action.parse(body);
-          return sendJson(
-            res,
-            200,
-            await workspace.clickElement(input.user, {
-              container: input.container,
-              path: input.path,
-              actionId: input.actionId,
-              selected: input.selected,
-              ...(input.inputs ? { inputs: input.inputs } : {}),
-            }),
-          );
+          const { user, ...click } = schemas.action.parse(body);
+          return sendJson(res, 200, await workspace.clickElement(user, click));
         }
         case '/api/view/submit': {
           const input = schemas.view.parse(body);
           return sendJson(res, 200, await workspace.submitView(input.user, input.viewId, input.inputs));
         }
         case '/api/view/close': {
-          const input = schemas.view.parse(body);
-          return sendJson(res, 200, await workspace.closeView(input.user, input.viewId, input.inputs));
+          const input = schemas.close.parse(body);
+          workspace.closeView(input.user, input.viewId);
+          return sendJson(res, 200, { status: null, elapsedMs: 0 });
         }
         case '/api/ephemeral/dismiss': {
           const input = schemas.dismiss.parse(body);

@@ -6,6 +6,7 @@ import {
   MessageNotFoundError,
   type RenderedMessage,
 } from '../../src/use-cases/ports';
+import { AppError } from '../errors';
 import { findInHistory, findInThread } from './history';
 
 /** Slack's metadata event type on every alert message: how a lost post is found again. */
@@ -13,13 +14,14 @@ export const ALERT_METADATA_TYPE = 'infrawatch_alert';
 /** The metadata event type of the broadcast reply announcing that an alert became more severe. */
 export const ESCALATION_METADATA_TYPE = 'infrawatch_escalation';
 
-export class SlackRateLimitedError extends Error {
+export class SlackRateLimitedError extends AppError {
   readonly code = 'SlackRateLimited';
   constructor(
     readonly method: string,
     readonly retryAfterSeconds: number,
+    options?: ErrorOptions,
   ) {
-    super(`Slack rate-limited ${method}; retry after ${retryAfterSeconds} s`);
+    super(`Slack rate-limited ${method}; retry after ${retryAfterSeconds} s`, options);
   }
 }
 
@@ -65,7 +67,8 @@ export function createAlertMessenger(
         if (!isRateLimited(error)) throw error;
         // At least a second per attempt: a Retry-After of 0 must not turn into a tight loop.
         const waitMs = Math.max(1, error.retryAfter) * 1000;
-        if (waited + waitMs > maxRetryAfterMs) throw new SlackRateLimitedError(method, error.retryAfter);
+        if (waited + waitMs > maxRetryAfterMs)
+          throw new SlackRateLimitedError(method, error.retryAfter, { cause: error });
         waited += waitMs;
         await clock.sleep(waitMs);
       }
@@ -113,7 +116,7 @@ export function createAlertMessenger(
           }),
         );
       } catch (error) {
-        if (isSlackError(error, 'message_not_found')) throw new MessageNotFoundError(ref);
+        if (isSlackError(error, 'message_not_found')) throw new MessageNotFoundError(ref, { cause: error });
         throw error;
       }
     },

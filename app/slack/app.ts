@@ -8,6 +8,7 @@ import { ErrorCode } from '@slack/bolt/dist/errors';
 import type { WebClient } from '@slack/web-api';
 import { createEventPublisher, lazyEventBridgeClient } from '../aws/event-publisher';
 import { type Config, consoleAccessOf } from '../config';
+import { AppError } from '../errors';
 import { registerActions } from '../listeners/actions';
 import { registerCommands } from '../listeners/commands';
 import { registerViews } from '../listeners/views';
@@ -15,7 +16,7 @@ import type { Runtime } from '../runtime';
 import { SLACK_TIMEOUTS, slackTransportOptions } from './client';
 import type { SlackAppDeps } from './deps';
 
-export class ForeignTeamError extends Error {
+export class ForeignTeamError extends AppError {
   readonly code = 'ForeignTeam';
   constructor(teamId: string | undefined) {
     super(`requests from Slack team ${teamId ?? '(none)'} are not accepted by this installation`);
@@ -46,7 +47,7 @@ export function registerListeners(app: App, deps: SlackAppDeps): void {
       deps.log.warn('Refused a Slack request', { reason: error.message });
       throw error;
     }
-    deps.log.error('Slack listener failed', { error: String(error), code: error.code });
+    deps.log.error('Slack listener failed', { error, code: error.code });
   });
 }
 

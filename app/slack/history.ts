@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { AppError } from '../errors';
 
 /**
  * Finding a message InfraWatch sent, by its metadata, after the answer to the send was lost (a timeout, a
@@ -28,11 +29,10 @@ export interface MetadataQuery {
   payload: Readonly<Record<string, string>>;
 }
 
-export class MessageSearchTooLongError extends Error {
+export class MessageSearchTooLongError extends AppError {
   readonly code = 'MessageSearchTooLong';
   constructor(method: string, channel: string) {
     super(`${method} in ${channel}: more than ${MAX_PAGES * PAGE_SIZE} messages to search; retry later`);
-    this.name = new.target.name;
   }
 }
 

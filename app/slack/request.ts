@@ -2,6 +2,16 @@ import { parse } from 'node:querystring';
 
 export type Headers = Record<string, string | undefined>;
 
+/**
+ * A Function URL (or API Gateway HTTP API) event with its body as text. Function URLs deliver form posts
+ * base64-encoded; Bolt decodes them as ASCII, which breaks the signature of any non-ASCII text (an "é" in a
+ * command): Slack signs the UTF-8 bytes it sends, so they are decoded as UTF-8 here, before anyone verifies.
+ */
+export function withTextBody<E extends { body?: string; isBase64Encoded: boolean }>(event: E): E {
+  if (!event.isBase64Encoded || event.body === undefined) return event;
+  return { ...event, body: Buffer.from(event.body, 'base64').toString('utf8'), isBase64Encoded: false };
+}
+
 /** A header by name, whatever its case (Lambda Function URLs lower-case them, API Gateway may not). */
 export function headerOf(headers: Headers, name: string): string | undefined {
   const key = Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase());

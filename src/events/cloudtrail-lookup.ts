@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { EngineError } from './errors';
 
 /**
  * CloudTrail's event history (`LookupEvents`) returns each record as the JSON text of the CloudTrail record
@@ -30,11 +31,10 @@ export interface RebuiltEvent {
   detail: Record<string, unknown>;
 }
 
-export class InvalidHistoryRecordError extends Error {
+export class InvalidHistoryRecordError extends EngineError {
   readonly code = 'InvalidHistoryRecord';
   constructor(message: string) {
     super(message);
-    this.name = new.target.name;
   }
 }
 

@@ -17,7 +17,7 @@
  *   example, not AWS-recorded (test/fixtures/README.md lists it as not verified).
  */
 
-import { InvalidEventError } from './errors';
+import { EngineError, InvalidEventError } from './errors';
 
 /** What `applyInputTransformer` accepts: the same shape as a rule target's `InputTransformer`. */
 export interface InputTransformerConfig {
@@ -87,13 +87,12 @@ export const INPUT_TRANSFORMER_LIMITS = {
 } as const;
 
 /** Thrown by {@link applyInputTransformer} for a transformer that {@link validateInputTransformer} refuses. */
-export class InvalidInputTransformerError extends Error {
+export class InvalidInputTransformerError extends EngineError {
   readonly code = 'InvalidInputTransformer';
   readonly rejectedBy: InputTransformerRejection;
 
   constructor(message: string, rejectedBy: InputTransformerRejection) {
     super(message);
-    this.name = 'InvalidInputTransformerError';
     this.rejectedBy = rejectedBy;
   }
 }
@@ -102,26 +101,24 @@ export class InvalidInputTransformerError extends Error {
  * The transformer is valid, but for this event EventBridge would silently not deliver anything to the target:
  * the filled JSON template is not valid JSON.
  */
-export class UndeliverablePayloadError extends Error {
+export class UndeliverablePayloadError extends EngineError {
   readonly code = 'Undeliverable';
   /** The text EventBridge would have produced (and then dropped). */
   readonly payload: string;
 
   constructor(message: string, payload: string) {
     super(message);
-    this.name = 'UndeliverablePayloadError';
     this.payload = payload;
   }
 }
 
 /** The template uses a reserved variable whose value was not given in the context. */
-export class MissingTransformerContextError extends Error {
+export class MissingTransformerContextError extends EngineError {
   readonly code = 'MissingTransformerContext';
   readonly variable: string;
 
   constructor(variable: string, field: keyof InputTransformerContext) {
     super(`The template uses <${variable}>, but no context.${field} was given to fill it.`);
-    this.name = 'MissingTransformerContextError';
     this.variable = variable;
   }
 }

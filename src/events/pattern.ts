@@ -1,4 +1,4 @@
-import { InvalidEventError } from './errors';
+import { EngineError, InvalidEventError } from './errors';
 import { compileSubRules, PatternReasonError, TooManyCombinationsError } from './pattern/compiler';
 import { JsonLexer, JsonSyntaxError } from './pattern/json-lexer';
 import { readEventJson } from './pattern/json-reader';
@@ -18,7 +18,7 @@ import { buildMatcher } from './pattern/matcher';
 const REASON_PREFIX = 'Event pattern is not valid. Reason: ';
 
 /** A pattern EventBridge would reject. `message` is the text EventBridge returns. */
-export class InvalidPatternError extends Error {
+export class InvalidPatternError extends EngineError {
   readonly code = 'InvalidEventPattern';
 
   /**
@@ -33,7 +33,6 @@ export class InvalidPatternError extends Error {
       | 'ValidationException' = 'InvalidEventPatternException',
   ) {
     super(message);
-    this.name = 'InvalidPatternError';
   }
 }
 
@@ -103,7 +102,7 @@ function toEventObject(event: unknown): object {
       value = readEventJson(event);
     } catch (error) {
       if (error instanceof JsonSyntaxError)
-        throw new InvalidEventError(`Event is not valid JSON: ${error.message}`);
+        throw new InvalidEventError(`Event is not valid JSON: ${error.message}`, undefined, { cause: error });
       throw error;
     }
   }

@@ -29,6 +29,13 @@ export interface AcknowledgedEventDetail {
   message: { channel: string; ts: string } | null;
 }
 
+/** Something an acknowledgement could not do after it was recorded: said to the clicker, logged with the error. */
+export interface AcknowledgeProblem {
+  /** In words, for the clicker: "the Slack message could not be updated". */
+  what: string;
+  error: unknown;
+}
+
 /**
  * How long a click waits for another worker's render before leaving it to that worker: Slack wants an
  * answer within 3 s, and the Lambda receiver answers only when the listener is done.
@@ -45,7 +52,7 @@ export type AcknowledgeOutcome =
       alert: AlertRecord;
       eventIds: string[];
       /** What could not be done after the acknowledgement was recorded (it stands regardless). */
-      problems: string[];
+      problems: AcknowledgeProblem[];
     }
   | { status: 'already-acknowledged'; acknowledgement: Acknowledgement }
   /** The message did not show the latest changes yet; a render was started and nothing was acknowledged. */
@@ -73,7 +80,9 @@ export async function acknowledgeAlert(
     // Bring the message up to date so the next click acknowledges what it shows; the current holder of the
     // render lease (an events worker) may be doing it already.
     const alert = await deps.store.alerts.getAlert(input.alertId);
-    // A failure is left to the render-due repair: the clicker is told to look again either way.
+    // Losing this error is safe: syncOrMarkDue marked the alert render-due before throwing, so the repair pass
+    // (every events invocation and the digest) renders it and logs its own failures; and since nothing was
+    // acknowledged, the clicker is told to look again, and their next click tries again.
     if (alert)
       await syncOrMarkDue(deps, alert.id, alert.rev, { waitMs: INTERACTIVE_WAIT_MS }).catch(() => undefined);
     return result;
@@ -101,12 +110,12 @@ export async function acknowledgeAlert(
     syncOrMarkDue(deps, alert.id, alert.rev, { waitMs: INTERACTIVE_WAIT_MS }),
     deps.events.publish(ACKNOWLEDGED_DETAIL_TYPE, { ...detail }),
   ]);
-  const problems = [
+  const problems: AcknowledgeProblem[] = [
     ...(render.status === 'rejected'
-      ? [`the Slack message could not be updated: ${String(render.reason)}`]
+      ? [{ what: 'the Slack message could not be updated yet', error: render.reason }]
       : []),
     ...(publish.status === 'rejected'
-      ? [`the acknowledgement event could not be published: ${String(publish.reason)}`]
+      ? [{ what: 'the acknowledgement event could not be published', error: publish.reason }]
       : []),
   ];
   return { status: 'acknowledged', alert, eventIds, problems };

@@ -1,5 +1,6 @@
 import { ALL_WATCHES } from '../commands/parse';
 import type { Mute, MuteTargetType, Store, Subscription } from '../store/ports';
+import { UseCaseError } from './errors';
 import type { Clock } from './ports';
 
 export interface SettingsDeps {
@@ -11,7 +12,7 @@ export interface SettingsDeps {
   admins: readonly string[];
 }
 
-export class NotAllowedError extends Error {
+export class NotAllowedError extends UseCaseError {
   readonly code = 'NotAllowed';
   constructor(readonly action: string) {
     super(`only InfraWatch admins may ${action}`);
@@ -29,11 +30,10 @@ export interface MuteTarget {
  * An actor named without an account. An IAM user or role called `terraform-ci` can be created in any account,
  * so a mute by name alone would also silence an attacker's `terraform-ci` elsewhere.
  */
-export class MuteScopeRequiredError extends Error {
+export class MuteScopeRequiredError extends UseCaseError {
   readonly code = 'MuteScopeRequired';
   constructor(readonly name: string) {
     super(`a mute of actor '${name}' by name must say which account(s) it applies to`);
-    this.name = new.target.name;
   }
 }
 

@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { AlertContent } from '../model/alert';
 import type { Severity } from '../model/severity';
 import type { SlackMessageRef, Store } from '../store/ports';
+import { UseCaseError } from './errors';
 
 /** A rendered Slack message: fallback text for notifications plus Block Kit blocks. */
 export interface RenderedMessage {
@@ -39,19 +40,25 @@ export interface Escalation {
 }
 
 /** Slack no longer has the message (a workspace admin deleted it, or it lived in a Slack that was reset). */
-export class MessageNotFoundError extends Error {
+export class MessageNotFoundError extends UseCaseError {
   readonly code = 'MessageNotFound';
-  constructor(ref: SlackMessageRef) {
-    super(`Slack has no message ${ref.ts} in ${ref.channel}`);
-    this.name = new.target.name;
+  constructor(ref: SlackMessageRef, options?: ErrorOptions) {
+    super(`Slack has no message ${ref.ts} in ${ref.channel}`, options);
   }
 }
 
-/** Turns an alert's content into a message (views + per-deployment options such as account aliases). */
-export type AlertRenderer = (content: AlertContent) => RenderedMessage;
-
-/** The broadcast reply announcing that an alert became more severe after it was posted. */
-export type EscalationRenderer = (content: AlertContent) => RenderedMessage;
+/**
+ * Turns an alert's content into what Slack shows (the views, with per-deployment options such as account
+ * aliases): injected, so the use cases decide when to show what and never which blocks it is.
+ */
+export interface AlertRenderer {
+  /** The alert's message. */
+  alert(content: AlertContent): RenderedMessage;
+  /** The alert's fresh message when Slack no longer had the earlier one: it says it replaces it. */
+  replacement(content: AlertContent): RenderedMessage;
+  /** The broadcast reply announcing that an alert became more severe after it was posted. */
+  escalation(content: AlertContent): RenderedMessage;
+}
 
 export interface Clock {
   now(): Date;
@@ -68,8 +75,6 @@ export interface AlertDeps {
   store: Store;
   messenger: AlertMessenger;
   render: AlertRenderer;
-  /** Defaults to the views' renderEscalation. */
-  renderEscalation?: EscalationRenderer;
   clock: Clock;
   /** Identifies this worker in render leases (e.g. the Lambda request id). */
   owner: string;

@@ -4,6 +4,7 @@ import { eventOfHistoryRecord, InvalidHistoryRecordError } from '../events/cloud
 import { InvalidEventError } from '../events/errors';
 import type { PipelineRepository, ReconcileTarget } from '../store/ports/pipeline';
 import type { WatchCatalog } from '../watches/types';
+import { UseCaseError } from './errors';
 import { createRateLimiter, type RateLimiter } from './rate-limiter';
 import { type ChangeInput, type RecordChangesDeps, recordChanges } from './record-changes';
 
@@ -107,11 +108,10 @@ export interface TargetOutcome {
   error?: unknown;
 }
 
-export class ReconcileError extends Error {
+export class ReconcileError extends UseCaseError {
   readonly code = 'Reconcile';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
   }
 }
 

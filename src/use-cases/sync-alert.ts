@@ -3,7 +3,7 @@ import type { AlertContent, AlertStatus } from '../model/alert';
 import { SEVERITY_RANK } from '../model/severity';
 import { LeaseLostError } from '../store/errors';
 import type { AlertRecord } from '../store/ports';
-import { renderEscalation, withReplacementNote } from '../views/escalation';
+import { UseCaseError } from './errors';
 import { type AlertDeps, MessageNotFoundError } from './ports';
 
 /**
@@ -21,14 +21,14 @@ const WAIT_FOR_RENDER_MS = 5_000;
 const POLL_MS = 150;
 const MAX_RENDER_ROUNDS = 3;
 
-export class RenderPendingError extends Error {
+export class RenderPendingError extends UseCaseError {
   readonly code = 'RenderPending';
   constructor(alertId: string) {
     super(`alert ${alertId} is being rendered by another worker; retry later`);
   }
 }
 
-export class AlertNotFoundError extends Error {
+export class AlertNotFoundError extends UseCaseError {
   readonly code = 'AlertNotFound';
   constructor(alertId: string) {
     super(`alert ${alertId} does not exist`);
@@ -188,9 +188,7 @@ async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: nu
     }
 
     const content = await loadAlertContent(deps, alert);
-    const rendered = alert.messageRemovedAt
-      ? withReplacementNote(deps.render(content))
-      : deps.render(content);
+    const rendered = alert.messageRemovedAt ? deps.render.replacement(content) : deps.render.alert(content);
     let message = alert.message;
     let notifiedSeverity = alert.notifiedSeverity ?? content.severity;
     if (message) {
@@ -222,11 +220,7 @@ async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: nu
             content.severity,
             deps.clock.now().toISOString(),
           );
-          await deps.messenger.notify(
-            message,
-            (deps.renderEscalation ?? renderEscalation)(content),
-            escalation,
-          );
+          await deps.messenger.notify(message, deps.render.escalation(content), escalation);
         }
         notifiedSeverity = content.severity;
       }

@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { EngineError } from '../events/errors';
 import { plainText, SLACK_LIMITS } from './limits';
 import { isSlackChannelId, truncate } from './mrkdwn';
 
@@ -188,11 +189,10 @@ export const MAX_ALERT_ID_LENGTH = SLACK_LIMITS.optionValue - KIND_PREFIX_MAX;
 export type AlertRenderErrorCode = 'INVALID_ALERT_ID' | 'INVALID_DIGEST_WINDOW';
 
 /** A problem with what a renderer was asked to render (not with the change: changes are cut, never refused). */
-export class AlertRenderError extends Error {
+export class AlertRenderError extends EngineError {
   readonly code: AlertRenderErrorCode;
   constructor(code: AlertRenderErrorCode, message: string) {
     super(message);
-    this.name = 'AlertRenderError';
     this.code = code;
   }
 }

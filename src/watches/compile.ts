@@ -1,3 +1,4 @@
+import { EngineError } from '../events/errors';
 import { type CompiledPattern, compilePattern } from '../events/pattern';
 import type { Watch, WatchCatalog } from './types';
 
@@ -7,7 +8,7 @@ interface CompiledWatch {
   readonly pattern: CompiledPattern;
 }
 
-export class DuplicateWatchError extends Error {
+export class DuplicateWatchError extends EngineError {
   readonly code = 'DuplicateWatch';
 }
 

@@ -1,10 +1,11 @@
 import { basename } from 'node:path';
 import * as z from 'zod';
+import { EngineError } from '../events/errors';
 import { validateInputTransformer } from '../events/input-transformer';
 import { validatePattern } from '../events/pattern';
 import type { InputTransformer, Watch } from './types';
 
-export class InvalidWatchError extends Error {
+export class InvalidWatchError extends EngineError {
   readonly code = 'InvalidWatch';
   constructor(
     readonly file: string,
@@ -15,7 +16,7 @@ export class InvalidWatchError extends Error {
 }
 
 /** The custom-watch folder is missing or not a folder (a folder that was named must exist). */
-export class WatchesFolderError extends Error {
+export class WatchesFolderError extends EngineError {
   readonly code = 'WatchesFolder';
 }
 

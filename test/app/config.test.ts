@@ -57,7 +57,7 @@ describe('loadConfig: console links through IAM Identity Center', () => {
 
 describe('createAlertRenderer', () => {
   const links = (config: ReturnType<typeof loadConfig>) =>
-    mrkdwnTexts(createAlertRenderer(config, builtInCatalog)(burstOf(sshOpenToWorld(), 1)))
+    mrkdwnTexts(createAlertRenderer(config, builtInCatalog).alert(burstOf(sshOpenToWorld(), 1)))
       .join('\n')
       .match(/<https:[^|>]*/g) ?? [];
 

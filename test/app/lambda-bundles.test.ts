@@ -8,7 +8,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type DynamoDbEngine, ensureTable, startEngine } from '../../app/local/dynamodb';
 import { type EventBridgeStandin, startEventBridgeStandin } from '../../app/local/eventbridge-standin';
 import { sqsEventOf } from '../../app/local/lambda-invocation';
-import { type SlackStandin, startSlackStandin } from '../../app/local/slack-standin';
+import { type SlackStandin, startSlackStandin } from '../../app/local/slack';
 import { NOT_ON_LAMBDA } from '../../infra/constructs/infrawatch-function';
 import { METRIC_NAMESPACE, METRICS } from '../../src/metrics';
 import { createDynamoDbStore } from '../../src/store/dynamodb';
@@ -68,7 +68,6 @@ describe('the function bundles of the synthesized cloud assembly, run as Lambda 
     await ensureTable(client, tableName);
     slack = await startSlackStandin({
       botToken: BOT_TOKEN,
-      signingSecret: SIGNING_SECRET,
       teamId: config.slackTeamId,
       rateLimit: false,
       users: [{ id: 'U0ALICE', name: 'alice' }],

@@ -25,7 +25,6 @@ const METHOD_SCOPES: Record<string, string[]> = {
   'conversations.history': ['channels:history', 'groups:history'],
   'conversations.replies': ['channels:history', 'groups:history'],
   'views.open': [],
-  'views.update': [],
 };
 
 const manifest = readManifest() as unknown as Manifest;

@@ -22,7 +22,7 @@ function deps(): EventsDeps & { store: ReturnType<typeof createMemoryStore> } {
   return {
     store: createMemoryStore(),
     messenger,
-    render: unreachable,
+    render: { alert: unreachable, replacement: unreachable, escalation: unreachable },
     clock: systemClock,
     owner: 'test',
     catalog: builtInCatalog,
@@ -47,6 +47,56 @@ describe('handleEvents', () => {
       expect.stringMatching(/not JSON/),
       expect.stringMatching(/Not a CloudTrail event/),
     ]);
+  });
+
+  it('retries an input whose reading fails unexpectedly: a batch item failure, nothing stored as rejected', async () => {
+    // Prepare: a catalog that throws as a bug would, for one event only.
+    const broken = corpusEvent('iam.CreateUser.json');
+    const fine = '{"not json';
+    const errors: Record<string, unknown>[] = [];
+    const context = {
+      ...deps(),
+      catalog: {
+        ...builtInCatalog,
+        match: (event: unknown) => {
+          if ((event as { id?: string }).id === broken.id) throw new TypeError('the catalog is broken');
+          return builtInCatalog.match(event);
+        },
+      },
+      log: {
+        info: () => undefined,
+        warn: () => undefined,
+        error: (_m: string, a: Record<string, unknown>) => errors.push(a),
+      },
+    };
+
+    const batch = sqsBatch([broken, fine]);
+
+    // Act
+    const outcome = await handleEvents(batch, context);
+
+    // Assess
+    expect(outcome.response?.batchItemFailures).toEqual([{ itemIdentifier: batch.Records[0]?.messageId }]);
+    expect(outcome.rejectedInputs).toBe(1);
+    expect(context.store.rejected.map((r) => r.reason)).toEqual([expect.stringMatching(/not JSON/)]);
+    // The error object itself is logged (stack and cause serialised), not its string.
+    expect(errors).toEqual([expect.objectContaining({ error: expect.any(TypeError) })]);
+  });
+
+  it('throws for a direct invocation whose reading fails unexpectedly, so Lambda retries it', async () => {
+    const event = corpusEvent('iam.CreateUser.json');
+    const context = {
+      ...deps(),
+      catalog: {
+        ...builtInCatalog,
+        match: () => {
+          throw new Error('the catalog is broken');
+        },
+      },
+    };
+
+    await expect(handleEvents(event, context)).rejects.toThrow(/could not be processed/);
+    expect(context.store.rejected).toEqual([]);
   });
 
   it('names a rejected direct invocation whose id is too long for a key by a hash of its body', async () => {

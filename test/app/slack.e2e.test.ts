@@ -934,11 +934,17 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
 
     it('accepts non-ASCII command text delivered base64-encoded by a Function URL', async () => {
       const harness = await harnesses.start();
-      const body = slashCommand('mute actor:Zoë account:prod for 1h', ALICE, ALERTS_CHANNEL);
+      // The text as raw UTF-8 bytes (percent-encoded ASCII would decode the same under any charset).
+      const text = 'mute actor:José account:prod for 1h';
+      const body = slashCommand(text, ALICE, ALERTS_CHANNEL).replace(
+        /(^|&)text=[^&]*/,
+        `$1text=${text.replace(/ /g, '+')}`,
+      );
+      expect(Buffer.byteLength(body, 'utf8')).toBeGreaterThan(body.length);
       const response = await harness.send(body, 'lambda', { base64: true });
       expect(response.status).toBe(200);
       expect((await harness.store.config.load(new Date().toISOString())).mutes).toMatchObject([
-        { type: 'actor', value: 'zoë', account: 'prod' },
+        { type: 'actor', value: 'josé', account: 'prod' },
       ]);
     });
   });

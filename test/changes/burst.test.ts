@@ -46,6 +46,49 @@ describe('planBursts', () => {
     expect(a).toEqual(b);
   });
 
+  describe('window boundaries (a change exactly one window away still joins; a millisecond more does not)', () => {
+    const ms = (milliseconds: number) => new Date(Date.parse(at(0)) + milliseconds).toISOString();
+    const stored = { alertId: 'A1', firstAt: at(0), lastAt: at(0), count: 1 };
+    const joined = (time: string, current = stored, burstPolicy = policy) =>
+      planBursts(current, [makeChange({ time })], 'C1', 'k', burstPolicy).segments[0]?.alertId === 'A1';
+
+    it('after the burst: exactly windowMs after its latest change joins, windowMs + 1 ms starts a new alert', () => {
+      expect(joined(ms(policy.windowMs))).toBe(true);
+      expect(joined(ms(policy.windowMs + 1))).toBe(false);
+    });
+
+    it('before the burst (a late delivery): exactly windowMs before its first change joins, one ms more does not', () => {
+      expect(joined(ms(-policy.windowMs))).toBe(true);
+      expect(joined(ms(-policy.windowMs - 1))).toBe(false);
+    });
+
+    it('span: a change that makes the burst exactly maxSpanMs long joins, one ms longer starts a new alert', () => {
+      const long = { ...stored, lastAt: ms(policy.maxSpanMs - 30_000) };
+      expect(joined(ms(policy.maxSpanMs), long)).toBe(true);
+      expect(joined(ms(policy.maxSpanMs + 1), long)).toBe(false);
+    });
+
+    it('in one batch, changes exactly a window apart form one burst; a millisecond more splits it', () => {
+      const plan = (gapMs: number) =>
+        planBursts(
+          undefined,
+          [makeChange({ time: ms(0) }), makeChange({ time: ms(gapMs) })],
+          'C1',
+          'k',
+          policy,
+        ).segments.map((s) => s.changes.length);
+      expect(plan(policy.windowMs)).toEqual([2]);
+      expect(plan(policy.windowMs + 1)).toEqual([1, 1]);
+    });
+
+    it('the default policy groups changes up to 60 s apart (documented as BURST_WINDOW_SECONDS=60)', () => {
+      expect(DEFAULT_BURST_POLICY.windowMs).toBe(60_000);
+      expect(joined(ms(60_000), stored, DEFAULT_BURST_POLICY)).toBe(true);
+      expect(joined(ms(60_001), stored, DEFAULT_BURST_POLICY)).toBe(false);
+      expect(joined(ms(-60_001), stored, DEFAULT_BURST_POLICY)).toBe(false);
+    });
+  });
+
   it('keys bursts by watch, account and actor', () => {
     const alice = makeChange();
     const bob = makeChange({

@@ -1,4 +1,4 @@
-import { formatIssue, validateMessageBlocks } from '../../app/local/block-kit-validator';
+import { formatIssue, validateMessageBlocks } from '../../app/local/slack/block-kit';
 import { SLACK_LIMITS } from '../../src/views/limits';
 
 /** A rendered message as the views return it. */

@@ -6,11 +6,7 @@ import {
   ensureTable,
   startEngine,
 } from '../../app/local/dynamodb';
-import {
-  type SlackStandin,
-  type SlackStandinOptions,
-  startSlackStandin,
-} from '../../app/local/slack-standin';
+import { type SlackStandin, type SlackStandinOptions, startSlackStandin } from '../../app/local/slack';
 import { CapacityMeter, createDynamoDbStore } from '../../src/store/dynamodb';
 import type { Store } from '../../src/store/ports';
 

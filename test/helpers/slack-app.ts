@@ -10,8 +10,8 @@ import {
   startEngine,
 } from '../../app/local/dynamodb';
 import { type EventBridgeStandin, startEventBridgeStandin } from '../../app/local/eventbridge-standin';
+import { type SlackStandin, startSlackStandin } from '../../app/local/slack';
 import { type HttpSlackApp, startHttpSlackApp } from '../../app/local/slack-http';
-import { type SlackStandin, startSlackStandin } from '../../app/local/slack-standin';
 import { createRuntime } from '../../app/runtime';
 import { ALERT_METADATA_TYPE } from '../../app/slack/alert-messenger';
 import { CapacityMeter, createDynamoDbStore } from '../../src/store/dynamodb';
@@ -75,7 +75,6 @@ export function useSlackHarness(engineName: DynamoDbEngineName): {
       if (!engine) throw new Error('engine not started');
       const slack = await startSlackStandin({
         botToken: BOT_TOKEN,
-        signingSecret: SIGNING_SECRET,
         teamId: TEAM_ID,
         rateLimit: false,
         users: [ALICE, BOB, ADMIN].map((u) => ({ id: u.userId, name: u.userName })).concat(USERS),

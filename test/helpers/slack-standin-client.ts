@@ -1,5 +1,5 @@
 import { type Logger, LogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
-import type { SlackStandin } from '../../app/local/slack-standin';
+import { type SlackStandin, type SlackStandinOptions, startSlackStandin } from '../../app/local/slack';
 
 const noop = (): void => undefined;
 
@@ -33,3 +33,47 @@ export function standinWebClient(
 
 /** The bot token tests start the stand-in with. */
 export const slackTestToken = 'xoxb-0000000000-0000000000000-infrawatchlocaltoken';
+
+/** A stand-in per test on a clock the test moves (`standin.now`), with a WebClient on it. */
+export interface StandinFixture {
+  now: number;
+  readonly slack: SlackStandin;
+  readonly client: WebClient;
+  /** Restarts the stand-in with other options (the defaults: the test token, the clock, `users`). */
+  start(options?: Partial<SlackStandinOptions>): Promise<void>;
+}
+
+/** Registers beforeEach/afterEach hooks that start a fresh stand-in for every test. */
+export function useStandin(defaults: Partial<SlackStandinOptions> = {}): StandinFixture {
+  let slack: SlackStandin | undefined;
+  let client: WebClient | undefined;
+  const fixture: StandinFixture = {
+    now: 0,
+    get slack() {
+      if (!slack) throw new Error('the stand-in runs only inside a test');
+      return slack;
+    },
+    get client() {
+      if (!client) throw new Error('the stand-in runs only inside a test');
+      return client;
+    },
+    async start(options = {}) {
+      await slack?.close();
+      slack = await startSlackStandin({
+        botToken: slackTestToken,
+        clock: () => fixture.now,
+        ...defaults,
+        ...options,
+      });
+      client = standinWebClient(slack);
+    },
+  };
+  beforeEach(async () => {
+    fixture.now = 1_700_000_000_000;
+    await fixture.start();
+  });
+  afterEach(async () => {
+    await slack?.close();
+  });
+  return fixture;
+}

@@ -9,6 +9,7 @@ import { recordChanges } from '../../src/use-cases/record-changes';
 import { builtInCatalog } from '../../src/watches/catalog';
 import { fixtureHistory } from '../helpers/cloudtrail-history';
 import { corpusEvent, type EventBridgeEvent, variant } from '../helpers/events';
+import { testRenderer } from '../helpers/renderers';
 
 const NOW = Date.parse('2026-12-01T12:00:00Z');
 const HOME = { account: '123456789012', region: 'eu-west-1' };
@@ -58,10 +59,10 @@ function setup(options: { pageSize?: number } = {}) {
     messenger,
     clock,
     owner: 'reconcile-1',
-    render: (content: { lines: { recovered?: true }[]; lead: { summary: string } }) => ({
+    render: testRenderer((content) => ({
       text: `${content.lines.some((l) => l.recovered) ? '[recovered] ' : ''}${content.lead.summary}`,
       blocks: [],
-    }),
+    })),
     defaultChannel: 'C0ALERTS',
     activity: createActivityRecorder(pipeline),
   };

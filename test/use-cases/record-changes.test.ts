@@ -7,6 +7,7 @@ import type { AlertMessenger, Clock, Escalation, RenderedMessage } from '../../s
 import { type RecordChangesDeps, recordChanges } from '../../src/use-cases/record-changes';
 import { RenderPendingError, syncAlertMessage } from '../../src/use-cases/sync-alert';
 import { makeChange } from '../helpers/changes';
+import { testRenderer } from '../helpers/renderers';
 
 /** An in-memory fake of the AlertMessenger port: records what reached "Slack". */
 class RecordingMessenger implements AlertMessenger {
@@ -68,7 +69,7 @@ function setup(overrides: Partial<RecordChangesDeps> = {}) {
     messenger,
     clock,
     owner: 'worker-1',
-    render: (content) => ({ text: `${content.lines.length} change(s): ${content.lead.summary}`, blocks: [] }),
+    render: testRenderer(),
     defaultChannel: 'C1',
     ...overrides,
   };

@@ -1,4 +1,4 @@
-import { formatIssue, validateModalView } from '../../app/local/block-kit-validator';
+import { formatIssue, validateModalView } from '../../app/local/slack/block-kit';
 import { assertOnlyOwnMarkup, type MessageLike, mrkdwnTexts } from '../helpers/block-kit';
 
 /** Fails with every problem Slack would report for a modal view (100 blocks, 24-character title, …). */

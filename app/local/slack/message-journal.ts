@@ -22,7 +22,7 @@ import {
 } from 'node:fs';
 import { dirname } from 'node:path';
 import * as z from 'zod';
-import type { StandinMessage } from '../slack-standin';
+import type { StandinMessage } from './types';
 
 /** The journal file cannot be read back: names the file and line, and what to do. */
 export class MessageJournalError extends Error {

@@ -72,21 +72,25 @@
     };
   }
 
-  function blockContext(container, extra) {
+  /** Buttons and menus act only on channel messages (`ts`): InfraWatch puts none in ephemerals or modals. */
+  function blockContext(ts, extra) {
     const mrkdwn = mrkdwnOptions();
     return {
       mrkdwn,
       confirm: (dialog) => window.confirm(BK.confirmText(dialog, mrkdwn)),
       openUrl: (url) => window.open(url, '_blank', 'noopener,noreferrer'),
-      onAction: (click) =>
-        interact('/api/action', {
-          user: page.user,
-          container,
-          path: click.path,
-          actionId: click.actionId,
-          selected: click.selected,
-          ...(extra?.collect ? { inputs: extra.collect() } : {}),
-        }),
+      ...(ts === undefined
+        ? {}
+        : {
+            onAction: (click) =>
+              interact('/api/action', {
+                user: page.user,
+                ts,
+                path: click.path,
+                actionId: click.actionId,
+                selected: click.selected,
+              }),
+          }),
       ...extra,
     };
   }
@@ -97,9 +101,9 @@
     return new Date(Number(ts) * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   }
 
-  function content(message, container) {
+  function content(message, ts) {
     if (Array.isArray(message.blocks) && message.blocks.length > 0) {
-      return BK.renderBlocks(document, message.blocks, blockContext(container));
+      return BK.renderBlocks(document, message.blocks, blockContext(ts));
     }
     return BK.renderText(document, { type: 'mrkdwn', text: message.text ?? '' }, mrkdwnOptions());
   }
@@ -121,7 +125,7 @@
   function messageElement(message, replies) {
     const { node, main, meta } = frame('message', message.ts);
     if (message.edited) meta.appendChild(element('span', 'edited', '(edited)'));
-    main.appendChild(content(message, { kind: 'message', ts: message.ts }));
+    main.appendChild(content(message, message.ts));
     if (replies.length > 0) {
       const thread = element('div', 'thread');
       thread.appendChild(
@@ -142,7 +146,7 @@
       interact('/api/ephemeral/dismiss', { user: page.user, id: ephemeral.id }),
     );
     meta.appendChild(dismiss);
-    main.appendChild(content(ephemeral, { kind: 'ephemeral', id: ephemeral.id }));
+    main.appendChild(content(ephemeral, undefined));
     return node;
   }
 
@@ -187,30 +191,16 @@
   // ---------------------------------------------------------------- modal
 
   function collectInputs(root) {
-    const inputs = [];
-    for (const control of root.querySelectorAll('[data-input]')) {
-      const blockId = control.getAttribute('data-block-id');
-      const kind = control.getAttribute('data-input');
-      if (kind === 'text') inputs.push({ blockId, value: control.value });
-      else if (kind === 'select') inputs.push({ blockId, selected: control.value ? [control.value] : [] });
-      else {
-        const ticked = [...control.querySelectorAll('input')].filter((box) => box.checked);
-        inputs.push({ blockId, selected: ticked.map((box) => box.value) });
-      }
-    }
-    return inputs;
+    return [...root.querySelectorAll('[data-input]')].map((control) => ({
+      blockId: control.getAttribute('data-block-id'),
+      value: control.value,
+    }));
   }
 
   function restoreInputs(root, inputs) {
     for (const control of root.querySelectorAll('[data-input]')) {
       const saved = inputs.find((input) => input.blockId === control.getAttribute('data-block-id'));
-      if (!saved) continue;
-      const kind = control.getAttribute('data-input');
-      if (kind === 'text' || kind === 'select') control.value = saved.value ?? saved.selected?.[0] ?? '';
-      else {
-        for (const box of control.querySelectorAll('input'))
-          box.checked = (saved.selected ?? []).includes(box.value);
-      }
+      if (saved) control.value = saved.value ?? '';
     }
   }
 
@@ -230,27 +220,20 @@
     form.noValidate = true;
     const header = element('div', 'modal-header');
     header.appendChild(element('h2', '', BK.plainTextOf(modal.title)));
-    if (modal.depth > 1) header.appendChild(element('span', 'subtle', `view ${modal.depth} of the stack`));
     form.appendChild(header);
     const body = element('div', 'modal-body');
     body.appendChild(
       BK.renderBlocks(
         document,
         modal.blocks,
-        // A click inside the modal carries the modal's current inputs, as Slack sends view.state.
-        blockContext(
-          { kind: 'view', id: modal.id },
-          { inputs: true, errors: modal.errors, collect: () => collectInputs(form) },
-        ),
+        blockContext(undefined, { inputs: true, errors: modal.errors }),
       ),
     );
     form.appendChild(body);
     const footer = element('div', 'modal-footer');
     const close = element('button', 'secondary', BK.plainTextOf(modal.close) || 'Close');
     close.type = 'button';
-    close.addEventListener('click', () =>
-      interact('/api/view/close', { user: page.user, viewId: modal.id, inputs: collectInputs(form) }),
-    );
+    close.addEventListener('click', () => interact('/api/view/close', { user: page.user, viewId: modal.id }));
     footer.appendChild(close);
     if (modal.submit) {
       const submit = element('button', 'primary', BK.plainTextOf(modal.submit));

@@ -1,3 +1,4 @@
+import { EngineError } from '../errors';
 import { CidrSyntaxError, cidrRange, type HexRange, ipLiteralRange } from './ip';
 import type { JsonLexer, JsonToken } from './json-lexer';
 import { comparableNumber } from './numbers';
@@ -53,12 +54,12 @@ export type ValueSpec =
 export type SubRule = Map<string, readonly ValueSpec[]>;
 
 /** The reason event-ruler gives for rejecting a pattern (without the "Event pattern is not valid" prefix). */
-export class PatternReasonError extends Error {
+export class PatternReasonError extends EngineError {
   readonly code = 'PatternReason';
 }
 
 /** The `$or` expansion went past the allowed number of sub-rules. */
-export class TooManyCombinationsError extends Error {
+export class TooManyCombinationsError extends EngineError {
   readonly code = 'TooManyCombinations';
 }
 

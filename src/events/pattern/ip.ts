@@ -1,3 +1,4 @@
+import { EngineError } from '../errors';
 /**
  * IP addresses and CIDR blocks the way event-ruler handles them: an address becomes a string of upper-case hex
  * digits (8 for IPv4, 32 for IPv6) and a block becomes a range of such strings, matched digit by digit.
@@ -18,7 +19,7 @@ export interface HexRange {
 }
 
 /** The reason a CIDR operand is rejected; the message is event-ruler's. */
-export class CidrSyntaxError extends Error {
+export class CidrSyntaxError extends EngineError {
   readonly code = 'CidrSyntax';
 }
 

@@ -1,3 +1,4 @@
+import { EngineError } from '../errors';
 /**
  * A pull tokenizer over JSON text that behaves like the Jackson streaming parser event-ruler uses.
  *
@@ -24,7 +25,7 @@ export type JsonToken =
   | 'VALUE_NULL';
 
 /** Malformed JSON text; the message is the one Jackson reports. */
-export class JsonSyntaxError extends Error {
+export class JsonSyntaxError extends EngineError {
   readonly code = 'JsonSyntax';
 }
 

@@ -1,8 +1,7 @@
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MessageJournalError } from '../../../app/local/slack/message-journal';
-import { type SlackStandin, startSlackStandin } from '../../../app/local/slack-standin';
+import { MessageJournalError, type SlackStandin, startSlackStandin } from '../../../app/local/slack';
 import { SLACK_MESSAGES_FILE, startLocalStack } from '../../../app/local/stack';
 import { slackTestToken, standinWebClient } from '../../helpers/slack-standin-client';
 

@@ -1,5 +1,5 @@
 import { App } from '@slack/bolt';
-import { startSlackStandin } from '../../../app/local/slack-standin';
+import { startSlackStandin } from '../../../app/local/slack';
 import { createSocketModeApp, socketModeEnv } from '../../../app/local/socket-mode';
 
 describe('Socket Mode (a real workspace without a public URL)', () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { LogPort } from '../../../app/events/process-events';
 import type { WorkspaceState } from '../../../app/local/local-workspace';
-import type { StandinBlock, StandinMessage } from '../../../app/local/slack-standin';
+import type { StandinBlock, StandinMessage } from '../../../app/local/slack';
 import { type LocalStack, startLocalStack } from '../../../app/local/stack';
 import { renderBlocks } from '../../../app/local/ui/blockkit';
 import { ACTION_IDS } from '../../../src/views';
@@ -116,7 +116,7 @@ describe('the local Slack page', () => {
   it('acknowledges an alert with a click on its button, and tells a late clicker the message changed', async () => {
     const alert = await openAlert(ALICE);
     const click = {
-      container: { kind: 'message', ts: alert.ts },
+      ts: alert.ts,
       path: pathTo(alert, ACTION_IDS.acknowledge),
       actionId: ACTION_IDS.acknowledge,
     };
@@ -148,7 +148,7 @@ describe('the local Slack page', () => {
     const ackNote = more?.options.find((o) => o.value.startsWith('ack_note:'));
     const opened = await call('/api/action', {
       user: CAROL,
-      container: { kind: 'message', ts: alert.ts },
+      ts: alert.ts,
       path,
       actionId: ACTION_IDS.more,
       selected: [ackNote?.value],
@@ -184,7 +184,7 @@ describe('the local Slack page', () => {
     const alert = await openAlert(BOB);
     const clicked = await call('/api/action', {
       user: BOB,
-      container: { kind: 'message', ts: alert.ts },
+      ts: alert.ts,
       path: pathTo(alert, ACTION_IDS.investigate),
       actionId: ACTION_IDS.investigate,
     });
@@ -197,7 +197,7 @@ describe('the local Slack page', () => {
     const message = (await state(ALICE)).messages.find((m) => m.ts === alert.ts);
     expect(textOfBlocks(message?.blocks)).toContain('<@U0BOB>');
 
-    const closed = await call('/api/view/close', { user: BOB, viewId: modal?.id, inputs: [] });
+    const closed = await call('/api/view/close', { user: BOB, viewId: modal?.id });
     expect(closed.json).toEqual({ status: null, elapsedMs: 0 });
     expect((await state(BOB)).modal).toBeNull();
   });

@@ -29,7 +29,7 @@ export function validateMessageBlocks(blocks: readonly unknown[], pointer = '/bl
   return ctx.issues;
 }
 
-/** Validates a modal view payload (views.open, views.update, views.push). */
+/** Validates a modal view payload (views.open). */
 export function validateModalView(view: unknown, pointer = '/view'): BlockKitIssue[] {
   const ctx = newContext('modal');
   if (!isRecord(view)) {

@@ -1,8 +1,4 @@
-import {
-  formatIssue,
-  validateMessageBlocks,
-  validateModalView,
-} from '../../../app/local/block-kit-validator';
+import { formatIssue, validateMessageBlocks, validateModalView } from '../../../../app/local/slack/block-kit';
 
 const plain = (text: string) => ({ type: 'plain_text', text });
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
