@@ -6,7 +6,7 @@ import { DEFAULT_BURST_POLICY } from '../src/changes/burst';
 import type { AlertContent } from '../src/model/alert';
 import type { CapacityMeter } from '../src/store/dynamodb';
 import type { Store } from '../src/store/ports';
-import type { AlertMessenger, AlertRenderer, Clock } from '../src/use-cases/ports';
+import type { AlertMessenger, AlertRenderer, Clock, EscalationStepMessenger } from '../src/use-cases/ports';
 import { systemClock } from '../src/use-cases/ports';
 import type { RecordChangesDeps } from '../src/use-cases/record-changes';
 import { renderAlertContent, renderEscalation, withReplacementNote } from '../src/views';
@@ -35,7 +35,7 @@ export interface Runtime {
   meter: CapacityMeter;
   catalog: WatchCatalog;
   slack: { general: WebClient; posting: WebClient };
-  messenger: AlertMessenger;
+  messenger: AlertMessenger & EscalationStepMessenger;
   render: AlertRenderer;
   clock: Clock;
   log: LogPort;

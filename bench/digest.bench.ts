@@ -7,13 +7,15 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { blockAction } from '../app/local/slack-requests';
 import { capacityOf, formatOperations, summarize } from './counting';
 import { actorOf, type BenchContext, burst, CHANNEL, callsByMethod, fixture, startRig } from './harness';
-import type { Report } from './measure';
+import { figureReport, type Report } from './measure';
 import { completeFigure, type Figure } from './report';
 
-const OPEN = 50;
-const ACKNOWLEDGED = 50;
+/** Open and acknowledged alerts in the digest's channel (fewer in a quick run: the targets do not scale). */
+const SIZE = { full: 50, quick: 20 };
 
 export async function runDigestBench(context: BenchContext): Promise<Report> {
+  const OPEN = context.quick ? SIZE.quick : SIZE.full;
+  const ACKNOWLEDGED = OPEN;
   const engine = await context.engine();
   const rig = await startRig(engine, { users: OPEN + ACKNOWLEDGED });
   const plain = engine.client();
@@ -82,19 +84,10 @@ export async function runDigestBench(context: BenchContext): Promise<Report> {
         note: `${dynamodb.requests} DynamoDB requests (${formatOperations(dynamodb.byOperation)}), ${dynamodb.sequential} sequential steps`,
       }),
     ];
-    return {
-      title: `Digest through the digest handler (${OPEN} open and ${ACKNOWLEDGED} acknowledged alerts in one channel)`,
-      rows: [
-        ['figure', 'value', 'baseline'],
-        ...figures.map((f) => [
-          f.name,
-          `${f.value} ${f.unit}`,
-          f.baseline === undefined ? '' : `${f.baseline} ${f.unit}`,
-        ]),
-      ],
-      notes: figures.filter((f) => f.note).map((f) => `${f.name}: ${f.note}`),
+    return figureReport(
+      `Digest through the digest handler (${OPEN} open and ${ACKNOWLEDGED} acknowledged alerts in one channel)`,
       figures,
-    };
+    );
   } finally {
     plain.destroy();
     await rig.close();

@@ -3,15 +3,16 @@
  * run (never a wall-clock limit).
  *
  *   npm run bench                          all suites, full size; writes docs/benchmarks.{md,json} and the README summary
- *   npm run bench -- --quick               same scenarios and counts, fewer rounds; writes nothing (150 s on this
- *                                          2-core machine idle, 4-7 min while other work shares it)
+ *   npm run bench -- --quick               the same scenarios, fewer rounds and 400-change bursts (the figures'
+ *                                          labels and targets say so); writes nothing; within 3 minutes here
  *   npm run bench -- --json FILE           also writes { machine, figures } to FILE (compare two runs with it)
  *   npm run bench -- ack pipeline          only these suites (writes no docs)
  *   npm run bench -- --no-docs             a full run that leaves docs/ and README.md alone
  *   npm run bench -- compare A.json B.json how run B's figures differ from run A's (no benchmark is run)
  *
  * A suite is a function `(context) => Report` (see measure.ts); figures it returns in `report.figures` go
- * into the JSON and the generated docs. Registering one is one line in `suites` below.
+ * into the JSON and the generated docs. Registering one is one line in `suites` below. A run that lacks a
+ * figure of REQUIRED_FIGURES (report.ts) or has one that is not a number exits 1 and regenerates no docs.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,11 +25,15 @@ import { runDigestBench } from './digest.bench';
 import { runEngineBench } from './engine.bench';
 import { type BenchContext, ROOT, startBenchEngine } from './harness';
 import { printReport, type Report } from './measure';
+import { parseArgs, UsageError } from './options';
 import { runPipelineBench } from './pipeline.bench';
 import {
   type BenchmarkDocument,
   compareDocuments,
+  comparisonSummary,
   completeFigure,
+  documentJson,
+  documentProblems,
   type Figure,
   formatNumber,
   type MachineInfo,
@@ -49,35 +54,6 @@ const suites: Record<string, Suite> = {
   digest: runDigestBench,
   bundle: runBundleBench,
 };
-
-interface Options {
-  quick: boolean;
-  json: string | undefined;
-  docs: boolean;
-  only: string[];
-}
-
-class UsageError extends Error {
-  readonly code = 'Usage';
-}
-
-function parseArgs(argv: readonly string[]): Options {
-  const options: Options = { quick: false, json: undefined, docs: true, only: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '--quick') options.quick = true;
-    else if (arg === '--no-docs') options.docs = false;
-    else if (arg === '--json') {
-      const file = argv[++i];
-      if (!file || file.startsWith('--')) throw new UsageError('--json needs a file name');
-      options.json = file;
-    } else if (arg.startsWith('--json=')) options.json = arg.slice('--json='.length);
-    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
-    else if (arg in suites) options.only.push(arg);
-    else throw new UsageError(`unknown bench suite ${arg}; choose from ${Object.keys(suites).join(', ')}`);
-  }
-  return options;
-}
 
 function commit(): string {
   try {
@@ -102,14 +78,12 @@ function compare(beforeFile: string, afterFile: string): void {
     formatNumber(c.before),
     formatNumber(c.after),
     `${c.change >= 0 ? '+' : ''}${(c.change * 100).toFixed(1)}%`,
-    Math.abs(c.change) > 0.25 ? 'moved > 25%' : '',
+    [c.headline ? 'headline' : '', Math.abs(c.change) > 0.25 ? 'moved > 25%' : ''].filter(Boolean).join(', '),
   ]);
   printReport({
     title: `${afterFile} vs ${beforeFile}`,
     rows: [['figure', 'compared', 'before', 'after', 'change', ''], ...rows],
-    notes: [
-      `${changes.filter((c) => Math.abs(c.change) > 0.25).length} of ${changes.length} figures moved more than 25%`,
-    ],
+    notes: [comparisonSummary(changes)],
   });
 }
 
@@ -120,7 +94,7 @@ async function main(): Promise<void> {
     compare(argv[1] ?? '', argv[2] ?? '');
     return;
   }
-  const options = parseArgs(argv);
+  const options = parseArgs(argv, Object.keys(suites));
   const started = Date.now();
   // Taken before the run: what was measured, even if the checkout moves meanwhile.
   const measured = commit();
@@ -137,12 +111,15 @@ async function main(): Promise<void> {
     },
   };
   const figures: Figure[] = [];
+  const suiteSeconds: Record<string, number> = {};
   try {
     for (const name of options.only.length > 0 ? options.only : Object.keys(suites)) {
       const suite = suites[name];
       if (!suite) continue;
+      const suiteStart = Date.now();
       const report = await suite(context);
-      printReport(report);
+      suiteSeconds[name] = Math.round((Date.now() - suiteStart) / 100) / 10;
+      printReport({ ...report, title: `${report.title} [${suiteSeconds[name]} s]` });
       figures.push(...(report.figures ?? []).map(completeFigure));
     }
   } finally {
@@ -161,22 +138,29 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     quick: options.quick,
     durationSeconds: (Date.now() - started) / 1000,
+    suiteSeconds,
   };
   const doc: BenchmarkDocument = { machine, figures };
   const unmet = figures.filter((f) => f.met === false);
   console.log(
     `\n${figures.filter((f) => f.met).length} of ${figures.filter((f) => f.target).length} targets met${unmet.length ? `; not met: ${unmet.map((f) => f.name).join(', ')}` : ''} (${Math.round(machine.durationSeconds)} s)`,
   );
+  const problems = documentProblems(doc).filter((p) => options.only.length === 0 || !p.endsWith('missing'));
+  if (problems.length > 0) {
+    // A figure the table needs is gone or not a number: the run measured something else than it says.
+    console.error(`benchmark document problems: ${problems.join('; ')}`);
+    process.exitCode = 1;
+  }
   if (options.json) {
     mkdirSync(dirname(options.json), { recursive: true });
-    writeFileSync(options.json, `${JSON.stringify(doc, null, 2)}\n`);
+    writeFileSync(options.json, documentJson(doc));
     console.log(`figures written to ${options.json}`);
   }
-  if (options.docs && !options.quick && options.only.length === 0) {
+  if (options.docs && !options.quick && options.only.length === 0 && problems.length === 0) {
     mkdirSync(join(ROOT, 'docs'), { recursive: true });
     writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), renderBenchmarkMarkdown(doc));
     // The committed figures, for: npm run bench -- --json new.json && npm run bench -- compare docs/benchmarks.json new.json
-    writeFileSync(join(ROOT, 'docs', 'benchmarks.json'), `${JSON.stringify(doc, null, 2)}\n`);
+    writeFileSync(join(ROOT, 'docs', 'benchmarks.json'), documentJson(doc));
     const readme = join(ROOT, 'README.md');
     writeFileSync(readme, spliceReadme(readFileSync(readme, 'utf8'), renderReadmeSummary(doc)));
     // The tables are written unpadded; Biome (which `npm run lint` runs over Markdown) aligns them.

@@ -36,6 +36,60 @@ export interface Figure {
   note?: string;
 }
 
+/**
+ * The figures issue 10 names, which every full run must produce (a later run is compared on these names, and
+ * the README summary is made of them).
+ */
+export const REQUIRED_FIGURES = [
+  'ack.dynamodb.requests',
+  'ack.dynamodb.sequential',
+  'ack.repeat.dynamodb.requests',
+  'change.burst.dynamodb.requests',
+  'change.burst.rcu',
+  'change.single.dynamodb.requests',
+  'actors20.batch10.slack.calls',
+  'events.throughput.ratio',
+  'digest.slack.calls',
+  'ack.latency.ratio',
+] as const;
+
+/** Required figures the document lacks, and figures whose value is not a finite number (JSON would say null). */
+export function documentProblems(doc: BenchmarkDocument): string[] {
+  const names = new Set(doc.figures.map((f) => f.name));
+  return [
+    ...REQUIRED_FIGURES.filter((name) => !names.has(name)).map((name) => `${name} is missing`),
+    ...doc.figures
+      .filter((f) => !Number.isFinite(f.value) || (f.ratio !== undefined && !Number.isFinite(f.ratio)))
+      .map((f) => `${f.name} has no finite value (${f.value}, ratio ${f.ratio})`),
+  ];
+}
+
+/**
+ * The JSON written by `--json FILE` and to docs/benchmarks.json: `{ machine, figures }`, each figure's keys
+ * in a fixed order (name, value, unit, baseline, ratio, target, met, then the rest), so two files diff cleanly.
+ */
+export function documentJson(doc: BenchmarkDocument): string {
+  const order: (keyof Figure)[] = [
+    'name',
+    'value',
+    'unit',
+    'baseline',
+    'ratio',
+    'target',
+    'met',
+    'spread',
+    'count',
+    'headline',
+    'label',
+  ];
+  // Keys in `order` first (JSON.stringify leaves out the undefined ones), then any other key the figure has.
+  const figures = doc.figures.map((figure) => ({
+    ...Object.fromEntries(order.map((key) => [key, figure[key]])),
+    ...figure,
+  }));
+  return `${JSON.stringify({ machine: doc.machine, figures }, null, 2)}\n`;
+}
+
 export interface MachineInfo {
   cpus: string;
   cores: number;
@@ -49,6 +103,8 @@ export interface MachineInfo {
   date: string;
   quick: boolean;
   durationSeconds: number;
+  /** Seconds each suite took, in the order they ran. */
+  suiteSeconds?: Record<string, number>;
 }
 
 export interface BenchmarkDocument {
@@ -135,14 +191,40 @@ export function ratioFigure(
   });
 }
 
+/**
+ * A count measured on several samples (clicks, runs): the median, with the samples' range in the note, so a
+ * count that does not hold still says so instead of hiding behind its median.
+ */
+export function countedFigure(
+  figure: Omit<Figure, 'value' | 'count'>,
+  values: readonly number[],
+  detail?: string,
+): Figure {
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  const samples =
+    values.length === 1
+      ? 'one sample'
+      : min === max
+        ? `the same in all ${values.length} samples`
+        : `${formatNumber(min)}–${formatNumber(max)} over ${values.length} samples`;
+  return completeFigure({
+    ...figure,
+    value: median(values),
+    count: true,
+    note: [detail, samples, figure.note].filter(Boolean).join('; '),
+  });
+}
+
 /** Significant digits that suit the magnitude: 1,234 · 56.7 · 1.23 · 0.0123. */
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return '0';
   const abs = Math.abs(value);
   if (Number.isInteger(value) && abs >= 1) return value.toLocaleString('en');
   if (abs >= 100) return Math.round(value).toLocaleString('en');
   if (abs >= 10) return value.toFixed(1);
-  if (abs >= 0.1 || abs === 0) return value.toFixed(2);
+  if (abs >= 0.1) return value.toFixed(2);
   return value.toPrecision(2);
 }
 
@@ -290,6 +372,7 @@ export interface FigureChange {
   /** `after / before - 1`; 0 when both are 0. */
   change: number;
   count: boolean;
+  headline: boolean;
 }
 
 /** Figure by figure, how a later run differs from an earlier one (figures present in both). */
@@ -303,6 +386,39 @@ export function compareDocuments(before: BenchmarkDocument, after: BenchmarkDocu
     const a = compared === 'ratio' ? (old.ratio ?? Number.NaN) : old.value;
     const b = compared === 'ratio' ? (figure.ratio ?? Number.NaN) : figure.value;
     const change = a === b ? 0 : a === 0 ? Number.POSITIVE_INFINITY : b / a - 1;
-    return [{ name: figure.name, compared, before: a, after: b, change, count: figure.count === true }];
+    return [
+      {
+        name: figure.name,
+        compared,
+        before: a,
+        after: b,
+        change,
+        count: figure.count === true,
+        headline: figure.headline === true,
+      },
+    ];
   });
+}
+
+/**
+ * One line on how much two runs agree: the figures that moved more than 25%, and the largest move of a
+ * headline timed ratio (the figures issue 10 wants within 25% between two consecutive runs).
+ */
+export function comparisonSummary(changes: readonly FigureChange[], tolerance = 0.25): string {
+  const moved = changes.filter((c) => Math.abs(c.change) > tolerance);
+  const timed = changes.filter((c) => c.headline && c.compared === 'ratio');
+  const worst = timed.reduce<FigureChange | undefined>(
+    (acc, c) => (acc === undefined || Math.abs(c.change) > Math.abs(acc.change) ? c : acc),
+    undefined,
+  );
+  const percent = (change: number) => `${(Math.abs(change) * 100).toFixed(1)}%`;
+  const headline = worst
+    ? `headline timed ratios moved at most ${percent(worst.change)} (${worst.name}): ${Math.abs(worst.change) <= tolerance ? 'within' : 'NOT within'} ${percent(tolerance)}`
+    : 'no headline timed ratio in both runs';
+  const counts = changes.filter((c) => c.count && c.change !== 0).map((c) => c.name);
+  return [
+    `${moved.length} of ${changes.length} figures moved more than ${percent(tolerance)}`,
+    headline,
+    counts.length ? `counts that changed: ${counts.join(', ')}` : 'every count the same',
+  ].join('; ');
 }

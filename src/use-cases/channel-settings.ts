@@ -1,4 +1,9 @@
 import { ALL_WATCHES } from '../commands/parse';
+import {
+  DEFAULT_ESCALATION_POLICY,
+  type EscalationPolicy,
+  type EscalationSetting,
+} from '../model/escalation-policy';
 import type { AlertRecord, Mute, MuteTargetType, Store, Subscription } from '../store/ports';
 import { UseCaseError } from './errors';
 import type { Clock } from './ports';
@@ -185,13 +190,39 @@ export async function unmuteChannel(
   return removed;
 }
 
-/** The channel's subscriptions and unexpired mutes. */
+/**
+ * Sets the channel's escalation policy, or turns escalation off (`policy: null`); admins only, when admins
+ * are configured (it decides whom InfraWatch pings). Alerts already scheduled follow the new policy from
+ * their next step (the sweep reads it then); turning it off stops their pending steps.
+ */
+export async function setChannelEscalation(
+  deps: SettingsDeps,
+  input: { channel: string; policy: EscalationPolicy | null; userId: string },
+): Promise<EscalationSetting> {
+  requireAdmin(deps, input.userId, 'change escalation');
+  const setting: EscalationSetting = {
+    channel: input.channel,
+    policy: input.policy,
+    setBy: input.userId,
+    setAt: deps.clock.now().toISOString(),
+  };
+  await deps.store.config.putEscalation(setting);
+  return setting;
+}
+
+/** The channel's subscriptions, unexpired mutes and escalation (its own setting, or the default policy). */
 export async function channelSettings(
   deps: Pick<SettingsDeps, 'store' | 'clock'>,
   channel: string,
-): Promise<{ subscriptions: Subscription[]; mutes: Mute[] }> {
+): Promise<{
+  subscriptions: Subscription[];
+  mutes: Mute[];
+  escalation: EscalationSetting | { channel: string; policy: EscalationPolicy; default: true };
+}> {
   const config = await deps.store.config.load(deps.clock.now().toISOString());
+  const own = config.escalations?.find((setting) => setting.channel === channel);
   return {
+    escalation: own ?? { channel, policy: DEFAULT_ESCALATION_POLICY, default: true },
     subscriptions: config.subscriptions.filter((s) => s.channel === channel),
     mutes: config.mutes
       .filter((m) => m.channel === channel)

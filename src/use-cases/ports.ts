@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { AlertContent } from '../model/alert';
+import type { EscalationTarget } from '../model/escalation-policy';
 import type { Severity } from '../model/severity';
 import type { SlackMessageRef, Store } from '../store/ports';
 import { UseCaseError } from './errors';
@@ -31,6 +32,28 @@ export interface AlertMessenger {
   findPosted(channel: string, alertId: string, attemptIso: string): Promise<SlackMessageRef | undefined>;
   /** Whether the thread of `ref` has the escalation reply (recovers a reply whose answer was lost). */
   findNotified(ref: SlackMessageRef, escalation: Escalation): Promise<boolean>;
+}
+
+/** Where an escalation step goes, and what marks it (the alert id and the step, in its metadata). */
+export interface EscalationStepDelivery {
+  alertId: string;
+  step: number;
+  /** The alert's message: its thread gets the step, broadcast to the channel, unless the target is a channel. */
+  alert: SlackMessageRef;
+  /** A `channel` target gets the step as a message of its own there; any other is mentioned in the thread. */
+  target: EscalationTarget;
+}
+
+/**
+ * The part of Slack the escalation sweep needs (the Slack adapter implements it with AlertMessenger). Like
+ * every send, a step carries metadata so a send whose answer was lost is found again instead of repeated.
+ */
+export interface EscalationStepMessenger {
+  sendEscalationStep(delivery: EscalationStepDelivery, message: RenderedMessage): Promise<void>;
+  /** Whether the step is in Slack already (sent since `attemptIso`, its first attempt). */
+  findEscalationStep(delivery: EscalationStepDelivery, attemptIso: string): Promise<boolean>;
+  /** The message's permalink (a step posted in another channel links to the alert); undefined if Slack has none. */
+  permalink(ref: SlackMessageRef): Promise<string | undefined>;
 }
 
 /** What a broadcast reply announces: the alert reached this severity. */

@@ -1,12 +1,17 @@
 import {
   type BenchmarkDocument,
   compareDocuments,
+  comparisonSummary,
   completeFigure,
+  countedFigure,
+  documentJson,
+  documentProblems,
   InvalidTargetError,
   MissingMarkersError,
   meetsTarget,
   README_END,
   README_START,
+  REQUIRED_FIGURES,
   ratioFigure,
   renderBenchmarkMarkdown,
   renderReadmeSummary,
@@ -71,6 +76,22 @@ describe('benchmark figures', () => {
     expect(figure.value).toBe(24);
     expect(figure.baseline).toBe(1);
     expect(figure.met).toBe(false);
+  });
+
+  it('reports a count over samples as their median, and says when the samples disagree', () => {
+    const steady = countedFigure(
+      { name: 'a', label: 'a', unit: 'requests', target: '<= 6' },
+      [6, 6, 6],
+      'GetItem 6',
+    );
+    expect(steady).toMatchObject({
+      value: 6,
+      count: true,
+      met: true,
+      note: 'GetItem 6; the same in all 3 samples',
+    });
+    const moving = countedFigure({ name: 'b', label: 'b', unit: 'steps', note: 'why' }, [3, 5, 4, 9]);
+    expect(moving).toMatchObject({ value: 4.5, note: '3–9 over 4 samples; why' });
   });
 });
 
@@ -139,6 +160,71 @@ describe('generated benchmark documents', () => {
   });
 });
 
+describe('the JSON document (--json FILE, docs/benchmarks.json)', () => {
+  const figures = [
+    ratioFigure({ name: 'ack.latency.ratio', label: 'ack', unit: 'ms', target: 'ratio <= 6', note: 'n' }, [
+      { value: 30, baseline: 2 },
+    ]),
+    completeFigure({ name: 'digest.slack.calls', label: 'digest', unit: 'calls', value: 41, count: true }),
+  ];
+
+  it('writes { machine, figures } with name, value, unit, baseline, ratio, target and met first', () => {
+    // Act
+    const parsed = JSON.parse(documentJson({ machine, figures })) as {
+      machine: unknown;
+      figures: Record<string, unknown>[];
+    };
+    // Assess
+    expect(parsed.machine).toEqual(machine);
+    expect(Object.keys(parsed.figures[0] ?? {})).toEqual([
+      'name',
+      'value',
+      'unit',
+      'baseline',
+      'ratio',
+      'target',
+      'met',
+      'spread',
+      'label',
+      'note',
+    ]);
+    expect(parsed.figures[0]).toMatchObject({
+      name: 'ack.latency.ratio',
+      value: 30,
+      baseline: 2,
+      ratio: 15,
+      met: false,
+    });
+    // Optional keys are left out, not written as null.
+    expect(parsed.figures[1]).toEqual({
+      name: 'digest.slack.calls',
+      value: 41,
+      unit: 'calls',
+      count: true,
+      label: 'digest',
+    });
+  });
+
+  it('names the required figures a run did not produce and the figures that are not numbers', () => {
+    expect(documentProblems({ machine, figures })).toEqual(
+      REQUIRED_FIGURES.filter((name) => name !== 'ack.latency.ratio' && name !== 'digest.slack.calls').map(
+        (name) => `${name} is missing`,
+      ),
+    );
+    const complete = REQUIRED_FIGURES.map((name) =>
+      completeFigure({ name, label: name, unit: '', value: 1 }),
+    );
+    expect(documentProblems({ machine, figures: complete })).toEqual([]);
+    const empty = ratioFigure({ name: 'ack.latency.ratio', label: 'ack', unit: 'ms' }, []);
+    expect(
+      documentProblems({
+        machine,
+        figures: [...complete.filter((f) => f.name !== 'ack.latency.ratio'), empty],
+      }),
+    ).toEqual(['ack.latency.ratio has no finite value (NaN, ratio NaN)']);
+  });
+});
+
 describe('comparing two runs', () => {
   it('compares timed figures by their ratio and counts by their value (even beside a baseline)', () => {
     const run = (latency: number, requests: number): BenchmarkDocument => ({
@@ -158,8 +244,59 @@ describe('comparing two runs', () => {
     const after = run(50, 14);
     after.figures.push(completeFigure({ name: 'only.later', label: 'x', unit: '', value: 1 }));
     expect(compareDocuments(before, after)).toEqual([
-      { name: 'ack.latency.ratio', compared: 'ratio', before: 20, after: 25, change: 0.25, count: false },
-      { name: 'ack.dynamodb.requests', compared: 'value', before: 14, after: 14, change: 0, count: true },
+      {
+        name: 'ack.latency.ratio',
+        compared: 'ratio',
+        before: 20,
+        after: 25,
+        change: 0.25,
+        count: false,
+        headline: false,
+      },
+      {
+        name: 'ack.dynamodb.requests',
+        compared: 'value',
+        before: 14,
+        after: 14,
+        change: 0,
+        count: true,
+        headline: false,
+      },
     ]);
+  });
+});
+
+describe('how two runs agree', () => {
+  const change = (
+    name: string,
+    before: number,
+    after: number,
+    extra: { count?: boolean; headline?: boolean },
+  ) => ({
+    name,
+    compared: extra.count ? ('value' as const) : ('ratio' as const),
+    before,
+    after,
+    change: after / before - 1,
+    count: extra.count ?? false,
+    headline: extra.headline ?? false,
+  });
+
+  it('states the largest move of a headline timed ratio against the 25% tolerance, and every count that moved', () => {
+    const within = comparisonSummary([
+      change('ack.latency.ratio', 20, 24, { headline: true }),
+      change('events.throughput.ratio', 0.2, 0.19, { headline: true }),
+      change('engine.match.ratio', 1, 2, {}),
+      change('ack.dynamodb.requests', 14, 14, { count: true, headline: true }),
+    ]);
+    expect(within).toBe(
+      '1 of 4 figures moved more than 25.0%; headline timed ratios moved at most 20.0% (ack.latency.ratio): within 25.0%; every count the same',
+    );
+    const apart = comparisonSummary([
+      change('ack.latency.ratio', 20, 26, { headline: true }),
+      change('ack.dynamodb.requests', 14, 6, { count: true, headline: true }),
+    ]);
+    expect(apart).toContain('moved at most 30.0% (ack.latency.ratio): NOT within 25.0%');
+    expect(apart).toContain('counts that changed: ack.dynamodb.requests');
   });
 });
