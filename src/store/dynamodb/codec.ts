@@ -48,6 +48,8 @@ export const changeLine: z.ZodType<ChangeLine> = z.object({
   time: z.string(),
   region: z.string(),
   resources: z.array(resourceRef),
+  // Optional fields must be listed too: z.object strips what it does not name, silently.
+  recovered: z.literal(true).optional(),
 });
 
 const actor: z.ZodType<Actor> = z.object({
