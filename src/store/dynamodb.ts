@@ -298,7 +298,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
   }
 
   const changes: ChangeRepository = {
-    async saveChange({ change, raw, receivedAt }: StoredChange): Promise<boolean> {
+    saveChange({ change, raw, receivedAt }: StoredChange): Promise<boolean> {
       // The change and the raw event are stored gzipped: they are read only by the renderer and the
       // Investigate modal, and write capacity is charged per KB.
       return putNew({
@@ -461,7 +461,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
       );
       return output.Attributes ? toMute(output.Attributes) : undefined;
     },
-    async claimRequest(key, nowIso, untilIso) {
+    claimRequest(key, nowIso, untilIso) {
       return writeIf(
         new PutCommand({
           TableName,
@@ -534,7 +534,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
       }
       return found;
     },
-    async moveDelivery(eventId, channel, fromAlertId, toAlertId) {
+    moveDelivery(eventId, channel, fromAlertId, toAlertId) {
       return writeIf(
         new UpdateCommand({
           TableName,
@@ -559,7 +559,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
         version: item.version as number,
       };
     },
-    async saveGroup(group: BurstGroup, expectedVersion) {
+    saveGroup(group: BurstGroup, expectedVersion) {
       return writeIf(
         new PutCommand({
           TableName,
@@ -666,7 +666,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
       return items.map((item) => item.line as ChangeLine).filter((line) => members.has(line.id));
     },
 
-    async acquireLease(alertId, owner, nowIso, untilIso) {
+    acquireLease(alertId, owner, nowIso, untilIso) {
       return writeIf(
         new UpdateCommand({
           TableName,
@@ -830,7 +830,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
         return open;
       });
     },
-    async countMuted(channel, sinceIso) {
+    countMuted(channel, sinceIso) {
       return countInIndex({ pk: keys.mutedPk(channel), from: sinceIso });
     },
     async claimDigestRun(channel, runKey, nowIso, leaseUntilIso) {
