@@ -95,7 +95,7 @@ export function instrumentStore(store: Store, metrics: MetricsPort): Store {
 }
 
 /** Counts new alert messages (a post), and changes that joined a message already showing others. */
-export function instrumentMessenger(messenger: AlertMessenger, metrics: MetricsPort): AlertMessenger {
+export function instrumentMessenger<M extends AlertMessenger>(messenger: M, metrics: MetricsPort): M {
   return {
     ...messenger,
     post: async (...args) => {

@@ -5,6 +5,7 @@ import {
   channelSettings,
   muteChannel,
   NotAllowedError,
+  setChannelEscalation,
   subscribeChannel,
   unmuteChannel,
   unsubscribeChannel,
@@ -14,6 +15,7 @@ import {
   renderChannelSettings,
   renderCommandError,
   renderDigestQueued,
+  renderEscalationAnnouncement,
   renderHelp,
   renderMuteAnnouncement,
   renderNotAllowed,
@@ -63,8 +65,13 @@ async function run(
     case 'error':
       return renderCommandError(command.message);
     case 'list': {
-      const settings = await channelSettings(deps, channel);
-      return renderChannelSettings({ channel, ...settings, now: deps.clock.now().toISOString() });
+      const { escalation, ...settings } = await channelSettings(deps, channel);
+      return renderChannelSettings({
+        channel,
+        ...settings,
+        escalation: 'default' in escalation ? { policy: escalation.policy } : escalation,
+        now: deps.clock.now().toISOString(),
+      });
     }
     case 'digest':
       // Building a digest takes longer than Slack's 3 seconds: the digest function does it, asynchronously.
@@ -126,6 +133,12 @@ async function run(
         userId,
       });
       const announcement = renderMuteAnnouncement({ mutes, now: deps.clock.now().toISOString() });
+      const problem = await announce(client, channel, announcement);
+      return withProblem({ text: `Done. ${announcement.text}` }, problem);
+    }
+    case 'escalate': {
+      await setChannelEscalation(settingsDeps(deps), { channel, policy: command.policy, userId });
+      const announcement = renderEscalationAnnouncement({ policy: command.policy, userId });
       const problem = await announce(client, channel, announcement);
       return withProblem({ text: `Done. ${announcement.text}` }, problem);
     }

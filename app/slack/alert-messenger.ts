@@ -3,6 +3,8 @@ import type { SlackMessageRef } from '../../src/store/ports';
 import {
   type AlertMessenger,
   type Clock,
+  type EscalationStepDelivery,
+  type EscalationStepMessenger,
   MessageNotFoundError,
   type RenderedMessage,
 } from '../../src/use-cases/ports';
@@ -13,6 +15,14 @@ import { findInHistory, findInThread } from './history';
 export const ALERT_METADATA_TYPE = 'infrawatch_alert';
 /** The metadata event type of the broadcast reply announcing that an alert became more severe. */
 export const ESCALATION_METADATA_TYPE = 'infrawatch_escalation';
+/** The metadata event type of an escalation step (an alert nobody acknowledged in time). */
+export const ESCALATION_STEP_METADATA_TYPE = 'infrawatch_escalation_step';
+
+/** The metadata marking one escalation step: Slack's payload values are matched as strings. */
+const stepMarker = (delivery: EscalationStepDelivery) => ({
+  eventType: ESCALATION_STEP_METADATA_TYPE,
+  payload: { alert_id: delivery.alertId, step: String(delivery.step) },
+});
 
 export class SlackRateLimitedError extends AppError {
   readonly code = 'SlackRateLimited';
@@ -52,7 +62,7 @@ export function createAlertMessenger(
   clients: { general: WebClient; posting: WebClient },
   clock: Clock,
   options: AlertMessengerOptions = {},
-): AlertMessenger {
+): AlertMessenger & EscalationStepMessenger {
   const postIntervalMs = options.postIntervalMs ?? 1_000;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 3_000;
   const maxPaceWaitMs = options.maxPaceWaitMs ?? 10_000;
@@ -149,6 +159,60 @@ export function createAlertMessenger(
         withRateLimit,
       );
       return ts ? { channel, ts } : undefined;
+    },
+
+    async sendEscalationStep(delivery, message) {
+      // A channel target gets a message of its own (linking to the alert); anyone else is mentioned in the
+      // alert's thread, broadcast so the channel sees it too.
+      const toChannel = delivery.target.kind === 'channel' ? delivery.target.id : undefined;
+      const channel = toChannel ?? delivery.alert.channel;
+      const marker = stepMarker(delivery);
+      const common = {
+        text: message.text,
+        blocks: message.blocks,
+        metadata: { event_type: marker.eventType, event_payload: marker.payload },
+        unfurl_links: false,
+        unfurl_media: false,
+      };
+      await pace(channel);
+      await withRateLimit('chat.postMessage', () =>
+        toChannel
+          ? clients.posting.chat.postMessage({ channel, ...common })
+          : clients.posting.chat.postMessage({
+              channel,
+              thread_ts: delivery.alert.ts,
+              reply_broadcast: true,
+              ...common,
+            }),
+      );
+    },
+
+    async findEscalationStep(delivery, attemptIso) {
+      const marker = stepMarker(delivery);
+      const ts =
+        delivery.target.kind === 'channel'
+          ? await findInHistory(clients.general, delivery.target.id, attemptIso, marker, withRateLimit)
+          : await findInThread(
+              clients.general,
+              delivery.alert.channel,
+              delivery.alert.ts,
+              marker,
+              withRateLimit,
+            );
+      return ts !== undefined;
+    },
+
+    async permalink(ref) {
+      try {
+        const response = await withRateLimit('chat.getPermalink', () =>
+          clients.general.chat.getPermalink({ channel: ref.channel, message_ts: ref.ts }),
+        );
+        return response.permalink;
+      } catch (error) {
+        if (isSlackError(error, 'message_not_found') || isSlackError(error, 'channel_not_found'))
+          return undefined;
+        throw error;
+      }
     },
 
     async findNotified(ref, escalation) {

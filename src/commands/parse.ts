@@ -5,6 +5,7 @@
  * ```
  * subscribe <watch…|all>          unsubscribe <watch…|all>
  * mute <target> [for <duration>]  unmute <target>
+ * escalate <severity> after <duration> to <target> [then <target>]    escalate off
  * list    watches    digest    help
  * ```
  * A target is a watch id or alias, `actor:<name|arn>` or `account:<id|alias>`. Durations are minutes, hours
@@ -12,6 +13,13 @@
  * case-insensitive; watches may be separated by spaces or commas.
  */
 
+import {
+  type EscalationPolicy,
+  type EscalationTarget,
+  MAX_ESCALATION_AFTER_MS,
+  MIN_ESCALATION_AFTER_MS,
+} from '../model/escalation-policy';
+import type { Severity } from '../model/severity';
 import { builtInCatalog } from '../watches/catalog';
 
 /** The subscription to every watch, present and future. */
@@ -40,6 +48,8 @@ export type Command =
   | { readonly kind: 'subscribe' | 'unsubscribe'; readonly watches: string[] }
   | { readonly kind: 'mute'; readonly target: MuteTarget; readonly durationMs: number }
   | { readonly kind: 'unmute'; readonly target: MuteTarget }
+  /** `policy: null`: `escalate off`. */
+  | { readonly kind: 'escalate'; readonly policy: EscalationPolicy | null }
   | { readonly kind: 'list' }
   | { readonly kind: 'watches' }
   | { readonly kind: 'digest' }
@@ -92,9 +102,16 @@ export const COMMAND_USAGE: readonly CommandUsage[] = [
     example: `${SLASH_COMMAND} unmute actor:terraform-ci`,
   },
   {
+    command: 'escalate',
+    arguments: '<critical|warning|info> after <duration> to <@user|@group|#channel|here> [then <…>] | off',
+    description:
+      'Mention someone when an alert of that severity or above is not acknowledged in time, and again after the same time (the second target if given); default: critical after 15m to here.',
+    example: `${SLASH_COMMAND} escalate critical after 15m to here`,
+  },
+  {
     command: 'list',
     arguments: '',
-    description: "Show this channel's subscriptions and active mutes.",
+    description: "Show this channel's subscriptions, active mutes and escalation.",
     example: `${SLASH_COMMAND} list`,
   },
   {
@@ -433,6 +450,94 @@ function parseMute(verb: 'mute' | 'unmute', words: readonly string[], index: Wat
   return { kind: 'mute', target, durationMs };
 }
 
+const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info'];
+const ESCALATE_USAGE = `\`${SLASH_COMMAND} escalate critical after 15m to @oncall [then @sre-leads]\` or \`${SLASH_COMMAND} escalate off\``;
+
+/**
+ * One escalation target, from the escaped form Slack sends (the manifest's `should_escape: true`): a user
+ * `<@U…|name>`, a user group `<!subteam^S…|@handle>`, a channel `<#C…|name>`, `<!here>`, or the word `here`.
+ * Only the id is kept: the mention is built from it later, never from the label.
+ */
+function parseEscalationTarget(word: string): EscalationTarget | Command {
+  const escaped = /^<([@#!])([^|>]*)(?:\|[^>]*)?>$/.exec(word);
+  if (escaped) {
+    const [, sigil, body = ''] = escaped;
+    if (sigil === '@' && /^[UW][A-Z0-9]{2,30}$/.test(body)) return { kind: 'user', id: body };
+    if (sigil === '#' && /^[CG][A-Z0-9]{2,30}$/.test(body)) return { kind: 'channel', id: body };
+    if (sigil === '!') {
+      const group = /^subteam\^(S[A-Z0-9]{2,30})$/.exec(body);
+      if (group?.[1]) return { kind: 'usergroup', id: group[1] };
+      if (body === 'here') return { kind: 'here' };
+      if (body === 'channel' || body === 'everyone')
+        return error(
+          `InfraWatch pings at most @here (the people active in the channel), never @${body}: use here, a user group or a person.`,
+        );
+    }
+    return error(
+      `I can't use '${word}' as an escalation target: mention a person, a user group, a channel or here.`,
+    );
+  }
+  const plain = word.toLowerCase();
+  if (plain === 'here' || plain === '@here') return { kind: 'here' };
+  if (plain === '@channel' || plain === '@everyone' || plain === 'channel' || plain === 'everyone')
+    return error(
+      `InfraWatch pings at most @here (the people active in the channel), never ${word}: use here, a user group or a person.`,
+    );
+  if (word.startsWith('@') || word.startsWith('#'))
+    return error(
+      `Slack sent '${word}' as plain text, without its id: pick it from Slack's autocomplete (the name alone could be anybody).`,
+    );
+  return error(
+    `'${word}' is not an escalation target: mention a person (@alice), a user group (@oncall), a channel (#security) or here.`,
+  );
+}
+
+/**
+ * `escalate off`, or `escalate <severity> after <duration> to <target> [then <target>]`. `words` are the raw
+ * words (mentions still escaped: {@link fromSlackText} would replace them with their labels).
+ */
+function parseEscalate(words: readonly string[]): Command {
+  const [first, ...rest] = words;
+  if (first === undefined)
+    return error(
+      `How should I escalate? ${ESCALATE_USAGE}. \`${SLASH_COMMAND} list\` shows what is set now.`,
+    );
+  if (first.toLowerCase() === 'off') {
+    if (rest.length > 0) return error(`\`${SLASH_COMMAND} escalate off\` takes nothing after it.`);
+    return { kind: 'escalate', policy: null };
+  }
+  const severity = SEVERITIES.find((s) => s === first.toLowerCase());
+  if (severity === undefined) {
+    const suggestion = closest(first, [...SEVERITIES, 'off']);
+    return error(
+      `${suggestion ? `Unknown severity '${first}' — did you mean '${suggestion}'?` : `Say which severity first: critical, warning or info (alerts of it or above escalate).`} ${ESCALATE_USAGE}.`,
+    );
+  }
+  const lower = rest.map((word) => word.toLowerCase());
+  const toAt = lower.indexOf('to');
+  if (lower[0] !== 'after' || toAt < 2) return error(`Say after how long and to whom: ${ESCALATE_USAGE}.`);
+  const written = rest.slice(1, toAt).join(' ');
+  const afterMs = parseDurationMs(rest.slice(1, toAt).join(''));
+  if (afterMs === undefined)
+    return error(`I can't read '${written}' as a duration. Use minutes or hours, like 15m or 1h.`);
+  if (afterMs < MIN_ESCALATION_AFTER_MS || afterMs > MAX_ESCALATION_AFTER_MS)
+    return error(`'${written}' is out of range: escalate after 1m at the least and 24h at the most.`);
+  const targetWords = rest.slice(toAt + 1);
+  const thenAt = targetWords.findIndex((word) => word.toLowerCase() === 'then');
+  const firstWords = thenAt < 0 ? targetWords : targetWords.slice(0, thenAt);
+  const secondWords = thenAt < 0 ? [] : targetWords.slice(thenAt + 1);
+  if (firstWords.length !== 1 || (thenAt >= 0 && secondWords.length !== 1))
+    return error(`Name one target, and at most one more after \`then\`: ${ESCALATE_USAGE}.`);
+  const targets: EscalationTarget[] = [];
+  for (const word of [...firstWords, ...secondWords]) {
+    const target = parseEscalationTarget(word);
+    if ('kind' in target && target.kind === 'error') return target;
+    targets.push(target as EscalationTarget);
+  }
+  const [one, two] = targets as [EscalationTarget, EscalationTarget | undefined];
+  return { kind: 'escalate', policy: { severity, afterMs, targets: two ? [one, two] : [one] } };
+}
+
 function noArguments(kind: 'list' | 'watches' | 'digest', words: readonly string[]): Command {
   if (words.length === 0) return { kind };
   return error(`\`${SLASH_COMMAND} ${kind}\` takes no arguments. ${HELP_HINT}`);
@@ -449,6 +554,10 @@ export function parseCommand(text: string, catalog: CommandCatalog = builtInCata
     .filter((word) => word.length > 0);
   const [keyword, ...args] = words;
   if (keyword === undefined) return { kind: 'help' };
+  // Mentions must reach the escalate grammar still escaped (ids, not labels): split the raw text, keeping
+  // every <…> together.
+  if (keyword.toLowerCase() === 'escalate')
+    return parseEscalate((text.trim().match(/<[^>]*>|[^\s,<]+/g) ?? []).slice(1));
   const index = indexWatches(catalog);
 
   switch (keyword.toLowerCase()) {

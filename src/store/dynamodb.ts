@@ -14,7 +14,9 @@ import {
 import { actorKeyOf } from '../changes/actor-key';
 import { toLine } from '../changes/burst';
 import type { Acknowledgement, ChangeLine, Investigation } from '../model/alert';
+import type { EscalationSetting } from '../model/escalation-policy';
 import type { Severity } from '../model/severity';
+import { dynamoDbEscalationSteps, escalationStateOf } from './dynamodb/escalation-steps';
 import { LeaseLostError } from './errors';
 import { keys } from './keys';
 import type {
@@ -122,6 +124,8 @@ function toAlert(item: Item): AlertRecord {
     alert.escalationAttempt = item.escalationAttempt as NonNullable<AlertRecord['escalationAttempt']>;
   if (item.acknowledgement) alert.acknowledgement = item.acknowledgement as Acknowledgement;
   if (item.investigation) alert.investigation = item.investigation as Investigation;
+  const escalation = escalationStateOf(item);
+  if (escalation) alert.escalation = escalation;
   return alert;
 }
 
@@ -397,6 +401,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
       const subscriptions: Subscription[] = [];
       const mutes: Mute[] = [];
       let bootstrapped = false;
+      const escalations: EscalationSetting[] = [];
       for (const item of items) {
         const sk = item.sk as string;
         if (sk.startsWith('SUB#')) {
@@ -410,9 +415,16 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
           // TTL deletes expired mutes hours late (and dynalite never): expiry is always checked here.
           const mute = toMute(item);
           if (Date.parse(mute.expiresAt) > now) mutes.push(mute);
+        } else if (sk.startsWith('ESCALATE#')) {
+          escalations.push({
+            channel: item.channel as string,
+            policy: (item.policy as EscalationSetting['policy'] | undefined) ?? null,
+            setBy: item.setBy as string,
+            setAt: item.setAt as string,
+          });
         } else if (sk === 'BOOTSTRAP') bootstrapped = true;
       }
-      return { subscriptions, mutes, bootstrapped };
+      return { subscriptions, mutes, bootstrapped, escalations };
     },
     async bootstrap(channel, atIso) {
       // Subscription first, marker last: a worker that finds the marker can rely on the subscription, and of
@@ -448,6 +460,12 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
             expiresAt: epochSeconds(mute.expiresAt),
           },
         }),
+      );
+    },
+    async putEscalation(setting) {
+      await send(
+        'write',
+        new PutCommand({ TableName, Item: { ...keys.escalationSetting(setting.channel), ...setting } }),
       );
     },
     async deleteMute(channel, type, value, account) {
@@ -922,5 +940,10 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
     },
   };
 
-  return { changes, config, alerts };
+  return {
+    changes,
+    config,
+    alerts,
+    escalationSteps: dynamoDbEscalationSteps({ TableName, send, get, writeIf }),
+  };
 }

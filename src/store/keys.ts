@@ -23,6 +23,11 @@ export const keys = {
   rejected: (atIso: string, id: string) => ({ pk: `REJECTED#${atIso.slice(0, 10)}`, sk: id }),
   renderDuePk: 'RENDERDUE',
   renderDue: (alertId: string) => ({ pk: 'RENDERDUE', sk: alertId }),
+  escalationDuePk: 'ESCDUE',
+  /** An alert's next escalation step, by due time: the sweep reads `sk <= now`. */
+  escalationDue: (dueAt: string, alertId: string) => ({ pk: 'ESCDUE', sk: `${dueAt}#${alertId}` }),
+  /** A channel's escalation setting (`/infrawatch escalate`), read with the rest of the config. */
+  escalationSetting: (channel: string) => ({ pk: 'CONFIG', sk: `ESCALATE#${channel}` }),
 
   /** Sparse index entries: open alerts, and muted changes, of a channel, by time. */
   openPk: (channel: string) => `OPEN#${channel}`,

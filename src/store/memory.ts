@@ -1,9 +1,11 @@
 import { actorKeyOf } from '../changes/actor-key';
 import { toLine } from '../changes/burst';
 import type { ChangeLine } from '../model/alert';
+import type { EscalationSetting } from '../model/escalation-policy';
 import type { Severity } from '../model/severity';
 import { LeaseLostError } from './errors';
 import { keys } from './keys';
+import { memoryEscalationSteps } from './memory/escalation-steps';
 import type {
   AlertRecord,
   AlertRepository,
@@ -36,6 +38,7 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
   const subscriptions = new Map<string, Subscription>();
   const mutes = new Map<string, Mute>();
   let bootstrapped = false;
+  const escalationSettings = new Map<string, EscalationSetting>();
   const deliveries = new Map<string, Delivery>();
   const groups = new Map<string, BurstGroup>();
   const alertItems = new Map<string, MemoryAlert>();
@@ -107,6 +110,7 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
         subscriptions: clone([...subscriptions.values()]),
         mutes: clone([...mutes.values()].filter((mute) => mute.expiresAt > nowIso)),
         bootstrapped,
+        escalations: clone([...escalationSettings.values()]),
       };
     },
     async bootstrap(channel, atIso) {
@@ -124,6 +128,9 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
     },
     async putMute(mute) {
       mutes.set(keys.mute(mute.channel, mute.type, mute.value, mute.account).sk, clone(mute));
+    },
+    async putEscalation(setting) {
+      escalationSettings.set(setting.channel, clone(setting));
     },
     async deleteMute(channel, type, value, account) {
       const key = keys.mute(channel, type, value, account).sk;
@@ -345,5 +352,5 @@ export function createMemoryStore(): Store & { rejected: RejectedInput[] } {
     },
   };
 
-  return { changes, config, alerts, rejected };
+  return { changes, config, alerts, escalationSteps: memoryEscalationSteps(alertItems), rejected };
 }

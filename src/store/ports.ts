@@ -1,6 +1,10 @@
 import type { Acknowledgement, ChangeLine, Investigation } from '../model/alert';
 import type { Change } from '../model/change';
+import type { EscalationSetting } from '../model/escalation-policy';
 import type { Severity } from '../model/severity';
+import type { AlertEscalationState, EscalationStepRepository } from './ports/escalation-steps';
+
+export type * from './ports/escalation-steps';
 
 /*
  * The ports the use cases depend on. Two adapters implement them: DynamoDB (src/store/dynamodb) and an
@@ -95,6 +99,8 @@ export interface RoutingConfig {
   mutes: Mute[];
   /** True once a default channel was subscribed (so an explicit unsubscribe-all is respected). */
   bootstrapped: boolean;
+  /** Channels' escalation settings (`/infrawatch escalate`); a channel without one has the default policy. */
+  escalations?: EscalationSetting[];
 }
 
 export interface ConfigRepository {
@@ -108,6 +114,8 @@ export interface ConfigRepository {
   subscribe(channel: string, watches: readonly string[], setBy: string, atIso: string): Promise<void>;
   unsubscribe(channel: string, watches: readonly string[]): Promise<void>;
   putMute(mute: Mute): Promise<void>;
+  /** Sets (replaces) a channel's escalation setting. */
+  putEscalation(setting: EscalationSetting): Promise<void>;
   /** Removes one mute (`account`: of an actor name mute). @returns the mute that was removed, if there was one. */
   deleteMute(
     channel: string,
@@ -181,6 +189,8 @@ export interface AlertRecord {
   messageRemovedAt?: string;
   acknowledgement?: Acknowledgement;
   investigation?: Investigation;
+  /** Escalation steps of an unacknowledged alert (see ports/escalation-steps.ts), once scheduled. */
+  escalation?: AlertEscalationState;
 }
 
 export interface RenderedState {
@@ -346,4 +356,5 @@ export interface Store {
   changes: ChangeRepository;
   config: ConfigRepository;
   alerts: AlertRepository;
+  escalationSteps: EscalationStepRepository;
 }

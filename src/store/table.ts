@@ -15,6 +15,8 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  *   REQUEST#<hash>           / REQUEST             a Slack command claimed once (replays, double submits), with TTL
  *   REJECTED#<day>           / <recordId>          an input that can never become a change, with the reason
  *   RENDERDUE                / <alertId>           an alert whose message fell behind on a path nobody retries
+ *   ESCDUE                   / <dueAt>#<alertId>   an alert's next escalation step, by due time (the sweep's index)
+ *   CONFIG                   / ESCALATE#<channel>  a channel's escalation setting (`/infrawatch escalate`)
  */
 export const TABLE = {
   partitionKey: 'pk',

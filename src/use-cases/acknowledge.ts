@@ -1,6 +1,7 @@
 import { burstKeyOf } from '../changes/burst';
 import type { Acknowledgement } from '../model/alert';
 import type { AlertRecord } from '../store/ports';
+import { stopEscalation } from './escalation-steps';
 import type { AlertDeps } from './ports';
 import { syncOrMarkDue } from './sync-alert';
 
@@ -109,6 +110,9 @@ export async function acknowledgeAlert(
     // acknowledged, and the buttons must not stay.
     syncOrMarkDue(deps, alert.id, alert.rev, { waitMs: INTERACTIVE_WAIT_MS }),
     deps.events.publish(ACKNOWLEDGED_DETAIL_TYPE, { ...detail }),
+    // Pending escalation steps can no longer be claimed (a claim requires no acknowledgement); this removes
+    // their due entry early. Should it fail, the sweep finds the alert acknowledged and removes it then.
+    stopEscalation(deps, alert.id),
   ]);
   const problems: AcknowledgeProblem[] = [
     ...(render.status === 'rejected'

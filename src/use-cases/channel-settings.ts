@@ -1,5 +1,10 @@
 import { ALL_WATCHES } from '../commands/parse';
-import type { Mute, MuteTargetType, Store, Subscription } from '../store/ports';
+import {
+  DEFAULT_ESCALATION_POLICY,
+  type EscalationPolicy,
+  type EscalationSetting,
+} from '../model/escalation-policy';
+import type { AlertRecord, Mute, MuteTargetType, Store, Subscription } from '../store/ports';
 import { UseCaseError } from './errors';
 import type { Clock } from './ports';
 
@@ -131,6 +136,34 @@ export async function muteChannel(
 }
 
 /**
+ * Mutes what an alert's menu names, in the alert's channel: its watch, or its actor in the alert's own account
+ * only (a name without an ARN is another identity in another account).
+ * @returns the mutes written, or undefined when the alert has nothing of that kind to mute (no watch).
+ */
+export async function muteFromAlert(
+  deps: SettingsDeps,
+  input: {
+    alert: Pick<AlertRecord, 'channel' | 'watch' | 'actorKey' | 'account'>;
+    target: 'watch' | 'actor';
+    durationMs: number;
+    userId: string;
+  },
+): Promise<Mute[] | undefined> {
+  const { alert } = input;
+  const target: MuteTarget =
+    input.target === 'watch'
+      ? { type: 'watch', value: alert.watch ?? '' }
+      : { type: 'actor', value: alert.actorKey, accounts: [alert.account] };
+  if (target.value === '') return undefined;
+  return await muteChannel(deps, {
+    channel: alert.channel,
+    target,
+    durationMs: input.durationMs,
+    userId: input.userId,
+  });
+}
+
+/**
  * Lifts mutes. Anyone may: making the channel louder never hides a change. An actor name with accounts lifts
  * it in those accounts; a name alone lifts it in every account (and a mute stored before scoping).
  * @returns the mutes that were removed.
@@ -157,13 +190,39 @@ export async function unmuteChannel(
   return removed;
 }
 
-/** The channel's subscriptions and unexpired mutes. */
+/**
+ * Sets the channel's escalation policy, or turns escalation off (`policy: null`); admins only, when admins
+ * are configured (it decides whom InfraWatch pings). Alerts already scheduled follow the new policy from
+ * their next step (the sweep reads it then); turning it off stops their pending steps.
+ */
+export async function setChannelEscalation(
+  deps: SettingsDeps,
+  input: { channel: string; policy: EscalationPolicy | null; userId: string },
+): Promise<EscalationSetting> {
+  requireAdmin(deps, input.userId, 'change escalation');
+  const setting: EscalationSetting = {
+    channel: input.channel,
+    policy: input.policy,
+    setBy: input.userId,
+    setAt: deps.clock.now().toISOString(),
+  };
+  await deps.store.config.putEscalation(setting);
+  return setting;
+}
+
+/** The channel's subscriptions, unexpired mutes and escalation (its own setting, or the default policy). */
 export async function channelSettings(
   deps: Pick<SettingsDeps, 'store' | 'clock'>,
   channel: string,
-): Promise<{ subscriptions: Subscription[]; mutes: Mute[] }> {
+): Promise<{
+  subscriptions: Subscription[];
+  mutes: Mute[];
+  escalation: EscalationSetting | { channel: string; policy: EscalationPolicy; default: true };
+}> {
   const config = await deps.store.config.load(deps.clock.now().toISOString());
+  const own = config.escalations?.find((setting) => setting.channel === channel);
   return {
+    escalation: own ?? { channel, policy: DEFAULT_ESCALATION_POLICY, default: true },
     subscriptions: config.subscriptions.filter((s) => s.channel === channel),
     mutes: config.mutes
       .filter((m) => m.channel === channel)

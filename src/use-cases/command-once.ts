@@ -20,6 +20,7 @@ const ACTS_ONCE: ReadonlySet<Command['kind']> = new Set([
   'unsubscribe',
   'mute',
   'unmute',
+  'escalate',
   'digest',
 ]);
 

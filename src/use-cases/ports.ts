@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { AlertContent } from '../model/alert';
+import type { EscalationTarget } from '../model/escalation-policy';
 import type { Severity } from '../model/severity';
 import type { SlackMessageRef, Store } from '../store/ports';
 import { UseCaseError } from './errors';
@@ -33,6 +34,28 @@ export interface AlertMessenger {
   findNotified(ref: SlackMessageRef, escalation: Escalation): Promise<boolean>;
 }
 
+/** Where an escalation step goes, and what marks it (the alert id and the step, in its metadata). */
+export interface EscalationStepDelivery {
+  alertId: string;
+  step: number;
+  /** The alert's message: its thread gets the step, broadcast to the channel, unless the target is a channel. */
+  alert: SlackMessageRef;
+  /** A `channel` target gets the step as a message of its own there; any other is mentioned in the thread. */
+  target: EscalationTarget;
+}
+
+/**
+ * The part of Slack the escalation sweep needs (the Slack adapter implements it with AlertMessenger). Like
+ * every send, a step carries metadata so a send whose answer was lost is found again instead of repeated.
+ */
+export interface EscalationStepMessenger {
+  sendEscalationStep(delivery: EscalationStepDelivery, message: RenderedMessage): Promise<void>;
+  /** Whether the step is in Slack already (sent since `attemptIso`, its first attempt). */
+  findEscalationStep(delivery: EscalationStepDelivery, attemptIso: string): Promise<boolean>;
+  /** The message's permalink (a step posted in another channel links to the alert); undefined if Slack has none. */
+  permalink(ref: SlackMessageRef): Promise<string | undefined>;
+}
+
 /** What a broadcast reply announces: the alert reached this severity. */
 export interface Escalation {
   alertId: string;
@@ -58,6 +81,13 @@ export interface AlertRenderer {
   replacement(content: AlertContent): RenderedMessage;
   /** The broadcast reply announcing that an alert became more severe after it was posted. */
   escalation(content: AlertContent): RenderedMessage;
+}
+
+/** Where use cases log (the slice of Powertools Logger used: a message, then structured attributes). */
+export interface LogPort {
+  info(message: string, ...attributes: Record<string, unknown>[]): void;
+  warn(message: string, ...attributes: Record<string, unknown>[]): void;
+  error(message: string, ...attributes: Record<string, unknown>[]): void;
 }
 
 export interface Clock {

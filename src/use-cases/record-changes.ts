@@ -10,12 +10,15 @@ import {
 import type { ChangeLine } from '../model/alert';
 import type { Change } from '../model/change';
 import type { AlertSeed, BurstGroup, RoutingConfig } from '../store/ports';
+import { scheduleEscalation } from './escalation-steps';
 import type { AlertDeps } from './ports';
 import { describeMute, routeChange } from './routing';
 import { syncAlertMessage } from './sync-alert';
 
 export interface RecordChangesDeps extends AlertDeps {
   policy?: BurstPolicy;
+  /** Divides escalation waits (the local stack's short escalations); see EscalationDeps. */
+  escalationTimeScale?: number;
   /** Subscribed to `all` the first time the table is used (deploy-time setting). */
   defaultChannel?: string;
   accountAliases?: Readonly<Record<string, string>>;
@@ -177,7 +180,9 @@ export async function recordChanges(
   await Promise.all(
     [...touched.entries()].map(async ([alertId, { rev, changeIds, channel }]) => {
       try {
-        await syncAlertMessage(deps, alertId, rev);
+        const alert = await syncAlertMessage(deps, alertId, rev);
+        // Posted (or turned) critical: its escalation clock starts now that people can see it.
+        await scheduleEscalation({ ...deps, timeScale: deps.escalationTimeScale }, alert, config);
         for (const id of changeIds) outcomes.get(id)?.alerted.push(channel);
       } catch (error) {
         fail(changeIds, error);

@@ -3,6 +3,7 @@ import type { AlertContent, AlertStatus } from '../model/alert';
 import { SEVERITY_RANK } from '../model/severity';
 import { LeaseLostError } from '../store/errors';
 import type { AlertRecord } from '../store/ports';
+import { withEscalationSteps } from '../views/escalation-step';
 import { UseCaseError } from './errors';
 import { type AlertDeps, MessageNotFoundError } from './ports';
 
@@ -93,6 +94,25 @@ export async function syncAlertMessage(
     if (alert.message && alert.renderedRev >= targetRev) return alert;
     if (deps.clock.now().getTime() >= deadline) throw new RenderPendingError(alertId);
     await deps.clock.sleep(POLL_MS);
+  }
+}
+
+/**
+ * Runs `work` while holding the alert's render lease (kept alive while it runs), so nothing else talks to
+ * Slack about the alert meanwhile. @returns `work`'s result, or `busy` when another worker holds the lease.
+ */
+export async function withRenderLease<T>(
+  deps: AlertDeps,
+  alertId: string,
+  work: () => Promise<T>,
+): Promise<{ status: 'done'; value: T } | { status: 'busy' }> {
+  if (!(await takeLease(deps, alertId))) return { status: 'busy' };
+  const heartbeat = keepLease(deps, alertId);
+  try {
+    return { status: 'done', value: await work() };
+  } finally {
+    await heartbeat.stop();
+    await deps.store.alerts.releaseLease(alertId, deps.owner);
   }
 }
 
@@ -188,7 +208,10 @@ async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: nu
     }
 
     const content = await loadAlertContent(deps, alert);
-    const rendered = alert.messageRemovedAt ? deps.render.replacement(content) : deps.render.alert(content);
+    const rendered = withEscalationSteps(
+      alert.messageRemovedAt ? deps.render.replacement(content) : deps.render.alert(content),
+      alert.escalation?.sent ?? [],
+    );
     let message = alert.message;
     let notifiedSeverity = alert.notifiedSeverity ?? content.severity;
     if (message) {

@@ -14,6 +14,7 @@ export {
 } from './alert-parts';
 export * from './digest';
 export * from './escalation';
+export * from './escalation-step';
 export * from './grouped-alert';
 export * from './investigate';
 export * from './limits';

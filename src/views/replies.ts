@@ -1,8 +1,10 @@
 import type { KnownBlock } from '@slack/types';
 import { COMMAND_USAGE, SLASH_COMMAND } from '../commands/parse';
+import type { EscalationPolicy } from '../model/escalation-policy';
 import { isUnscopedNameMute, type Mute, type MuteTargetType, type Subscription } from '../store/ports';
 import type { RenderedMessage } from './alert';
 import { formatDuration, sectionBlock } from './alert-parts';
+import { describeEscalationPolicy } from './escalation-step';
 import { joinWithinLimit, packLines, SLACK_LIMITS } from './limits';
 import {
   channelMention,
@@ -99,6 +101,8 @@ export function renderChannelSettings(input: {
   subscriptions: Subscription[];
   mutes: Mute[];
   now: string;
+  /** The channel's escalation; absent: not shown. `setBy` absent: the default policy. */
+  escalation?: { policy: EscalationPolicy | null; setBy?: string; setAt?: string };
 }): RenderedMessage {
   const nowMs = parseIsoTime(input.now);
   const where = channelMention(input.channel);
@@ -139,8 +143,37 @@ export function renderChannelSettings(input: {
       maxSections: LIST_SECTIONS,
       noun: 'mutes',
     }).sections,
+    ...(input.escalation ? [escalationSection(input.escalation)] : []),
   ];
   return reply(sections);
+}
+
+function escalationSection(escalation: {
+  policy: EscalationPolicy | null;
+  setBy?: string;
+  setAt?: string;
+}): string {
+  const origin =
+    escalation.setBy === undefined
+      ? ` (the default; ${inlineCode(`${SLASH_COMMAND} escalate …`)} changes it)`
+      : ` — by ${mention(escalation.setBy, escalation.setBy)}${escalation.setAt ? `, ${date(escalation.setAt)}` : ''}`;
+  return `*Escalation*\n⏰ ${describeEscalationPolicy(escalation.policy)}${origin}`;
+}
+
+/**
+ * Posted in the channel when someone changes its escalation, so the channel knows who will be pinged. Pings
+ * nobody but a person named as target (a user group by id, `@here` as text).
+ */
+export function renderEscalationAnnouncement(input: {
+  policy: EscalationPolicy | null;
+  userId: string;
+}): RenderedMessage {
+  const who = mention(input.userId, input.userId);
+  return reply([
+    input.policy === null
+      ? `🔕 ${who} turned escalation off in this channel: unacknowledged alerts are no longer escalated.`
+      : `⏰ ${who} set escalation for this channel: ${describeEscalationPolicy(input.policy, true)}.`,
+  ]);
 }
 
 /** A command that could not be understood or done: the reason (escaped) and a pointer to the help. */

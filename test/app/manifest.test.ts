@@ -95,7 +95,8 @@ describe('manifest.json', () => {
     const [command, ...others] = manifest.features.slash_commands;
     expect(others).toEqual([]);
     expect(command?.command).toBe(SLASH_COMMAND);
-    expect(command?.should_escape).toBe(false);
+    // Escaped, so `/infrawatch escalate … to @oncall` arrives as `<!subteam^S…|@oncall>`: the id, not a name.
+    expect(command?.should_escape).toBe(true);
     for (const usage of COMMAND_USAGE) expect(command?.usage_hint).toContain(usage.command);
     expect(command?.usage_hint.length).toBeLessThanOrEqual(1000);
   });

@@ -413,6 +413,7 @@ describe('COMMAND_USAGE', () => {
       'unsubscribe',
       'mute',
       'unmute',
+      'escalate',
       'list',
       'watches',
       'digest',

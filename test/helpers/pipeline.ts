@@ -27,6 +27,8 @@ export interface Pipeline {
   meter: CapacityMeter;
   logs: LogLine[];
   tableName: string;
+  /** The engine's endpoint, for other handlers on the same table. */
+  dynamodbEndpoint: string;
 }
 
 let tableCounter = 0;
@@ -93,6 +95,7 @@ export function usePipeline(engineName: DynamoDbEngineName): {
         meter,
         logs,
         tableName,
+        dynamodbEndpoint: engine.endpoint,
       };
     },
   };
