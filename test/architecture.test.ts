@@ -54,9 +54,6 @@ const RULES: Rule[] = [
     name: 'views, changes, events, watches, commands and model do not reach the store',
     files: PURE,
     forbidden: /^src\/store\//,
-    // Temporary, the one known case: replies.ts takes Mute and Subscription from store/ports until the store
-    // split (issue 9, in flight) moves them to src/model. Delete this line when it lands.
-    except: /^src\/views\/replies\.ts$/,
   },
   {
     name: 'use cases depend on ports, not on the DynamoDB or memory adapters',
