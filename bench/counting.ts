@@ -134,7 +134,7 @@ export class DynamoDbRequestRecorder {
     const scopes = this.scopes;
     // Every request reports its capacity, whether or not the store asked for it.
     client.middlewareStack.add(
-      (next) => async (args) => {
+      (next) => (args) => {
         (args as { input: Record<string, unknown> }).input.ReturnConsumedCapacity ??= 'TOTAL';
         return next(args);
       },

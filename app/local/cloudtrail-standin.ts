@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { readText, sendAwsJson } from './http';
 
 /*
  * A local stand-in for CloudTrail's event history (LookupEvents, the only CloudTrail call InfraWatch makes),
@@ -167,17 +168,6 @@ export interface CloudTrailStandin {
   close(): Promise<void>;
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
-  res.end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** The region of a SigV4-signed request: `Credential=<key>/<date>/<region>/cloudtrail/aws4_request`. */
 function regionOf(req: IncomingMessage): string | undefined {
   return /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\/cloudtrail\//.exec(req.headers.authorization ?? '')?.[1];
@@ -195,10 +185,10 @@ export async function startCloudTrailStandin(options: { port?: number } = {}): P
   const recent = new Map<string, number[]>();
 
   const server: Server = createServer(async (req, res) => {
-    const body = await readBody(req);
+    const body = await readText(req);
     const target = req.headers['x-amz-target'];
     if (typeof target !== 'string' || !LOOKUP_EVENTS_TARGETS.includes(target)) {
-      send(res, 400, {
+      sendAwsJson(res, 400, {
         __type: 'UnknownOperationException',
         message: `${String(target)} is not supported here`,
       });
@@ -206,14 +196,17 @@ export async function startCloudTrailStandin(options: { port?: number } = {}): P
     }
     const region = regionOf(req);
     if (region === undefined) {
-      send(res, 403, { __type: 'MissingAuthenticationTokenException', message: 'Request is not signed' });
+      sendAwsJson(res, 403, {
+        __type: 'MissingAuthenticationTokenException',
+        message: 'Request is not signed',
+      });
       return;
     }
     let request: LookupRequest;
     try {
       request = JSON.parse(body || '{}') as LookupRequest;
     } catch {
-      send(res, 400, { __type: 'SerializationException', message: 'body is not JSON' });
+      sendAwsJson(res, 400, { __type: 'SerializationException', message: 'body is not JSON' });
       return;
     }
     const now = Date.now();
@@ -222,15 +215,15 @@ export async function startCloudTrailStandin(options: { port?: number } = {}): P
     requests.push({ region, request, throttled });
     if (throttled) {
       recent.set(region, window);
-      send(res, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
+      sendAwsJson(res, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
       return;
     }
     recent.set(region, [...window, now]);
     try {
-      send(res, 200, history(region).lookup(request));
+      sendAwsJson(res, 200, history(region).lookup(request));
     } catch (error) {
       if (!(error instanceof LookupRequestError)) throw error;
-      send(res, 400, { __type: error.type, message: error.message });
+      sendAwsJson(res, 400, { __type: error.type, message: error.message });
     }
   });
   await new Promise<void>((resolve, reject) => {

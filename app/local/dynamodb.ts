@@ -80,7 +80,7 @@ function clientFor(endpoint: string): DynamoDBClient {
   });
 }
 
-async function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

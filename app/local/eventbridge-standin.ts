@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { compilePattern } from '../../src/events/pattern';
+import { readText, sendAwsJson } from './http';
 
 /** An event as EventBridge delivers it to a rule's target. */
 export interface DeliveredEvent {
@@ -43,17 +44,6 @@ interface PutEventsEntry {
   Time?: number | string;
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
-  res.end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /**
  * A local stand-in for Amazon EventBridge's PutEvents (the only call InfraWatch makes), for tests and the local
  * stack: the real `@aws-sdk/client-eventbridge` talks to it over HTTP, it records every event, and it delivers
@@ -75,9 +65,9 @@ export async function startEventBridgeStandin(
 
   const server: Server = createServer(async (req, res) => {
     const target = req.headers['x-amz-target'];
-    const body = await readBody(req);
+    const body = await readText(req);
     if (target !== 'AWSEvents.PutEvents') {
-      send(res, 400, {
+      sendAwsJson(res, 400, {
         __type: 'UnknownOperationException',
         message: `${String(target)} is not supported here`,
       });
@@ -85,14 +75,14 @@ export async function startEventBridgeStandin(
     }
     const failure = failures.shift();
     if (failure === 'http') {
-      send(res, 500, { __type: 'InternalException', message: 'injected failure' });
+      sendAwsJson(res, 500, { __type: 'InternalException', message: 'injected failure' });
       return;
     }
     let entries: PutEventsEntry[];
     try {
       entries = (JSON.parse(body) as { Entries?: PutEventsEntry[] }).Entries ?? [];
     } catch {
-      send(res, 400, { __type: 'ValidationException', message: 'body is not JSON' });
+      sendAwsJson(res, 400, { __type: 'ValidationException', message: 'body is not JSON' });
       return;
     }
     const results = entries.map((entry, index) => {
@@ -129,7 +119,10 @@ export async function startEventBridgeStandin(
       }
       return { EventId: event.id };
     });
-    send(res, 200, { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results });
+    sendAwsJson(res, 200, {
+      FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length,
+      Entries: results,
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

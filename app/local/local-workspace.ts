@@ -8,6 +8,7 @@
  * through a response_url.
  */
 
+import { isRecord } from '../../src/json';
 import type { OpenedView, SlackStandin, StandinBlock, StandinMessage, StandinText } from './slack';
 import {
   blockActionsPayload,
@@ -162,10 +163,6 @@ interface AppAnswer {
   readonly elapsedMs: number;
   readonly json: Record<string, unknown> | undefined;
   readonly text: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Creates the local Slack around the app at `options.appUrl`. */

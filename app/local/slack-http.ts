@@ -5,29 +5,12 @@ import type { Runtime } from '../runtime';
 import { createSlackApp } from '../slack/app';
 import type { SlackAppDeps } from '../slack/deps';
 import { createSlackRequestVerifier, type SlackRequestVerifier } from '../slack/verify-request';
+import { BodyTooLargeError, readBody } from './http';
 
 export interface HttpSlackApp {
   /** Where Slack (or the stand-in's page) sends commands and interactions. */
   readonly url: string;
   stop(): Promise<void>;
-}
-
-/** Slack's payloads are a few kB; Bolt's own limit is 4 MB. */
-const BODY_LIMIT_BYTES = 1024 * 1024;
-
-class BodyTooLargeError extends Error {
-  readonly code = 'BodyTooLarge';
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > BODY_LIMIT_BYTES) throw new BodyTooLargeError(`body over ${BODY_LIMIT_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }
 
 function flatHeaders(req: IncomingMessage): Record<string, string | undefined> {

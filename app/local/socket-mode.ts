@@ -4,9 +4,10 @@
  * alerts are posted with SLACK_BOT_TOKEN to DEFAULT_CHANNEL; DynamoDB is embedded (dynalite, data in
  * .infrawatch/socket). Send events with `curl -X POST --data @event.json http://127.0.0.1:3000/events`.
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { App } from '@slack/bolt';
+import { listWords } from '../../src/words';
 import { ConfigError, loadConfig } from '../config';
 import type { LogPort } from '../events/process-events';
 import { createDigestHandler } from '../lambda/digest';
@@ -16,6 +17,7 @@ import { createSlackApp } from '../slack/app';
 import { DIGEST_REQUESTED_DETAIL_TYPE } from '../slack/deps';
 import { ensureTable, startDynalite } from './dynamodb';
 import { startEventBridgeStandin } from './eventbridge-standin';
+import { readText } from './http';
 import { lambdaContext, sqsEventOf } from './lambda-invocation';
 
 const consoleLog: LogPort = {
@@ -23,16 +25,6 @@ const consoleLog: LogPort = {
   warn: (message, ...attributes) => console.warn(message, ...attributes),
   error: (message, ...attributes) => console.error(message, ...attributes),
 };
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function listed(names: readonly string[]): string {
-  return names.length < 2 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
-}
 
 /** Token mix-ups Slack's own error ("invalid_auth", or a socket that never opens) does not explain. */
 function tokenProblems(env: NodeJS.ProcessEnv): string[] {
@@ -63,7 +55,7 @@ export function socketModeEnv(
   const missing = ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'DEFAULT_CHANNEL'].filter((name) => !env[name]);
   const problems = [
     ...(missing.length > 0
-      ? [`Socket Mode needs ${listed(missing)} (see README, "Run against a real workspace")`]
+      ? [`Socket Mode needs ${listWords(missing)} (see README, "Run against a real workspace")`]
       : []),
     ...tokenProblems(env),
   ];
@@ -155,7 +147,7 @@ async function main(): Promise<void> {
       return;
     }
     try {
-      const body = await readBody(req);
+      const body = await readText(req);
       JSON.parse(body);
       const result = await events(sqsEventOf([body]), lambdaContext('infrawatch-events'));
       res.writeHead(result?.batchItemFailures.length ? 503 : 202, { 'content-type': 'application/json' });

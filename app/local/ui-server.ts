@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import * as z from 'zod';
+import { BodyTooLargeError, readText } from './http';
 import { type LocalWorkspace, LocalWorkspaceError } from './local-workspace';
 import type { StandinMessage } from './slack';
 import { SlackPayloadError } from './slack/payloads';
@@ -87,14 +88,12 @@ class HttpError extends Error {
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'The request body is larger than 1 MB.');
-    chunks.push(chunk as Buffer);
+  try {
+    return await readText(req, MAX_BODY_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw new HttpError(413, error.message);
+    throw error;
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, pretty = false): void {

@@ -41,6 +41,7 @@ export function registerListeners(app: App, deps: SlackAppDeps): void {
   registerCommands(app, deps);
   registerActions(app, deps);
   registerViews(app, deps);
+  // biome-ignore lint/suspicious/useAwait: Bolt awaits the handler; async makes the rethrow a rejection, as Bolt expects.
   app.error(async (error) => {
     // A request from another workspace: the HTTP receiver answers 401 when the error is rethrown.
     if (error.code === ErrorCode.AuthorizationError) {
@@ -94,6 +95,7 @@ export async function createSlackApp(
     ...('socketMode' in transport && runtime.secrets.signingSecret
       ? { signingSecret: runtime.secrets.signingSecret }
       : {}),
+    // biome-ignore lint/suspicious/useAwait: Bolt awaits authorize; async makes the ForeignTeamError a rejection.
     authorize: async (source) => {
       if (teamId !== undefined && source.teamId !== teamId) throw new ForeignTeamError(source.teamId);
       // A copy: Bolt writes the request's user and team into the object it gets.

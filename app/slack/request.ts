@@ -1,4 +1,5 @@
 import { parse } from 'node:querystring';
+import { isRecord } from '../../src/json';
 
 export type Headers = Record<string, string | undefined>;
 
@@ -36,10 +37,6 @@ export function parseSlackBody(rawBody: string, headers: Headers): Record<string
   } catch {
     return undefined;
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

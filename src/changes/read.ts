@@ -4,12 +4,9 @@
  * the wrong type reads as absent.
  */
 
-export type JsonRecord = Record<string, unknown>;
+import { isRecord } from '../json';
 
-/** A JSON object (not null, not an array). */
-export function isRecord(value: unknown): value is JsonRecord {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+export { isRecord, type JsonRecord } from '../json';
 
 /** The field of a record, or undefined when `value` is not a record. */
 export function field(value: unknown, key: string): unknown {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { isRecord, type JsonRecord } from '../json';
 import { listWords } from '../words';
 import { InvalidEventError } from './errors';
 
@@ -180,12 +181,6 @@ export function parseCloudTrailEvent(input: unknown): CloudTrailEvent {
 // fixed name and copying nothing; zod stays the contract and the source of every error message.
 // test/events/cloudtrail.fast-path.test.ts holds the two to the same answers.
 
-type JsonObject = Record<string, unknown>;
-
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** `optionalText`: a string, null or absent. */
 function isText(value: unknown): boolean {
   return value === undefined || value === null || typeof value === 'string';
@@ -202,11 +197,11 @@ function isOptionalBoolean(value: unknown): boolean {
 }
 
 /** A `.nullish()` object whose fields all pass `fields`. */
-function isOptionalObject(value: unknown, fields: (object: JsonObject) => boolean): boolean {
-  return value === undefined || value === null || (isJsonObject(value) && fields(value));
+function isOptionalObject(value: unknown, fields: (object: JsonRecord) => boolean): boolean {
+  return value === undefined || value === null || (isRecord(value) && fields(value));
 }
 
-function isSessionIssuer(issuer: JsonObject): boolean {
+function isSessionIssuer(issuer: JsonRecord): boolean {
   return (
     isText(issuer.type) &&
     isText(issuer.principalId) &&
@@ -216,7 +211,7 @@ function isSessionIssuer(issuer: JsonObject): boolean {
   );
 }
 
-function isSessionContext(context: JsonObject): boolean {
+function isSessionContext(context: JsonRecord): boolean {
   return (
     isOptionalObject(
       context.attributes,
@@ -233,7 +228,7 @@ function isKeyText(value: unknown, maxBytes: number): value is string {
   return typeof value === 'string' && fitsBytes(value, maxBytes);
 }
 
-function isUserIdentity(identity: JsonObject): boolean {
+function isUserIdentity(identity: JsonRecord): boolean {
   const arn = identity.arn;
   return (
     isText(identity.type) &&
@@ -253,7 +248,7 @@ function isUserIdentity(identity: JsonObject): boolean {
   );
 }
 
-function isDetail(detail: JsonObject): boolean {
+function isDetail(detail: JsonRecord): boolean {
   const eventId = detail.eventID;
   const identity = detail.userIdentity;
   const eventTime = detail.eventTime;
@@ -266,7 +261,7 @@ function isDetail(detail: JsonObject): boolean {
     typeof eventTime === 'string' &&
     isIsoTime(eventTime) &&
     typeof detail.awsRegion === 'string' &&
-    isJsonObject(identity) &&
+    isRecord(identity) &&
     isUserIdentity(identity) &&
     isText(detail.sourceIPAddress) &&
     isText(detail.userAgent) &&
@@ -286,13 +281,13 @@ function isDetail(detail: JsonObject): boolean {
  * copy. The narrowed object keeps its unknown fields (the parsed copy drops them), so read it by field name only.
  */
 export function isCloudTrailEvent(input: unknown): input is CloudTrailEvent {
-  if (!isJsonObject(input)) return false;
+  if (!isRecord(input)) return false;
   const detail = input.detail;
   const source = input.source;
   const version = input.version;
   const resources = input.resources;
   return (
-    isJsonObject(detail) &&
+    isRecord(detail) &&
     isDetail(detail) &&
     DETAIL_TYPES.has(input['detail-type']) &&
     typeof source === 'string' &&

@@ -17,6 +17,7 @@
  *   example, not AWS-recorded (test/fixtures/README.md lists it as not verified).
  */
 
+import { isRecord } from '../json';
 import { EngineError, InvalidEventError } from './errors';
 
 /** What `applyInputTransformer` accepts: the same shape as a rule target's `InputTransformer`. */
@@ -209,15 +210,11 @@ type Resolved = { readonly found: false } | { readonly found: true; readonly val
 
 const MISSING: Resolved = { found: false };
 
-function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function resolvePath(event: unknown, steps: readonly PathStep[]): Resolved {
   let current: unknown = event;
   for (const step of steps) {
     if (step.kind === 'property') {
-      if (!isObject(current) || !Object.hasOwn(current, step.name)) return MISSING;
+      if (!isRecord(current) || !Object.hasOwn(current, step.name)) return MISSING;
       current = current[step.name];
     } else {
       if (!Array.isArray(current) || step.index >= current.length) return MISSING;
@@ -592,7 +589,7 @@ export function applyInputTransformer(
 ): string {
   const analysis = analysed(transformer);
   if (!analysis.valid) throw new InvalidInputTransformerError(analysis.message, analysis.rejectedBy);
-  if (!isObject(event)) throw new InvalidEventError('An EventBridge event is a JSON object.');
+  if (!isRecord(event)) throw new InvalidEventError('An EventBridge event is a JSON object.');
   const { template, paths } = analysis.analysed;
 
   const resolved = new Map<string, Resolved>();

@@ -157,7 +157,7 @@ export async function muteFromAlert(
       ? { type: 'watch', value: alert.watch ?? '' }
       : { type: 'actor', value: alert.actorKey, accounts: [alert.account] };
   if (target.value === '') return undefined;
-  return muteChannel(deps, {
+  return await muteChannel(deps, {
     channel: alert.channel,
     target,
     durationMs: input.durationMs,

@@ -110,7 +110,7 @@ function dayIn(timeZone: string, date: Date): string {
   }).format(date);
 }
 
-async function toDigestAlerts(deps: DigestDeps, data: DigestData): Promise<DigestAlert[]> {
+function toDigestAlerts(deps: DigestDeps, data: DigestData): Promise<DigestAlert[]> {
   const titles = new Map(deps.catalog.watches.map((w) => [w.id, w.title]));
   return Promise.all(
     data.alerts.map(async (alert, index) => {

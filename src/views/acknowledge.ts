@@ -1,4 +1,4 @@
-import type { types } from '@slack/bolt';
+import type { ModalView } from '@slack/types';
 import type { Acknowledgement } from '../model/alert';
 import { type AckNoteMetadata, assertAlertId, VIEW_IDS } from './actions';
 import { contextBlock, formatDuration, sectionBlock } from './alert-parts';
@@ -28,7 +28,7 @@ const NOTE_SHOWN_MAX = 1000;
  *
  * @throws AlertRenderError `INVALID_ALERT_ID` when the alert id is empty, has spaces or is too long.
  */
-export function renderAckNoteModal(input: { alertId: string; summary: string }): types.ModalView {
+export function renderAckNoteModal(input: { alertId: string; summary: string }): ModalView {
   assertAlertId(input.alertId);
   const metadata: AckNoteMetadata = { alertId: input.alertId };
   const summary = decodeEntities(input.summary).trim();

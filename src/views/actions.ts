@@ -1,5 +1,6 @@
-import type { types } from '@slack/bolt';
+import type { ActionsBlock } from '@slack/types';
 import { EngineError } from '../events/errors';
+import { isRecord } from '../json';
 import { plainText, SLACK_LIMITS } from './limits';
 import { isSlackChannelId, truncate } from './mrkdwn';
 
@@ -79,9 +80,7 @@ const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 function jsonObject(text: string): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : null;
+    return isRecord(value) ? value : null;
   } catch {
     return null;
   }
@@ -240,7 +239,7 @@ function isOverflowKind(kind: string): kind is OverflowKind {
 }
 
 /** The Acknowledge / Investigate / ⋯ actions block of an open alert. */
-export function alertActionsBlock(alertId: string, acknowledgeLabel = 'Acknowledge'): types.ActionsBlock {
+export function alertActionsBlock(alertId: string, acknowledgeLabel = 'Acknowledge'): ActionsBlock {
   assertAlertId(alertId);
   return {
     type: 'actions',

@@ -1,4 +1,4 @@
-import type { types } from '@slack/bolt';
+import type { ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
 import type { Acknowledgement, Investigation } from '../model/alert';
 import type { Change, Detail, ResourceRef, Tool } from '../model/change';
 import type { Severity } from '../model/severity';
@@ -70,11 +70,11 @@ const DETAIL_BLOCK_MAX = 2600;
 const DETAIL_SECTIONS = 2;
 const REASONS_MAX = 3000;
 
-export function headerBlock(text: string): types.HeaderBlock {
+export function headerBlock(text: string): HeaderBlock {
   return { type: 'header', text: plainText(text, SLACK_LIMITS.headerText) };
 }
 
-export function sectionBlock(mrkdwn: string): types.SectionBlock {
+export function sectionBlock(mrkdwn: string): SectionBlock {
   return { type: 'section', text: mrkdwnText(mrkdwn, SLACK_LIMITS.sectionText) };
 }
 
@@ -92,7 +92,7 @@ export function recoveredLine(recovered: number, total: number): string {
   return `↩️ ${escapeMrkdwn(`${what} from CloudTrail (not delivered by EventBridge)`)}`;
 }
 
-export function contextBlock(...elements: string[]): types.ContextBlock {
+export function contextBlock(...elements: string[]): ContextBlock {
   return {
     type: 'context',
     elements: elements
@@ -101,7 +101,7 @@ export function contextBlock(...elements: string[]): types.ContextBlock {
   };
 }
 
-export function fieldsBlock(fields: readonly string[]): types.SectionBlock {
+export function fieldsBlock(fields: readonly string[]): SectionBlock {
   return {
     type: 'section',
     fields: fields
@@ -393,7 +393,7 @@ export function statusAndActions(
   investigation: Investigation | undefined,
   scope: StatusScope,
   acknowledgeLabel?: string,
-): types.KnownBlock[] {
+): KnownBlock[] {
   if (acknowledgement !== undefined) return [contextBlock(...acknowledgedElements(acknowledgement, scope))];
   const actions = alertActionsBlock(alertId, acknowledgeLabel);
   if (investigation !== undefined) return [contextBlock(investigatingElement(investigation)), actions];

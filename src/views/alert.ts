@@ -1,4 +1,4 @@
-import type { types } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
 import type { Acknowledgement, Investigation } from '../model/alert';
 import type { Change } from '../model/change';
 import { assertAlertId } from './actions';
@@ -34,7 +34,7 @@ import { escapeMrkdwn } from './mrkdwn';
 export interface RenderedMessage {
   /** mrkdwn, escaped; the severity word and the summary. */
   text: string;
-  blocks: types.KnownBlock[];
+  blocks: KnownBlock[];
 }
 
 /** Options of {@link renderAlert}. Everything is optional; defaults are noted per field. */
@@ -73,7 +73,7 @@ export interface RenderAlertOptions {
 export function renderAlert(change: Change, options: RenderAlertOptions = {}): RenderedMessage {
   const alertId = options.alertId ?? change.id;
   assertAlertId(alertId);
-  const blocks: types.KnownBlock[] = [];
+  const blocks: KnownBlock[] = [];
   const title = options.watchTitle ?? change.watch ?? null;
   blocks.push(
     headerBlock(

@@ -1,4 +1,4 @@
-import type { types } from '@slack/bolt';
+import type { ActionsBlock, KnownBlock } from '@slack/types';
 import type { Investigation } from '../model/alert';
 import type { Severity } from '../model/severity';
 import { SEVERITY_RANK } from '../model/severity';
@@ -104,13 +104,13 @@ export function renderDigest(input: DigestInput): RenderedMessage | null {
 
   const changes = input.alerts.reduce((sum, alert) => sum + Math.max(1, alert.changeCount), 0);
   const title = `InfraWatch digest: ${plural(changes, 'change', 'changes')} nobody acknowledged`;
-  const head: types.KnownBlock[] = [
+  const head: KnownBlock[] = [
     headerBlock(title),
     contextBlock(
       `${plural(input.alerts.length, 'open alert', 'open alerts')} since ${date(input.since)} · as of ${date(input.now)}`,
     ),
   ];
-  const tail: types.KnownBlock[] = [];
+  const tail: KnownBlock[] = [];
   const muted = mutedLine(input.mutedCount);
   if (muted !== null) tail.push(contextBlock(muted));
   const rejected = rejectedSection(input.rejected);
@@ -162,7 +162,7 @@ export function renderDigestClosed(input: ClosedDigestInput): RenderedMessage {
 function renderAllClear(input: DigestInput): RenderedMessage {
   const since = parseIsoTime(input.since);
   const sentence = (when: string) => `✅ Nothing open: every change since ${when} was acknowledged.`;
-  const blocks: types.KnownBlock[] = [sectionBlock(sentence(date(input.since)))];
+  const blocks: KnownBlock[] = [sectionBlock(sentence(date(input.since)))];
   const muted = mutedLine(input.mutedCount);
   if (muted !== null) blocks.push(contextBlock(muted));
   const rejected = rejectedSection(input.rejected);
@@ -181,7 +181,7 @@ const MAX_REASONS = 3;
 const REASON_MAX = 300;
 
 /** `⚠️ 3 events could not be read in the last 24 hours…` with the first reasons (event text: escaped). */
-function rejectedSection(rejected: DigestInput['rejected']): types.KnownBlock | null {
+function rejectedSection(rejected: DigestInput['rejected']): KnownBlock | null {
   if (rejected === undefined || rejected.count <= 0) return null;
   const head = `⚠️ *${plural(rejected.count, 'event', 'events')} could not be read* in the last 24 hours: they are stored with the reason, and no alert was posted for them.`;
   const reasons = rejected.reasons
@@ -194,7 +194,7 @@ function plural(count: number, one: string, many: string): string {
   return count === 1 ? `1 ${one}` : `${count.toLocaleString('en-US')} ${many}`;
 }
 
-function ackAllActions(value: string, count: number): types.ActionsBlock {
+function ackAllActions(value: string, count: number): ActionsBlock {
   return {
     type: 'actions',
     block_id: VIEW_IDS.digestActionsBlock,
@@ -263,7 +263,7 @@ function layout(
   groups: readonly WatchGroup[],
   nowMs: number | null,
   budget: number,
-): { blocks: types.KnownBlock[]; shown: number } {
+): { blocks: KnownBlock[]; shown: number } {
   const sections: string[] = [];
   let shown = 0;
   fill: for (const group of groups) {

@@ -1,4 +1,4 @@
-import type { types } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
 import type { AlertContent, ChangeLine } from '../model/alert';
 import type { Severity } from '../model/severity';
 import { SEVERITY_RANK } from '../model/severity';
@@ -104,12 +104,12 @@ function renderBurst(alert: AlertContent, options: RenderGroupedAlertOptions): R
   const leadSummary = lead.summary === '' ? lead.eventName : lead.summary;
   // The lead is listed with the critical changes or the warnings; an all-info burst names it here instead.
   const leadLine = lead.severity === 'info' ? `\n*Most severe:* ${escapeMrkdwn(leadSummary)}` : '';
-  const head: types.KnownBlock[] = [
+  const head: KnownBlock[] = [
     headerBlock(`${SEVERITY_MARKERS[severity]} ${headline.header}`),
     sectionBlock(`${severityBreakdown(lines)}${leadLine}`),
   ];
 
-  const tail: types.KnownBlock[] = [
+  const tail: KnownBlock[] = [
     fieldsBlock([
       whoField(lead),
       accountField(lead.account, options.accountAlias),
@@ -163,7 +163,7 @@ function renderBurst(alert: AlertContent, options: RenderGroupedAlertOptions): R
 }
 
 /** Critical lines, then warnings, then the rest counted by event name, within `budget` blocks. */
-function listBlocks(lines: readonly ChangeLine[], budget: number): types.KnownBlock[] {
+function listBlocks(lines: readonly ChangeLine[], budget: number): KnownBlock[] {
   const critical = lines.filter((line) => line.severity === 'critical');
   const warnings = lines.filter((line) => line.severity === 'warning');
   const listed = new Set<ChangeLine>();

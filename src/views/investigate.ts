@@ -1,4 +1,4 @@
-import type { types } from '@slack/bolt';
+import type { KnownBlock, ModalView } from '@slack/types';
 import type { AlertContent, ChangeLine } from '../model/alert';
 import { SEVERITY_RANK } from '../model/severity';
 import { VIEW_IDS } from './actions';
@@ -70,11 +70,11 @@ const RAW_BLOCK_MAX = 2900;
  * `now`. Every string from the event is escaped, and the view stays within 100 blocks and 3,000 characters per
  * section whatever the input size.
  */
-export function renderInvestigateModal(input: InvestigateModalInput): types.ModalView {
+export function renderInvestigateModal(input: InvestigateModalInput): ModalView {
   const { content } = input;
   const lead = content.lead;
   const nowMs = parseIsoTime(input.now);
-  const blocks: types.KnownBlock[] = [];
+  const blocks: KnownBlock[] = [];
 
   const title = input.watchTitle ?? content.watch ?? lead.watch ?? null;
   blocks.push(
@@ -227,7 +227,7 @@ function relatedSections(related: readonly ChangeLine[], content: AlertContent):
  * {@link RAW_BLOCK_MAX} characters (cut at line ends where possible) in at most `sections` sections, and a note
  * with the number of characters left out.
  */
-function rawEventBlocks(raw: string, sections: number): types.KnownBlock[] {
+function rawEventBlocks(raw: string, sections: number): KnownBlock[] {
   if (raw.trim() === '') {
     return [sectionBlock('*Raw event*\n_The raw event was not stored._')];
   }
@@ -253,7 +253,7 @@ function rawEventBlocks(raw: string, sections: number): types.KnownBlock[] {
     chunks.push(codeBlock(rest.slice(0, keep)));
     rest = rest.slice(keep);
   }
-  const blocks: types.KnownBlock[] = [sectionBlock(heading), ...chunks.map(sectionBlock)];
+  const blocks: KnownBlock[] = [sectionBlock(heading), ...chunks.map(sectionBlock)];
   if (rest.length > 0) {
     blocks.push(
       contextBlock(

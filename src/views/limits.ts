@@ -1,4 +1,4 @@
-import type { types } from '@slack/bolt';
+import type { ContextBlock, KnownBlock, MrkdwnElement, PlainTextElement } from '@slack/types';
 import { ELLIPSIS, sanitizeText, truncate, truncateMrkdwn } from './mrkdwn';
 
 /**
@@ -56,7 +56,7 @@ export const SLACK_LIMITS = {
 } as const;
 
 /** A plain_text object cut to `max` characters; Slack refuses an empty text, so an empty input gives `-`. */
-export function plainText(text: string, max: number): types.PlainTextElement {
+export function plainText(text: string, max: number): PlainTextElement {
   const clipped = truncate(sanitizeText(text, { singleLine: true }), max);
   return { type: 'plain_text', text: clipped.trim() === '' ? '-' : clipped };
 }
@@ -66,7 +66,7 @@ export function plainText(text: string, max: number): types.PlainTextElement {
  * auto-linking URLs, channel names and mentions written as plain text: an untrusted `@here` or
  * `https://evil.example` stays text. Our own `<…>` links, mentions and dates still work.
  */
-export function mrkdwnText(text: string, max: number): types.MrkdwnElement {
+export function mrkdwnText(text: string, max: number): MrkdwnElement {
   const clipped = truncateMrkdwn(text, max);
   return { type: 'mrkdwn', text: clipped.trim() === '' ? '-' : clipped, verbatim: true };
 }
@@ -154,16 +154,16 @@ export function packLines(
  * Renderers budget their blocks; this is the guard that keeps any input under the limit.
  */
 export function limitBlocks(
-  blocks: readonly types.KnownBlock[],
+  blocks: readonly KnownBlock[],
   max: number = SLACK_LIMITS.messageBlocks,
-): types.KnownBlock[] {
+): KnownBlock[] {
   if (blocks.length <= max) return [...blocks];
   // Keep the actions at the end: without them nobody can acknowledge the alert.
   const actions = blocks.filter((block) => block.type === 'actions').slice(-1);
   const room = max - actions.length - 1;
   const kept = blocks.filter((block) => block.type !== 'actions').slice(0, room);
   const left = blocks.length - actions.length - kept.length;
-  const notice: types.ContextBlock = {
+  const notice: ContextBlock = {
     type: 'context',
     elements: [mrkdwnText(`${andMore(left, left === 1 ? 'block' : 'blocks')} (Slack's limit)`, 200)],
   };

@@ -1,4 +1,4 @@
-import type { types } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
 import { COMMAND_USAGE, SLASH_COMMAND } from '../commands/parse';
 import type { EscalationPolicy } from '../model/escalation-policy';
 import { isUnscopedNameMute, type Mute, type MuteTargetType } from '../model/mute';
@@ -328,6 +328,6 @@ function spaced(items: readonly string[], noun: string): string[] {
 /** Sections (already safe mrkdwn) as a message whose `text` says the same. */
 function reply(sections: readonly string[]): RenderedMessage {
   const texts = sections.map((section) => truncateMrkdwn(section, SLACK_LIMITS.sectionText));
-  const blocks: types.KnownBlock[] = texts.map(sectionBlock);
+  const blocks: KnownBlock[] = texts.map(sectionBlock);
   return { text: truncateMrkdwn(texts.join('\n\n'), SLACK_LIMITS.messageText), blocks };
 }

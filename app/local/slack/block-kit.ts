@@ -6,6 +6,7 @@
  * reference). Each problem is reported with a JSON pointer in Slack's own wording, e.g.
  * `must be less than 3001 characters [json-pointer:/blocks/0/text/text]`.
  */
+import { isRecord } from '../../../src/json';
 
 /** One problem found in a Block Kit payload, located by a JSON pointer into the request. */
 export interface BlockKitIssue {
@@ -406,8 +407,4 @@ function checkLength(
   if (min !== undefined && value.length < min) {
     ctx.issues.push({ message: `must be more than ${min - 1} characters`, pointer });
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

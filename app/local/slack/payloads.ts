@@ -8,6 +8,8 @@
  * interaction payloads name those generated ids. The stand-in stores blocks as posted, so
  * {@link withGeneratedIds} fills them in, deterministically, and every payload uses the filled-in blocks.
  */
+
+import { isRecord } from '../../../src/json';
 import type { StandinBlock, StandinMessage, StandinText, StandinView } from './types';
 
 /** The workspace and app a request comes from (the stand-in's identity). */
@@ -64,10 +66,6 @@ export class SlackPayloadError extends Error {
 
 /** Element types that send `block_actions` when used, and are rendered as such by the local page. */
 const INTERACTIVE = new Set(['button', 'overflow']);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function elementsOf(block: StandinBlock): BlockElement[] {
   const elements = block.elements;

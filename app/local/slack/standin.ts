@@ -10,6 +10,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readText } from '../http';
 import { type Args, type Body, type MethodHandler, RateLimitedError, SlackMethodError } from './args';
 import { authMethods } from './auth';
 import { chatMethods } from './chat';
@@ -150,17 +151,6 @@ function parseBody(contentType: string, raw: string): { form: boolean; args: Arg
   return { form: contentType !== 'application/json', args };
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 function send(res: ServerResponse, answer: HttpAnswer): void {
   const payload = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
   res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(payload) });
@@ -233,7 +223,7 @@ export async function startSlackStandin(options: SlackStandinOptions): Promise<S
     const method = path.slice('/api/'.length);
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     const at = clock();
-    const parsed = parseBody(contentType, await readBody(req));
+    const parsed = parseBody(contentType, await readText(req, MAX_BODY_BYTES));
     const { token: bodyToken, ...args } = 'args' in parsed ? parsed.args : {};
     // Slack reads a token from the body only in form posts; JSON posts must use the header.
     const formToken =

@@ -16,7 +16,7 @@ export function dynamoDbBursts(table: TableClient): BurstGroupRepository {
       return item ? decode(groupItem, item, 'burst group') : undefined;
     },
     async save(group, expectedVersion) {
-      return table.writeIf(
+      return await table.writeIf(
         new PutCommand({
           TableName,
           Item: {

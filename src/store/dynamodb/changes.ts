@@ -19,7 +19,7 @@ export function dynamoDbChanges(table: TableClient): ChangeRepository {
     async save({ change, raw, receivedAt }: StoredChange) {
       // The change and the raw event are stored gzipped: they are read only by the renderer and the
       // Investigate modal, and write capacity is charged per KB.
-      return table.putNew({
+      return await table.putNew({
         ...keys.change(change.id),
         line: toLine(change),
         changeGz: gzipSync(JSON.stringify(change)),

@@ -46,7 +46,7 @@ export function dynamoDbDeliveries(table: TableClient): DeliveryRepository {
       return new Set(items.map((item) => decode(deliveredEntry, item, 'delivery').eventId));
     },
     async move(eventId, channel, fromAlertId, toAlertId) {
-      return table.writeIf(
+      return await table.writeIf(
         new UpdateCommand({
           TableName,
           Key: keys.delivery(eventId, channel),
@@ -57,7 +57,7 @@ export function dynamoDbDeliveries(table: TableClient): DeliveryRepository {
       );
     },
     async countMuted(channel, sinceIso) {
-      return table.countInIndex({ pk: keys.mutedPk(channel), from: sinceIso });
+      return await table.countInIndex({ pk: keys.mutedPk(channel), from: sinceIso });
     },
   };
 }

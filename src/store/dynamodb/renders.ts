@@ -28,7 +28,7 @@ export function dynamoDbRenders(table: TableClient): RenderRepository {
 
   return {
     async acquireLease(alertId, owner, nowIso, untilIso) {
-      return table.writeIf(
+      return await table.writeIf(
         new UpdateCommand({
           TableName,
           Key: keys.alert(alertId),

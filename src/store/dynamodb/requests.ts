@@ -8,7 +8,7 @@ export function dynamoDbRequests(table: TableClient): RequestClaimRepository {
   const { TableName } = table;
   return {
     async claim(key, nowIso, untilIso) {
-      return table.writeIf(
+      return await table.writeIf(
         new PutCommand({
           TableName,
           Item: { ...keys.request(key), claimUntil: untilIso, expiresAt: epochSeconds(untilIso) + 3600 },
