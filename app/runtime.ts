@@ -6,6 +6,7 @@ import { DEFAULT_BURST_POLICY } from '../src/changes/burst';
 import type { AlertContent } from '../src/model/alert';
 import type { CapacityMeter } from '../src/store/dynamodb';
 import type { Store } from '../src/store/ports';
+import type { EscalationDeps } from '../src/use-cases/escalation-steps';
 import type { AlertMessenger, AlertRenderer, Clock, EscalationStepMessenger } from '../src/use-cases/ports';
 import { systemClock } from '../src/use-cases/ports';
 import type { RecordChangesDeps } from '../src/use-cases/record-changes';
@@ -131,7 +132,21 @@ export function recordDeps(runtime: Runtime, owner: string): RecordChangesDeps {
     owner,
     policy: { ...DEFAULT_BURST_POLICY, windowMs: runtime.config.BURST_WINDOW_SECONDS * 1000 },
     accountAliases: runtime.config.ACCOUNT_ALIASES,
+    escalationTimeScale: runtime.config.ESCALATION_TIME_SCALE,
     ...(runtime.config.DEFAULT_CHANNEL ? { defaultChannel: runtime.config.DEFAULT_CHANNEL } : {}),
+  };
+}
+
+/** The dependencies of the escalation sweep, from a runtime. */
+export function escalationDeps(runtime: Runtime, owner: string): EscalationDeps {
+  return {
+    store: runtime.store,
+    messenger: runtime.messenger,
+    render: runtime.render,
+    clock: runtime.clock,
+    owner,
+    accountAliases: runtime.config.ACCOUNT_ALIASES,
+    timeScale: runtime.config.ESCALATION_TIME_SCALE,
   };
 }
 

@@ -27,6 +27,8 @@ export interface Pipeline {
   meter: CapacityMeter;
   logs: LogLine[];
   tableName: string;
+  /** The DynamoDB engine's endpoint (another entry, such as the sweep, on the same table). */
+  endpoint: string;
 }
 
 let tableCounter = 0;
@@ -93,6 +95,7 @@ export function usePipeline(engineName: DynamoDbEngineName): {
         meter,
         logs,
         tableName,
+        endpoint: engine.endpoint,
       };
     },
   };
