@@ -23,6 +23,35 @@ const accountAliases = z
     z.record(z.string().regex(/^\d{12}$/, 'keys must be 12-digit account ids'), z.string().min(1).max(64)),
   );
 
+/** The accounts and regions the reconcile function reads (JSON, derived from the deployment's configuration). */
+const reconcileTargets = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be JSON, e.g. [{"account":"123456789012","region":"eu-west-1"}]',
+      });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.array(
+      z
+        .object({
+          account: z.string().regex(/^\d{12}$/, 'account must be a 12-digit account id'),
+          region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'region must be an AWS region'),
+          roleArn: z
+            .string()
+            .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,64}$/, 'roleArn must be an IAM role ARN')
+            .optional(),
+        })
+        .strict(),
+    ),
+  );
+
 const schema = z
   .object({
     TABLE_NAME: z.string().min(3).max(255),
@@ -100,6 +129,17 @@ const schema = z
           return false;
         }
       }, 'must be an IANA time zone such as Europe/Paris'),
+    /** Reconciliation with CloudTrail's event history (the reconcile function); empty: nothing to read. */
+    RECONCILE_TARGETS: reconcileTargets.default([]),
+    CLOUDTRAIL_ENDPOINT: z.url().optional(),
+    /** How long after its end a window is first read (CloudTrail shows an event within about 15 minutes). */
+    RECONCILE_LAG_SECONDS: z.coerce.number().int().min(0).max(3600).default(900),
+    /** The schedule's interval: the first window, and the overlap each run reads again. */
+    RECONCILE_WINDOW_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+    /** An account that usually has changes and had none for this long gets the "has not seen a change" notice. */
+    QUIET_HOURS: z.coerce.number().int().min(1).max(168).default(24),
+    /** "Usually has changes": changes on at least this many of the last 7 days. */
+    QUIET_USUAL_DAYS: z.coerce.number().int().min(1).max(7).default(3),
     AWS_LAMBDA_FUNCTION_NAME: z.string().optional(),
   })
   .superRefine((env, ctx) => {

@@ -6,10 +6,12 @@ import { DEFAULT_BURST_POLICY } from '../src/changes/burst';
 import type { AlertContent } from '../src/model/alert';
 import type { CapacityMeter } from '../src/store/dynamodb';
 import type { Store } from '../src/store/ports';
+import type { PipelineRepository } from '../src/store/ports/pipeline';
+import { createActivityRecorder } from '../src/use-cases/activity';
 import type { EscalationDeps } from '../src/use-cases/escalation-steps';
 import type { AlertMessenger, AlertRenderer, Clock, EscalationStepMessenger } from '../src/use-cases/ports';
 import { systemClock } from '../src/use-cases/ports';
-import type { RecordChangesDeps } from '../src/use-cases/record-changes';
+import type { ActivityRecorder, RecordChangesDeps } from '../src/use-cases/record-changes';
 import { renderAlertContent, renderEscalation, withReplacementNote } from '../src/views';
 import { loadCatalog } from '../src/watches/loader';
 import type { WatchCatalog } from '../src/watches/types';
@@ -33,6 +35,10 @@ export interface Runtime {
   config: Config;
   secrets: SlackSecrets;
   store: Store;
+  /** The watched pipeline's items (reconciliation windows, account activity, notices, health counts). */
+  pipeline: PipelineRepository;
+  /** Told about every stored change; one per container (its memory is what keeps it cheap). */
+  activity: ActivityRecorder;
   meter: CapacityMeter;
   catalog: WatchCatalog;
   slack: { general: WebClient; posting: WebClient };
@@ -60,13 +66,20 @@ export interface RuntimeOverrides {
  * to Secrets Manager instead of adding to the function's init.
  */
 async function loadDynamoDb(config: Config, existing: DynamoDBClient | undefined) {
-  const [{ DynamoDBClient }, { CapacityMeter, createDynamoDbStore }] = await Promise.all([
-    import('@aws-sdk/client-dynamodb'),
-    import('../src/store/dynamodb'),
-  ]);
+  const [{ DynamoDBClient }, { CapacityMeter, createDynamoDbStore }, { createDynamoDbPipeline }] =
+    await Promise.all([
+      import('@aws-sdk/client-dynamodb'),
+      import('../src/store/dynamodb'),
+      import('../src/store/dynamodb/pipeline'),
+    ]);
   const client = existing ?? new DynamoDBClient(awsClientConfig(config.DYNAMODB_ENDPOINT));
   const meter = new CapacityMeter();
-  return { meter, store: createDynamoDbStore({ client, tableName: config.TABLE_NAME, meter }) };
+  const tableName = config.TABLE_NAME;
+  return {
+    meter,
+    store: createDynamoDbStore({ client, tableName, meter }),
+    pipeline: createDynamoDbPipeline({ client, tableName, meter }),
+  };
 }
 
 /** The views with this deployment's account aliases, console access and watch titles. */
@@ -111,6 +124,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides)
     config,
     secrets,
     store: instrumentStore(dynamodb.store, metrics),
+    pipeline: dynamodb.pipeline,
+    activity: createActivityRecorder(dynamodb.pipeline),
     meter: dynamodb.meter,
     catalog,
     slack,
@@ -133,6 +148,7 @@ export function recordDeps(runtime: Runtime, owner: string): RecordChangesDeps {
     policy: { ...DEFAULT_BURST_POLICY, windowMs: runtime.config.BURST_WINDOW_SECONDS * 1000 },
     accountAliases: runtime.config.ACCOUNT_ALIASES,
     escalationTimeScale: runtime.config.ESCALATION_TIME_SCALE,
+    activity: runtime.activity,
     ...(runtime.config.DEFAULT_CHANNEL ? { defaultChannel: runtime.config.DEFAULT_CHANNEL } : {}),
   };
 }

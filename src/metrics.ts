@@ -24,6 +24,13 @@ export const METRICS = {
   acknowledged: 'Acknowledged',
   /** An input that can never become a change (stored as rejected with its reason). */
   rejectedInputs: 'RejectedInputs',
+  /** A watched change only reconciliation found in CloudTrail's event history (EventBridge never delivered it). */
+  changesRecovered: 'ChangesRecovered',
+  /**
+   * Accounts that usually have changes and had none for the quiet time (the heartbeat), emitted by every
+   * reconcile run that finds any: the alarm stays on while the silence lasts.
+   */
+  accountsSilent: 'AccountsSilent',
   /** A Slack call retried after a timeout or a 5xx. */
   slackRetries: 'SlackRetries',
   /** A Slack answer 429 (rate limited). */

@@ -40,14 +40,16 @@ const LOCAL_REQUEST_TIMEOUT_MS = 20_000;
  * engines) only when given. Deployed, the region and credentials come from the Lambda environment, and the
  * SDK's own `AWS_ENDPOINT_URL_<SERVICE>` variables can point a client elsewhere (the bundle tests do).
  */
-export function awsClientConfig(endpoint?: string) {
+export function awsClientConfig(endpoint?: string, options: { requestTimeoutMs?: number } = {}) {
   return {
     maxAttempts: AWS_TIMEOUTS.maxAttempts,
     // NodeHttpHandler options, given as options: the SDK builds its default handler with them. Without
     // throwOnRequestTimeout the handler only logs a warning when the request timeout passes, and keeps waiting.
     requestHandler: {
       connectionTimeout: AWS_TIMEOUTS.connectionTimeoutMs,
-      requestTimeout: endpoint ? LOCAL_REQUEST_TIMEOUT_MS : AWS_TIMEOUTS.requestTimeoutMs,
+      requestTimeout: endpoint
+        ? LOCAL_REQUEST_TIMEOUT_MS
+        : (options.requestTimeoutMs ?? AWS_TIMEOUTS.requestTimeoutMs),
       throwOnRequestTimeout: true,
     },
     ...(endpoint ? { endpoint, ...LOCAL_ENDPOINT } : {}),

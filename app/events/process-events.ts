@@ -1,17 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { SQSBatchItemFailure, SQSBatchResponse } from 'aws-lambda';
 import { fitsBytes, KEY_LIMITS } from '../../src/events/cloudtrail';
+import type { LogPort } from '../../src/use-cases/ports';
 import { classifyInputFailure, readChange } from '../../src/use-cases/read-input';
 import { type ChangeInput, type RecordChangesDeps, recordChanges } from '../../src/use-cases/record-changes';
 import { repairDueRenders } from '../../src/use-cases/sync-alert';
 import type { WatchCatalog } from '../../src/watches/types';
 
-/** The slice of Powertools Logger the handler uses (structured: message + attributes). */
-export interface LogPort {
-  info(message: string, ...attributes: Record<string, unknown>[]): void;
-  warn(message: string, ...attributes: Record<string, unknown>[]): void;
-  error(message: string, ...attributes: Record<string, unknown>[]): void;
-}
+export type { LogPort };
 
 export interface EventsDeps extends RecordChangesDeps {
   catalog: WatchCatalog;

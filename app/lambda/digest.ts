@@ -1,10 +1,12 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
+import { runDigest } from '../../src/use-cases/digest';
 import { loadConfig } from '../config';
-import { InvalidDigestTriggerError, parseDigestTrigger, runDigest } from '../digest/run-digest';
+import { InvalidDigestTriggerError, parseDigestTrigger } from '../digest/trigger';
 import type { LogPort } from '../events/process-events';
 import type { FlushingMetrics } from '../metrics';
 import { createRuntime, lambdaEntry, recordDeps } from '../runtime';
+import { createDigestMessenger, digestRenderer } from '../slack/digest-messenger';
 
 export type DigestHandler = (
   event: unknown,
@@ -45,7 +47,8 @@ export function createDigestHandler(
           alerts: recordDeps(runtime, context.awsRequestId),
           store: runtime.store,
           clock: runtime.clock,
-          slack: runtime.slack.posting,
+          messenger: createDigestMessenger(runtime.slack.posting),
+          render: digestRenderer,
           catalog: runtime.catalog,
           log,
           timeZone: runtime.config.DIGEST_TIMEZONE,

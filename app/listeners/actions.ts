@@ -1,12 +1,14 @@
 import type { App, BlockButtonAction, BlockOverflowAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { acknowledgeAlert } from '../../src/use-cases/acknowledge';
-import { muteChannel, NotAllowedError } from '../../src/use-cases/channel-settings';
-import { investigateAlert } from '../../src/use-cases/investigate';
-import { syncOrMarkDue } from '../../src/use-cases/sync-alert';
+import { acknowledgeAll } from '../../src/use-cases/acknowledge-all';
+import { alertOfChannel } from '../../src/use-cases/channel-alert';
+import { muteFromAlert, NotAllowedError } from '../../src/use-cases/channel-settings';
+import { investigateAlert, showInvestigation } from '../../src/use-cases/investigate';
 import {
   ACTION_IDS,
   OVERFLOW_OPTIONS,
+  parseDigestAckAllValue,
   parseOverflowValue,
   renderAckFailed,
   renderAckNoteModal,
@@ -16,16 +18,12 @@ import {
   renderNotAllowed,
   VIEW_IDS,
 } from '../../src/views';
-import { closeDigestMessage } from '../digest/close-digest';
 import { interactionDeps, type SlackAppDeps, settingsDeps, watchTitle } from '../slack/deps';
-import { acknowledgeAll, parseAckAllValue } from './acknowledge-all';
+import { createDigestMessenger, digestRenderer } from '../slack/digest-messenger';
 
 /** Said when a click lands while new changes are not on the message yet: nothing was acknowledged. */
 export const CHANGED_TEXT =
   'New changes just arrived in this alert, so nothing was acknowledged yet. The message now shows them: have a look and acknowledge again.';
-
-/** Alert ids are ours (hex); anything else in a button value is refused before it reaches the store. */
-const ALERT_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 interface Where {
   channel: string;
@@ -44,15 +42,9 @@ function userNameOf(user: { id: string; username?: string; name?: string }): str
   return user.username ?? user.name ?? user.id;
 }
 
-/**
- * The alert a click refers to, only if it belongs to the channel the click came from: a member of one channel
- * must not act on another channel's alerts through a copied or forwarded button value.
- */
-async function alertForClick(deps: SlackAppDeps, alertId: string, where: Where | undefined) {
-  if (!ALERT_ID.test(alertId) || !where) return undefined;
-  const alert = await deps.store.alerts.getAlert(alertId);
-  return alert?.channel === where.channel ? alert : undefined;
-}
+/** The alert a click refers to, if it belongs to the clicking channel (see alertOfChannel). */
+const alertForClick = (deps: SlackAppDeps, alertId: string, where: Where | undefined) =>
+  alertOfChannel(deps, alertId, where?.channel);
 
 export async function acknowledgeAndReport(
   deps: SlackAppDeps,
@@ -122,7 +114,7 @@ export function registerActions(app: App, deps: SlackAppDeps): void {
         watchTitle: watchTitle(deps, found.alert.watch),
       }),
     });
-    if (!found.alert.acknowledgement) await syncOrMarkDue(interactionDeps(deps), alertId, found.alert.rev);
+    await showInvestigation(interactionDeps(deps), found);
   });
 
   app.action<BlockOverflowAction>(ACTION_IDS.more, async ({ ack, body, action, client }) => {
@@ -142,22 +134,17 @@ export function registerActions(app: App, deps: SlackAppDeps): void {
       });
       return;
     }
-    const target =
-      option.mute.target === 'watch'
-        ? { type: 'watch' as const, value: alert.watch ?? '' }
-        : // A name (an actor without an ARN) is muted in the alert's own account only.
-          { type: 'actor' as const, value: alert.actorKey, accounts: [alert.account] };
-    if (target.value === '') {
-      if (where) await tell(client, where, 'This alert has no watch to mute.');
-      return;
-    }
     try {
-      const mutes = await muteChannel(settingsDeps(deps), {
-        channel: alert.channel,
-        target,
+      const mutes = await muteFromAlert(settingsDeps(deps), {
+        alert,
+        target: option.mute.target,
         durationMs: option.mute.durationMs,
         userId: body.user.id,
       });
+      if (!mutes) {
+        if (where) await tell(client, where, 'This alert has no watch to mute.');
+        return;
+      }
       const announcement = renderMuteAnnouncement({ mutes, now: deps.clock.now().toISOString() });
       await client.chat.postMessage({
         channel: alert.channel,
@@ -173,34 +160,22 @@ export function registerActions(app: App, deps: SlackAppDeps): void {
   app.action<BlockButtonAction>(VIEW_IDS.digestAckAll, async ({ ack, body, action, client }) => {
     await ack();
     const where = whereOf(body);
-    const value = parseAckAllValue(action.value ?? '');
+    const value = parseDigestAckAllValue(action.value ?? '');
     // The window names its channel; a click elsewhere (a forwarded message) must not reach into another one.
     if (!value || value.channel !== where?.channel) {
       if (where) await tell(client, where, renderAckFailed('not-found').text);
       return;
     }
-    const who = { userId: body.user.id, userName: userNameOf(body.user) };
-    const result = await acknowledgeAll(deps, value, who);
-    // The digest itself says it is done, for everyone: a button left on it would invite a pointless click.
-    // Failing that, the next digest run finds the record still open and updates the message then.
-    if (result.allAcknowledged && body.message?.ts) {
-      try {
-        await closeDigestMessage(
-          { ...deps, slack: client },
-          value.channel,
-          {
-            ts: body.message.ts,
-            since: value.since,
-            until: value.until,
-          },
-          { ...who, count: result.acknowledged },
-        );
-      } catch (error) {
-        deps.log.warn('Could not update the digest after Acknowledge all; the next digest run does', {
-          error,
-        });
-      }
-    }
+    const result = await acknowledgeAll(
+      {
+        interaction: () => interactionDeps(deps),
+        // The click's own client: its calls must fit Slack's 3-second answer budget.
+        digest: { ...deps, messenger: createDigestMessenger(client), render: digestRenderer },
+      },
+      value,
+      { userId: body.user.id, userName: userNameOf(body.user) },
+      body.message?.ts,
+    );
     if (where) await tell(client, where, result.summary);
   });
 }

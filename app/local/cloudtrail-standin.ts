@@ -8,7 +8,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
  * an opaque NextToken) and refuses more than 2 requests per second per region, as CloudTrail does.
  */
 
-export const LOOKUP_EVENTS_TARGET = 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents';
+/**
+ * The `X-Amz-Target` of LookupEvents: the SDK sends the service's short name; CloudTrail also accepts its
+ * fully qualified one (what older SDKs send).
+ */
+export const LOOKUP_EVENTS_TARGETS: readonly string[] = [
+  'CloudTrail_20131101.LookupEvents',
+  'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents',
+];
 
 /** CloudTrail's quota of LookupEvents requests per second, per account and region. */
 const REQUESTS_PER_SECOND = 2;
@@ -190,7 +197,7 @@ export async function startCloudTrailStandin(options: { port?: number } = {}): P
   const server: Server = createServer(async (req, res) => {
     const body = await readBody(req);
     const target = req.headers['x-amz-target'];
-    if (target !== LOOKUP_EVENTS_TARGET) {
+    if (typeof target !== 'string' || !LOOKUP_EVENTS_TARGETS.includes(target)) {
       send(res, 400, {
         __type: 'UnknownOperationException',
         message: `${String(target)} is not supported here`,

@@ -158,7 +158,8 @@ export class InfraWatchStack extends Stack {
       sweep: new InfraWatchFunction(this, 'Sweep', {
         ...common,
         entry: 'sweep',
-        description: 'InfraWatch: escalation steps of unacknowledged alerts, and render repairs, every minute',
+        description:
+          'InfraWatch: escalation steps of unacknowledged alerts, and render repairs, every minute',
         timeout: FUNCTION_TIMEOUTS.sweep,
         memorySize: 512,
         // One sweep at a time is enough (and keeps Slack pacing in one container); a late one is harmless.

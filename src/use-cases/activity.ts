@@ -26,7 +26,8 @@ export function createActivityRecorder(pipeline: PipelineRepository): ActivityRe
         if (!Number.isFinite(at)) continue;
         latest.set(change.account, Math.max(latest.get(change.account) ?? 0, at));
       }
-      const writes: Promise<void>[] = [];
+      // One after the other: a batch holds one or a few accounts, and a burst of parallel writes for a batch
+      // that spans many would compete with the alerts' own requests for connections.
       for (const [account, at] of latest) {
         const last = noted.get(account);
         const fresh =
@@ -34,16 +35,12 @@ export function createActivityRecorder(pipeline: PipelineRepository): ActivityRe
           last >= at - ACTIVITY_REFRESH_MS &&
           dayOf(new Date(last).toISOString()) === dayOf(new Date(at).toISOString());
         if (fresh) continue;
-        writes.push(
-          pipeline.noteActivity(account, new Date(at).toISOString()).then(() => {
-            noted.set(account, Math.max(noted.get(account) ?? 0, at));
-          }),
-        );
+        await pipeline.noteActivity(account, new Date(at).toISOString());
+        noted.set(account, Math.max(noted.get(account) ?? 0, at));
       }
       const recorded = changes.filter((c) => c.isNew).length;
       const recovered = changes.filter((c) => c.isNew && c.recovered).length;
-      if (recorded > 0) writes.push(pipeline.addHealthCounts(nowIso, { recorded, recovered }));
-      await Promise.all(writes);
+      if (recorded > 0) await pipeline.addHealthCounts(nowIso, { recorded, recovered });
     },
   };
 }

@@ -4,7 +4,7 @@ import {
   type EscalationPolicy,
   type EscalationSetting,
 } from '../model/escalation-policy';
-import type { Mute, MuteTargetType, Store, Subscription } from '../store/ports';
+import type { AlertRecord, Mute, MuteTargetType, Store, Subscription } from '../store/ports';
 import { UseCaseError } from './errors';
 import type { Clock } from './ports';
 
@@ -133,6 +133,34 @@ export async function muteChannel(
   const mutes = isActorName(input.target) ? accounts.map((account) => ({ ...mute, account })) : [mute];
   for (const each of mutes) await deps.store.config.putMute(each);
   return mutes;
+}
+
+/**
+ * Mutes what an alert's menu names, in the alert's channel: its watch, or its actor in the alert's own account
+ * only (a name without an ARN is another identity in another account).
+ * @returns the mutes written, or undefined when the alert has nothing of that kind to mute (no watch).
+ */
+export async function muteFromAlert(
+  deps: SettingsDeps,
+  input: {
+    alert: Pick<AlertRecord, 'channel' | 'watch' | 'actorKey' | 'account'>;
+    target: 'watch' | 'actor';
+    durationMs: number;
+    userId: string;
+  },
+): Promise<Mute[] | undefined> {
+  const { alert } = input;
+  const target: MuteTarget =
+    input.target === 'watch'
+      ? { type: 'watch', value: alert.watch ?? '' }
+      : { type: 'actor', value: alert.actorKey, accounts: [alert.account] };
+  if (target.value === '') return undefined;
+  return muteChannel(deps, {
+    channel: alert.channel,
+    target,
+    durationMs: input.durationMs,
+    userId: input.userId,
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { AlertContent, ChangeLine } from '../model/alert';
 import type { AlertRecord } from '../store/ports';
 import type { AlertDeps } from './ports';
-import { loadAlertContent } from './sync-alert';
+import { loadAlertContent, syncOrMarkDue } from './sync-alert';
 
 const RELATED_WINDOW_MS = 24 * 3600_000;
 const MAX_RELATED = 50;
@@ -52,4 +52,14 @@ export async function investigateAlert(
   );
   const related = candidates.filter((line) => visible.has(line.id)).slice(-MAX_RELATED);
   return { alert, content, raw: stored?.raw ?? '', related };
+}
+
+/**
+ * After the modal is open (Slack's trigger_id does not wait): the alert's message shows who is investigating,
+ * unless the alert was acknowledged. A failed update marks the alert render-due for the repair pass and is
+ * thrown (see {@link syncOrMarkDue}).
+ */
+export async function showInvestigation(deps: AlertDeps, investigation: Investigation): Promise<void> {
+  if (!investigation.alert.acknowledgement)
+    await syncOrMarkDue(deps, investigation.alert.id, investigation.alert.rev);
 }

@@ -83,6 +83,13 @@ export interface AlertRenderer {
   escalation(content: AlertContent): RenderedMessage;
 }
 
+/** Where use cases log (the slice of Powertools Logger used: a message, then structured attributes). */
+export interface LogPort {
+  info(message: string, ...attributes: Record<string, unknown>[]): void;
+  warn(message: string, ...attributes: Record<string, unknown>[]): void;
+  error(message: string, ...attributes: Record<string, unknown>[]): void;
+}
+
 export interface Clock {
   now(): Date;
   sleep(ms: number): Promise<void>;

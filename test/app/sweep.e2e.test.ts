@@ -91,7 +91,7 @@ describe.each(DYNAMODB_ENGINES)('sweep Lambda on %s', (engine) => {
     const sweep = createSweepHandler(
       {
         TABLE_NAME: pipeline.tableName,
-        DYNAMODB_ENDPOINT: pipeline.endpoint,
+        DYNAMODB_ENDPOINT: pipeline.dynamodbEndpoint,
         SLACK_BOT_TOKEN: BOT_TOKEN,
         SLACK_API_URL: slackUrl ? slackUrl(pipeline) : pipeline.slack.url,
         SLACK_POST_INTERVAL_MS: '0',
@@ -139,7 +139,7 @@ describe.each(DYNAMODB_ENGINES)('sweep Lambda on %s', (engine) => {
     const sweep = createSweepHandler(
       {
         TABLE_NAME: pipeline.tableName,
-        DYNAMODB_ENDPOINT: pipeline.endpoint,
+        DYNAMODB_ENDPOINT: pipeline.dynamodbEndpoint,
         SLACK_BOT_TOKEN: BOT_TOKEN,
         SLACK_API_URL: proxy.url,
         SLACK_POST_INTERVAL_MS: '0',

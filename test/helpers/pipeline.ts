@@ -27,8 +27,8 @@ export interface Pipeline {
   meter: CapacityMeter;
   logs: LogLine[];
   tableName: string;
-  /** The DynamoDB engine's endpoint (another entry, such as the sweep, on the same table). */
-  endpoint: string;
+  /** The engine's endpoint, for other handlers on the same table. */
+  dynamodbEndpoint: string;
 }
 
 let tableCounter = 0;
@@ -95,7 +95,7 @@ export function usePipeline(engineName: DynamoDbEngineName): {
         meter,
         logs,
         tableName,
-        endpoint: engine.endpoint,
+        dynamodbEndpoint: engine.endpoint,
       };
     },
   };

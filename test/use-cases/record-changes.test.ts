@@ -1,58 +1,13 @@
 import { toLine } from '../../src/changes/burst';
 import type { Change } from '../../src/model/change';
 import { createMemoryStore } from '../../src/store/memory';
-import type { SlackMessageRef } from '../../src/store/ports';
 import { acknowledgeAlert } from '../../src/use-cases/acknowledge';
-import type { AlertMessenger, Clock, Escalation, RenderedMessage } from '../../src/use-cases/ports';
+import type { Clock } from '../../src/use-cases/ports';
 import { type RecordChangesDeps, recordChanges } from '../../src/use-cases/record-changes';
 import { RenderPendingError, syncAlertMessage } from '../../src/use-cases/sync-alert';
 import { makeChange } from '../helpers/changes';
 import { testRenderer } from '../helpers/renderers';
-
-/** An in-memory fake of the AlertMessenger port: records what reached "Slack". */
-class RecordingMessenger implements AlertMessenger {
-  posts: { channel: string; alertId: string; text: string; ts: string }[] = [];
-  updates: { ts: string; text: string }[] = [];
-  pings: { ts: string; text: string; escalation: Escalation }[] = [];
-  failPosts = 0;
-  /** Posts that never answer (a black-holed Slack): the caller hangs as a Lambda would until its timeout. */
-  hangPosts = 0;
-  hung = 0;
-  private counter = 0;
-  async post(channel: string, message: RenderedMessage, alertId: string): Promise<SlackMessageRef> {
-    if (this.hangPosts > 0) {
-      this.hangPosts -= 1;
-      this.hung += 1;
-      return new Promise<SlackMessageRef>(() => undefined);
-    }
-    if (this.failPosts > 0) {
-      this.failPosts -= 1;
-      throw new Error('slack down');
-    }
-    this.counter += 1;
-    const ts = `1.${String(this.counter).padStart(6, '0')}`;
-    this.posts.push({ channel, alertId, text: message.text, ts });
-    return { channel, ts };
-  }
-  async update(ref: SlackMessageRef, message: RenderedMessage): Promise<void> {
-    this.updates.push({ ts: ref.ts, text: message.text });
-  }
-  async notify(ref: SlackMessageRef, message: RenderedMessage, escalation: Escalation): Promise<void> {
-    this.pings.push({ ts: ref.ts, text: message.text, escalation });
-  }
-  async findNotified(ref: SlackMessageRef, escalation: Escalation): Promise<boolean> {
-    return this.pings.some(
-      (p) =>
-        p.ts === ref.ts &&
-        p.escalation.alertId === escalation.alertId &&
-        p.escalation.severity === escalation.severity,
-    );
-  }
-  async findPosted(channel: string, alertId: string): Promise<SlackMessageRef | undefined> {
-    const post = this.posts.find((p) => p.channel === channel && p.alertId === alertId);
-    return post && { channel, ts: post.ts };
-  }
-}
+import { RecordingMessenger } from '../helpers/use-cases';
 
 function setup(overrides: Partial<RecordChangesDeps> = {}) {
   let now = Date.parse('2026-11-27T10:00:00Z');

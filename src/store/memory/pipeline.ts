@@ -6,6 +6,7 @@ import {
   hoursFromTo,
   type NoticeClaim,
   type PipelineRepository,
+  ReconcileClaimLostError,
   type ReconcileTarget,
 } from '../ports/pipeline';
 
@@ -38,7 +39,7 @@ export function createMemoryPipeline(hasChange: (eventId: string) => Promise<boo
     },
     async advanceReconcile(target, owner, untilIso) {
       const window = windows.get(keyOf(target));
-      if (window?.owner !== owner) throw new Error(`reconcile claim of ${keyOf(target)} lost`);
+      if (window?.owner !== owner) throw new ReconcileClaimLostError(target);
       if (window.until === undefined || window.until < untilIso) window.until = untilIso;
     },
     async releaseReconcile(target, owner) {

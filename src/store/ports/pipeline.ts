@@ -4,6 +4,15 @@
  * port, every write that must happen once is conditional.
  */
 
+/** The run no longer holds the target's reconciliation claim (its lease ran out and another run took it). */
+export class ReconcileClaimLostError extends Error {
+  readonly code = 'ReconcileClaimLost';
+  constructor(target: { account: string; region: string }) {
+    super(`the reconciliation claim of ${target.account}/${target.region} was lost`);
+    this.name = new.target.name;
+  }
+}
+
 /** One account and region whose CloudTrail event history is reconciled. */
 export interface ReconcileTarget {
   account: string;
