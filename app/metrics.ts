@@ -55,29 +55,37 @@ export function createLambdaMetrics(): FlushingMetrics {
  * already holds counts it again: the store answers the same for both).
  */
 export function instrumentStore(store: Store, metrics: MetricsPort): Store {
-  const { changes, alerts } = store;
+  const { changes, rejected, deliveries, alerts } = store;
   return {
     ...store,
-    changes: Object.assign(Object.create(changes) as typeof changes, {
-      async saveChange(record: Parameters<typeof changes.saveChange>[0]) {
-        const created = await changes.saveChange(record);
+    changes: {
+      ...changes,
+      async save(record) {
+        const created = await changes.save(record);
         if (created) metrics.count(METRICS.changesRecorded);
         return created;
       },
-      async saveRejected(input: Parameters<typeof changes.saveRejected>[0]) {
-        await changes.saveRejected(input);
+    },
+    rejected: {
+      ...rejected,
+      async save(input) {
+        await rejected.save(input);
         metrics.count(METRICS.rejectedInputs);
       },
-    }),
-    alerts: Object.assign(Object.create(alerts) as typeof alerts, {
-      async claimDelivery(delivery: Parameters<typeof alerts.claimDelivery>[0]) {
-        const standing = await alerts.claimDelivery(delivery);
+    },
+    deliveries: {
+      ...deliveries,
+      async claim(delivery) {
+        const standing = await deliveries.claim(delivery);
         if (standing.kind === 'muted' && delivery.kind === 'muted' && standing.at === delivery.at) {
           metrics.count(METRICS.changesMuted);
         }
         return standing;
       },
-      async append(...args: Parameters<typeof alerts.append>) {
+    },
+    alerts: {
+      ...alerts,
+      async append(...args) {
         const result = await alerts.append(...args);
         // Revision 1: this append created the alert, its first line is the one its message is posted for.
         if (result.status === 'appended') {
@@ -85,12 +93,12 @@ export function instrumentStore(store: Store, metrics: MetricsPort): Store {
         }
         return result;
       },
-      async acknowledge(...args: Parameters<typeof alerts.acknowledge>) {
+      async acknowledge(...args) {
         const result = await alerts.acknowledge(...args);
         if (result.status === 'acknowledged') metrics.count(METRICS.acknowledged);
         return result;
       },
-    }),
+    },
   };
 }
 

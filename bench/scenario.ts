@@ -124,7 +124,7 @@ async function describeAndStore(
     await Promise.all(
       batch.map((event) => {
         const raw = JSON.stringify(event);
-        return store.changes.saveChange({
+        return store.changes.save({
           change: describeChange(JSON.parse(raw), catalog),
           raw,
           receivedAt: event.time,

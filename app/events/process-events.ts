@@ -112,7 +112,7 @@ async function processSqsBatch(
         reason: failure.reason,
       });
       try {
-        await deps.store.changes.saveRejected({
+        await deps.store.rejected.save({
           id: record.messageId,
           reason: failure.reason,
           body: record.body.slice(0, MAX_REJECTED_BODY),

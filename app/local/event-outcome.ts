@@ -40,13 +40,13 @@ export interface EventOutcomeDeps {
 
 async function channelResults(store: Store, eventId: string): Promise<ChannelResult[]> {
   const results: ChannelResult[] = [];
-  for (const delivery of await store.alerts.deliveriesOf(eventId)) {
+  for (const delivery of await store.deliveries.allOf(eventId)) {
     if (delivery.kind === 'muted') {
       results.push({ channel: delivery.channel, result: 'muted', mute: delivery.mute });
       continue;
     }
     const [alert, lines] = await Promise.all([
-      store.alerts.getAlert(delivery.alertId),
+      store.alerts.get(delivery.alertId),
       store.alerts.lines(delivery.alertId),
     ]);
     results.push({
@@ -80,8 +80,7 @@ export async function ingestEvent(
     if (!(error instanceof InvalidEventError)) throw error;
     reason = error.message;
   }
-  const existed =
-    change === undefined ? false : (await deps.store.changes.getChange(change.id)) !== undefined;
+  const existed = change === undefined ? false : (await deps.store.changes.get(change.id)) !== undefined;
   const response = await deps.process(body);
 
   if (change === undefined) {

@@ -67,7 +67,7 @@ export const QUEUE_VISIBILITY = Duration.seconds(
 /** Receives before a message goes to the dead-letter queue. */
 export const MAX_RECEIVE_COUNT = 5;
 
-/** The DynamoDB actions the store sends (src/store/dynamodb.ts), on the table and on its indexes. */
+/** The DynamoDB actions the store sends (src/store/dynamodb/), on the table and on its indexes. */
 export const TABLE_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:PutItem',

@@ -38,7 +38,7 @@ export async function acknowledgeAll(
   digestTs: string | undefined,
 ): Promise<AcknowledgeAllOutcome> {
   const { log } = deps.digest;
-  const open = (await deps.digest.store.alerts.openAlerts(value.channel, value.since)).filter(
+  const open = (await deps.digest.store.alerts.listOpen(value.channel, value.since)).filter(
     (a) => a.createdAt <= value.until,
   );
   let acknowledged = 0;

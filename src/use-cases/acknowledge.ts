@@ -80,7 +80,7 @@ export async function acknowledgeAlert(
   if (result.status === 'changed') {
     // Bring the message up to date so the next click acknowledges what it shows; the current holder of the
     // render lease (an events worker) may be doing it already.
-    const alert = await deps.store.alerts.getAlert(input.alertId);
+    const alert = await deps.store.alerts.get(input.alertId);
     // Losing this error is safe: syncOrMarkDue marked the alert render-due before throwing, so the repair pass
     // (every events invocation and the digest) renders it and logs its own failures; and since nothing was
     // acknowledged, the clicker is told to look again, and their next click tries again.
@@ -91,7 +91,7 @@ export async function acknowledgeAlert(
   if (result.status !== 'acknowledged') return result;
 
   const alert = result.alert;
-  await deps.store.alerts.closeGroup(alert.channel, burstKeyOf(alert), alert.id);
+  await deps.store.bursts.close(alert.channel, burstKeyOf(alert), alert.id);
   const eventIds = (await deps.store.alerts.lines(alert.id)).map((line) => line.id).sort();
   const detail: AcknowledgedEventDetail = {
     alertId: alert.id,

@@ -14,6 +14,6 @@ export async function alertOfChannel(
   channel: string | undefined,
 ): Promise<AlertRecord | undefined> {
   if (!ALERT_ID.test(alertId) || channel === undefined) return undefined;
-  const alert = await deps.store.alerts.getAlert(alertId);
+  const alert = await deps.store.alerts.get(alertId);
   return alert?.channel === channel ? alert : undefined;
 }

@@ -4,7 +4,9 @@ import {
   type EscalationPolicy,
   type EscalationSetting,
 } from '../model/escalation-policy';
-import type { AlertRecord, Mute, MuteTargetType, Store, Subscription } from '../store/ports';
+import type { Mute, MuteTargetType } from '../model/mute';
+import type { Subscription } from '../model/subscription';
+import type { AlertRecord, Store } from '../store/ports';
 import { UseCaseError } from './errors';
 import type { Clock } from './ports';
 

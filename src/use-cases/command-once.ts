@@ -63,12 +63,12 @@ export async function claimCommand(
   const taken: typeof claims = [];
   for (const claim of claims) {
     // A refused second claim leaves the first in place: that trigger_id belongs to a repeat.
-    if (!(await deps.store.config.claimRequest(claim.key, now.toISOString(), claim.until))) return undefined;
+    if (!(await deps.store.requests.claim(claim.key, now.toISOString(), claim.until))) return undefined;
     taken.push(claim);
   }
   return {
     release: async () => {
-      for (const claim of taken) await deps.store.config.releaseRequest(claim.key, claim.until);
+      for (const claim of taken) await deps.store.requests.release(claim.key, claim.until);
     },
   };
 }

@@ -88,8 +88,8 @@ export async function collectDigest(
   const now = deps.clock.now();
   const since = new Date(now.getTime() - windowMs).toISOString();
   const [alerts, mutedCount] = await Promise.all([
-    deps.store.alerts.openAlerts(channel, since),
-    deps.store.alerts.countMuted(channel, since),
+    deps.store.alerts.listOpen(channel, since),
+    deps.store.deliveries.countMuted(channel, since),
   ]);
   return { channel, since, now: now.toISOString(), alerts, mutedCount };
 }
@@ -171,10 +171,8 @@ export async function closeDigestMessage(
   });
   await deps.messenger.update(channel, digest.ts, rendered);
   const runKey =
-    digest.runKey ??
-    (await deps.store.alerts.digestsWithButton(channel)).find((d) => d.ts === digest.ts)?.runKey;
-  if (runKey !== undefined)
-    await deps.store.alerts.closeDigest(channel, runKey, deps.clock.now().toISOString());
+    digest.runKey ?? (await deps.store.digests.withButton(channel)).find((d) => d.ts === digest.ts)?.runKey;
+  if (runKey !== undefined) await deps.store.digests.close(channel, runKey, deps.clock.now().toISOString());
 }
 
 /**
@@ -184,11 +182,11 @@ export async function closeDigestMessage(
  * @returns how many digests were updated.
  */
 export async function closeAcknowledgedDigests(deps: CloseDigestDeps, channel: string): Promise<number> {
-  const digests = await deps.store.alerts.digestsWithButton(channel);
+  const digests = await deps.store.digests.withButton(channel);
   if (digests.length === 0) return 0;
   // ISO-8601 UTC strings sort as times.
   const oldest = digests.map((d) => d.since).sort()[0] ?? '';
-  const open = await deps.store.alerts.openAlerts(channel, oldest);
+  const open = await deps.store.alerts.listOpen(channel, oldest);
   const done = digests.filter((d) => !open.some((a) => a.createdAt >= d.since && a.createdAt <= d.until));
   let closed = 0;
   for (const digest of done) {
@@ -198,7 +196,7 @@ export async function closeAcknowledgedDigests(deps: CloseDigestDeps, channel: s
     } catch (error) {
       if (error instanceof MessageNotFoundError) {
         // Deleted in Slack: no button is left to show, so nothing is left to repair.
-        await deps.store.alerts.closeDigest(channel, digest.runKey, deps.clock.now().toISOString());
+        await deps.store.digests.close(channel, digest.runKey, deps.clock.now().toISOString());
       } else {
         deps.log.warn('An earlier digest still shows its button; the next digest run retries', {
           channel,
@@ -230,7 +228,7 @@ async function postDigest(
   if (claim.postAttemptAt) {
     const ts = await deps.messenger.findPosted(channel, runKey, claim.postAttemptAt);
     if (ts) {
-      await deps.store.alerts.recordDigestMessage(channel, runKey, ts);
+      await deps.store.digests.recordMessage(channel, runKey, ts);
       return true;
     }
   }
@@ -247,14 +245,14 @@ async function postDigest(
     rejected: { count: rejected.count, reasons: rejected.first.map((input) => input.reason) },
   });
   if (!rendered) return false;
-  await deps.store.alerts.markDigestPostAttempt(
+  await deps.store.digests.markPostAttempt(
     channel,
     runKey,
     deps.clock.now().toISOString(),
     data.alerts.length > 0 ? { since: data.since, until: data.now } : undefined,
   );
   const ts = await deps.messenger.post(channel, rendered, runKey);
-  if (ts) await deps.store.alerts.recordDigestMessage(channel, runKey, ts);
+  if (ts) await deps.store.digests.recordMessage(channel, runKey, ts);
   return true;
 }
 
@@ -282,14 +280,14 @@ export async function runDigest(
   const failures: unknown[] = [];
   await repairRenders(deps);
   // Unreadable events belong to no channel: every digest of the run tells of them.
-  const rejected = await deps.store.changes.rejectedBetween(
+  const rejected = await deps.store.rejected.between(
     new Date(now.getTime() - REJECTED_WINDOW_MS).toISOString(),
     now.toISOString(),
     REJECTED_REASONS,
   );
   for (const channel of channels) {
     const leaseUntil = new Date(now.getTime() + DIGEST_LEASE_MS).toISOString();
-    const claim = await deps.store.alerts.claimDigestRun(channel, runKey, now.toISOString(), leaseUntil);
+    const claim = await deps.store.digests.claim(channel, runKey, now.toISOString(), leaseUntil);
     if (!claim) {
       quiet.push(channel);
       continue;
@@ -298,11 +296,11 @@ export async function runDigest(
     try {
       if (await postDigest(deps, { trigger, channel, runKey, claim, rejected })) posted.push(channel);
       else quiet.push(channel);
-      await deps.store.alerts.completeDigestRun(channel, runKey);
+      await deps.store.digests.complete(channel, runKey);
     } catch (error) {
       deps.log.error('Digest failed for a channel; it will be retried', { channel, error });
       failures.push(error);
-      await deps.store.alerts.releaseDigestRun(channel, runKey);
+      await deps.store.digests.release(channel, runKey);
     }
   }
   if (failures.length > 0) {

@@ -107,7 +107,7 @@ export async function sendDueStep(
 ): Promise<StepOutcome> {
   const steps = deps.store.escalationSteps;
   const leased = await withRenderLease(deps, entry.alertId, async (): Promise<StepOutcome> => {
-    const alert = await deps.store.alerts.getAlert(entry.alertId);
+    const alert = await deps.store.alerts.get(entry.alertId);
     const state = alert?.escalation;
     if (!alert || !state || state.dueAt !== entry.dueAt || state.nextStep > ESCALATION_STEP_COUNT) {
       // An entry left behind by a crash between writing the next entry and deleting this one, or one of an
@@ -171,7 +171,7 @@ export async function sendDueStep(
   if (leased.value === 'sent') {
     // The message announces the step ("⏰ escalated to …"): recording it bumped the revision. A render that
     // fails here is marked render-due (repaired by the next sweep) and reported as this entry's failure.
-    const alert = await deps.store.alerts.getAlert(entry.alertId);
+    const alert = await deps.store.alerts.get(entry.alertId);
     if (alert) await syncOrMarkDue(deps, alert.id, alert.rev, { waitMs: 0 });
   }
   return leased.value;

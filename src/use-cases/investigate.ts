@@ -33,8 +33,8 @@ export async function investigateAlert(
   if (!alert) return undefined;
   const content = await loadAlertContent(deps, alert);
   const [stored, byActor] = await Promise.all([
-    deps.store.changes.getChange(content.lead.id),
-    deps.store.changes.changesByActor(
+    deps.store.changes.get(content.lead.id),
+    deps.store.changes.byActor(
       alert.account,
       alert.actorKey,
       new Date(now.getTime() - RELATED_WINDOW_MS).toISOString(),
@@ -46,7 +46,7 @@ export async function investigateAlert(
   const candidates = byActor.filter((line) => !own.has(line.id));
   // Only changes this channel was sent (or had muted): the actor's changes on watches the channel does not
   // subscribe to are other channels' business.
-  const visible = await deps.store.alerts.deliveredIn(
+  const visible = await deps.store.deliveries.deliveredIn(
     alert.channel,
     candidates.map((line) => line.id),
   );

@@ -260,7 +260,7 @@ async function reject(
   at: string,
   outcome: TargetOutcome,
 ): Promise<void> {
-  await deps.record.store.changes.saveRejected({
+  await deps.record.store.rejected.save({
     id,
     reason: `CloudTrail history record: ${reason}`,
     body: body.slice(0, 50_000),

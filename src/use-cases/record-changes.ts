@@ -98,7 +98,7 @@ export async function recordChanges(
   await Promise.all(
     unique.map(async ({ change, raw, recovered }) => {
       try {
-        const isNew = await deps.store.changes.saveChange({ change, raw, receivedAt: now });
+        const isNew = await deps.store.changes.save({ change, raw, receivedAt: now });
         stored.push({ change, recovered: recovered === true, isNew });
       } catch (error) {
         fail([change.id], error);
@@ -126,9 +126,7 @@ export async function recordChanges(
       .map(async ({ change }) => {
         const outcome = outcomes.get(change.id);
         try {
-          const earlier = new Map(
-            (await deps.store.alerts.deliveriesOf(change.id)).map((d) => [d.channel, d]),
-          );
+          const earlier = new Map((await deps.store.deliveries.allOf(change.id)).map((d) => [d.channel, d]));
           const routes = routeChange(change, config, deps.accountAliases).filter(
             (route) => !earlier.has(route.channel),
           );
@@ -143,7 +141,7 @@ export async function recordChanges(
               toBatch(change, route.channel);
               continue;
             }
-            const delivery = await deps.store.alerts.claimDelivery({
+            const delivery = await deps.store.deliveries.claim({
               eventId: change.id,
               channel: route.channel,
               kind: 'muted',
@@ -240,7 +238,7 @@ async function assignBatch(
 
     // Changes delivered before keep their alert; only new ones are planned into bursts.
     const existing = await Promise.all(
-      pending.map((change) => deps.store.alerts.getDelivery(change.id, channel)),
+      pending.map((change) => deps.store.deliveries.get(change.id, channel)),
     );
     const fresh = pending.filter((_, i) => existing[i] === undefined);
     const targets = new Map<string, Change[]>();
@@ -251,16 +249,16 @@ async function assignBatch(
     });
 
     if (fresh.length > 0) {
-      const group = await deps.store.alerts.getGroup(channel, key);
+      const group = await deps.store.bursts.get(channel, key);
       const plan = planBursts(group, fresh, channel, key, policy);
       if (plan.state) {
         const next: BurstGroup = { channel, key, ...plan.state, version: (group?.version ?? 0) + 1 };
         // Optimistic lock: if another worker moved the group since we read it, plan again from its state.
-        if (!(await deps.store.alerts.saveGroup(next, group?.version))) continue;
+        if (!(await deps.store.bursts.save(next, group?.version))) continue;
       }
       for (const segment of plan.segments) {
         for (const change of segment.changes) {
-          const delivery = await deps.store.alerts.claimDelivery({
+          const delivery = await deps.store.deliveries.claim({
             eventId: change.id,
             channel,
             kind: 'alert',
@@ -297,13 +295,13 @@ async function assignBatch(
         continue;
       }
       // Acknowledged before these changes arrived: they start a new burst instead of hiding under the ack.
-      await deps.store.alerts.closeGroup(channel, key, alertId);
+      await deps.store.bursts.close(channel, key, alertId);
       const returned = changes.filter((change) => result.returned.includes(change.id));
       const firstReturned = returned[0];
       if (!firstReturned) continue;
       const successor = alertIdFor(channel, `${key}#after#${alertId}`, firstReturned);
       for (const change of returned) {
-        await deps.store.alerts.moveDelivery(change.id, channel, alertId, successor);
+        await deps.store.deliveries.move(change.id, channel, alertId, successor);
         retry.push(change);
       }
     }

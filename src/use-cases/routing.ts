@@ -1,6 +1,7 @@
 import { actorKeyOf } from '../changes/actor-key';
 import type { Change } from '../model/change';
-import { isUnscopedNameMute, type Mute, type RoutingConfig } from '../store/ports';
+import { isUnscopedNameMute, type Mute } from '../model/mute';
+import type { RoutingConfig } from '../store/ports';
 
 /** Where a change goes: a channel, and the mute that silences it there (if any). */
 export interface Route {

@@ -49,7 +49,7 @@ export async function loadAlertContent(
   const lines = (await deps.store.alerts.lines(alert.id)).sort(bySeverityThenTime);
   const leadLine = lines[0];
   if (!leadLine) throw new AlertNotFoundError(alert.id);
-  const lead = await deps.store.changes.getChange(leadLine.id);
+  const lead = await deps.store.changes.get(leadLine.id);
   if (!lead) throw new AlertNotFoundError(alert.id);
   return {
     id: alert.id,
@@ -86,10 +86,10 @@ export async function syncAlertMessage(
         return await renderWhileBehind(deps, alertId, targetRev);
       } finally {
         await heartbeat.stop();
-        await deps.store.alerts.releaseLease(alertId, deps.owner);
+        await deps.store.renders.releaseLease(alertId, deps.owner);
       }
     }
-    const alert = await deps.store.alerts.getAlert(alertId);
+    const alert = await deps.store.alerts.get(alertId);
     if (!alert) throw new AlertNotFoundError(alertId);
     if (alert.message && alert.renderedRev >= targetRev) return alert;
     if (deps.clock.now().getTime() >= deadline) throw new RenderPendingError(alertId);
@@ -112,7 +112,7 @@ export async function withRenderLease<T>(
     return { status: 'done', value: await work() };
   } finally {
     await heartbeat.stop();
-    await deps.store.alerts.releaseLease(alertId, deps.owner);
+    await deps.store.renders.releaseLease(alertId, deps.owner);
   }
 }
 
@@ -120,7 +120,7 @@ export async function withRenderLease<T>(
 function takeLease(deps: AlertDeps, alertId: string): Promise<boolean> {
   const now = deps.clock.now();
   const until = new Date(now.getTime() + LEASE_MS).toISOString();
-  return deps.store.alerts.acquireLease(alertId, deps.owner, now.toISOString(), until);
+  return deps.store.renders.acquireLease(alertId, deps.owner, now.toISOString(), until);
 }
 
 /**
@@ -157,7 +157,7 @@ export async function syncOrMarkDue(
   try {
     return await syncAlertMessage(deps, alertId, targetRev, options);
   } catch (error) {
-    await deps.store.alerts.markRenderDue(alertId, targetRev, deps.clock.now().toISOString());
+    await deps.store.renders.markDue(alertId, targetRev, deps.clock.now().toISOString());
     throw error;
   }
 }
@@ -175,16 +175,16 @@ export async function repairDueRenders(
   deps: AlertDeps,
   limit = REPAIR_BATCH,
 ): Promise<{ repaired: number; failures: { alertId: string; error: unknown }[] }> {
-  const due = await deps.store.alerts.rendersDue(limit);
+  const due = await deps.store.renders.due(limit);
   let repaired = 0;
   const failures: { alertId: string; error: unknown }[] = [];
   for (const { alertId, rev } of due) {
     try {
       const alert = await syncAlertMessage(deps, alertId, rev, { waitMs: 0 });
-      await deps.store.alerts.clearRenderDue(alertId, alert.renderedRev);
+      await deps.store.renders.clearDue(alertId, alert.renderedRev);
       repaired += 1;
     } catch (error) {
-      if (error instanceof AlertNotFoundError) await deps.store.alerts.clearRenderDue(alertId, rev);
+      if (error instanceof AlertNotFoundError) await deps.store.renders.clearDue(alertId, rev);
       else failures.push({ alertId, error });
     }
   }
@@ -198,7 +198,7 @@ async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: nu
     if (!(await takeLease(deps, alertId))) throw new LeaseLostError(alertId);
   };
   for (let round = 0; ; round++) {
-    const alert = await deps.store.alerts.getAlert(alertId);
+    const alert = await deps.store.alerts.get(alertId);
     if (!alert) throw new AlertNotFoundError(alertId);
     if (alert.message && alert.renderedRev >= alert.rev) return alert;
     // Bounded: under a steady stream, later revisions are rendered by the workers that made them.
@@ -222,7 +222,7 @@ async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: nu
         if (!(error instanceof MessageNotFoundError)) throw error;
         // Deleted by a workspace admin, or lost with a Slack that was reset: a message that is gone must not
         // block its burst forever. The next round posts a fresh one that says it replaces the earlier one.
-        await deps.store.alerts.markMessageGone(alertId, deps.owner, deps.clock.now().toISOString());
+        await deps.store.renders.markMessageGone(alertId, deps.owner, deps.clock.now().toISOString());
         continue;
       }
       // An update notifies nobody: a burst that turned more severe pings the channel with a broadcast reply.
@@ -237,7 +237,7 @@ async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: nu
           alert.escalationAttempt?.severity === content.severity &&
           (await deps.messenger.findNotified(message, escalation));
         if (!sent) {
-          await deps.store.alerts.markEscalationAttempt(
+          await deps.store.renders.markEscalationAttempt(
             alertId,
             deps.owner,
             content.severity,
@@ -258,12 +258,12 @@ async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: nu
         await deps.messenger.update(message, rendered);
       } else {
         await renew();
-        await deps.store.alerts.markPostAttempt(alertId, deps.owner, deps.clock.now().toISOString());
+        await deps.store.renders.markPostAttempt(alertId, deps.owner, deps.clock.now().toISOString());
         message = await deps.messenger.post(alert.channel, rendered, alertId);
       }
       notifiedSeverity = content.severity;
     }
-    await deps.store.alerts.markRendered(alertId, deps.owner, {
+    await deps.store.renders.markRendered(alertId, deps.owner, {
       rev: alert.rev,
       message,
       changeCount: content.lines.length,

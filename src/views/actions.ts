@@ -55,7 +55,7 @@ export interface AckNoteMetadata {
  * What the digest's "Acknowledge all listed" button carries in `value` (as JSON): the digest's query window,
  * never the alert ids.
  *
- * The handler re-queries the channel's open alerts created in `[since, until]` (`AlertRepository.openAlerts`
+ * The handler re-queries the channel's open alerts created in `[since, until]` (`AlertRepository.listOpen`
  * then `createdAt <= until`) and acknowledges each one. The ids are left out on purpose: a digest may list more
  * alerts than 2,000 characters of ids can name (about 70), and a scheme that switched representation past that
  * size would have a branch nobody exercises until the day it matters. The window is always ~100 characters.

@@ -1,7 +1,8 @@
 import type { types } from '@slack/bolt';
 import { COMMAND_USAGE, SLASH_COMMAND } from '../commands/parse';
 import type { EscalationPolicy } from '../model/escalation-policy';
-import { isUnscopedNameMute, type Mute, type MuteTargetType, type Subscription } from '../store/ports';
+import { isUnscopedNameMute, type Mute, type MuteTargetType } from '../model/mute';
+import type { Subscription } from '../model/subscription';
 import type { RenderedMessage } from './alert';
 import { formatDuration, sectionBlock } from './alert-parts';
 import { describeEscalationPolicy } from './escalation-step';

@@ -46,7 +46,7 @@ async function deliveredAlerts(pipeline: Pipeline, events: readonly EventBridgeE
   const alerts = new Map<string, string>();
   for (const event of events) {
     const id = changeId(event);
-    const delivery = await pipeline.store.alerts.getDelivery(id, channel);
+    const delivery = await pipeline.store.deliveries.get(id, channel);
     if (delivery?.kind === 'alert') alerts.set(id, delivery.alertId);
   }
   return alerts;
@@ -117,7 +117,7 @@ describe.each(DYNAMODB_ENGINES)('events pipeline on %s', (engine) => {
     expect(concurrent.flatMap((r) => r.batchItemFailures)).toEqual([]);
     expect(postCount(pipeline)).toBe(1);
     expect(postedAlertIds(pipeline, DEFAULT)).toHaveLength(1);
-    const stored = await pipeline.store.changes.getChange(String(event.detail.eventID));
+    const stored = await pipeline.store.changes.get(String(event.detail.eventID));
     expect(stored?.change.severity).toBe('critical');
   });
 
@@ -154,13 +154,13 @@ describe.each(DYNAMODB_ENGINES)('events pipeline on %s', (engine) => {
     expect(response.batchItemFailures).toEqual([]);
     expect(postedAlertIds(pipeline, DEFAULT)).toHaveLength(1);
     for (const event of iam) {
-      expect(await pipeline.store.alerts.getDelivery(changeId(event), DEFAULT)).toMatchObject({
+      expect(await pipeline.store.deliveries.get(changeId(event), DEFAULT)).toMatchObject({
         kind: 'muted',
         mute: 'watch:iam',
       });
-      expect(await pipeline.store.changes.getChange(changeId(event))).toBeDefined();
+      expect(await pipeline.store.changes.get(changeId(event))).toBeDefined();
     }
-    expect(await pipeline.store.alerts.countMuted(DEFAULT, '1970-01-01T00:00:00Z')).toBe(iam.length);
+    expect(await pipeline.store.deliveries.countMuted(DEFAULT, '1970-01-01T00:00:00Z')).toBe(iam.length);
   });
 
   it('turns a burst of 500 changes by one actor into at most 5 messages that account for all 500', async () => {
@@ -191,7 +191,7 @@ describe.each(DYNAMODB_ENGINES)('events pipeline on %s', (engine) => {
     expect(alerts.size).toBeLessThanOrEqual(5);
     let total = 0;
     for (const alertId of alerts) {
-      const alert = await pipeline.store.alerts.getAlert(alertId);
+      const alert = await pipeline.store.alerts.get(alertId);
       expect(alert?.renderedRev).toBe(alert?.rev);
       total += (await pipeline.store.alerts.lines(alertId)).length;
       expect(alert?.changeCount).toBe((await pipeline.store.alerts.lines(alertId)).length);
@@ -227,7 +227,7 @@ describe.each(DYNAMODB_ENGINES)('events pipeline on %s', (engine) => {
       .callsTo('chat.postMessage')
       .filter((c) => c.args.reply_broadcast === true || c.args.reply_broadcast === 'true');
     expect(broadcast).toHaveLength(1);
-    expect((await pipeline.store.alerts.getAlert(alertId ?? ''))?.severity).toBe('critical');
+    expect((await pipeline.store.alerts.get(alertId ?? ''))?.severity).toBe('critical');
   });
 
   it('pings once when the escalation reply reached Slack but its answer was lost', async () => {
@@ -250,7 +250,7 @@ describe.each(DYNAMODB_ENGINES)('events pipeline on %s', (engine) => {
       .filter((m) => m.thread_ts === undefined || m.thread_ts === m.ts);
     expect(top).toHaveLength(1);
     expect(pipeline.slack.replies(DEFAULT, top[0]?.ts ?? '')).toHaveLength(1);
-    const alert = await pipeline.store.alerts.getAlert(postedAlertIds(pipeline, DEFAULT)[0] ?? '');
+    const alert = await pipeline.store.alerts.get(postedAlertIds(pipeline, DEFAULT)[0] ?? '');
     expect(alert).toMatchObject({ notifiedSeverity: 'critical', renderedRev: alert?.rev });
   });
 
@@ -271,7 +271,7 @@ describe.each(DYNAMODB_ENGINES)('events pipeline on %s', (engine) => {
     const [alertId, ...more] = postedAlertIds(pipeline, DEFAULT);
     expect(more).toEqual([]);
     const message = pipeline.slack.messages(DEFAULT).find((m) => m.metadata !== undefined);
-    expect((await pipeline.store.alerts.getAlert(alertId ?? ''))?.message?.ts).toBe(message?.ts);
+    expect((await pipeline.store.alerts.get(alertId ?? ''))?.message?.ts).toBe(message?.ts);
   }, 30_000);
 
   it('posts a fresh message, saying so, when the burst’s message was deleted in Slack', async () => {
@@ -294,7 +294,7 @@ describe.each(DYNAMODB_ENGINES)('events pipeline on %s', (engine) => {
     expect(fresh?.ts).not.toBe(gone);
     expect(JSON.stringify(fresh?.blocks)).toContain('earlier message for this alert was removed');
     expect(fresh?.text).toMatch(/4 /);
-    const alert = await pipeline.store.alerts.getAlert(alertId);
+    const alert = await pipeline.store.alerts.get(alertId);
     expect(alert).toMatchObject({ message: { ts: fresh?.ts }, renderedRev: alert?.rev });
   });
 
@@ -339,7 +339,7 @@ describe.each(DYNAMODB_ENGINES)('events pipeline on %s', (engine) => {
     const retry = await run(pipeline, [event]);
     expect(retry.batchItemFailures).toEqual([]);
     expect(pipeline.slack.messages(DEFAULT)).toHaveLength(1);
-    const alert = await pipeline.store.alerts.getAlert(postedAlertIds(pipeline, DEFAULT)[0] ?? '');
+    const alert = await pipeline.store.alerts.get(postedAlertIds(pipeline, DEFAULT)[0] ?? '');
     expect(alert?.message?.ts).toBe(pipeline.slack.messages(DEFAULT)[0]?.ts);
   });
 
@@ -426,7 +426,7 @@ describe.each(DYNAMODB_ENGINES)('events pipeline on %s', (engine) => {
     // Assess: only the good event was posted; the others are rejected once, each with a reason naming the field.
     expect(response.batchItemFailures).toEqual([]);
     expect(postCount(pipeline)).toBe(1);
-    const rejected = await pipeline.store.changes.rejectedBetween(
+    const rejected = await pipeline.store.rejected.between(
       new Date(Date.now() - 3600_000).toISOString(),
       new Date().toISOString(),
       10,

@@ -42,7 +42,7 @@ describe('handleEvents', () => {
 
     // Assess
     expect(outcome).toEqual({ response: { batchItemFailures: [] }, rejectedInputs: 3 });
-    expect(context.store.rejected.map((r) => r.reason)).toEqual([
+    expect(context.store.rejectedInputs.map((r) => r.reason)).toEqual([
       expect.stringMatching(/detail\.eventTime/),
       expect.stringMatching(/not JSON/),
       expect.stringMatching(/Not a CloudTrail event/),
@@ -78,7 +78,7 @@ describe('handleEvents', () => {
     // Assess
     expect(outcome.response?.batchItemFailures).toEqual([{ itemIdentifier: batch.Records[0]?.messageId }]);
     expect(outcome.rejectedInputs).toBe(1);
-    expect(context.store.rejected.map((r) => r.reason)).toEqual([expect.stringMatching(/not JSON/)]);
+    expect(context.store.rejectedInputs.map((r) => r.reason)).toEqual([expect.stringMatching(/not JSON/)]);
     // The error object itself is logged (stack and cause serialised), not its string.
     expect(errors).toEqual([expect.objectContaining({ error: expect.any(TypeError) })]);
   });
@@ -96,7 +96,7 @@ describe('handleEvents', () => {
     };
 
     await expect(handleEvents(event, context)).rejects.toThrow(/could not be processed/);
-    expect(context.store.rejected).toEqual([]);
+    expect(context.store.rejectedInputs).toEqual([]);
   });
 
   it('names a rejected direct invocation whose id is too long for a key by a hash of its body', async () => {
@@ -107,6 +107,6 @@ describe('handleEvents', () => {
     const outcome = await handleEvents(event, context);
 
     expect(outcome).toEqual({ response: undefined, rejectedInputs: 1 });
-    expect(context.store.rejected[0]?.id).toMatch(/^direct-[0-9a-f]{16}$/);
+    expect(context.store.rejectedInputs[0]?.id).toMatch(/^direct-[0-9a-f]{16}$/);
   });
 });

@@ -86,7 +86,7 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
       );
 
       expect(responses.map((r) => r.status)).toEqual(clickers.map(() => 200));
-      const alert = await harness.store.alerts.getAlert(alertId);
+      const alert = await harness.store.alerts.get(alertId);
       const winner = alert?.acknowledgement;
       expect(winner).toBeDefined();
       expect(clickers.map((u) => u.id)).toContain(winner?.userId);
@@ -103,7 +103,7 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
       const rendered = JSON.stringify(message?.blocks);
       expect(rendered).toContain(`Acknowledged by <@${winner?.userId}>`);
       expect(rendered).not.toContain(ACTION_IDS.acknowledge);
-      expect(await harness.store.alerts.openAlerts(ALERTS_CHANNEL, '1970-01-01T00:00:00Z')).toEqual([]);
+      expect(await harness.store.alerts.listOpen(ALERTS_CHANNEL, '1970-01-01T00:00:00Z')).toEqual([]);
 
       const published = harness.eventbridge.events.filter(
         (e) => e['detail-type'] === 'InfraWatch Change Acknowledged',
@@ -132,7 +132,7 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
           blockAction({ action_id: ACTION_IDS.acknowledge, value: alertId }, ALICE, ALERTS_CHANNEL),
           'lambda',
         );
-        expect((await harness.store.alerts.getAlert(alertId))?.acknowledgement?.userId).toBe(ALICE.userId);
+        expect((await harness.store.alerts.get(alertId))?.acknowledgement?.userId).toBe(ALICE.userId);
         expect(JSON.stringify(messageOf(harness, alertId)?.blocks)).toContain(ACTION_IDS.acknowledge);
 
         // Act: the next run of a function that runs anyway.
@@ -143,7 +143,7 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
         const blocks = JSON.stringify(messageOf(harness, alertId)?.blocks);
         expect(blocks).toContain(`Acknowledged by <@${ALICE.userId}>`);
         expect(blocks).not.toContain(ACTION_IDS.acknowledge);
-        expect(await harness.store.alerts.rendersDue(10)).toEqual([]);
+        expect(await harness.store.renders.due(10)).toEqual([]);
       },
     );
 
@@ -211,7 +211,7 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
       );
 
       expect(submit.status).toBe(200);
-      expect((await harness.store.alerts.getAlert(alertId))?.acknowledgement).toMatchObject({
+      expect((await harness.store.alerts.get(alertId))?.acknowledgement).toMatchObject({
         userId: BOB.userId,
         note: 'Rotated by the <!channel> *deploy* job',
       });
@@ -275,7 +275,7 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
       const modal = JSON.stringify(opened?.view);
       expect(modal).toContain(VIEW_IDS.investigateModal);
       expect(modal).toContain('attached AdministratorAccess to user malicious-iam-user');
-      expect((await harness.store.alerts.getAlert(alertId))?.investigation).toMatchObject({
+      expect((await harness.store.alerts.get(alertId))?.investigation).toMatchObject({
         userId: BOB.userId,
       });
       expect(JSON.stringify(messageOf(harness, alertId)?.blocks)).toMatch(/Investigating: <@U0BOB>/);
@@ -307,10 +307,9 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
             (m.metadata as { event_payload?: { alert_id?: string } } | undefined)?.event_payload?.alert_id,
         )
         .find(Boolean);
-      const ec2Alert = (await harness.store.alerts.getDelivery(
-        String(ec2.detail.eventID),
-        ALERTS_CHANNEL,
-      )) as { alertId?: string };
+      const ec2Alert = (await harness.store.deliveries.get(String(ec2.detail.eventID), ALERTS_CHANNEL)) as {
+        alertId?: string;
+      };
 
       const modalFor = async (alertId: string, channel: string) => {
         const triggerId = harness.slack.issueTriggerId({ userId: BOB.userId });
@@ -578,14 +577,14 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
       );
 
       for (const alertId of alertIds)
-        expect((await harness.store.alerts.getAlert(alertId))?.acknowledgement?.userId).toBe(BOB.userId);
+        expect((await harness.store.alerts.get(alertId))?.acknowledgement?.userId).toBe(BOB.userId);
       expect(ephemeralText(harness, BOB.userId)).toEqual([expect.stringMatching(/Acknowledged 2/)]);
       // The digest itself says so, for everyone, and has no button left.
       const updated = digestOf(harness, digestMessage?.ts);
       expect(JSON.stringify(updated?.blocks)).not.toContain(VIEW_IDS.digestAckAll);
       expect(JSON.stringify(updated?.blocks)).toContain(`<@${BOB.userId}> acknowledged 2 alerts`);
       // Nothing is left for a later run to update.
-      expect(await harness.store.alerts.digestsWithButton(ALERTS_CHANNEL)).toEqual([]);
+      expect(await harness.store.digests.withButton(ALERTS_CHANNEL)).toEqual([]);
     });
 
     it('says on the digest that everything was acknowledged already when the button finds nothing open', async () => {
@@ -774,7 +773,7 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
           (await harness.send(slashCommand('mute cloudtrail for 30d', foreign, ALERTS_CHANNEL), via)).status,
         ).toBe(401);
 
-        expect((await harness.store.alerts.getAlert(alertId))?.acknowledgement).toBeUndefined();
+        expect((await harness.store.alerts.get(alertId))?.acknowledgement).toBeUndefined();
         expect((await harness.store.config.load(new Date().toISOString())).mutes).toEqual([]);
         expect(harness.slack.ephemerals()).toEqual([]);
         expect(harness.eventbridge.events).toEqual([]);
@@ -847,7 +846,7 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
           ];
 
           expect(statuses).toEqual([401, 401, 401]);
-          expect((await harness.store.alerts.getAlert(alertId))?.acknowledgement).toBeUndefined();
+          expect((await harness.store.alerts.get(alertId))?.acknowledgement).toBeUndefined();
           expect((await harness.store.config.load(new Date().toISOString())).mutes).toEqual([]);
         }
       },
@@ -924,7 +923,7 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
         ),
         'lambda',
       );
-      const alert = await harness.store.alerts.getAlert(alertId);
+      const alert = await harness.store.alerts.get(alertId);
       expect(alert?.acknowledgement).toBeUndefined();
       expect(alert?.investigation).toBeUndefined();
       expect((await harness.store.config.load(new Date().toISOString())).mutes).toEqual([]);

@@ -77,7 +77,7 @@ describe('every client gives up on a black-holed endpoint (accepts, never answer
 
         // Act: one call per client, all at once (each would hang forever without its timeouts).
         const results = await Promise.allSettled([
-          runtime.store.changes.getChange('some-event'),
+          runtime.store.changes.get('some-event'),
           slackAppDeps(runtime).events.publish('InfraWatch Test', { ok: true }),
           loadSlackSecrets({ ...config, SLACK_SECRET_ARN: secretArn }),
           runtime.slack.general.auth.test(),

@@ -54,17 +54,17 @@ export async function markRendered(
   alertId: string,
   atIso = '2026-11-27T10:00:00.000Z',
 ): Promise<void> {
-  const alert = await store.alerts.getAlert(alertId);
+  const alert = await store.alerts.get(alertId);
   if (!alert) throw new Error(`no alert ${alertId}`);
   const until = new Date(Date.parse(atIso) + 60_000).toISOString();
-  if (!(await store.alerts.acquireLease(alertId, 'test-renderer', atIso, until)))
+  if (!(await store.renders.acquireLease(alertId, 'test-renderer', atIso, until)))
     throw new Error('lease held');
-  await store.alerts.markRendered(alertId, 'test-renderer', {
+  await store.renders.markRendered(alertId, 'test-renderer', {
     rev: alert.rev,
     message: { channel: alert.channel, ts: '1.000001' },
     changeCount: 1,
     headline: 'h',
     notifiedSeverity: alert.severity,
   });
-  await store.alerts.releaseLease(alertId, 'test-renderer');
+  await store.renders.releaseLease(alertId, 'test-renderer');
 }

@@ -114,7 +114,7 @@ export async function seedAlert(
 ): Promise<number> {
   const first = changes[0] ?? makeChange();
   for (const change of changes)
-    await store.changes.saveChange({
+    await store.changes.save({
       change,
       raw: JSON.stringify({ id: change.id }),
       receivedAt: change.time,

@@ -10,7 +10,7 @@ const LEASE_UNTIL = '2026-11-27T11:00:00.000Z';
 
 async function alert(store: Store, id = 'a-1'): Promise<string> {
   const change = makeChange({ severity: 'critical' });
-  await store.changes.saveChange({ change, raw: '{}', receivedAt: NOW });
+  await store.changes.save({ change, raw: '{}', receivedAt: NOW });
   await store.alerts.append(
     { id, channel: 'C1', watch: change.watch, actorKey: 'alice', account: change.account, createdAt: NOW },
     [
@@ -50,7 +50,7 @@ describe.each(STORE_KINDS)('escalation steps contract on %s', (kind) => {
     expect(first).toEqual({ nextStep: 1, dueAt: DUE, sent: [] });
     expect(again).toEqual(first);
     expect(await store.escalationSteps.due(LATER, 10)).toEqual([{ alertId: id, dueAt: DUE }]);
-    expect((await store.alerts.getAlert(id))?.escalation).toEqual(first);
+    expect((await store.alerts.get(id))?.escalation).toEqual(first);
   });
 
   it('lists due entries at or before now, earliest first, never later ones', async () => {
@@ -75,7 +75,7 @@ describe.each(STORE_KINDS)('escalation steps contract on %s', (kind) => {
     const id = await alert(store);
     await store.escalationSteps.schedule(id, DUE);
     await expect(store.escalationSteps.claim(id, 'w1', 1, DUE)).rejects.toBeInstanceOf(LeaseLostError);
-    expect(await store.alerts.acquireLease(id, 'w1', DUE, LEASE_UNTIL)).toBe(true);
+    expect(await store.renders.acquireLease(id, 'w1', DUE, LEASE_UNTIL)).toBe(true);
 
     expect(await store.escalationSteps.claim(id, 'w1', 1, DUE)).toEqual({ status: 'claimed' });
     expect(await store.escalationSteps.claim(id, 'w1', 1, LATER)).toEqual({
@@ -84,23 +84,23 @@ describe.each(STORE_KINDS)('escalation steps contract on %s', (kind) => {
     });
     expect(await store.escalationSteps.claim(id, 'w1', 2, LATER)).toEqual({ status: 'stale' });
 
-    await store.alerts.releaseLease(id, 'w1');
+    await store.renders.releaseLease(id, 'w1');
     await store.alerts.acknowledge(id, { userId: 'U1', userName: 'alice', at: LATER });
-    expect(await store.alerts.acquireLease(id, 'w1', DUE, LEASE_UNTIL)).toBe(true);
+    expect(await store.renders.acquireLease(id, 'w1', DUE, LEASE_UNTIL)).toBe(true);
     expect(await store.escalationSteps.claim(id, 'w1', 1, LATER)).toEqual({ status: 'stale' });
   });
 
   it('records a sent step: next step due, revision bumped, the sent entry gone; the last step ends it', async () => {
     const id = await alert(store);
     await store.escalationSteps.schedule(id, DUE);
-    await store.alerts.acquireLease(id, 'w1', DUE, LEASE_UNTIL);
+    await store.renders.acquireLease(id, 'w1', DUE, LEASE_UNTIL);
     await store.escalationSteps.claim(id, 'w1', 1, DUE);
-    const rev = (await store.alerts.getAlert(id))?.rev ?? 0;
+    const rev = (await store.alerts.get(id))?.rev ?? 0;
 
     await store.escalationSteps.recordSent(id, 'w1', step1, { dueAt: LATER });
 
     expect(await store.escalationSteps.due(LATER, 10)).toEqual([{ alertId: id, dueAt: LATER }]);
-    const after = await store.alerts.getAlert(id);
+    const after = await store.alerts.get(id);
     expect(after?.rev).toBe(rev + 1);
     expect(after?.escalation).toEqual({ nextStep: 2, dueAt: LATER, sent: [step1] });
     // Recording the same step again (a stale worker) is refused.
@@ -112,7 +112,7 @@ describe.each(STORE_KINDS)('escalation steps contract on %s', (kind) => {
     await store.escalationSteps.claim(id, 'w1', 2, LATER);
     await store.escalationSteps.recordSent(id, 'w1', step2, null);
     expect(await store.escalationSteps.due('2026-11-28T00:00:00.000Z', 10)).toEqual([]);
-    expect((await store.alerts.getAlert(id))?.escalation?.sent).toEqual([step1, step2]);
+    expect((await store.alerts.get(id))?.escalation?.sent).toEqual([step1, step2]);
   });
 
   it('stops an alert: its due entry goes and no step can be claimed', async () => {
@@ -124,7 +124,7 @@ describe.each(STORE_KINDS)('escalation steps contract on %s', (kind) => {
     await store.escalationSteps.stop('never-scheduled');
 
     expect(await store.escalationSteps.due(LATER, 10)).toEqual([]);
-    await store.alerts.acquireLease(id, 'w1', DUE, LEASE_UNTIL);
+    await store.renders.acquireLease(id, 'w1', DUE, LEASE_UNTIL);
     expect(await store.escalationSteps.claim(id, 'w1', 1, DUE)).toEqual({ status: 'stale' });
     // Stopped for good: scheduling again (a redelivered change) does not restart it.
     await store.escalationSteps.schedule(id, LATER);

@@ -30,7 +30,7 @@ function usePipelines(kind: StoreKind) {
     async fresh(): Promise<{ store: Store; pipeline: PipelineRepository }> {
       if (kind === 'memory') {
         const store = createMemoryStore();
-        const has = async (id: string) => (await store.changes.getChange(id)) !== undefined;
+        const has = async (id: string) => (await store.changes.get(id)) !== undefined;
         return { store, pipeline: createMemoryPipeline(has) };
       }
       if (!engine) throw new Error('engine not started');
@@ -70,7 +70,7 @@ describe.each(STORE_KINDS)('PipelineRepository contract (%s)', (kind) => {
   it('tells which changes the store has', async () => {
     const { store, pipeline } = await pipelines.fresh();
     const stored = makeChange();
-    await store.changes.saveChange({ change: stored, raw: '{}', receivedAt: t(0) });
+    await store.changes.save({ change: stored, raw: '{}', receivedAt: t(0) });
     const ids = [stored.id, 'not-stored', ...Array.from({ length: 150 }, (_, i) => `missing-${i}`)];
     expect([...(await pipeline.knownChanges(ids))]).toEqual([stored.id]);
   });

@@ -31,11 +31,11 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
       const record = { change, raw: JSON.stringify({ id: change.id }), receivedAt: NOW };
 
       // Act
-      const results = await Promise.all(Array.from({ length: 10 }, () => store.changes.saveChange(record)));
+      const results = await Promise.all(Array.from({ length: 10 }, () => store.changes.save(record)));
 
       // Assess
       expect(results.filter(Boolean)).toHaveLength(1);
-      expect(await store.changes.getChange(change.id)).toEqual(record);
+      expect(await store.changes.get(change.id)).toEqual(record);
     });
 
     it('lists changes by actor within a time range, newest `limit`, oldest first', async () => {
@@ -51,10 +51,9 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
         time: '2026-11-27T09:10:00Z',
         actor: { ...first.actor, arn: 'arn:aws:iam::1:user/bob' },
       });
-      for (const change of [...made, other])
-        await store.changes.saveChange({ change, raw: '{}', receivedAt: NOW });
+      for (const change of [...made, other]) await store.changes.save({ change, raw: '{}', receivedAt: NOW });
 
-      const lines = await store.changes.changesByActor(
+      const lines = await store.changes.byActor(
         '123456789012',
         'arn:aws:iam::123456789012:user/alice',
         '2026-11-27T08:30:00Z',
@@ -63,7 +62,7 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
       );
       expect(lines.map((line) => line.time)).toEqual(['2026-11-27T09:00:00Z', '2026-11-27T09:30:00Z']);
 
-      const newest = await store.changes.changesByActor(
+      const newest = await store.changes.byActor(
         '123456789012',
         'arn:aws:iam::123456789012:user/alice',
         '2026-11-27T00:00:00Z',
@@ -75,24 +74,24 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
 
     it('keeps rejected inputs, one per id, and counts them between two times with the first reasons', async () => {
       // Prepare: a retry of m-1, inputs on two days, one outside the window.
-      await store.changes.saveRejected({ id: 'm-1', reason: 'not JSON', body: '{', at: NOW });
-      await store.changes.saveRejected({ id: 'm-1', reason: 'not JSON', body: '{', at: NOW });
-      await store.changes.saveRejected({
+      await store.rejected.save({ id: 'm-1', reason: 'not JSON', body: '{', at: NOW });
+      await store.rejected.save({ id: 'm-1', reason: 'not JSON', body: '{', at: NOW });
+      await store.rejected.save({
         id: 'm-0',
         reason: 'too old',
         body: '{}',
         at: '2026-11-25T10:00:00.000Z',
       });
-      await store.changes.saveRejected({
+      await store.rejected.save({
         id: 'm-2',
         reason: 'detail.eventTime is not an ISO-8601 time',
         body: 'x'.repeat(40_000),
         at: '2026-11-26T23:59:00.000Z',
       });
-      await store.changes.saveRejected({ id: 'm-3', reason: 'r'.repeat(2000), body: '{}', at: LATER });
+      await store.rejected.save({ id: 'm-3', reason: 'r'.repeat(2000), body: '{}', at: LATER });
 
       // Act
-      const summary = await store.changes.rejectedBetween('2026-11-26T10:00:00.000Z', LATER, 2);
+      const summary = await store.rejected.between('2026-11-26T10:00:00.000Z', LATER, 2);
 
       // Assess: oldest first, bodies left out, reasons clipped.
       expect(summary.count).toBe(3);
@@ -100,9 +99,9 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
         { id: 'm-2', reason: 'detail.eventTime is not an ISO-8601 time', at: '2026-11-26T23:59:00.000Z' },
         { id: 'm-1', reason: 'not JSON', at: NOW },
       ]);
-      const all = await store.changes.rejectedBetween('2026-11-26T10:00:00.000Z', LATER, 10);
+      const all = await store.rejected.between('2026-11-26T10:00:00.000Z', LATER, 10);
       expect(all.first.at(-1)?.reason).toHaveLength(500);
-      expect((await store.changes.rejectedBetween(LATER, LATER, 10)).count).toBe(1);
+      expect((await store.rejected.between(LATER, LATER, 10)).count).toBe(1);
     });
   });
 
@@ -152,15 +151,15 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
 
       // Act
       const first = await Promise.all(
-        Array.from({ length: 5 }, () => store.config.claimRequest('k1', NOW, until)),
+        Array.from({ length: 5 }, () => store.requests.claim('k1', NOW, until)),
       );
-      const beforeLapse = await store.config.claimRequest('k1', '2026-11-27T10:00:09.999Z', LATER);
-      const afterLapse = await store.config.claimRequest('k1', '2026-11-27T10:00:10.001Z', LATER);
-      const other = await store.config.claimRequest('k2', NOW, until);
-      await store.config.releaseRequest('k2', 'not-this-claim');
-      const afterForeignRelease = await store.config.claimRequest('k2', NOW, until);
-      await store.config.releaseRequest('k2', until);
-      const afterRelease = await store.config.claimRequest('k2', NOW, until);
+      const beforeLapse = await store.requests.claim('k1', '2026-11-27T10:00:09.999Z', LATER);
+      const afterLapse = await store.requests.claim('k1', '2026-11-27T10:00:10.001Z', LATER);
+      const other = await store.requests.claim('k2', NOW, until);
+      await store.requests.release('k2', 'not-this-claim');
+      const afterForeignRelease = await store.requests.claim('k2', NOW, until);
+      await store.requests.release('k2', until);
+      const afterRelease = await store.requests.claim('k2', NOW, until);
 
       // Assess
       expect(first.filter(Boolean)).toHaveLength(1);
@@ -174,26 +173,26 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
     it('the first claim for (change, channel) wins; later claims get it back', async () => {
       const claims = await Promise.all(
         ['A1', 'A2', 'A3', 'A4'].map((alertId) =>
-          store.alerts.claimDelivery({ eventId: 'e1', channel: 'C1', kind: 'alert', alertId, at: NOW }),
+          store.deliveries.claim({ eventId: 'e1', channel: 'C1', kind: 'alert', alertId, at: NOW }),
         ),
       );
       const winner = claims[0];
       for (const claim of claims) expect(claim).toEqual(winner);
-      expect(await store.alerts.getDelivery('e1', 'C1')).toEqual(winner);
-      expect(await store.alerts.getDelivery('e1', 'C2')).toBeUndefined();
+      expect(await store.deliveries.get('e1', 'C1')).toEqual(winner);
+      expect(await store.deliveries.get('e1', 'C2')).toBeUndefined();
     });
 
     it('moves a delivery only from the alert it points at', async () => {
-      await store.alerts.claimDelivery({
+      await store.deliveries.claim({
         eventId: 'e1',
         channel: 'C1',
         kind: 'alert',
         alertId: 'A1',
         at: NOW,
       });
-      expect(await store.alerts.moveDelivery('e1', 'C1', 'A9', 'A2')).toBe(false);
-      expect(await store.alerts.moveDelivery('e1', 'C1', 'A1', 'A2')).toBe(true);
-      expect(await store.alerts.getDelivery('e1', 'C1')).toMatchObject({ alertId: 'A2' });
+      expect(await store.deliveries.move('e1', 'C1', 'A9', 'A2')).toBe(false);
+      expect(await store.deliveries.move('e1', 'C1', 'A1', 'A2')).toBe(true);
+      expect(await store.deliveries.get('e1', 'C1')).toMatchObject({ alertId: 'A2' });
     });
 
     it('counts muted deliveries per channel since a time', async () => {
@@ -202,7 +201,7 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
         ['e2', '2026-11-27T09:00:00Z'],
         ['e3', '2026-11-27T09:30:00Z'],
       ] as const) {
-        await store.alerts.claimDelivery({
+        await store.deliveries.claim({
           eventId,
           channel: 'C1',
           kind: 'muted',
@@ -211,7 +210,7 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
           time,
         });
       }
-      await store.alerts.claimDelivery({
+      await store.deliveries.claim({
         eventId: 'e4',
         channel: 'C2',
         kind: 'muted',
@@ -219,7 +218,7 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
         at: NOW,
         time: NOW,
       });
-      expect(await store.alerts.countMuted('C1', '2026-11-27T00:00:00Z')).toBe(2);
+      expect(await store.deliveries.countMuted('C1', '2026-11-27T00:00:00Z')).toBe(2);
     });
   });
 
@@ -227,79 +226,77 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
     it('claims a run once; a completed run stays claimed; an abandoned one can be redone after its lease', async () => {
       const lease = '2026-11-27T10:05:00.000Z';
       const claims = await Promise.all(
-        Array.from({ length: 5 }, () =>
-          store.alerts.claimDigestRun('C1', 'scheduled#2026-11-27', NOW, lease),
-        ),
+        Array.from({ length: 5 }, () => store.digests.claim('C1', 'scheduled#2026-11-27', NOW, lease)),
       );
       expect(claims.filter(Boolean)).toHaveLength(1);
       expect(
-        await store.alerts.claimDigestRun('C1', 'scheduled#2026-11-27', '2026-11-27T10:06:00.000Z', lease),
+        await store.digests.claim('C1', 'scheduled#2026-11-27', '2026-11-27T10:06:00.000Z', lease),
       ).toEqual({});
-      await store.alerts.completeDigestRun('C1', 'scheduled#2026-11-27');
+      await store.digests.complete('C1', 'scheduled#2026-11-27');
       expect(
-        await store.alerts.claimDigestRun('C1', 'scheduled#2026-11-27', '2026-11-28T10:00:00.000Z', lease),
+        await store.digests.claim('C1', 'scheduled#2026-11-27', '2026-11-28T10:00:00.000Z', lease),
       ).toBeUndefined();
-      expect(await store.alerts.claimDigestRun('C2', 'scheduled#2026-11-27', NOW, lease)).toEqual({});
+      expect(await store.digests.claim('C2', 'scheduled#2026-11-27', NOW, lease)).toEqual({});
       // A failed run gives its claim back at once.
-      await store.alerts.releaseDigestRun('C2', 'scheduled#2026-11-27');
-      expect(await store.alerts.claimDigestRun('C2', 'scheduled#2026-11-27', NOW, lease)).toEqual({});
+      await store.digests.release('C2', 'scheduled#2026-11-27');
+      expect(await store.digests.claim('C2', 'scheduled#2026-11-27', NOW, lease)).toEqual({});
     });
 
     it('hands the first post attempt of a digest run to every later claim of it', async () => {
       const lease = '2026-11-27T10:05:00.000Z';
       const run = 'requested#r1';
-      expect(await store.alerts.claimDigestRun('C1', run, NOW, lease)).toEqual({});
-      await store.alerts.markDigestPostAttempt('C1', run, NOW);
-      await store.alerts.markDigestPostAttempt('C1', run, LATER);
-      await store.alerts.releaseDigestRun('C1', run);
+      expect(await store.digests.claim('C1', run, NOW, lease)).toEqual({});
+      await store.digests.markPostAttempt('C1', run, NOW);
+      await store.digests.markPostAttempt('C1', run, LATER);
+      await store.digests.release('C1', run);
 
-      expect(await store.alerts.claimDigestRun('C1', run, NOW, lease)).toEqual({ postAttemptAt: NOW });
-      expect(await store.alerts.claimDigestRun('C1', run, NOW, lease)).toBeUndefined();
-      await store.alerts.completeDigestRun('C1', run);
-      expect(await store.alerts.claimDigestRun('C1', run, '2026-11-28T10:00:00.000Z', lease)).toBeUndefined();
+      expect(await store.digests.claim('C1', run, NOW, lease)).toEqual({ postAttemptAt: NOW });
+      expect(await store.digests.claim('C1', run, NOW, lease)).toBeUndefined();
+      await store.digests.complete('C1', run);
+      expect(await store.digests.claim('C1', run, '2026-11-28T10:00:00.000Z', lease)).toBeUndefined();
     });
 
     it('lists posted digests with a button until closed, with the window of their first post attempt', async () => {
       const lease = '2026-11-27T10:05:00.000Z';
       const window = { since: '2026-11-20T10:00:00.000Z', until: NOW };
       for (const run of ['scheduled#2026-11-27', 'requested#r1', 'requested#clear'])
-        await store.alerts.claimDigestRun('C1', run, NOW, lease);
-      await store.alerts.markDigestPostAttempt('C1', 'scheduled#2026-11-27', NOW, window);
+        await store.digests.claim('C1', run, NOW, lease);
+      await store.digests.markPostAttempt('C1', 'scheduled#2026-11-27', NOW, window);
       // A retry renders a later window; the message posted first shows the first one.
-      await store.alerts.markDigestPostAttempt('C1', 'scheduled#2026-11-27', LATER, {
+      await store.digests.markPostAttempt('C1', 'scheduled#2026-11-27', LATER, {
         since: NOW,
         until: LATER,
       });
-      await store.alerts.recordDigestMessage('C1', 'scheduled#2026-11-27', '100.000001');
+      await store.digests.recordMessage('C1', 'scheduled#2026-11-27', '100.000001');
       // Posted without a button (an all-clear), or with a button whose post has no ts yet: not listed.
-      await store.alerts.markDigestPostAttempt('C1', 'requested#clear', NOW);
-      await store.alerts.recordDigestMessage('C1', 'requested#clear', '100.000002');
-      await store.alerts.markDigestPostAttempt('C1', 'requested#r1', NOW, window);
-      await store.alerts.claimDigestRun('C2', 'scheduled#2026-11-27', NOW, lease);
-      await store.alerts.markDigestPostAttempt('C2', 'scheduled#2026-11-27', NOW, window);
-      await store.alerts.recordDigestMessage('C2', 'scheduled#2026-11-27', '100.000003');
+      await store.digests.markPostAttempt('C1', 'requested#clear', NOW);
+      await store.digests.recordMessage('C1', 'requested#clear', '100.000002');
+      await store.digests.markPostAttempt('C1', 'requested#r1', NOW, window);
+      await store.digests.claim('C2', 'scheduled#2026-11-27', NOW, lease);
+      await store.digests.markPostAttempt('C2', 'scheduled#2026-11-27', NOW, window);
+      await store.digests.recordMessage('C2', 'scheduled#2026-11-27', '100.000003');
 
-      expect(await store.alerts.digestsWithButton('C1')).toEqual([
+      expect(await store.digests.withButton('C1')).toEqual([
         { runKey: 'scheduled#2026-11-27', ts: '100.000001', ...window },
       ]);
-      await store.alerts.closeDigest('C1', 'scheduled#2026-11-27', LATER);
-      expect(await store.alerts.digestsWithButton('C1')).toEqual([]);
-      expect(await store.alerts.digestsWithButton('C2')).toHaveLength(1);
+      await store.digests.close('C1', 'scheduled#2026-11-27', LATER);
+      expect(await store.digests.withButton('C1')).toEqual([]);
+      expect(await store.digests.withButton('C2')).toHaveLength(1);
       // Closing keeps the run claimed: it is never posted again.
-      expect(await store.alerts.claimDigestRun('C1', 'scheduled#2026-11-27', LATER, lease)).toBeUndefined();
+      expect(await store.digests.claim('C1', 'scheduled#2026-11-27', LATER, lease)).toBeUndefined();
     });
 
     it('keeps the first post attempt of an alert and records an escalation attempt for the lease holder only', async () => {
       await store.alerts.append(seed('A1'), [lineOf(makeChange())]);
-      expect(await store.alerts.acquireLease('A1', 'w1', NOW, LATER)).toBe(true);
-      await store.alerts.markPostAttempt('A1', 'w1', NOW);
-      await store.alerts.markPostAttempt('A1', 'w1', LATER);
-      await store.alerts.markEscalationAttempt('A1', 'w1', 'critical', LATER);
-      await expect(store.alerts.markEscalationAttempt('A1', 'w2', 'warning', LATER)).rejects.toBeInstanceOf(
+      expect(await store.renders.acquireLease('A1', 'w1', NOW, LATER)).toBe(true);
+      await store.renders.markPostAttempt('A1', 'w1', NOW);
+      await store.renders.markPostAttempt('A1', 'w1', LATER);
+      await store.renders.markEscalationAttempt('A1', 'w1', 'critical', LATER);
+      await expect(store.renders.markEscalationAttempt('A1', 'w2', 'warning', LATER)).rejects.toBeInstanceOf(
         LeaseLostError,
       );
 
-      expect(await store.alerts.getAlert('A1')).toMatchObject({
+      expect(await store.alerts.get('A1')).toMatchObject({
         postAttemptAt: NOW,
         escalationAttempt: { severity: 'critical', at: LATER },
       });
@@ -317,16 +314,16 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
         count: 1,
         version: 1,
       };
-      expect(await store.alerts.saveGroup(group, undefined)).toBe(true);
-      expect(await store.alerts.saveGroup({ ...group, alertId: 'A2' }, undefined)).toBe(false);
-      expect(await store.alerts.saveGroup({ ...group, count: 2, version: 2 }, 1)).toBe(true);
-      expect(await store.alerts.saveGroup({ ...group, count: 3, version: 2 }, 1)).toBe(false);
-      expect(await store.alerts.getGroup('C1', 'k')).toEqual({ ...group, count: 2, version: 2 });
+      expect(await store.bursts.save(group, undefined)).toBe(true);
+      expect(await store.bursts.save({ ...group, alertId: 'A2' }, undefined)).toBe(false);
+      expect(await store.bursts.save({ ...group, count: 2, version: 2 }, 1)).toBe(true);
+      expect(await store.bursts.save({ ...group, count: 3, version: 2 }, 1)).toBe(false);
+      expect(await store.bursts.get('C1', 'k')).toEqual({ ...group, count: 2, version: 2 });
 
-      await store.alerts.closeGroup('C1', 'k', 'A9');
-      expect(await store.alerts.getGroup('C1', 'k')).toBeDefined();
-      await store.alerts.closeGroup('C1', 'k', 'A1');
-      expect(await store.alerts.getGroup('C1', 'k')).toBeUndefined();
+      await store.bursts.close('C1', 'k', 'A9');
+      expect(await store.bursts.get('C1', 'k')).toBeDefined();
+      await store.bursts.close('C1', 'k', 'A1');
+      expect(await store.bursts.get('C1', 'k')).toBeUndefined();
     });
   });
 
@@ -340,7 +337,7 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
         rev: 2,
       });
 
-      const alert = await store.alerts.getAlert('A1');
+      const alert = await store.alerts.get('A1');
       expect(alert).toMatchObject({ id: 'A1', channel: 'C1', rev: 2, renderedRev: 0, severity: 'critical' });
       expect((await store.alerts.lines('A1')).map((line) => line.id).sort()).toEqual([a.id, b.id].sort());
     });
@@ -349,7 +346,7 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
       await store.alerts.append(seed('A1'), [lineOf(makeChange())]);
       await store.alerts.append(seed('A2'), [lineOf(makeChange())]);
       await markRendered(store, 'A1');
-      expect((await store.alerts.openAlerts('C1', '2026-11-01T00:00:00Z')).map((a) => a.id)).toEqual([
+      expect((await store.alerts.listOpen('C1', '2026-11-01T00:00:00Z')).map((a) => a.id)).toEqual([
         'A1',
         'A2',
       ]);
@@ -366,10 +363,30 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
       for (const result of results.filter((r) => r.status !== 'acknowledged')) {
         expect(result).toEqual({ status: 'already-acknowledged', acknowledgement: winner });
       }
-      expect((await store.alerts.openAlerts('C1', '2026-11-01T00:00:00Z')).map((a) => a.id)).toEqual(['A2']);
+      expect((await store.alerts.listOpen('C1', '2026-11-01T00:00:00Z')).map((a) => a.id)).toEqual(['A2']);
       expect(await store.alerts.acknowledge('missing', { userId: 'U', userName: 'u', at: NOW })).toEqual({
         status: 'not-found',
       });
+    });
+
+    it('keeps the first acknowledgement once the message shows it: a later click changes nothing', async () => {
+      // Prepare: alice acknowledged, and the message was re-rendered to show it (rev = renderedRev again, so
+      // only the acknowledgement itself can refuse the second click).
+      await store.alerts.append(seed('A1'), [lineOf(makeChange())]);
+      await markRendered(store, 'A1');
+      const alice = { userId: 'U1', userName: 'alice', at: LATER };
+      expect((await store.alerts.acknowledge('A1', alice)).status).toBe('acknowledged');
+      await markRendered(store, 'A1', LATER);
+      const rendered = await store.alerts.get('A1');
+
+      // Act
+      const second = await store.alerts.acknowledge('A1', { userId: 'U2', userName: 'bob', at: LATER });
+
+      // Assess
+      expect(second).toEqual({ status: 'already-acknowledged', acknowledgement: alice });
+      const after = await store.alerts.get('A1');
+      expect(after?.acknowledgement).toEqual(alice);
+      expect(after?.rev).toBe(rendered?.rev);
     });
 
     it('refuses new lines after an acknowledgement and takes back only the new ones', async () => {
@@ -405,7 +422,7 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
       const line = lineOf(makeChange());
       expect(await store.alerts.append(seed('A1'), [line])).toEqual({ status: 'appended', rev: 1 });
       expect(await store.alerts.append(seed('A1'), [line])).toEqual({ status: 'appended', rev: 1 });
-      expect((await store.alerts.getAlert('A1'))?.rev).toBe(1);
+      expect((await store.alerts.get('A1'))?.rev).toBe(1);
     });
 
     it('appends many lines at once and counts only committed ones', async () => {
@@ -418,7 +435,7 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
       await store.alerts.append(seed('A1'), [lineOf(makeChange())]);
       const investigating = await store.alerts.investigate('A1', { userId: 'U2', userName: 'bob', at: NOW });
       expect(investigating?.investigation).toEqual({ userId: 'U2', userName: 'bob', at: NOW });
-      expect((await store.alerts.openAlerts('C1', NOW)).map((a) => a.id)).toEqual(['A1']);
+      expect((await store.alerts.listOpen('C1', NOW)).map((a) => a.id)).toEqual(['A1']);
 
       await markRendered(store, 'A1');
       const acked = await store.alerts.acknowledge('A1', { userId: 'U1', userName: 'alice', at: LATER });
@@ -434,23 +451,23 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
       await store.alerts.append(seed('A1'), [lineOf(makeChange())]);
       const until = '2026-11-27T10:00:30.000Z';
       const grants = await Promise.all(
-        ['w1', 'w2', 'w3'].map((owner) => store.alerts.acquireLease('A1', owner, NOW, until)),
+        ['w1', 'w2', 'w3'].map((owner) => store.renders.acquireLease('A1', owner, NOW, until)),
       );
       expect(grants.filter(Boolean)).toHaveLength(1);
       const holder = ['w1', 'w2', 'w3'][grants.indexOf(true)] ?? 'none';
       const other = holder === 'w1' ? 'w2' : 'w1';
 
-      await expect(store.alerts.markPostAttempt('A1', other, NOW)).rejects.toBeInstanceOf(LeaseLostError);
-      await store.alerts.markPostAttempt('A1', holder, NOW);
+      await expect(store.renders.markPostAttempt('A1', other, NOW)).rejects.toBeInstanceOf(LeaseLostError);
+      await store.renders.markPostAttempt('A1', holder, NOW);
       const message = { channel: 'C1', ts: '1.000100' };
-      await store.alerts.markRendered('A1', holder, {
+      await store.renders.markRendered('A1', holder, {
         rev: 1,
         message,
         changeCount: 1,
         headline: 'h',
         notifiedSeverity: 'warning',
       });
-      expect(await store.alerts.getAlert('A1')).toMatchObject({
+      expect(await store.alerts.get('A1')).toMatchObject({
         renderedRev: 1,
         message,
         postAttemptAt: NOW,
@@ -460,24 +477,34 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
 
       // Expired leases can be taken over; released ones are free.
       expect(
-        await store.alerts.acquireLease('A1', other, '2026-11-27T10:00:31.000Z', '2026-11-27T10:01:00.000Z'),
+        await store.renders.acquireLease('A1', other, '2026-11-27T10:00:31.000Z', '2026-11-27T10:01:00.000Z'),
       ).toBe(true);
-      await store.alerts.releaseLease('A1', holder);
+      await store.renders.releaseLease('A1', holder);
       expect(
-        await store.alerts.acquireLease('A1', holder, '2026-11-27T10:00:32.000Z', '2026-11-27T10:01:00.000Z'),
+        await store.renders.acquireLease(
+          'A1',
+          holder,
+          '2026-11-27T10:00:32.000Z',
+          '2026-11-27T10:01:00.000Z',
+        ),
       ).toBe(false);
-      await store.alerts.releaseLease('A1', other);
+      await store.renders.releaseLease('A1', other);
       expect(
-        await store.alerts.acquireLease('A1', holder, '2026-11-27T10:00:32.000Z', '2026-11-27T10:01:00.000Z'),
+        await store.renders.acquireLease(
+          'A1',
+          holder,
+          '2026-11-27T10:00:32.000Z',
+          '2026-11-27T10:01:00.000Z',
+        ),
       ).toBe(true);
-      expect(await store.alerts.acquireLease('missing', holder, NOW, until)).toBe(false);
+      expect(await store.renders.acquireLease('missing', holder, NOW, until)).toBe(false);
     });
 
     it('forgets a message Slack no longer has, for the lease holder only, and opens a new post window', async () => {
       await store.alerts.append(seed('A1'), [lineOf(makeChange())]);
-      await store.alerts.acquireLease('A1', 'w1', NOW, LATER);
-      await store.alerts.markPostAttempt('A1', 'w1', NOW);
-      await store.alerts.markRendered('A1', 'w1', {
+      await store.renders.acquireLease('A1', 'w1', NOW, LATER);
+      await store.renders.markPostAttempt('A1', 'w1', NOW);
+      await store.renders.markRendered('A1', 'w1', {
         rev: 1,
         message: { channel: 'C1', ts: '1.000100' },
         changeCount: 1,
@@ -485,31 +512,31 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
         notifiedSeverity: 'info',
       });
 
-      await expect(store.alerts.markMessageGone('A1', 'w2', LATER)).rejects.toBeInstanceOf(LeaseLostError);
-      await store.alerts.markMessageGone('A1', 'w1', LATER);
+      await expect(store.renders.markMessageGone('A1', 'w2', LATER)).rejects.toBeInstanceOf(LeaseLostError);
+      await store.renders.markMessageGone('A1', 'w1', LATER);
 
-      const alert = await store.alerts.getAlert('A1');
+      const alert = await store.alerts.get('A1');
       expect(alert?.message).toBeUndefined();
       expect(alert).toMatchObject({ postAttemptAt: LATER, messageRemovedAt: LATER, renderedRev: 1 });
-      expect((await store.alerts.openAlerts('C1', NOW))[0]?.message).toBeUndefined();
+      expect((await store.alerts.listOpen('C1', NOW))[0]?.message).toBeUndefined();
     });
 
     it('lists render-due alerts and clears a mark only when the render reached its revision', async () => {
-      await store.alerts.markRenderDue('A1', 3, NOW);
-      await store.alerts.markRenderDue('A2', 1, NOW);
-      await store.alerts.markRenderDue('A1', 4, LATER);
-      expect((await store.alerts.rendersDue(10)).sort((a, b) => a.alertId.localeCompare(b.alertId))).toEqual([
+      await store.renders.markDue('A1', 3, NOW);
+      await store.renders.markDue('A2', 1, NOW);
+      await store.renders.markDue('A1', 4, LATER);
+      expect((await store.renders.due(10)).sort((a, b) => a.alertId.localeCompare(b.alertId))).toEqual([
         { alertId: 'A1', rev: 4 },
         { alertId: 'A2', rev: 1 },
       ]);
-      expect(await store.alerts.rendersDue(1)).toHaveLength(1);
+      expect(await store.renders.due(1)).toHaveLength(1);
 
       // Marked again (rev 4) after a render of rev 3 started: that render does not clear it.
-      await store.alerts.clearRenderDue('A1', 3);
-      await store.alerts.clearRenderDue('A2', 1);
-      expect(await store.alerts.rendersDue(10)).toEqual([{ alertId: 'A1', rev: 4 }]);
-      await store.alerts.clearRenderDue('A1', 5);
-      expect(await store.alerts.rendersDue(10)).toEqual([]);
+      await store.renders.clearDue('A1', 3);
+      await store.renders.clearDue('A2', 1);
+      expect(await store.renders.due(10)).toEqual([{ alertId: 'A1', rev: 4 }]);
+      await store.renders.clearDue('A1', 5);
+      expect(await store.renders.due(10)).toEqual([]);
     });
   });
 });

@@ -1,5 +1,6 @@
+import type { Mute } from '../../src/model/mute';
 import { keys } from '../../src/store/keys';
-import type { Mute, Store } from '../../src/store/ports';
+import type { Store } from '../../src/store/ports';
 import {
   channelSettings,
   MuteScopeRequiredError,

@@ -51,7 +51,7 @@ function setup(options: { pageSize?: number } = {}) {
     },
   };
   const store = createMemoryStore();
-  const pipeline = createMemoryPipeline(async (id) => (await store.changes.getChange(id)) !== undefined);
+  const pipeline = createMemoryPipeline(async (id) => (await store.changes.get(id)) !== undefined);
   const messenger = slackFake();
   const history = fixtureHistory(clock, options);
   const record = {
@@ -132,7 +132,7 @@ describe('reconcileTargets (memory store, CloudTrail history from fixtures)', ()
     expect(messenger.posts).toHaveLength(2);
     expect(messenger.posts[1]?.text).toMatch(/^\[recovered\] /);
     expect(messenger.posts[0]?.text).not.toMatch(/recovered/);
-    const stored = await store.changes.getChange(String(lost.detail.eventID));
+    const stored = await store.changes.get(String(lost.detail.eventID));
     expect(JSON.parse(stored?.raw ?? '{}')).toMatchObject({
       'detail-type': 'AWS API Call via CloudTrail',
       source: 'aws.cloudtrail',
@@ -157,7 +157,7 @@ describe('reconcileTargets (memory store, CloudTrail history from fixtures)', ()
     expect(late.map((results) => results.get(String(lost.detail.eventID))?.ok)).toEqual([true, true]);
     expect(messenger.posts).toHaveLength(1);
     expect(messenger.posts[0]?.text).toMatch(/^\[recovered\] /);
-    const [alert] = await store.alerts.openAlerts('C0ALERTS', '2026-01-01T00:00:00Z');
+    const [alert] = await store.alerts.listOpen('C0ALERTS', '2026-01-01T00:00:00Z');
     const lines = await store.alerts.lines(alert?.id ?? '');
     expect(lines).toEqual([expect.objectContaining({ id: lost.detail.eventID, recovered: true })]);
   });
@@ -194,7 +194,7 @@ describe('reconcileTargets (memory store, CloudTrail history from fixtures)', ()
     expect(outcome).toMatchObject({ requests: 3, records: 120, watched: 120 });
     expect(outcome?.recovered).toHaveLength(120);
     expect(history.calls.map((call) => call.nextToken === undefined)).toEqual([true, false, false]);
-    expect(await store.changes.getChange(String(ssh(0, at(0)).detail.eventID))).toBeDefined();
+    expect(await store.changes.get(String(ssh(0, at(0)).detail.eventID))).toBeDefined();
   });
 
   it('keeps within 2 LookupEvents requests per second per account and region, on the clock', async () => {

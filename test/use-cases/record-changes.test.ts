@@ -34,7 +34,7 @@ function setup(overrides: Partial<RecordChangesDeps> = {}) {
 /** An alert A1 in C1 with one stored change, never rendered. */
 async function storedAlert(store: RecordChangesDeps['store'], alertId: string): Promise<void> {
   const change = makeChange();
-  await store.changes.saveChange({ change, raw: '{}', receivedAt: at(0) });
+  await store.changes.save({ change, raw: '{}', receivedAt: at(0) });
   await store.alerts.append(
     {
       id: alertId,
@@ -74,7 +74,7 @@ describe('recordChanges (memory store)', () => {
 
     expect(results.get(later.id)).toMatchObject({ ok: true });
     expect(messenger.posts).toHaveLength(2);
-    const delivery = await store.alerts.getDelivery(later.id, 'C1');
+    const delivery = await store.deliveries.get(later.id, 'C1');
     expect(delivery).toMatchObject({ kind: 'alert' });
     expect(delivery?.kind === 'alert' && delivery.alertId).not.toBe(alert?.alertId);
     expect((await store.alerts.lines(alert?.alertId ?? '')).map((l) => l.id).sort()).toEqual(
@@ -169,7 +169,7 @@ describe('syncAlertMessage (memory store)', () => {
   it('leaves the render to the lease holder and asks for a retry when the holder does not finish in time', async () => {
     const { store, deps, clock } = setup();
     const change = makeChange();
-    await store.changes.saveChange({ change, raw: '{}', receivedAt: at(0) });
+    await store.changes.save({ change, raw: '{}', receivedAt: at(0) });
     const appended = await store.alerts.append(
       {
         id: 'A1',
@@ -182,7 +182,7 @@ describe('syncAlertMessage (memory store)', () => {
       [toLine(change)],
     );
     const until = new Date(clock.now().getTime() + 60_000).toISOString();
-    expect(await store.alerts.acquireLease('A1', 'someone-else', clock.now().toISOString(), until)).toBe(
+    expect(await store.renders.acquireLease('A1', 'someone-else', clock.now().toISOString(), until)).toBe(
       true,
     );
 
@@ -212,8 +212,8 @@ describe('syncAlertMessage (memory store)', () => {
     const { store, messenger, deps } = setup();
     await storedAlert(store, 'A1');
     // A previous worker marked the attempt and its post reached Slack, then it died.
-    await store.alerts.acquireLease('A1', 'dead', at(0), at(1));
-    await store.alerts.markPostAttempt('A1', 'dead', at(0));
+    await store.renders.acquireLease('A1', 'dead', at(0), at(1));
+    await store.renders.markPostAttempt('A1', 'dead', at(0));
     await messenger.post('C1', { text: 'x', blocks: [] }, 'A1');
 
     const alert = await syncAlertMessage(deps, 'A1', 1);

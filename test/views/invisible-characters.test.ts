@@ -1,5 +1,5 @@
 import type { Change } from '../../src/model/change';
-import type { Mute } from '../../src/store/ports';
+import type { Mute } from '../../src/model/mute';
 import {
   renderAckNoteModal,
   renderAlert,

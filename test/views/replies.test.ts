@@ -1,5 +1,6 @@
 import { COMMAND_USAGE } from '../../src/commands/parse';
-import type { Mute, Subscription } from '../../src/store/ports';
+import type { Mute } from '../../src/model/mute';
+import type { Subscription } from '../../src/model/subscription';
 import {
   muteTargetLabel,
   type RenderedMessage,

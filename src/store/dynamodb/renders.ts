@@ -1,0 +1,121 @@
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { LeaseLostError } from '../errors';
+import { keys } from '../keys';
+import type { RenderRepository } from '../ports/renders';
+import { decode, renderDueItem } from './codec';
+import { epochSeconds, type Item, type TableClient } from './table-client';
+
+/**
+ * The render lease and render state live on the alert item (ALERT#<alertId> / ALERT), outside the open
+ * index's projection so renders cost no index write; RENDERDUE / <alertId> marks a message that fell behind.
+ */
+export function dynamoDbRenders(table: TableClient): RenderRepository {
+  const { TableName } = table;
+
+  /** An update of an alert only its render-lease holder may make. @throws LeaseLostError otherwise. */
+  async function updateAsHolder(alertId: string, owner: string, UpdateExpression: string, values: Item) {
+    const held = await table.writeIf(
+      new UpdateCommand({
+        TableName,
+        Key: keys.alert(alertId),
+        UpdateExpression,
+        ConditionExpression: 'leaseOwner = :owner',
+        ExpressionAttributeValues: { ':owner': owner, ...values },
+      }),
+    );
+    if (!held) throw new LeaseLostError(alertId);
+  }
+
+  return {
+    async acquireLease(alertId, owner, nowIso, untilIso) {
+      return table.writeIf(
+        new UpdateCommand({
+          TableName,
+          Key: keys.alert(alertId),
+          UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
+          ExpressionAttributeValues: { ':owner': owner, ':until': untilIso, ':now': nowIso },
+        }),
+      );
+    },
+    async releaseLease(alertId, owner) {
+      await table.writeIf(
+        new UpdateCommand({
+          TableName,
+          Key: keys.alert(alertId),
+          UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      );
+    },
+    async markPostAttempt(alertId, owner, atIso) {
+      // The first attempt's time stays: a post that landed late is searched for from there.
+      await updateAsHolder(alertId, owner, 'SET postAttemptAt = if_not_exists(postAttemptAt, :at)', {
+        ':at': atIso,
+      });
+    },
+    async markEscalationAttempt(alertId, owner, severity, atIso) {
+      await updateAsHolder(alertId, owner, 'SET escalationAttempt = :attempt', {
+        ':attempt': { severity, at: atIso },
+      });
+    },
+    async markRendered(alertId, owner, rendered) {
+      await updateAsHolder(
+        alertId,
+        owner,
+        'SET renderedRev = :rev, message = :message, changeCount = :count, headline = :headline, notifiedSeverity = :notified',
+        {
+          ':rev': rendered.rev,
+          ':message': rendered.message,
+          ':count': rendered.changeCount,
+          ':headline': rendered.headline,
+          ':notified': rendered.notifiedSeverity,
+        },
+      );
+    },
+    async markMessageGone(alertId, owner, atIso) {
+      await updateAsHolder(alertId, owner, 'SET postAttemptAt = :at, messageRemovedAt = :at REMOVE message', {
+        ':at': atIso,
+      });
+    },
+    async markDue(alertId, rev, atIso) {
+      await table.send(
+        'write',
+        new PutCommand({
+          TableName,
+          Item: {
+            ...keys.renderDue(alertId),
+            alertId,
+            rev,
+            at: atIso,
+            expiresAt: epochSeconds(atIso) + 30 * 86400,
+          },
+        }),
+      );
+    },
+    async due(limit) {
+      const output = await table.send<{ Items?: Item[] }>(
+        'read',
+        new QueryCommand({
+          TableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.renderDuePk },
+          Limit: limit,
+        }),
+      );
+      return (output.Items ?? []).map((item) => decode(renderDueItem, item, 'render-due mark'));
+    },
+    async clearDue(alertId, renderedRev) {
+      await table.writeIf(
+        new DeleteCommand({
+          TableName,
+          Key: keys.renderDue(alertId),
+          ConditionExpression: 'rev <= :rendered',
+          ExpressionAttributeValues: { ':rendered': renderedRev },
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import type { Acknowledgement, ChangeLine, Investigation } from '../../model/alert';
+import type { Severity } from '../../model/severity';
+import type { AlertEscalationState } from './escalation-steps';
+
+export interface SlackMessageRef {
+  channel: string;
+  ts: string;
+}
+
+/** The mutable state of an alert. Its content is derived from its lines (see AlertRepository.lines). */
+export interface AlertRecord {
+  id: string;
+  channel: string;
+  watch: string | null;
+  actorKey: string;
+  account: string;
+  createdAt: string;
+  /** Incremented whenever the alert's content or state changes; the message is current when renderedRev = rev. */
+  rev: number;
+  renderedRev: number;
+  /** The highest severity among its lines (monotonic). */
+  severity: Severity;
+  /** What the Slack message showed when last rendered (for the digest). */
+  changeCount: number;
+  headline: string;
+  message?: SlackMessageRef;
+  /** The severity the channel was last pinged for; a render above it pings again. */
+  notifiedSeverity?: Severity;
+  /**
+   * Set before the first chat.postMessage is called (later attempts keep it): if no `message` follows, the
+   * post may or may not have happened, and Slack's history since this time is where it would be.
+   */
+  postAttemptAt?: string;
+  /**
+   * Set before an escalation reply is sent: if `notifiedSeverity` does not reach `severity` yet, the reply
+   * may or may not be in the thread.
+   */
+  escalationAttempt?: { severity: Severity; at: string };
+  /** Set when Slack no longer had the message: the next post replaces it and says so. */
+  messageRemovedAt?: string;
+  acknowledgement?: Acknowledgement;
+  investigation?: Investigation;
+  /** Escalation steps of an unacknowledged alert (see ports/escalation-steps.ts), once scheduled. */
+  escalation?: AlertEscalationState;
+}
+
+/** What the open-alerts index holds of an alert (what a digest shows). */
+export type OpenAlert = Pick<
+  AlertRecord,
+  | 'id'
+  | 'channel'
+  | 'watch'
+  | 'actorKey'
+  | 'account'
+  | 'createdAt'
+  | 'severity'
+  | 'changeCount'
+  | 'headline'
+  | 'message'
+  | 'investigation'
+>;
+
+/** What an alert is created with (only the first writer's values are kept). */
+export type AlertSeed = Pick<AlertRecord, 'id' | 'channel' | 'watch' | 'actorKey' | 'account' | 'createdAt'>;
+
+/**
+ * `acknowledged`: the alert was acknowledged before these lines arrived; the lines in `returned` were taken
+ * back out and must go to a new alert. Lines that were already in the alert stay (a retry of earlier work).
+ */
+export type AppendResult =
+  | { status: 'appended'; rev: number }
+  | { status: 'acknowledged'; returned: string[] };
+
+export type AcknowledgeResult =
+  | { status: 'acknowledged'; alert: AlertRecord }
+  | { status: 'already-acknowledged'; acknowledgement: Acknowledgement }
+  /** The alert has changes (or state) its message does not show yet: nothing was acknowledged. */
+  | { status: 'changed' }
+  | { status: 'not-found' };
+
+/** Alerts (one Slack message each), their lines, and who acknowledged or is investigating them. */
+export interface AlertRepository {
+  /**
+   * Adds lines to the alert (creating it from `seed` if needed), then bumps its revision, unless it has been
+   * acknowledged: new changes never hide under an acknowledgement somebody already gave. Idempotent: a line
+   * already in the alert is not added twice. Lines are written before the revision moves, so a renderer that
+   * sees the new revision always sees the lines.
+   */
+  append(seed: AlertSeed, lines: readonly ChangeLine[]): Promise<AppendResult>;
+  get(alertId: string): Promise<AlertRecord | undefined>;
+  /** Every line the alert carries (committed appends only), in no particular order. */
+  lines(alertId: string): Promise<ChangeLine[]>;
+  /**
+   * First acknowledgement wins, by condition, and only when the message shows the alert's latest revision
+   * (`changed` otherwise: nobody acknowledges changes they have not seen). Removes it from the open index.
+   */
+  acknowledge(alertId: string, acknowledgement: Acknowledgement): Promise<AcknowledgeResult>;
+  /** Marks who is investigating (only while unacknowledged). @returns the alert after the change. */
+  investigate(alertId: string, investigation: Investigation): Promise<AlertRecord | undefined>;
+  /** Unacknowledged alerts of a channel created since `sinceIso`, oldest first (sparse index: cost ~ open alerts). */
+  listOpen(channel: string, sinceIso: string): Promise<OpenAlert[]>;
+}

@@ -1,0 +1,40 @@
+import type { Severity } from '../../model/severity';
+import type { SlackMessageRef } from './alerts';
+
+export interface RenderedState {
+  rev: number;
+  message: SlackMessageRef;
+  changeCount: number;
+  headline: string;
+  /** The severity the channel was last pinged for (a post, or an escalation reply). */
+  notifiedSeverity: Severity;
+}
+
+/**
+ * Keeping an alert's Slack message in step with the alert: the render lease (only its holder talks to Slack
+ * about the alert), what Slack shows, and the render-due marks of messages that fell behind. Lease-holder-only
+ * writes throw LeaseLostError when the caller no longer holds the lease.
+ */
+export interface RenderRepository {
+  /** Takes the alert's render lease if it is free or expired. Only the holder talks to Slack about it. */
+  acquireLease(alertId: string, owner: string, nowIso: string, untilIso: string): Promise<boolean>;
+  releaseLease(alertId: string, owner: string): Promise<void>;
+  /** Records that a post is about to be attempted; the first attempt's time is kept (lease holder only). */
+  markPostAttempt(alertId: string, owner: string, atIso: string): Promise<void>;
+  /** Records that an escalation reply for `severity` is about to be sent (lease holder only). */
+  markEscalationAttempt(alertId: string, owner: string, severity: Severity, atIso: string): Promise<void>;
+  /** Records what Slack now shows (lease holder only). */
+  markRendered(alertId: string, owner: string, rendered: RenderedState): Promise<void>;
+  /**
+   * Records that Slack no longer has the alert's message (lease holder only): the message is forgotten and a
+   * fresh post attempt window starts at `atIso`, so the next render posts a replacement.
+   */
+  markMessageGone(alertId: string, owner: string, atIso: string): Promise<void>;
+
+  /** Records that the alert's message is behind revision `rev` and nobody will retry the render by itself. */
+  markDue(alertId: string, rev: number, atIso: string): Promise<void>;
+  /** Up to `limit` alerts marked render-due (one Query on a small partition). */
+  due(limit: number): Promise<{ alertId: string; rev: number }[]>;
+  /** Clears the mark unless it asks for a revision above `renderedRev` (marked again meanwhile). */
+  clearDue(alertId: string, renderedRev: number): Promise<void>;
+}
