@@ -68,6 +68,11 @@ const schema = z
       .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel id (C… or G…)')
       .optional(),
     BURST_WINDOW_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+    /**
+     * Divides every escalation wait: the local stack sets 60, so "after 15 min" comes after 15 s and the
+     * page shows escalation at work. Deployed: 1 (a real 15 minutes).
+     */
+    ESCALATION_TIME_SCALE: z.coerce.number().int().min(1).max(3600).default(1),
     /** Spacing of posts per channel (Slack allows about one message per second per channel). */
     SLACK_POST_INTERVAL_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
     ACCOUNT_ALIASES: accountAliases.default({}),

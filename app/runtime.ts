@@ -8,6 +8,7 @@ import type { CapacityMeter } from '../src/store/dynamodb';
 import type { Store } from '../src/store/ports';
 import type { PipelineRepository } from '../src/store/ports/pipeline';
 import { createActivityRecorder } from '../src/use-cases/activity';
+import type { EscalationDeps } from '../src/use-cases/escalation-steps';
 import type { AlertMessenger, AlertRenderer, Clock, EscalationStepMessenger } from '../src/use-cases/ports';
 import { systemClock } from '../src/use-cases/ports';
 import type { ActivityRecorder, RecordChangesDeps } from '../src/use-cases/record-changes';
@@ -146,8 +147,22 @@ export function recordDeps(runtime: Runtime, owner: string): RecordChangesDeps {
     owner,
     policy: { ...DEFAULT_BURST_POLICY, windowMs: runtime.config.BURST_WINDOW_SECONDS * 1000 },
     accountAliases: runtime.config.ACCOUNT_ALIASES,
+    escalationTimeScale: runtime.config.ESCALATION_TIME_SCALE,
     activity: runtime.activity,
     ...(runtime.config.DEFAULT_CHANNEL ? { defaultChannel: runtime.config.DEFAULT_CHANNEL } : {}),
+  };
+}
+
+/** The dependencies of the escalation sweep, from a runtime. */
+export function escalationDeps(runtime: Runtime, owner: string): EscalationDeps {
+  return {
+    store: runtime.store,
+    messenger: runtime.messenger,
+    render: runtime.render,
+    clock: runtime.clock,
+    owner,
+    accountAliases: runtime.config.ACCOUNT_ALIASES,
+    timeScale: runtime.config.ESCALATION_TIME_SCALE,
   };
 }
 

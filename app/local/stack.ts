@@ -13,6 +13,7 @@ import { loadConfig } from '../config';
 import type { LogPort } from '../events/process-events';
 import { createDigestHandler } from '../lambda/digest';
 import { createEventsHandler } from '../lambda/events';
+import { createSweepHandler } from '../lambda/sweep';
 import { createRuntime } from '../runtime';
 import { DIGEST_REQUESTED_DETAIL_TYPE } from '../slack/deps';
 import { ensureTable, startDynalite } from './dynamodb';
@@ -46,6 +47,7 @@ export const PASSED_THROUGH = [
   'BURST_WINDOW_SECONDS',
   'DIGEST_TIMEZONE',
   'ADMINS',
+  'ESCALATION_TIME_SCALE',
 ] as const;
 
 /** Options of {@link startLocalStack}. Ports default to 0 (any free port). */
@@ -120,6 +122,9 @@ const stderrLog: LogPort = {
   error: (message, ...attributes) => console.error(`[error] ${message}`, ...attributes),
 };
 
+/** How often the local stack sweeps (deployed: every minute). */
+const SWEEP_EVERY_MS = 3_000;
+
 async function listen(server: Server, port: number): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -173,6 +178,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       SLACK_API_URL: slack.url,
       DEFAULT_CHANNEL: LOCAL_CHANNEL.id,
       SLACK_POST_INTERVAL_MS: String(options.postIntervalMs ?? 1000),
+      // Escalation locally: "after 15 min" comes after 15 s, so the page shows it happen.
+      ESCALATION_TIME_SCALE: '60',
     };
     // A folder that was named must exist (the app fails clearly otherwise); ./watches is used when present.
     const watchesDir = options.watchesDir ?? join(process.cwd(), 'watches');
@@ -246,6 +253,32 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       });
       return outcome;
     };
+
+    // EventBridge Scheduler's every-minute sweep, every few seconds here (escalation waits are scaled too).
+    const sweep = createSweepHandler(env, { log });
+    let sweeping = false;
+    const sweepTimer = setInterval(() => {
+      if (sweeping || !workspace) return;
+      sweeping = true;
+      const started = Date.now();
+      sweep({ kind: 'sweep' }, lambdaContext('infrawatch-sweep-local'))
+        .then((summary) => {
+          if (summary.stepsSent + summary.rendersRepaired === 0) return;
+          ready().record({
+            at: new Date(started).toISOString(),
+            request: 'sweep function: schedule',
+            status: 200,
+            elapsedMs: Date.now() - started,
+            detail: `${summary.stepsSent} escalation step(s), ${summary.rendersRepaired} message(s) repaired`,
+          });
+        })
+        .catch((error: unknown) => report(`The sweep function failed: ${(error as Error).message}`))
+        .finally(() => {
+          sweeping = false;
+        });
+    }, SWEEP_EVERY_MS);
+    sweepTimer.unref();
+    stops.push(() => clearInterval(sweepTimer));
 
     const server = createLocalServer({
       get workspace() {

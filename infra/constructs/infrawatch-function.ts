@@ -15,6 +15,7 @@ export const LAMBDA_ENTRIES = {
   slack: 'app/lambda/slack.ts',
   events: 'app/lambda/events.ts',
   digest: 'app/lambda/digest.ts',
+  sweep: 'app/lambda/sweep.ts',
 } as const;
 
 export type LambdaEntry = keyof typeof LAMBDA_ENTRIES;

@@ -55,6 +55,8 @@ export const FUNCTION_TIMEOUTS = {
   events: Duration.seconds(90),
   /** Every channel's digest, one post per channel, paced. */
   digest: Duration.minutes(5),
+  /** Up to 25 escalation steps and 10 render repairs, paced; shorter than the minute between sweeps. */
+  sweep: Duration.seconds(50),
 } as const;
 
 /** SQS must keep a message invisible while the function may still be working on it (AWS: 6× the timeout). */
@@ -94,7 +96,7 @@ export interface InfraWatchStackProps extends StackProps {
 export class InfraWatchStack extends Stack {
   readonly table: dynamodb.Table;
   readonly centralBus: events.EventBus;
-  readonly functions: Record<'slack' | 'events' | 'digest', InfraWatchFunction>;
+  readonly functions: Record<'slack' | 'events' | 'digest' | 'sweep', InfraWatchFunction>;
 
   constructor(scope: Construct, id: string, props: InfraWatchStackProps) {
     super(scope, id, props);
@@ -152,6 +154,16 @@ export class InfraWatchStack extends Stack {
         description: 'InfraWatch: the daily digest and /infrawatch digest',
         timeout: FUNCTION_TIMEOUTS.digest,
         memorySize: 512,
+      }),
+      sweep: new InfraWatchFunction(this, 'Sweep', {
+        ...common,
+        entry: 'sweep',
+        description:
+          'InfraWatch: escalation steps of unacknowledged alerts, and render repairs, every minute',
+        timeout: FUNCTION_TIMEOUTS.sweep,
+        memorySize: 512,
+        // One sweep at a time is enough (and keeps Slack pacing in one container); a late one is harmless.
+        reservedConcurrentExecutions: 1,
       }),
     };
     for (const fn of Object.values(this.functions)) {
@@ -234,6 +246,30 @@ export class InfraWatchStack extends Stack {
         input: scheduler.ScheduleTargetInput.fromObject({ kind: 'scheduled' }),
         retryAttempts: 3,
         maxEventAge: Duration.hours(2),
+      }),
+    });
+    // Sweep: every minute. No retries: the next minute's sweep takes on whatever this one left due.
+    const sweep = this.functions.sweep.function;
+    const sweepRole = new iam.Role(this, 'SweepScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+      description: 'EventBridge Scheduler invokes the InfraWatch sweep function',
+    });
+    Validations.of(sweepRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(sweep.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
+      reason:
+        'lambda:InvokeFunction on the sweep function and its qualified ARNs (CDK grantInvoke): versions and ' +
+        'aliases of this one function only.',
+    });
+    new scheduler.Schedule(this, 'SweepSchedule', {
+      description: 'InfraWatch sweep: escalation steps due, messages to repair',
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(1)),
+      target: new schedulerTargets.LambdaInvoke(sweep, {
+        role: sweepRole,
+        input: scheduler.ScheduleTargetInput.fromObject({ kind: 'sweep' }),
+        retryAttempts: 0,
+        maxEventAge: Duration.minutes(1),
       }),
     });
     new events.Rule(this, 'DigestRequested', {

@@ -55,6 +55,7 @@ describe('cdk-nag AwsSolutions', () => {
     const found = acknowledgements(app).filter(({ id }) => id.includes('AwsSolutions'));
     expect(found.map(({ id }) => id).sort()).toEqual([
       expect.stringMatching(/^Annotation::AwsSolutions-IAM5\[Resource::<DigestFunction\w+\.Arn>:\*\]$/),
+      expect.stringMatching(/^Annotation::AwsSolutions-IAM5\[Resource::<SweepFunction\w+\.Arn>:\*\]$/),
       'Annotation::AwsSolutions-SMG4',
     ]);
     for (const { path, reason } of found) {

@@ -29,6 +29,7 @@ const FUNCTIONS = {
   slack: 'SlackFunction4E9309F2',
   events: 'EventsFunctionD12C8C52',
   digest: 'DigestFunction7BDDFF27',
+  sweep: 'SweepFunctionA7728703',
 } as const;
 
 describe('watch rules', () => {
@@ -203,6 +204,20 @@ describe('digest', () => {
   });
 });
 
+describe('sweep', () => {
+  it('runs every minute, without retries (the next minute takes over), one at a time', () => {
+    main.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [FUNCTIONS.sweep, 'Arn'] },
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 0 }),
+      }),
+    });
+    expect(props(mainJson.Resources[FUNCTIONS.sweep]).ReservedConcurrentExecutions).toBe(1);
+  });
+});
+
 describe('table', () => {
   const table = mainJson.Resources.Table;
 
@@ -332,8 +347,8 @@ describe('alarms', () => {
 
   it('alarm on the dead-letter queue, on each function errors and throttles', () => {
     expect(alarms.filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toHaveLength(1);
-    expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(3);
-    expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(3);
+    expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(Object.keys(FUNCTIONS).length);
+    expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(Object.keys(FUNCTIONS).length);
   });
 
   it('watch the metrics the app emits, by their names in src/metrics.ts', () => {
