@@ -8,6 +8,6 @@ module.exports = {
   roots: ['<rootDir>/test/browser'],
   testMatch: ['**/*.browser.ts'],
   setupFiles: ['<rootDir>/test/setup-env.ts'],
-  testTimeout: 60_000,
+  testTimeout: 180_000,
   transform: { '^.+\\.ts$': ['@swc/jest'] },
 };
