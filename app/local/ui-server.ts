@@ -43,6 +43,9 @@ const STATIC_FILES: Readonly<Record<string, { file: string; type: string }>> = {
   '/ui/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/ui/blockkit.js': { file: 'blockkit.js', type: 'text/javascript; charset=utf-8' },
   '/ui/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+  // Browsers ask for an icon on every page; without one each load logs a 404 in the console.
+  '/ui/favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
+  '/favicon.ico': { file: 'favicon.svg', type: 'image/svg+xml' },
 };
 
 // Message content is untrusted (CloudTrail fields end up in alerts): no inline script or style is ever allowed,

@@ -111,6 +111,7 @@
   /** The frame of a message from the app: avatar, then author, badge and time; returns its parts. */
   function frame(className, ts) {
     const node = element('article', className);
+    node.dataset.ts = ts;
     node.appendChild(element('div', 'avatar', 'IW'));
     const main = element('div', 'message-main');
     const meta = element('div', 'message-meta');
