@@ -113,6 +113,16 @@ const schema = z
       .default('default'),
     /** Alarm when no change was recorded for this many hours (a dead pipeline is the worst failure). */
     noChangeAlarmHours: z.number().int().min(1).max(168).default(24),
+    /**
+     * How often the reconcile function reads CloudTrail's event history of every watched account and region
+     * and records the watched changes EventBridge never delivered (EventBridge Scheduler, rate in minutes).
+     */
+    reconcileIntervalMinutes: z.number().int().min(5).max(60).default(15),
+    /**
+     * Accounts reconciled besides homeAccount and memberAccounts (with organizationId, list the member accounts
+     * here: reconciliation assumes a role in each, by exact ARN, so it needs them named).
+     */
+    reconcileAccounts: z.array(accountId).default([]),
     /** Days CloudWatch keeps the functions' logs (one of the values CloudWatch Logs accepts). */
     logRetentionDays: z
       .number()
@@ -138,6 +148,10 @@ const schema = z
     }
     if (config.extraRegions.includes(config.homeRegion)) {
       ctx.addIssue({ code: 'custom', path: ['extraRegions'], message: 'must not list homeRegion' });
+    }
+    // The forwarder's reconcile role is named <stackName>-reconcile-<region>: IAM role names have 64 characters.
+    if (reconcileRoleName(config.stackName, 'ap-southeast-5').length > 64) {
+      ctx.addIssue({ code: 'custom', path: ['stackName'], message: 'must be at most 39 characters' });
     }
     if (new Set(config.extraRegions).size !== config.extraRegions.length) {
       ctx.addIssue({ code: 'custom', path: ['extraRegions'], message: 'must not repeat a region' });
@@ -177,6 +191,42 @@ export function loadInfraConfig(file: string): InfraConfig {
 /** Every region a watched account forwards from or is watched in: the home region first. */
 export function watchedRegions(config: InfraConfig): readonly string[] {
   return [config.homeRegion, ...config.extraRegions];
+}
+
+/** The forwarder stack's reconcile role in one region (IAM is global: one role per region it serves). */
+export function reconcileRoleName(stackName: string, region: string): string {
+  return `${stackName}-reconcile-${region}`;
+}
+
+/** The reconcile function's role in the home account: the only principal the member roles trust. */
+export function reconcileFunctionRoleName(config: InfraConfig): string {
+  return `${config.stackName}-reconcile-function`;
+}
+
+/** A target of reconciliation, as the reconcile function's RECONCILE_TARGETS lists it. */
+export interface ReconcileTargetConfig {
+  account: string;
+  region: string;
+  roleArn?: string;
+}
+
+/**
+ * Every watched account and region: the home account's home region is read with the function's own role,
+ * everything else through the forwarder's reconcile role there.
+ */
+export function reconcileTargets(config: InfraConfig): ReconcileTargetConfig[] {
+  const accounts = [...new Set([config.homeAccount, ...config.memberAccounts, ...config.reconcileAccounts])];
+  return accounts.flatMap((account) =>
+    watchedRegions(config).map((region) =>
+      account === config.homeAccount && region === config.homeRegion
+        ? { account, region }
+        : {
+            account,
+            region,
+            roleArn: `arn:aws:iam::${account}:role/${reconcileRoleName(config.stackName, region)}`,
+          },
+    ),
+  );
 }
 
 /** Where the custom watch files are inside each function bundle (Lambda's working directory is /var/task). */

@@ -81,6 +81,28 @@ export class Alarms extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    // Reconciliation found changes EventBridge never delivered: they are alerted late; a rule, a forwarder or
+    // EventBridge itself is losing events.
+    this.add('ChangesRecovered', {
+      alarmDescription:
+        'InfraWatch recovered watched changes from CloudTrail that EventBridge never delivered (alerted late, marked recovered)',
+      metric: infraWatchMetric(METRICS.changesRecovered, Duration.minutes(15)),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    // The heartbeat: an account that usually has changes has had none, not even in CloudTrail's history.
+    this.add('AccountSilent', {
+      alarmDescription: `An account that usually has changes has had none for ${props.noChangeHours} hours, not even in CloudTrail's event history: is its trail logging?`,
+      metric: infraWatchMetric(METRICS.accountsSilent, Duration.minutes(15)).with({
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
     // A dead pipeline (trail stopped, rule deleted, forwarders broken) emits nothing at all: no data is the
     // signal, so missing data breaches.
     this.add('NoChangeRecorded', {

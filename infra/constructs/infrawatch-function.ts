@@ -10,12 +10,13 @@ import { BUNDLED_WATCHES_DIR } from '../config';
 /** The repository root: entries, package-lock.json and tsconfig.json are found from here. */
 export const REPO_ROOT = join(__dirname, '..', '..');
 
-/** The three Lambda entries, by path: infra never imports app/. */
+/** The Lambda entries, by path: infra never imports app/. */
 export const LAMBDA_ENTRIES = {
   slack: 'app/lambda/slack.ts',
   events: 'app/lambda/events.ts',
   digest: 'app/lambda/digest.ts',
   sweep: 'app/lambda/sweep.ts',
+  reconcile: 'app/lambda/reconcile.ts',
 } as const;
 
 export type LambdaEntry = keyof typeof LAMBDA_ENTRIES;
@@ -75,6 +76,8 @@ export interface InfraWatchFunctionProps {
   /** Absolute paths of the custom watch files copied into the bundle. */
   customWatchFiles: readonly string[];
   reservedConcurrentExecutions?: number;
+  /** A fixed role name, for a role other accounts' policies name by ARN; default: generated. */
+  roleName?: string;
 }
 
 /**
@@ -95,6 +98,7 @@ export class InfraWatchFunction extends Construct {
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `InfraWatch ${props.entry} function`,
+      ...(props.roleName === undefined ? {} : { roleName: props.roleName }),
     });
     this.logGroup.grantWrite(this.role);
     this.function = new NodejsFunction(this, 'Function', {

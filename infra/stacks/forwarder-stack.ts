@@ -1,8 +1,8 @@
-import { Aws, CfnCondition, CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnCondition, CfnOutput, Duration, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { Watch } from '../../src/watches/types';
-import type { InfraConfig } from '../config';
+import { type InfraConfig, reconcileFunctionRoleName } from '../config';
 import { WatchRules } from '../constructs/watch-rules';
 
 /** The central bus's name in the home account and region (created by the main stack). */
@@ -60,6 +60,41 @@ export class ForwarderStack extends Stack {
     });
     const rules = new WatchRules(this, 'Watches', { watches: props.watches, target: { arn: busArn, role } });
     for (const rule of rules.rules) rule.cfnOptions.condition = notHome;
+
+    // Reconciliation reads this account and region's CloudTrail event history through this role. It trusts
+    // exactly the home account's reconcile function role (by its fixed name), and only for LookupEvents here.
+    const reconcileRole = new iam.Role(this, 'ReconcileRole', {
+      roleName: Fn.join('-', [config.stackName, 'reconcile', Aws.REGION]),
+      // The home account, on condition of the caller's ARN: unlike a role principal, this trust policy is
+      // valid before the home stack has created the role, so a member may deploy its forwarder first.
+      assumedBy: new iam.AccountPrincipal(config.homeAccount).withConditions({
+        ArnEquals: {
+          'aws:PrincipalArn': `arn:aws:iam::${config.homeAccount}:role/${reconcileFunctionRoleName(config)}`,
+        },
+      }),
+      description:
+        'The InfraWatch reconcile function reads CloudTrail event history (LookupEvents) of this region',
+      maxSessionDuration: Duration.hours(1),
+      inlinePolicies: {
+        LookupEvents: new iam.PolicyDocument({
+          statements: [
+            // LookupEvents has no resource-level permissions: "*" is the only resource IAM accepts for it.
+            new iam.PolicyStatement({
+              actions: ['cloudtrail:LookupEvents'],
+              resources: ['*'],
+              conditions: { StringEquals: { 'aws:RequestedRegion': Aws.REGION } },
+            }),
+          ],
+        }),
+      },
+    });
+    (reconcileRole.node.defaultChild as iam.CfnRole).cfnOptions.condition = notHome;
+    Validations.of(reconcileRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'cloudtrail:LookupEvents has no resource-level permissions (Service Authorization Reference), so it can only ' +
+        'be granted on "*"; the role allows nothing else, only in its own region (aws:RequestedRegion).',
+    });
 
     new CfnOutput(this, 'CentralBusArn', { value: busArn });
   }

@@ -27,7 +27,7 @@ import type { Construct } from 'constructs';
 import { DIGEST_REQUESTED_DETAIL_TYPE, INFRAWATCH_EVENT_SOURCE } from '../../src/events/infrawatch-events';
 import { TABLE } from '../../src/store/table';
 import type { Watch } from '../../src/watches/types';
-import { type InfraConfig, lambdaEnvironment } from '../config';
+import { type InfraConfig, lambdaEnvironment, reconcileFunctionRoleName, reconcileTargets } from '../config';
 import { Alarms } from '../constructs/alarms';
 import { InfraWatchFunction, REPO_ROOT } from '../constructs/infrawatch-function';
 import { WatchRules } from '../constructs/watch-rules';
@@ -57,6 +57,8 @@ export const FUNCTION_TIMEOUTS = {
   digest: Duration.minutes(5),
   /** Up to 25 escalation steps and 10 render repairs, paced; shorter than the minute between sweeps. */
   sweep: Duration.seconds(50),
+  /** Every watched account and region's event history at 2 requests/s each; a run that runs out goes on next time. */
+  reconcile: Duration.minutes(10),
 } as const;
 
 /** SQS must keep a message invisible while the function may still be working on it (AWS: 6× the timeout). */
@@ -96,7 +98,7 @@ export interface InfraWatchStackProps extends StackProps {
 export class InfraWatchStack extends Stack {
   readonly table: dynamodb.Table;
   readonly centralBus: events.EventBus;
-  readonly functions: Record<'slack' | 'events' | 'digest' | 'sweep', InfraWatchFunction>;
+  readonly functions: Record<'slack' | 'events' | 'digest' | 'sweep' | 'reconcile', InfraWatchFunction>;
 
   constructor(scope: Construct, id: string, props: InfraWatchStackProps) {
     super(scope, id, props);
@@ -164,6 +166,21 @@ export class InfraWatchStack extends Stack {
         memorySize: 512,
         // One sweep at a time is enough (and keeps Slack pacing in one container); a late one is harmless.
         reservedConcurrentExecutions: 1,
+      }),
+      reconcile: new InfraWatchFunction(this, 'Reconcile', {
+        ...common,
+        environment: {
+          ...environment,
+          RECONCILE_TARGETS: JSON.stringify(reconcileTargets(config)),
+          RECONCILE_WINDOW_SECONDS: String(config.reconcileIntervalMinutes * 60),
+          QUIET_HOURS: String(config.noChangeAlarmHours),
+        },
+        entry: 'reconcile',
+        description:
+          'InfraWatch: CloudTrail event history reconciled with what EventBridge delivered; heartbeat',
+        timeout: FUNCTION_TIMEOUTS.reconcile,
+        memorySize: 512,
+        roleName: reconcileFunctionRoleName(config),
       }),
     };
     for (const fn of Object.values(this.functions)) {
@@ -281,6 +298,8 @@ export class InfraWatchStack extends Stack {
       ],
     });
 
+    const reconcileSchedule = this.reconcile(config);
+
     if (config.createTrail) this.createTrail();
 
     const alarms = new Alarms(this, 'Alarms', {
@@ -319,6 +338,59 @@ export class InfraWatchStack extends Stack {
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
     new CfnOutput(this, 'DigestScheduleArn', { value: schedule.scheduleArn });
+    new CfnOutput(this, 'ReconcileScheduleArn', { value: reconcileSchedule.scheduleArn });
+  }
+
+  /**
+   * Reconciliation: the function reads CloudTrail's event history of the home region with its own role and of
+   * every other watched account and region through the forwarder's reconcile role there (exact ARNs), on a
+   * schedule.
+   */
+  private reconcile(config: InfraConfig): scheduler.Schedule {
+    const fn = this.functions.reconcile;
+    // LookupEvents supports no resource-level permission (the Service Authorization Reference lists no resource
+    // type for it): Resource "*" is the only form IAM accepts. The region condition keeps it to this region.
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['cloudtrail:LookupEvents'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:RequestedRegion': this.region } },
+      }),
+    );
+    const roleArns = reconcileTargets(config).flatMap((target) => (target.roleArn ? [target.roleArn] : []));
+    if (roleArns.length > 0)
+      fn.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: roleArns }),
+      );
+    Validations.of(fn.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'cloudtrail:LookupEvents has no resource-level permissions (Service Authorization Reference), so it can only ' +
+        'be granted on "*"; the statement is limited to this action and to this region by aws:RequestedRegion.',
+    });
+    const role = new iam.Role(this, 'ReconcileScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+      description: 'EventBridge Scheduler invokes the InfraWatch reconcile function',
+    });
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.function.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
+      reason:
+        'lambda:InvokeFunction on the reconcile function and its qualified ARNs (CDK grantInvoke): versions and ' +
+        'aliases of this one function only.',
+    });
+    return new scheduler.Schedule(this, 'ReconcileSchedule', {
+      description: `InfraWatch reconciliation with CloudTrail every ${config.reconcileIntervalMinutes} minutes`,
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(config.reconcileIntervalMinutes)),
+      target: new schedulerTargets.LambdaInvoke(fn.function, {
+        role,
+        input: scheduler.ScheduleTargetInput.fromObject({ kind: 'scheduled' }),
+        // The next run reads the same windows again: a missed run costs nothing but delay.
+        retryAttempts: 0,
+        maxEventAge: Duration.minutes(config.reconcileIntervalMinutes),
+      }),
+    });
   }
 
   /** The table of src/store/table.ts: keys, indexes, projections and TTL read from it. */

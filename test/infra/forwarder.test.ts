@@ -63,7 +63,47 @@ describe('the Forwarder stack', () => {
       { Action: 'events:PutEvents', Effect: 'Allow', Resource: BUS_ARN },
     ]);
     expect(JSON.stringify(role?.Properties?.AssumeRolePolicyDocument)).toContain('"aws:SourceAccount"');
-    expect(byType(forwarderJson, 'AWS::IAM::Role')).toHaveLength(1);
+    expect(byType(forwarderJson, 'AWS::IAM::Role').map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual([
+      'ForwardRole',
+      'ReconcileRole',
+    ]);
+  });
+
+  it("creates the reconcile role trusting only the home account's reconcile function, LookupEvents only", () => {
+    const [, role] =
+      byType(forwarderJson, 'AWS::IAM::Role').find(([id]) => id.startsWith('ReconcileRole')) ?? [];
+    expect(role?.Condition).toBe('NotHomeRegionOfHomeAccount');
+    expect(role?.Properties?.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: {
+            AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:root']] },
+          },
+          Condition: {
+            ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/InfraWatch-reconcile-function' },
+          },
+        },
+      ],
+    });
+    expect(role?.Properties?.Policies).toEqual([
+      {
+        PolicyName: 'LookupEvents',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Action: 'cloudtrail:LookupEvents',
+              Effect: 'Allow',
+              Resource: '*',
+              Condition: { StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } },
+            },
+          ],
+        },
+      },
+    ]);
   });
 
   it('skips the rules in the home region of the home account', () => {

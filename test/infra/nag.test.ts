@@ -54,7 +54,11 @@ describe('cdk-nag AwsSolutions', () => {
     // (CDK itself acknowledges a CloudFormation-Validate rule on the access-log bucket it configures.)
     const found = acknowledgements(app).filter(({ id }) => id.includes('AwsSolutions'));
     expect(found.map(({ id }) => id).sort()).toEqual([
+      // cloudtrail:LookupEvents (no resource-level permissions): the reconcile function, the forwarder's role.
+      'Annotation::AwsSolutions-IAM5[Resource::*]',
+      'Annotation::AwsSolutions-IAM5[Resource::*]',
       expect.stringMatching(/^Annotation::AwsSolutions-IAM5\[Resource::<DigestFunction\w+\.Arn>:\*\]$/),
+      expect.stringMatching(/^Annotation::AwsSolutions-IAM5\[Resource::<ReconcileFunction\w+\.Arn>:\*\]$/),
       expect.stringMatching(/^Annotation::AwsSolutions-IAM5\[Resource::<SweepFunction\w+\.Arn>:\*\]$/),
       'Annotation::AwsSolutions-SMG4',
     ]);

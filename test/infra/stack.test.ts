@@ -30,6 +30,7 @@ const FUNCTIONS = {
   events: 'EventsFunctionD12C8C52',
   digest: 'DigestFunction7BDDFF27',
   sweep: 'SweepFunctionA7728703',
+  reconcile: 'ReconcileFunction585E26B3',
 } as const;
 
 describe('watch rules', () => {
@@ -152,6 +153,12 @@ describe('functions', () => {
         DIGEST_TIMEZONE: config.digestTimeZone,
         WATCHES_DIR: 'watches',
         NODE_OPTIONS: '--enable-source-maps',
+        // The reconcile function alone reads CloudTrail: its targets and window (tested under "reconciliation").
+        ...(id === FUNCTIONS.reconcile && {
+          RECONCILE_TARGETS: expect.any(String),
+          RECONCILE_WINDOW_SECONDS: String(config.reconcileIntervalMinutes * 60),
+          QUIET_HOURS: String(config.noChangeAlarmHours),
+        }),
       });
     },
   );
@@ -218,6 +225,54 @@ describe('sweep', () => {
   });
 });
 
+describe('reconciliation', () => {
+  const RECONCILE = 'ReconcileFunction585E26B3';
+
+  it('runs the reconcile function on the configured rate with {"kind":"scheduled"}', () => {
+    main.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(15 minutes)',
+      Target: { Arn: { 'Fn::GetAtt': [RECONCILE, 'Arn'] }, Input: JSON.stringify({ kind: 'scheduled' }) },
+    });
+  });
+
+  it('lists every watched account and region, members through their reconcile role, in its environment', () => {
+    const env = (props(mainJson.Resources[RECONCILE]).Environment as { Variables: Record<string, string> })
+      .Variables;
+    const targets = JSON.parse(env.RECONCILE_TARGETS ?? '[]') as {
+      account: string;
+      region: string;
+      roleArn?: string;
+    }[];
+    expect(targets).toHaveLength(9);
+    expect(targets[0]).toEqual({ account: '111111111111', region: 'eu-west-1' });
+    expect(targets).toContainEqual({
+      account: '222222222222',
+      region: 'us-east-1',
+      roleArn: 'arn:aws:iam::222222222222:role/InfraWatch-reconcile-us-east-1',
+    });
+    expect(env.QUIET_HOURS).toBe(String(config.noChangeAlarmHours));
+  });
+
+  it('may assume exactly the member roles, and read the history of its own region only', () => {
+    const policy = resourcesOf(mainJson, 'AWS::IAM::Policy').find(([id]) =>
+      id.startsWith('ReconcileRoleDefault'),
+    );
+    const own = (props(policy?.[1]).PolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
+    const assume = own.find((s) => s.Action === 'sts:AssumeRole');
+    expect(assume?.Resource).toHaveLength(8);
+    expect(JSON.stringify(assume?.Resource)).not.toContain('*');
+    expect(own.find((s) => s.Action === 'cloudtrail:LookupEvents')).toEqual({
+      Action: 'cloudtrail:LookupEvents',
+      Effect: 'Allow',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } },
+    });
+    const [, role] =
+      resourcesOf(mainJson, 'AWS::IAM::Role').find(([id]) => id.startsWith('ReconcileRole')) ?? [];
+    expect(props(role).RoleName).toBe('InfraWatch-reconcile-function');
+  });
+});
+
 describe('table', () => {
   const table = mainJson.Resources.Table;
 
@@ -279,7 +334,12 @@ describe('least privilege', () => {
    * Statements allowed to name every resource, each with the AWS reason. Empty today: a new entry needs a
    * reason a reviewer accepts (e.g. an action that supports no resource-level permission).
    */
-  const DOCUMENTED_WILDCARDS: Record<string, string> = {};
+  const DOCUMENTED_WILDCARDS: Record<string, string> = {
+    'ReconcileRoleDefaultPolicyBC2E4874: "cloudtrail:LookupEvents"':
+      'LookupEvents has no resource-level permissions; limited to the home region by aws:RequestedRegion.',
+    'ReconcileRole90F75AB5: "cloudtrail:LookupEvents"':
+      "The forwarder's reconcile role: LookupEvents only, in its own region (aws:RequestedRegion).",
+  };
 
   it.each([
     ['main', () => deployment.mainJson],
@@ -353,7 +413,14 @@ describe('alarms', () => {
 
   it('watch the metrics the app emits, by their names in src/metrics.ts', () => {
     const own = alarms.filter((a) => a.Namespace === METRIC_NAMESPACE);
-    expect(own.map((a) => a.MetricName).sort()).toEqual([METRICS.changesRecorded, METRICS.rejectedInputs]);
+    expect(own.map((a) => a.MetricName).sort()).toEqual(
+      [
+        METRICS.accountsSilent,
+        METRICS.changesRecorded,
+        METRICS.changesRecovered,
+        METRICS.rejectedInputs,
+      ].sort(),
+    );
     for (const alarm of own) {
       expect(alarm.Dimensions).toEqual(
         Object.entries(METRIC_DIMENSIONS).map(([Name, Value]) => ({ Name, Value })),
@@ -409,7 +476,10 @@ describe('outputs', () => {
   it('are each named in the README, where "Deploy" explains them', () => {
     const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
     const deploy = readme.slice(readme.indexOf('## Deploy'));
-    expect(Object.keys(outputs).filter((name) => !deploy.includes(name))).toEqual(['DigestScheduleArn']);
+    expect(Object.keys(outputs).filter((name) => !deploy.includes(name))).toEqual([
+      'DigestScheduleArn',
+      'ReconcileScheduleArn',
+    ]);
   });
 
   it('give the Slack request URL and the app manifest filled in with it', () => {
