@@ -1,3 +1,4 @@
+import { actorKeyOf } from '../../src/changes/actor-key';
 import { toLine } from '../../src/changes/burst';
 import type { Change } from '../../src/model/change';
 import { createMemoryStore } from '../../src/store/memory';
@@ -124,7 +125,7 @@ export async function seedAlert(
       id: alertId,
       channel,
       watch: first.watch,
-      actorKey: 'alice',
+      actorKey: actorKeyOf(first.actor),
       account: first.account,
       createdAt: first.time,
     },

@@ -1,0 +1,130 @@
+import { burstKeyOf } from '../../src/changes/burst';
+import { ACKNOWLEDGED_DETAIL_TYPE, acknowledgeAlert } from '../../src/use-cases/acknowledge';
+import { syncAlertMessage } from '../../src/use-cases/sync-alert';
+import { makeChange } from '../helpers/changes';
+import { interactionSetup, seedAlert } from '../helpers/use-cases';
+
+const ALICE = { userId: 'U0ALICE', userName: 'alice' };
+const BOB = { userId: 'U0BOB', userName: 'bob' };
+
+/** An alert A1 whose message shows its latest changes (posted once). */
+async function postedAlert() {
+  const setup = interactionSetup();
+  const changes = [
+    makeChange({ time: '2026-11-27T09:59:00Z' }),
+    makeChange({ time: '2026-11-27T09:59:30Z' }),
+  ];
+  const rev = await seedAlert(setup.store, 'A1', changes);
+  await syncAlertMessage(setup.deps, 'A1', rev);
+  return { ...setup, changes };
+}
+
+describe('acknowledgeAlert (memory store)', () => {
+  it('records the first click, updates the message to acknowledged and publishes the event with every change', async () => {
+    // Prepare
+    const { store, messenger, events, deps, changes } = await postedAlert();
+
+    // Act
+    const outcome = await acknowledgeAlert(deps, { ...ALICE, alertId: 'A1', note: 'expected' });
+
+    // Assess
+    expect(outcome).toMatchObject({ status: 'acknowledged', problems: [] });
+    expect((await store.alerts.get('A1'))?.acknowledgement).toEqual({
+      ...ALICE,
+      at: '2026-11-27T10:00:00.000Z',
+      note: 'expected',
+    });
+    expect(messenger.updates.map((u) => u.text)).toEqual(['acknowledged: 2 change(s)']);
+    expect(events.published).toEqual([
+      {
+        detailType: ACKNOWLEDGED_DETAIL_TYPE,
+        detail: expect.objectContaining({
+          alertId: 'A1',
+          channel: 'C1',
+          eventIds: changes.map((c) => c.id).sort(),
+          acknowledgedBy: ALICE,
+          note: 'expected',
+          message: { channel: 'C1', ts: messenger.posts[0]?.ts },
+        }),
+      },
+    ]);
+  });
+
+  it('a second click (or a second clicker) is told who acknowledged first; nothing changes', async () => {
+    const { messenger, events, deps } = await postedAlert();
+    await acknowledgeAlert(deps, { ...ALICE, alertId: 'A1' });
+
+    const second = await acknowledgeAlert(deps, { ...BOB, alertId: 'A1' });
+
+    expect(second).toEqual({
+      status: 'already-acknowledged',
+      acknowledgement: { ...ALICE, at: '2026-11-27T10:00:00.000Z' },
+    });
+    expect(messenger.updates).toHaveLength(1);
+    expect(events.published).toHaveLength(1);
+  });
+
+  it('ends the burst group, so the next change by the same actor starts a new alert', async () => {
+    const { store, deps } = await postedAlert();
+    const alert = await store.alerts.get('A1');
+    const key = burstKeyOf({
+      watch: alert?.watch ?? null,
+      account: alert?.account ?? '',
+      actorKey: alert?.actorKey ?? '',
+    });
+    await store.bursts.save(
+      { channel: 'C1', key, alertId: 'A1', firstAt: 'x', lastAt: 'x', count: 2, version: 1 },
+      undefined,
+    );
+
+    await acknowledgeAlert(deps, { ...ALICE, alertId: 'A1' });
+
+    expect(await store.bursts.get('C1', key)).toBeUndefined();
+  });
+
+  it('acknowledges nothing while the message is behind, and brings the message up to date', async () => {
+    // Prepare: a third change lands after the message was rendered.
+    const { store, messenger, events, deps } = await postedAlert();
+    await seedAlert(store, 'A1', [makeChange({ time: '2026-11-27T09:59:50Z' })]);
+
+    // Act
+    const outcome = await acknowledgeAlert(deps, { ...ALICE, alertId: 'A1' });
+
+    // Assess
+    expect(outcome).toEqual({ status: 'changed' });
+    expect((await store.alerts.get('A1'))?.acknowledgement).toBeUndefined();
+    expect(messenger.updates.map((u) => u.text)).toEqual(['open: 3 change(s)']);
+    expect(events.published).toEqual([]);
+    // The next click acknowledges what the message now shows.
+    expect(await acknowledgeAlert(deps, { ...ALICE, alertId: 'A1' })).toMatchObject({
+      status: 'acknowledged',
+    });
+  });
+
+  it('keeps the acknowledgement when Slack or EventBridge fails, says what failed, and leaves the message to the repair', async () => {
+    // Prepare
+    const { store, messenger, events, deps } = await postedAlert();
+    messenger.failUpdates = 1;
+    events.fail = true;
+
+    // Act
+    const outcome = await acknowledgeAlert(deps, { ...ALICE, alertId: 'A1' });
+
+    // Assess
+    expect(outcome).toMatchObject({
+      status: 'acknowledged',
+      problems: [
+        { what: 'the Slack message could not be updated yet', error: expect.any(Error) },
+        { what: 'the acknowledgement event could not be published', error: expect.any(Error) },
+      ],
+    });
+    const alert = await store.alerts.get('A1');
+    expect(alert?.acknowledgement?.userId).toBe(ALICE.userId);
+    expect(await store.renders.due(10)).toEqual([{ alertId: 'A1', rev: alert?.rev }]);
+  });
+
+  it('answers not-found for an alert that does not exist', async () => {
+    const { deps } = interactionSetup();
+    expect(await acknowledgeAlert(deps, { ...ALICE, alertId: 'nope' })).toEqual({ status: 'not-found' });
+  });
+});

@@ -1,0 +1,132 @@
+import {
+  AlertNotFoundError,
+  RenderPendingError,
+  repairDueRenders,
+  syncAlertMessage,
+  syncOrMarkDue,
+} from '../../src/use-cases/sync-alert';
+import { makeChange } from '../helpers/changes';
+import { interactionSetup, seedAlert } from '../helpers/use-cases';
+
+describe('syncAlertMessage: render leases (memory store)', () => {
+  it('posts a new alert once and records what Slack shows', async () => {
+    const { store, messenger, deps } = interactionSetup();
+    const rev = await seedAlert(store, 'A1');
+
+    const alert = await syncAlertMessage(deps, 'A1', rev);
+
+    expect(messenger.posts).toEqual([
+      expect.objectContaining({ channel: 'C1', alertId: 'A1', text: 'open: 1 change(s)' }),
+    ]);
+    expect(alert).toMatchObject({ renderedRev: rev, message: { channel: 'C1', ts: messenger.posts[0]?.ts } });
+    // Current already: a second call talks to nobody.
+    await syncAlertMessage(deps, 'A1', rev);
+    expect(messenger.posts).toHaveLength(1);
+    expect(messenger.updates).toEqual([]);
+  });
+
+  it('leaves the alert to the worker holding its lease: waits, then throws RenderPendingError without posting', async () => {
+    // Prepare: another worker holds the lease for 15 s.
+    const { store, messenger, clock, deps } = interactionSetup('worker-2');
+    const rev = await seedAlert(store, 'A1');
+    const now = clock.now().getTime();
+    await store.renders.acquireLease(
+      'A1',
+      'worker-1',
+      new Date(now).toISOString(),
+      new Date(now + 15_000).toISOString(),
+    );
+
+    // Act / Assess
+    await expect(syncAlertMessage(deps, 'A1', rev, { waitMs: 1_000 })).rejects.toBeInstanceOf(
+      RenderPendingError,
+    );
+    expect(messenger.posts).toEqual([]);
+  });
+
+  it('takes over the lease of a holder that died (expired), and posts once', async () => {
+    const { store, messenger, clock, deps } = interactionSetup('worker-2');
+    const rev = await seedAlert(store, 'A1');
+    const now = clock.now().getTime();
+    await store.renders.acquireLease(
+      'A1',
+      'worker-1',
+      new Date(now - 20_000).toISOString(),
+      new Date(now - 5_000).toISOString(),
+    );
+
+    await syncAlertMessage(deps, 'A1', rev);
+
+    expect(messenger.posts.map((p) => p.alertId)).toEqual(['A1']);
+    // Released after the render: the next worker gets it at once.
+    expect(
+      await store.renders.acquireLease(
+        'A1',
+        'worker-3',
+        clock.now().toISOString(),
+        clock.now().toISOString(),
+      ),
+    ).toBe(true);
+  });
+
+  it('finds a post whose answer was lost instead of posting twice', async () => {
+    // Prepare: the first attempt reached Slack, then the worker crashed before recording it.
+    const { store, messenger, deps } = interactionSetup();
+    const rev = await seedAlert(store, 'A1');
+    messenger.hangPosts = 1;
+    void syncAlertMessage({ ...deps, owner: 'crashed' }, 'A1', rev).catch(() => undefined);
+    await new Promise((resolve) => setImmediate(resolve));
+    await store.renders.releaseLease('A1', 'crashed');
+    const lost = await store.alerts.get('A1');
+    expect(lost?.postAttemptAt).toEqual(expect.any(String));
+    messenger.posts.push({ channel: 'C1', alertId: 'A1', text: 'open: 1 change(s)', ts: '1.999999' });
+
+    // Act
+    const alert = await syncAlertMessage(deps, 'A1', rev);
+
+    // Assess: the message found is the one recorded, and updated, never posted again.
+    expect(messenger.posts).toHaveLength(1);
+    expect(alert.message).toEqual({ channel: 'C1', ts: '1.999999' });
+    expect(messenger.updates.map((u) => u.ts)).toEqual(['1.999999']);
+  });
+
+  it('renders changes that land while Slack is being called before it lets go', async () => {
+    const { store, messenger, deps } = interactionSetup();
+    const rev = await seedAlert(store, 'A1');
+    messenger.beforePost = async () => {
+      messenger.beforePost = undefined;
+      await seedAlert(store, 'A1', [makeChange()]);
+    };
+
+    const alert = await syncAlertMessage(deps, 'A1', rev);
+
+    expect(alert.renderedRev).toBe(alert.rev);
+    expect(messenger.updates.map((u) => u.text)).toEqual(['open: 2 change(s)']);
+  });
+
+  it('syncOrMarkDue marks a failed render due, and repairDueRenders finishes it later', async () => {
+    // Prepare
+    const { store, messenger, deps } = interactionSetup();
+    const rev = await seedAlert(store, 'A1');
+    messenger.failPosts = 1;
+
+    // Act
+    await expect(syncOrMarkDue(deps, 'A1', rev)).rejects.toThrow('slack down');
+    const due = await store.renders.due(10);
+    const repair = await repairDueRenders(deps);
+
+    // Assess
+    expect(due).toEqual([{ alertId: 'A1', rev }]);
+    expect(repair).toEqual({ repaired: 1, failures: [] });
+    expect(messenger.posts.map((p) => p.alertId)).toEqual(['A1']);
+    expect(await store.renders.due(10)).toEqual([]);
+  });
+
+  it('an alert that does not exist is AlertNotFoundError, and its render-due mark is dropped', async () => {
+    const { store, deps } = interactionSetup();
+    await expect(syncAlertMessage(deps, 'nope', 1)).rejects.toBeInstanceOf(AlertNotFoundError);
+    await store.renders.markDue('nope', 1, deps.clock.now().toISOString());
+    expect(await repairDueRenders(deps)).toEqual({ repaired: 0, failures: [] });
+    expect(await store.renders.due(10)).toEqual([]);
+  });
+});
