@@ -97,7 +97,9 @@ describe.each(DYNAMODB_ENGINES)(
       expect(JSON.stringify(pipeline.slack.messages(CHANNELS[0])[1]?.blocks)).toContain(
         'Recovered from CloudTrail',
       );
-      expect(await pipeline.store.changes.get(String(lost.detail.eventID))).toBeDefined();
+      expect((await pipeline.store.changes.get(String(lost.detail.eventID)))?.change.id).toBe(
+        String(lost.detail.eventID),
+      );
     }, 60_000);
 
     it('drops an input that is not a trigger, with a log line', async () => {

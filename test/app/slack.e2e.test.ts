@@ -88,7 +88,6 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
       expect(responses.map((r) => r.status)).toEqual(clickers.map(() => 200));
       const alert = await harness.store.alerts.get(alertId);
       const winner = alert?.acknowledgement;
-      expect(winner).toBeDefined();
       expect(clickers.map((u) => u.id)).toContain(winner?.userId);
       expect(updatesOf(harness, ts).length - updatesBefore).toBe(1);
       const told = clickers.filter((u) => u.id !== winner?.userId).map((u) => ephemeralText(harness, u.id));

@@ -209,8 +209,8 @@ describe('EventBridge pattern validation (invalid-patterns.json)', () => {
 
     test.each(documentedLimits)('$id', (fixture) => {
       const check = limitChecks[fixture.id];
-      expect(check).toBeDefined();
-      check?.();
+      if (!check) throw new Error(`no check for the documented limit ${fixture.id}`);
+      check();
     });
   });
 });

@@ -84,7 +84,12 @@ describe('watch rules', () => {
   });
 
   it('delivers a custom watch whole even though it has an input transformer', () => {
-    expect(watches.find((watch) => watch.id === 'classic-sg-changes')?.inputTransformer).toBeDefined();
+    expect(watches.find((watch) => watch.id === 'classic-sg-changes')?.inputTransformer).toEqual(
+      expect.objectContaining({ inputTemplate: expect.any(String) }),
+    );
+    for (const [, rule] of resourcesOf(mainJson, 'AWS::Events::Rule'))
+      for (const target of props(rule).Targets as Record<string, unknown>[])
+        expect(target).not.toHaveProperty('InputTransformer');
   });
 });
 
@@ -457,7 +462,9 @@ describe('trail', () => {
     });
     const [bucketId, bucket] =
       resourcesOf(mainJson, 'AWS::S3::Bucket').find(([id]) => id.startsWith('TrailBucket')) ?? [];
-    expect(props(bucket).BucketEncryption).toBeDefined();
+    expect(props(bucket).BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    });
     const policy = resourcesOf(mainJson, 'AWS::S3::BucketPolicy').find(
       ([, p]) => JSON.stringify(props(p).Bucket) === JSON.stringify({ Ref: bucketId }),
     );

@@ -194,7 +194,9 @@ describe('reconcileTargets (memory store, CloudTrail history from fixtures)', ()
     expect(outcome).toMatchObject({ requests: 3, records: 120, watched: 120 });
     expect(outcome?.recovered).toHaveLength(120);
     expect(history.calls.map((call) => call.nextToken === undefined)).toEqual([true, false, false]);
-    expect(await store.changes.get(String(ssh(0, at(0)).detail.eventID))).toBeDefined();
+    expect((await store.changes.get(String(ssh(0, at(0)).detail.eventID)))?.change.id).toBe(
+      String(ssh(0, at(0)).detail.eventID),
+    );
   });
 
   it('keeps within 2 LookupEvents requests per second per account and region, on the clock', async () => {

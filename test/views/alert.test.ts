@@ -400,7 +400,9 @@ describe('renderAlert within Slack limits', () => {
     const header = message.blocks[0];
     expect(header?.type === 'header' && header.text.text.length).toBe(SLACK_LIMITS.headerText);
     expect(message.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.messageBlocks);
-    expect(actionsOf(message.blocks)).toBeDefined();
+    expect(
+      actionsOf(message.blocks)?.elements.map((e) => ('action_id' in e ? e.action_id : undefined)),
+    ).toEqual(['infrawatch_ack', 'infrawatch_investigate', 'infrawatch_more']);
   });
 
   it('renders empty and missing values without empty texts', () => {

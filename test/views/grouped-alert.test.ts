@@ -213,7 +213,9 @@ describe('renderGroupedAlert', () => {
     };
     const message = renderGroupedAlert(alert);
     expect(allText(message)).toContain('🔎 Investigating: <@U0999BBBB>');
-    expect(actionsOf(message.blocks)).toBeDefined();
+    expect(
+      actionsOf(message.blocks)?.elements.map((e) => ('action_id' in e ? e.action_id : undefined)),
+    ).toEqual(['infrawatch_ack', 'infrawatch_investigate', 'infrawatch_more']);
   });
 
   it('shows no buttons for an alert stored as acknowledged without its acknowledgement', () => {
@@ -307,7 +309,9 @@ describe('renderGroupedAlert within Slack limits', () => {
     expect(text).toContain(
       `🔴 ${counted} critical changes did not fit in one Slack message and are only counted here`,
     );
-    expect(actionsOf(message.blocks)).toBeDefined();
+    expect(
+      actionsOf(message.blocks)?.elements.map((e) => ('action_id' in e ? e.action_id : undefined)),
+    ).toEqual(['infrawatch_ack', 'infrawatch_investigate', 'infrawatch_more']);
   });
 
   it('survives hostile and oversized lines: 500 event names, 5,000-character actor and summaries', () => {
