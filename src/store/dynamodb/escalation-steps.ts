@@ -1,4 +1,5 @@
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
 import { LeaseLostError } from '../errors';
 import { keys } from '../keys';
 import type {
@@ -6,8 +7,12 @@ import type {
   DueEscalationStep,
   EscalationStepRepository,
 } from '../ports/escalation-steps';
+import { decode } from './codec';
 
 type Item = Record<string, unknown>;
+
+const dueItem = z.object({ alertId: z.string(), dueAt: z.string() });
+const attemptBefore = z.object({ escAttemptAt: z.string().optional() });
 
 /** The part of the table client this adapter needs. */
 export interface EscalationTable {
@@ -77,10 +82,10 @@ export function dynamoDbEscalationSteps(table: EscalationTable): EscalationStepR
           Limit: limit,
         }),
       );
-      return (output.Items ?? []).map((item) => ({
-        alertId: item.alertId as string,
-        dueAt: item.dueAt as string,
-      }));
+      return (output.Items ?? []).map((item) => {
+        const { alertId, dueAt } = decode(dueItem, item, 'escalation due entry');
+        return { alertId, dueAt };
+      });
     },
 
     async claim(alertId, owner, step, atIso) {
@@ -97,7 +102,12 @@ export function dynamoDbEscalationSteps(table: EscalationTable): EscalationStepR
             ReturnValues: 'UPDATED_OLD',
           }),
         );
-        const earlier = output.Attributes?.escAttemptAt as string | undefined;
+        const earlier = decode(
+          attemptBefore,
+          output.Attributes ?? {},
+          'escalation attempt',
+          alertId,
+        ).escAttemptAt;
         return earlier === undefined
           ? { status: 'claimed' }
           : { status: 'claimed', earlierAttemptAt: earlier };
