@@ -5,6 +5,7 @@ import {
   channelSettings,
   muteChannel,
   NotAllowedError,
+  setChannelActorCheck,
   setChannelEscalation,
   subscribeChannel,
   unmuteChannel,
@@ -12,6 +13,8 @@ import {
 } from '../../src/use-cases/channel-settings';
 import { type CommandClaim, claimCommand } from '../../src/use-cases/command-once';
 import {
+  actorCheckSection,
+  mention,
   renderChannelSettings,
   renderCommandError,
   renderDigestQueued,
@@ -141,6 +144,19 @@ async function run(
       const announcement = renderEscalationAnnouncement({ policy: command.policy, userId });
       const problem = await announce(client, channel, announcement);
       return withProblem({ text: `Done. ${announcement.text}` }, problem);
+    }
+    case 'ask-actors':
+    case 'actor-confirms': {
+      const setting = await setChannelActorCheck(settingsDeps(deps), {
+        channel,
+        change: command.kind === 'ask-actors' ? { ask: command.ask } : { confirms: command.confirms },
+        userId,
+      });
+      const announcement = {
+        text: `${mention(userId, userId)} changed this channel's "Was this you?": ${actorCheckSection(setting)}`,
+      };
+      const problem = await announce(client, channel, announcement);
+      return withProblem({ text: `Done. ${actorCheckSection(setting)}` }, problem);
     }
     case 'unmute': {
       const existed =

@@ -3,6 +3,7 @@ import type { AlertContent, AlertStatus } from '../model/alert';
 import { SEVERITY_RANK } from '../model/severity';
 import { LeaseLostError } from '../store/errors';
 import type { AlertRecord } from '../store/ports';
+import { withActorAnswer } from '../views/actor-check';
 import { withEscalationSteps } from '../views/escalation-step';
 import { UseCaseError } from './errors';
 import { type AlertDeps, MessageNotFoundError } from './ports';
@@ -208,9 +209,12 @@ async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: nu
     }
 
     const content = await loadAlertContent(deps, alert);
-    const rendered = withEscalationSteps(
-      alert.messageRemovedAt ? deps.render.replacement(content) : deps.render.alert(content),
-      alert.escalation?.sent ?? [],
+    const rendered = withActorAnswer(
+      withEscalationSteps(
+        alert.messageRemovedAt ? deps.render.replacement(content) : deps.render.alert(content),
+        alert.escalation?.sent ?? [],
+      ),
+      alert.actorCheck?.answer,
     );
     let message = alert.message;
     let notifiedSeverity = alert.notifiedSeverity ?? content.severity;

@@ -1,5 +1,6 @@
 import type { Store } from '../ports';
 import type { RejectedInput } from '../ports/rejected';
+import { memoryActorChecks } from './actor-checks';
 import { type MemoryAlert, memoryAlerts } from './alerts';
 import { memoryBursts } from './bursts';
 import { memoryChanges } from './changes';
@@ -32,6 +33,7 @@ export function createMemoryStore(): Store & { rejectedInputs: RejectedInput[] }
     renders: memoryRenders(alertItems),
     digests: memoryDigests(),
     escalationSteps: memoryEscalationSteps(alertItems),
+    actorChecks: memoryActorChecks(alertItems),
     rejectedInputs,
   };
 }

@@ -1,3 +1,4 @@
+import type { ActorCheckRepository } from './actor-checks';
 import type { AlertRepository } from './alerts';
 import type { BurstGroupRepository } from './bursts';
 import type { ChangeRepository } from './changes';
@@ -9,6 +10,7 @@ import type { RejectedInputRepository } from './rejected';
 import type { RenderRepository } from './renders';
 import type { RequestClaimRepository } from './requests';
 
+export type * from './actor-checks';
 export type * from './alerts';
 export type * from './bursts';
 export type * from './changes';
@@ -39,4 +41,5 @@ export interface Store {
   renders: RenderRepository;
   digests: DigestRunRepository;
   escalationSteps: EscalationStepRepository;
+  actorChecks: ActorCheckRepository;
 }
