@@ -38,15 +38,15 @@ const actorSlackUsers = z
     }
   })
   .pipe(
-    z.record(
-      z
-        .string()
-        .regex(
-          /^[\w+=,.@-]{1,64}$/,
-          'keys must be IAM user names or role session names (letters, digits and +=,.@_-, at most 64)',
-        ),
-      slackId('[UW]'),
-    ),
+    z.record(z.string(), slackId('[UW]')).superRefine((map, ctx) => {
+      for (const name of Object.keys(map))
+        if (!/^[\w+=,.@-]{1,64}$/.test(name))
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: 'is not an IAM user name or role session name (letters, digits and +=,.@_-, at most 64)',
+          });
+    }),
   );
 
 /** The accounts and regions the reconcile function reads (JSON, derived from the deployment's configuration). */

@@ -123,6 +123,10 @@ async function askActorOnce(
 ): Promise<AskOutcome> {
   if (alert.actorCheck?.dm || !alert.message) return 'skipped';
   if (!asksActor(actorCheckSettingOf(config.actorChecks, alert.channel), alert.severity)) return 'skipped';
+  // Most alerts are by roles, services and root: the alert's actor key (the caller's ARN, lower-cased) rules
+  // them out without reading the change.
+  if (personOfActor(actorOfKey(alert.actorKey), 'unknown', deps.ask.actorMap).kind === 'nobody')
+    return 'nobody';
   const content = await loadAlertContent(deps, alert);
   const aliases = deps.accountAliases ?? {};
   if (config.mutes.some((mute) => mute.channel === alert.channel && muteMatches(mute, content.lead, aliases)))
@@ -160,6 +164,17 @@ async function askActorOnce(
   });
   if (leased.status === 'busy') throw new RenderPendingError(alert.id);
   return leased.value;
+}
+
+/** The identity type an actor key (a lower-cased ARN) names, enough for {@link personOfActor}'s first checks. */
+function actorOfKey(actorKey: string): { type: 'IAMUser' | 'AssumedRole' | 'Unknown'; arn: string } {
+  const resource = actorKey.split(':').slice(5).join(':');
+  const type = resource.startsWith('user/')
+    ? 'IAMUser'
+    : resource.startsWith('assumed-role/')
+      ? 'AssumedRole'
+      : 'Unknown';
+  return { type, arn: actorKey };
 }
 
 /** Something an answer could not do after it was recorded: said to the person, logged with the error. */
