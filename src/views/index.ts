@@ -22,3 +22,4 @@ export * from './limits';
 export * from './links';
 export * from './mrkdwn';
 export * from './replies';
+export * from './stats';

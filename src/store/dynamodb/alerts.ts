@@ -13,7 +13,7 @@ import { TABLE } from '../table';
 import { alertItem, alertLineItem, alertMembership, decode, revision } from './codec';
 import { type Item, isConditionFailure, type TableClient } from './table-client';
 
-const { openByChannel } = TABLE.indexes;
+const { openByChannel, byDay } = TABLE.indexes;
 
 /**
  * ALERT#<alertId> / ALERT: one Slack message's state, in the open-by-channel index while unacknowledged;
@@ -55,6 +55,7 @@ export function dynamoDbAlerts(table: TableClient): AlertRepository {
               '#watch = if_not_exists(#watch, :watch), actorKey = if_not_exists(actorKey, :actorKey)',
               'account = if_not_exists(account, :account), createdAt = if_not_exists(createdAt, :createdAt)',
               '#openPk = if_not_exists(#openPk, :openPk), #openSk = if_not_exists(#openSk, :openSk)',
+              '#dayPk = if_not_exists(#dayPk, :dayPk), #daySk = if_not_exists(#daySk, :daySk)',
               ...(severities.has('critical') ? ['sevCritical = :true'] : []),
               ...(severities.has('warning') ? ['sevWarning = :true'] : []),
             ].join(', ')} ADD rev :one, lineIds :ids`,
@@ -63,6 +64,8 @@ export function dynamoDbAlerts(table: TableClient): AlertRepository {
               '#watch': 'watch',
               '#openPk': openByChannel.partitionKey,
               '#openSk': openByChannel.sortKey,
+              '#dayPk': byDay.partitionKey,
+              '#daySk': byDay.sortKey,
             },
             ExpressionAttributeValues: {
               ':id': seed.id,
@@ -73,6 +76,8 @@ export function dynamoDbAlerts(table: TableClient): AlertRepository {
               ':createdAt': seed.createdAt,
               ':openPk': keys.openPk(seed.channel),
               ':openSk': keys.timeSk(seed.createdAt, seed.id),
+              ':dayPk': keys.alertDayPk(seed.createdAt),
+              ':daySk': keys.timeSk(seed.createdAt, seed.id),
               ':one': 1,
               ':ids': new Set(fresh.map((line) => line.id)),
               ...(severities.has('critical') || severities.has('warning') ? { ':true': true } : {}),

@@ -12,6 +12,7 @@ import { dynamoDbEscalationSteps } from './escalation-steps';
 import { dynamoDbRejected } from './rejected';
 import { dynamoDbRenders } from './renders';
 import { dynamoDbRequests } from './requests';
+import { dynamoDbReview } from './review';
 import { tableClient } from './table-client';
 
 export { CapacityMeter } from './capacity';
@@ -37,5 +38,6 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
     digests: dynamoDbDigests(table),
     escalationSteps: dynamoDbEscalationSteps(table),
     actorChecks: dynamoDbActorChecks(table),
+    review: dynamoDbReview(table),
   };
 }

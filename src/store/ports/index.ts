@@ -9,6 +9,7 @@ import type { EscalationStepRepository } from './escalation-steps';
 import type { RejectedInputRepository } from './rejected';
 import type { RenderRepository } from './renders';
 import type { RequestClaimRepository } from './requests';
+import type { ReviewRepository } from './review';
 
 export type * from './actor-checks';
 export type * from './alerts';
@@ -21,6 +22,7 @@ export type * from './escalation-steps';
 export type * from './rejected';
 export type * from './renders';
 export type * from './requests';
+export * from './review';
 
 /*
  * The ports the use cases depend on, one per concept. Two adapters implement them: DynamoDB
@@ -42,4 +44,6 @@ export interface Store {
   digests: DigestRunRepository;
   escalationSteps: EscalationStepRepository;
   actorChecks: ActorCheckRepository;
+  /** Alerts by creation day, for stats and export (read-only). */
+  review: ReviewRepository;
 }
