@@ -6,6 +6,7 @@ import type {
   AlertRepository,
   AlertSeed,
   AlertWithLines,
+  AppendOptions,
   AppendResult,
   OpenAlert,
 } from '../ports/alerts';
@@ -14,7 +15,7 @@ import { alertItem, alertLineItem, alertMembership, decode, revision } from './c
 import { updateReturningItem } from './conditional';
 import { type Item, isConditionFailure, type TableClient } from './table-client';
 
-const { openByChannel } = TABLE.indexes;
+const { openByChannel, byDay } = TABLE.indexes;
 /** Reads of an alert's partition before its lines are taken as they are (see withLines). */
 const READ_ATTEMPTS = 3;
 
@@ -57,11 +58,15 @@ export function dynamoDbAlerts(table: TableClient): AlertRepository {
   }
 
   return {
-    async append(seed: AlertSeed, lines: readonly ChangeLine[]): Promise<AppendResult> {
+    async append(
+      seed: AlertSeed,
+      lines: readonly ChangeLine[],
+      options: AppendOptions = {},
+    ): Promise<AppendResult> {
       // Membership is the alert's `lineIds` set, changed only together with its revision and only while it is
       // unacknowledged: one conditional UpdateItem, atomic without transactions (dynalite has none). Line
       // items carry the summaries and are written first, so every id a renderer sees in the set has its line.
-      const current = await membersOf(seed.id);
+      const current = options.unseen ? undefined : await membersOf(seed.id);
       const fresh = lines.filter((line) => !current?.lineIds.has(line.id));
       if (current && fresh.length === 0) {
         return current.acknowledgement
@@ -81,6 +86,7 @@ export function dynamoDbAlerts(table: TableClient): AlertRepository {
               '#watch = if_not_exists(#watch, :watch), actorKey = if_not_exists(actorKey, :actorKey)',
               'account = if_not_exists(account, :account), createdAt = if_not_exists(createdAt, :createdAt)',
               '#openPk = if_not_exists(#openPk, :openPk), #openSk = if_not_exists(#openSk, :openSk)',
+              '#dayPk = if_not_exists(#dayPk, :dayPk), #daySk = if_not_exists(#daySk, :daySk)',
               ...(severities.has('critical') ? ['sevCritical = :true'] : []),
               ...(severities.has('warning') ? ['sevWarning = :true'] : []),
             ].join(', ')} ADD rev :one, lineIds :ids`,
@@ -89,6 +95,8 @@ export function dynamoDbAlerts(table: TableClient): AlertRepository {
               '#watch': 'watch',
               '#openPk': openByChannel.partitionKey,
               '#openSk': openByChannel.sortKey,
+              '#dayPk': byDay.partitionKey,
+              '#daySk': byDay.sortKey,
             },
             ExpressionAttributeValues: {
               ':id': seed.id,
@@ -99,6 +107,8 @@ export function dynamoDbAlerts(table: TableClient): AlertRepository {
               ':createdAt': seed.createdAt,
               ':openPk': keys.openPk(seed.channel),
               ':openSk': keys.timeSk(seed.createdAt, seed.id),
+              ':dayPk': keys.alertDayPk(seed.createdAt),
+              ':daySk': keys.timeSk(seed.createdAt, seed.id),
               ':one': 1,
               ':ids': new Set(fresh.map((line) => line.id)),
               ...(severities.has('critical') || severities.has('warning') ? { ':true': true } : {}),
