@@ -27,6 +27,7 @@ export const USERS = Array.from({ length: 60 }, (_, i) => ({
 }));
 export const ALICE = { userId: 'U0ALICE', userName: 'alice' };
 export const BOB = { userId: 'U0BOB', userName: 'bob' };
+export const ALICE_EMAIL = 'alice@example.com';
 export const ADMIN = { userId: 'U0ADMIN', userName: 'admin' };
 
 export type Via = 'lambda' | 'http';
@@ -77,7 +78,10 @@ export function useSlackHarness(engineName: DynamoDbEngineName): {
         botToken: BOT_TOKEN,
         teamId: TEAM_ID,
         rateLimit: false,
-        users: [ALICE, BOB, ADMIN].map((u) => ({ id: u.userId, name: u.userName })).concat(USERS),
+        // alice has an e-mail address, so a session named alice@example.com is asked "Was this you?".
+        users: [ALICE, BOB, ADMIN]
+          .map((u) => ({ id: u.userId, name: u.userName, ...(u === ALICE ? { email: ALICE_EMAIL } : {}) }))
+          .concat(USERS),
         channels: [
           { id: ALERTS_CHANNEL, name: 'alerts' },
           { id: 'C0OTHER', name: 'other' },
