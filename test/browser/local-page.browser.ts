@@ -285,6 +285,24 @@ describe('the local Slack page in Chromium', () => {
       .waitFor(SEEN_WITHIN);
   });
 
+  it('asks alice "Was this you?" in her direct messages; her "No" pings the channel', async () => {
+    // Prepare: the sample access key was created by alice's IAM Identity Center session.
+    await actAs(page, 'U0ALICE');
+    const question = page.locator('#dms article.message').filter({ hasText: 'Was this you?' });
+    await question.waitFor(SEEN_WITHIN);
+    await screenshot('05b-was-this-you');
+
+    // Act
+    await question.getByRole('button', { name: "No, this wasn't me" }).click();
+
+    // Assess: the DM shows the answer, the channel got the reply, the alert says it.
+    await question.filter({ hasText: "You said this wasn't you" }).waitFor(SEEN_WITHIN);
+    await expect(question.getByRole('button', { name: "No, this wasn't me" }).count()).resolves.toBe(0);
+    await message(page, 'says this change was not theirs:').first().waitFor(SEEN_WITHIN);
+    await message(page, 'says this change was not theirs (raised to critical)').first().waitFor(SEEN_WITHIN);
+    await screenshot('05c-not-me');
+  });
+
   it('runs the daily digest and acknowledges everything it lists', async () => {
     // Act
     await page.getByRole('button', { name: 'Run daily digest' }).click();
