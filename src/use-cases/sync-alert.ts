@@ -11,12 +11,21 @@ import { type AlertDeps, MessageNotFoundError } from './ports';
  * A render lease is short and kept alive by its holder: renewed every {@link RENEW_EVERY_MS} while the holder
  * works (a Slack call may take longer than the lease: pacing, a Retry-After, a timeout and its retries) and
  * before each Slack call. A holder that dies mid-render (a Lambda timeout, a crash, an outage that keeps it
- * from releasing) blocks its alert for at most LEASE_MS, shorter than SQS's visibility timeout, so the
- * redelivery finds the lease free instead of burning a receive. A holder that cannot renew in time loses the
- * lease and cannot record its render (LeaseLostError).
+ * from releasing) blocks its alert for at most LEASE_MS + TAKEOVER_GRACE_MS, far shorter than SQS's
+ * visibility timeout, so the redelivery finds the lease free instead of burning a receive. A holder that
+ * cannot renew in time loses the lease and cannot record its render (LeaseLostError).
  */
 const LEASE_MS = 15_000;
 const RENEW_EVERY_MS = 5_000;
+/**
+ * An expired lease is taken over only this long after it ran out. A holder starts a Slack call only while its
+ * lease runs (see `renew` in renderWhileBehind), and the call ends within the client's timeout (10 s), so by
+ * then a post of the old holder has landed in Slack (and the history search finds it) or was abandoned.
+ * Without the grace, a holder whose process stalled past its lease could post while the next one does.
+ */
+const TAKEOVER_GRACE_MS = 12_000;
+/** A renewal must leave at least this much of the lease for the Slack call it precedes to start in. */
+const LEASE_LEFT_FOR_CALL_MS = 5_000;
 /** How long a caller waits for another worker's render before leaving it to a retry. */
 const WAIT_FOR_RENDER_MS = 5_000;
 const POLL_MS = 150;
@@ -116,11 +125,12 @@ export async function withRenderLease<T>(
   }
 }
 
-/** Takes (or extends) the render lease for LEASE_MS from now: free, expired or already ours. */
+/** Takes (or extends) the render lease for LEASE_MS from now: free, expired (for the grace) or already ours. */
 function takeLease(deps: AlertDeps, alertId: string): Promise<boolean> {
-  const now = deps.clock.now();
-  const until = new Date(now.getTime() + LEASE_MS).toISOString();
-  return deps.store.renders.acquireLease(alertId, deps.owner, now.toISOString(), until);
+  const now = deps.clock.now().getTime();
+  const until = new Date(now + LEASE_MS).toISOString();
+  const expiredBefore = new Date(now - TAKEOVER_GRACE_MS).toISOString();
+  return deps.store.renders.acquireLease(alertId, deps.owner, expiredBefore, until);
 }
 
 /**
@@ -193,9 +203,13 @@ export async function repairDueRenders(
 
 /** Renders until the message shows the latest revision (changes may land while Slack is being called). */
 async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: number): Promise<AlertRecord> {
-  // Renewed before every Slack call, so no other worker can take over while a call is in flight.
+  // Renewed before every Slack call, so no other worker can take over while a call is in flight. A renewal
+  // that itself took most of the lease (a stalled process, a slow engine) leaves too little: give up instead.
   const renew = async () => {
+    const started = deps.clock.now().getTime();
     if (!(await takeLease(deps, alertId))) throw new LeaseLostError(alertId);
+    if (deps.clock.now().getTime() - started > LEASE_MS - LEASE_LEFT_FOR_CALL_MS)
+      throw new LeaseLostError(alertId);
   };
   for (let round = 0; ; round++) {
     const alert = await deps.store.alerts.get(alertId);
@@ -243,6 +257,7 @@ async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: nu
             content.severity,
             deps.clock.now().toISOString(),
           );
+          await renew();
           await deps.messenger.notify(message, deps.render.escalation(content), escalation);
         }
         notifiedSeverity = content.severity;
@@ -257,8 +272,8 @@ async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: nu
         await renew();
         await deps.messenger.update(message, rendered);
       } else {
-        await renew();
         await deps.store.renders.markPostAttempt(alertId, deps.owner, deps.clock.now().toISOString());
+        await renew();
         message = await deps.messenger.post(alert.channel, rendered, alertId);
       }
       notifiedSeverity = content.severity;
