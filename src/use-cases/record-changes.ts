@@ -9,7 +9,7 @@ import {
 } from '../changes/burst';
 import type { ChangeLine } from '../model/alert';
 import type { Change } from '../model/change';
-import type { AlertSeed, BurstGroup, RoutingConfig } from '../store/ports';
+import type { AlertSeed, BurstGroup, Delivery, RoutingConfig } from '../store/ports';
 import { scheduleEscalation } from './escalation-steps';
 import type { AlertDeps } from './ports';
 import { describeMute, routeChange } from './routing';
@@ -68,6 +68,12 @@ interface ChannelBatch {
   channel: string;
   key: string;
   changes: Change[];
+  /**
+   * What routing already knows of each change's delivery in this channel: the one an earlier attempt made,
+   * or null when there can be none (this call stored the change first, so nothing delivered it before).
+   * A change missing here has its delivery read.
+   */
+  known: Map<string, Delivery | null>;
 }
 
 /**
@@ -95,11 +101,13 @@ export async function recordChanges(
   const config = await loadConfig(deps, now);
 
   const stored: RecordedChange[] = [];
+  const storedFirst = new Set<string>();
   await Promise.all(
     unique.map(async ({ change, raw, recovered }) => {
       try {
         const isNew = await deps.store.changes.save({ change, raw, receivedAt: now });
         stored.push({ change, recovered: recovered === true, isNew });
+        if (isNew) storedFirst.add(change.id);
       } catch (error) {
         fail([change.id], error);
       }
@@ -113,11 +121,12 @@ export async function recordChanges(
   // A delivery made by an earlier attempt wins over today's routing: a change already given to an alert is
   // finished there even if the channel was muted or unsubscribed since (else it would never be posted).
   const batches = new Map<string, ChannelBatch>();
-  const toBatch = (change: Change, channel: string) => {
+  const toBatch = (change: Change, channel: string, delivery: Delivery | null) => {
     const key = burstKey(change);
     const id = `${channel}\n${key}`;
-    const batch = batches.get(id) ?? { channel, key, changes: [] };
+    const batch: ChannelBatch = batches.get(id) ?? { channel, key, changes: [], known: new Map() };
     batch.changes.push(change);
+    batch.known.set(change.id, delivery);
     batches.set(id, batch);
   };
   await Promise.all(
@@ -126,19 +135,25 @@ export async function recordChanges(
       .map(async ({ change }) => {
         const outcome = outcomes.get(change.id);
         try {
-          const earlier = new Map((await deps.store.deliveries.allOf(change.id)).map((d) => [d.channel, d]));
+          // Deliveries are only made after the change is stored: one this call stored first has none yet, so
+          // only a redelivery (or a duplicate racing this one) reads what an earlier attempt did.
+          const first = storedFirst.has(change.id);
+          const earlier = new Map(
+            (first ? [] : await deps.store.deliveries.allOf(change.id)).map((d) => [d.channel, d]),
+          );
           const routes = routeChange(change, config, deps.accountAliases).filter(
             (route) => !earlier.has(route.channel),
           );
           for (const delivery of earlier.values()) {
-            if (delivery.kind === 'alert') toBatch(change, delivery.channel);
+            if (delivery.kind === 'alert') toBatch(change, delivery.channel, delivery);
             else outcome?.muted.push(delivery.channel);
           }
           if (outcome && routes.length === 0 && earlier.size === 0 && change.watches.length > 0)
             outcome.unrouted = true;
           for (const route of routes) {
             if (!route.mute) {
-              toBatch(change, route.channel);
+              // No delivery here: none could exist yet, or the (consistent) read above found none.
+              toBatch(change, route.channel, null);
               continue;
             }
             const delivery = await deps.store.deliveries.claim({
@@ -150,7 +165,7 @@ export async function recordChanges(
               time: change.time,
             });
             // A concurrent attempt that routed it before the mute may have won the claim: its alert stands.
-            if (delivery.kind === 'alert') toBatch(change, route.channel);
+            if (delivery.kind === 'alert') toBatch(change, route.channel, delivery);
             else outcome?.muted.push(route.channel);
           }
         } catch (error) {
@@ -164,7 +179,13 @@ export async function recordChanges(
   await Promise.all(
     [...batches.values()].map(async (batch) => {
       try {
-        for (const [alertId, { rev, changeIds }] of await assignBatch(deps, batch, now, lineOf)) {
+        for (const [alertId, { rev, changeIds }] of await assignBatch(
+          deps,
+          batch,
+          now,
+          lineOf,
+          storedFirst,
+        )) {
           touched.set(alertId, { rev, changeIds, channel: batch.channel });
         }
       } catch (error) {
@@ -227,6 +248,7 @@ async function assignBatch(
   batch: ChannelBatch,
   now: string,
   lineOf: (change: Change) => ChangeLine,
+  storedFirst: ReadonlySet<string>,
 ): Promise<Map<string, { rev: number; changeIds: string[] }>> {
   const { channel, key } = batch;
   const policy = deps.policy ?? DEFAULT_BURST_POLICY;
@@ -236,16 +258,22 @@ async function assignBatch(
   for (let attempt = 0; pending.length > 0; attempt++) {
     if (attempt === MAX_GROUP_ATTEMPTS) throw new Error(`burst ${channel}/${key} kept changing; retry later`);
 
-    // Changes delivered before keep their alert; only new ones are planned into bursts.
+    // Changes delivered before keep their alert; only new ones are planned into bursts. The first round
+    // takes what routing learnt; a later one (the group moved, or an acknowledgement sent changes on) reads.
     const existing = await Promise.all(
-      pending.map((change) => deps.store.deliveries.get(change.id, channel)),
+      pending.map(async (change) =>
+        attempt === 0 && batch.known.has(change.id)
+          ? (batch.known.get(change.id) ?? undefined)
+          : deps.store.deliveries.get(change.id, channel),
+      ),
     );
     const fresh = pending.filter((_, i) => existing[i] === undefined);
     const targets = new Map<string, Change[]>();
+    const target = (alertId: string, change: Change) =>
+      targets.set(alertId, [...(targets.get(alertId) ?? []), change]);
     pending.forEach((change, i) => {
       const delivery = existing[i];
-      if (delivery?.kind === 'alert')
-        targets.set(delivery.alertId, [...(targets.get(delivery.alertId) ?? []), change]);
+      if (delivery?.kind === 'alert') target(delivery.alertId, change);
     });
 
     if (fresh.length > 0) {
@@ -256,21 +284,22 @@ async function assignBatch(
         // Optimistic lock: if another worker moved the group since we read it, plan again from its state.
         if (!(await deps.store.bursts.save(next, group?.version))) continue;
       }
-      for (const segment of plan.segments) {
-        for (const change of segment.changes) {
-          const delivery = await deps.store.deliveries.claim({
+      // Independent keys, one conditional put each: side by side.
+      const claims = plan.segments.flatMap((segment) =>
+        segment.changes.map(async (change) => ({
+          change,
+          delivery: await deps.store.deliveries.claim({
             eventId: change.id,
             channel,
             kind: 'alert',
             alertId: segment.alertId,
             at: now,
-          });
-          // A concurrent duplicate may have claimed it first: its alert wins.
-          if (delivery.kind === 'alert') {
-            targets.set(delivery.alertId, [...(targets.get(delivery.alertId) ?? []), change]);
-          }
-        }
-      }
+          }),
+        })),
+      );
+      // A concurrent duplicate may have claimed one first: its alert wins.
+      for (const { change, delivery } of await Promise.all(claims))
+        if (delivery.kind === 'alert') target(delivery.alertId, change);
     }
 
     const retry: Change[] = [];
@@ -285,7 +314,9 @@ async function assignBatch(
         account: first.account,
         createdAt: now,
       };
-      const result = await deps.store.alerts.append(seed, changes.map(lineOf));
+      const result = await deps.store.alerts.append(seed, changes.map(lineOf), {
+        unseen: changes.every((change) => storedFirst.has(change.id)),
+      });
       if (result.status === 'appended') {
         const entry = assigned.get(alertId) ?? { rev: 0, changeIds: [] };
         assigned.set(alertId, {

@@ -425,6 +425,30 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
       expect((await store.alerts.get('A1'))?.rev).toBe(1);
     });
 
+    it('an append of unseen lines (changes the caller stored first) skips no guarantee', async () => {
+      const a = lineOf(makeChange());
+      const b = lineOf(makeChange({ severity: 'warning' }));
+      expect(await store.alerts.append(seed('A1'), [a], { unseen: true })).toEqual({
+        status: 'appended',
+        rev: 1,
+      });
+      expect(await store.alerts.append(seed('A1'), [b], { unseen: true })).toEqual({
+        status: 'appended',
+        rev: 2,
+      });
+      expect((await store.alerts.lines('A1')).map((line) => line.id).sort()).toEqual([a.id, b.id].sort());
+      expect((await store.alerts.get('A1'))?.severity).toBe('warning');
+      // Acknowledged meanwhile: the new line is handed back, not hidden under the acknowledgement.
+      await markRendered(store, 'A1');
+      await store.alerts.acknowledge('A1', { userId: 'U1', userName: 'alice', at: LATER });
+      const c = lineOf(makeChange());
+      expect(await store.alerts.append(seed('A1'), [c], { unseen: true })).toEqual({
+        status: 'acknowledged',
+        returned: [c.id],
+      });
+      expect((await store.alerts.lines('A1')).map((line) => line.id)).not.toContain(c.id);
+    });
+
     it('appends many lines at once and counts only committed ones', async () => {
       const many = Array.from({ length: 60 }, () => lineOf(makeChange()));
       expect(await store.alerts.append(seed('A1'), many)).toEqual({ status: 'appended', rev: 1 });

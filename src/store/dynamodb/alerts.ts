@@ -1,7 +1,14 @@
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChangeLine } from '../../model/alert';
 import { keys } from '../keys';
-import type { AcknowledgeResult, AlertRepository, AlertSeed, AppendResult, OpenAlert } from '../ports/alerts';
+import type {
+  AcknowledgeResult,
+  AlertRepository,
+  AlertSeed,
+  AppendOptions,
+  AppendResult,
+  OpenAlert,
+} from '../ports/alerts';
 import { TABLE } from '../table';
 import { alertItem, alertLineItem, alertMembership, decode, revision } from './codec';
 import { type Item, isConditionFailure, type TableClient } from './table-client';
@@ -20,11 +27,15 @@ export function dynamoDbAlerts(table: TableClient): AlertRepository {
   };
 
   return {
-    async append(seed: AlertSeed, lines: readonly ChangeLine[]): Promise<AppendResult> {
+    async append(
+      seed: AlertSeed,
+      lines: readonly ChangeLine[],
+      options: AppendOptions = {},
+    ): Promise<AppendResult> {
       // Membership is the alert's `lineIds` set, changed only together with its revision and only while it is
       // unacknowledged: one conditional UpdateItem, atomic without transactions (dynalite has none). Line
       // items carry the summaries and are written first, so every id a renderer sees in the set has its line.
-      const current = await membersOf(seed.id);
+      const current = options.unseen ? undefined : await membersOf(seed.id);
       const fresh = lines.filter((line) => !current?.lineIds.has(line.id));
       if (current && fresh.length === 0) {
         return current.acknowledgement

@@ -78,6 +78,14 @@ export type AcknowledgeResult =
   | { status: 'changed' }
   | { status: 'not-found' };
 
+export interface AppendOptions {
+  /**
+   * The caller stored every one of these lines' changes for the first time, so no earlier append can have
+   * carried them: the store need not read which lines the alert has (one read fewer per append).
+   */
+  unseen?: boolean;
+}
+
 /** Alerts (one Slack message each), their lines, and who acknowledged or is investigating them. */
 export interface AlertRepository {
   /**
@@ -86,7 +94,7 @@ export interface AlertRepository {
    * already in the alert is not added twice. Lines are written before the revision moves, so a renderer that
    * sees the new revision always sees the lines.
    */
-  append(seed: AlertSeed, lines: readonly ChangeLine[]): Promise<AppendResult>;
+  append(seed: AlertSeed, lines: readonly ChangeLine[], options?: AppendOptions): Promise<AppendResult>;
   get(alertId: string): Promise<AlertRecord | undefined>;
   /** Every line the alert carries (committed appends only), in no particular order. */
   lines(alertId: string): Promise<ChangeLine[]>;
