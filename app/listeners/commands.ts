@@ -11,6 +11,7 @@ import {
   unsubscribeChannel,
 } from '../../src/use-cases/channel-settings';
 import { type CommandClaim, claimCommand } from '../../src/use-cases/command-once';
+import { collectStats } from '../../src/use-cases/review';
 import {
   renderChannelSettings,
   renderCommandError,
@@ -20,6 +21,7 @@ import {
   renderMuteAnnouncement,
   renderNotAllowed,
   renderRepeatedCommand,
+  renderStats,
   renderSubscribed,
   renderSubscriptionAnnouncement,
   renderUnmuteAnnouncement,
@@ -73,6 +75,11 @@ async function run(
         now: deps.clock.now().toISOString(),
       });
     }
+    case 'stats':
+      return renderStats(
+        await collectStats(deps, channel, command.days),
+        new Map(deps.catalog.watches.map((watch) => [watch.id, watch.title])),
+      );
     case 'digest':
       // Building a digest takes longer than Slack's 3 seconds: the digest function does it, asynchronously.
       await deps.events.publish(DIGEST_REQUESTED_DETAIL_TYPE, {

@@ -53,6 +53,7 @@ export type Command =
   | { readonly kind: 'list' }
   | { readonly kind: 'watches' }
   | { readonly kind: 'digest' }
+  | { readonly kind: 'stats'; readonly days: 7 | 30 }
   | { readonly kind: 'help' }
   | { readonly kind: 'error'; readonly message: string };
 
@@ -125,6 +126,13 @@ export const COMMAND_USAGE: readonly CommandUsage[] = [
     arguments: '',
     description: "Post today's digest of changes here now.",
     example: `${SLASH_COMMAND} digest`,
+  },
+  {
+    command: 'stats',
+    arguments: '[7d|30d]',
+    description:
+      "How this channel's alerts were reviewed, per watch and severity: changes, acknowledged, median and 90th-percentile time to acknowledge, oldest open, escalations, 'not me' answers (default: the last 7 days).",
+    example: `${SLASH_COMMAND} stats 30d`,
   },
   {
     command: 'help',
@@ -538,6 +546,20 @@ function parseEscalate(words: readonly string[]): Command {
   return { kind: 'escalate', policy: { severity, afterMs, targets: two ? [one, two] : [one] } };
 }
 
+/** `stats [7d|30d]`: the window, 7 days unless said. */
+function parseStats(words: readonly string[]): Command {
+  const [window, ...rest] = words.map((word) => word.toLowerCase());
+  const days = window === undefined || window === '7d' ? 7 : window === '30d' ? 30 : undefined;
+  if (days === undefined) {
+    return error(
+      `\`${SLASH_COMMAND} stats\` covers the last \`7d\` or \`30d\` (default 7d), not '${words[0] ?? ''}'. ${HELP_HINT}`,
+    );
+  }
+  if (rest.length > 0)
+    return error(`\`${SLASH_COMMAND} stats\` takes one window: \`7d\` or \`30d\`. ${HELP_HINT}`);
+  return { kind: 'stats', days };
+}
+
 function noArguments(kind: 'list' | 'watches' | 'digest', words: readonly string[]): Command {
   if (words.length === 0) return { kind };
   return error(`\`${SLASH_COMMAND} ${kind}\` takes no arguments. ${HELP_HINT}`);
@@ -575,6 +597,8 @@ export function parseCommand(text: string, catalog: CommandCatalog = builtInCata
       return noArguments('watches', args);
     case 'digest':
       return noArguments('digest', args);
+    case 'stats':
+      return parseStats(args);
     case 'help':
       return { kind: 'help' };
     default:

@@ -35,4 +35,6 @@ export const keys = {
   rejectedPk: (day: string) => `REJECTED#${day}`,
   actorPk: (account: string, actorKey: string) => `ACTOR#${account}#${actorKey}`,
   timeSk: (isoTime: string, id: string) => `${isoTime}#${id}`,
+  /** The by-day index partition of what was created on the UTC day of `isoTime`. */
+  alertDayPk: (isoTime: string) => `ALERTS#${isoTime.slice(0, 10)}`,
 } as const;

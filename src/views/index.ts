@@ -21,3 +21,4 @@ export * from './limits';
 export * from './links';
 export * from './mrkdwn';
 export * from './replies';
+export * from './stats';

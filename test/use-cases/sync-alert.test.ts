@@ -90,15 +90,23 @@ describe('syncAlertMessage: render leases (memory store)', () => {
     // Prepare: every lease write takes 11 s of the 15 s lease.
     const { store, messenger, clock, deps } = interactionSetup();
     const rev = await seedAlert(store, 'A1');
-    const acquire = store.renders.acquireLease.bind(store.renders);
-    store.renders.acquireLease = async (...args) => {
-      const taken = await acquire(...args);
+    const takeLease = store.renders.takeLease.bind(store.renders);
+    const renewLease = store.renders.renewLease.bind(store.renders);
+    const slowly = async <T>(write: Promise<T>) => {
+      const result = await write;
       clock.advance(11_000);
-      return taken;
+      return result;
+    };
+    const renders = {
+      ...store.renders,
+      takeLease: (...args: Parameters<typeof takeLease>) => slowly(takeLease(...args)),
+      renewLease: (...args: Parameters<typeof renewLease>) => slowly(renewLease(...args)),
     };
 
     // Act / Assess
-    await expect(syncAlertMessage(deps, 'A1', rev)).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(
+      syncAlertMessage({ ...deps, store: { ...store, renders } }, 'A1', rev),
+    ).rejects.toBeInstanceOf(LeaseLostError);
     expect(messenger.posts).toEqual([]);
   });
 
@@ -135,6 +143,29 @@ describe('syncAlertMessage: render leases (memory store)', () => {
 
     expect(alert.renderedRev).toBe(alert.rev);
     expect(messenger.updates.map((u) => u.text)).toEqual(['open: 2 change(s)']);
+  });
+
+  it('an eager read is used only at the revision the lease shows: a change landing before the lease is shown', async () => {
+    // Prepare: the lines are read beside taking the lease; a change lands after that read, before the lease.
+    const { store, messenger, deps } = interactionSetup();
+    const rev = await seedAlert(store, 'A1');
+    const takeLease = store.renders.takeLease.bind(store.renders);
+    const renders = {
+      ...store.renders,
+      takeLease: async (...args: Parameters<typeof takeLease>) => {
+        await seedAlert(store, 'A1', [makeChange()]);
+        return takeLease(...args);
+      },
+    };
+
+    // Act
+    const alert = await syncAlertMessage({ ...deps, store: { ...store, renders } }, 'A1', rev, {
+      eager: true,
+    });
+
+    // Assess: the message shows both changes, and says so at the revision it records.
+    expect(messenger.posts.map((p) => p.text)).toEqual(['open: 2 change(s)']);
+    expect(alert).toMatchObject({ rev: rev + 1, renderedRev: rev + 1, changeCount: 2 });
   });
 
   it('syncOrMarkDue marks a failed render due, and repairDueRenders finishes it later', async () => {

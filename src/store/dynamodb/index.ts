@@ -11,6 +11,7 @@ import { dynamoDbEscalationSteps } from './escalation-steps';
 import { dynamoDbRejected } from './rejected';
 import { dynamoDbRenders } from './renders';
 import { dynamoDbRequests } from './requests';
+import { dynamoDbReview } from './review';
 import { tableClient } from './table-client';
 
 export { CapacityMeter } from './capacity';
@@ -35,5 +36,6 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
     renders: dynamoDbRenders(table),
     digests: dynamoDbDigests(table),
     escalationSteps: dynamoDbEscalationSteps(table),
+    review: dynamoDbReview(table),
   };
 }

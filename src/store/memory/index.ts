@@ -10,6 +10,7 @@ import { memoryEscalationSteps } from './escalation-steps';
 import { memoryRejected } from './rejected';
 import { memoryRenders } from './renders';
 import { memoryRequests } from './requests';
+import { memoryReview } from './review';
 
 /**
  * An in-memory store with the same conditional semantics as the DynamoDB adapter, for fast unit tests of the
@@ -21,6 +22,7 @@ export function createMemoryStore(): Store & { rejectedInputs: RejectedInput[] }
   const rejectedInputs: RejectedInput[] = [];
   // Alerts and their render state are one item in DynamoDB; here, one map both repositories share.
   const alertItems = new Map<string, MemoryAlert>();
+  const alerts = memoryAlerts(alertItems);
   return {
     changes: memoryChanges(),
     rejected: memoryRejected(rejectedInputs),
@@ -28,10 +30,11 @@ export function createMemoryStore(): Store & { rejectedInputs: RejectedInput[] }
     requests: memoryRequests(),
     deliveries: memoryDeliveries(),
     bursts: memoryBursts(),
-    alerts: memoryAlerts(alertItems),
+    alerts,
     renders: memoryRenders(alertItems),
     digests: memoryDigests(),
     escalationSteps: memoryEscalationSteps(alertItems),
+    review: memoryReview(alertItems, alerts),
     rejectedInputs,
   };
 }

@@ -8,6 +8,7 @@ import type { EscalationStepRepository } from './escalation-steps';
 import type { RejectedInputRepository } from './rejected';
 import type { RenderRepository } from './renders';
 import type { RequestClaimRepository } from './requests';
+import type { ReviewRepository } from './review';
 
 export type * from './alerts';
 export type * from './bursts';
@@ -19,6 +20,7 @@ export type * from './escalation-steps';
 export type * from './rejected';
 export type * from './renders';
 export type * from './requests';
+export * from './review';
 
 /*
  * The ports the use cases depend on, one per concept. Two adapters implement them: DynamoDB
@@ -39,4 +41,6 @@ export interface Store {
   renders: RenderRepository;
   digests: DigestRunRepository;
   escalationSteps: EscalationStepRepository;
+  /** Alerts by creation day, for stats and export (read-only). */
+  review: ReviewRepository;
 }
