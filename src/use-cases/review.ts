@@ -25,18 +25,18 @@ export function nearestRank(sorted: readonly number[], p: number): number | null
   return sorted[rank - 1] ?? null;
 }
 
-/** Whether the actor answered "not me" (helper actor's answer, once alerts carry it). */
+/** Whether the actor answered "not me" to "Was this you?" (src/use-cases/actor-check.ts). */
 export function saidNotMe(alert: ReviewedAlert): boolean {
   return actorAnswerOf(alert)?.answer === 'not-me';
 }
 
-/** The actor's answer to "was this you?", when the alert carries one. */
+/** The actor's answer to "Was this you?", when the alert carries one (`me`: "Yes, that was me"). */
 export function actorAnswerOf(
   alert: ReviewedAlert,
 ): { answer: 'me' | 'not-me'; userId: string; at: string } | undefined {
-  const answer = (alert as { actorAnswer?: { answer: 'me' | 'not-me'; userId: string; at: string } })
-    .actorAnswer;
-  return answer;
+  const answer = alert.actorCheck?.answer;
+  if (answer === undefined) return undefined;
+  return { answer: answer.answer === 'yes' ? 'me' : 'not-me', userId: answer.userId, at: answer.at };
 }
 
 class Aggregate {

@@ -10,6 +10,7 @@ import {
 } from '../../src/use-cases/actor-check';
 import type { RenderedMessage } from '../../src/use-cases/ports';
 import { recordChanges } from '../../src/use-cases/record-changes';
+import { collectStats, exportRows } from '../../src/use-cases/review';
 import { makeChange } from '../helpers/changes';
 import { testRenderer } from '../helpers/renderers';
 import { manualClock, RecordingMessenger, recordingPublisher } from '../helpers/use-cases';
@@ -264,6 +265,26 @@ describe('"Was this you?" (memory store)', () => {
     });
     expect(again).toMatchObject({ status: 'already-answered', problems: [] });
     expect(questions.denied).toHaveLength(1);
+  });
+
+  it('counts a "No" in the channel\'s stats and shows it in the export', async () => {
+    const { record, messenger, answer, store, clock } = setup();
+    await record(byAlice());
+    const alertId = messenger.posts[0]?.alertId ?? '';
+    await answer(alertId, 'no');
+
+    const stats = await collectStats({ store, clock }, CHANNEL, 7);
+    const rows = [];
+    for await (const row of exportRows(store, {
+      fromIso: '2026-11-20T00:00:00Z',
+      toIso: '2026-11-28T00:00:00Z',
+    }))
+      rows.push(row);
+
+    expect(stats.total).toMatchObject({ alerts: 1, notMe: 1 });
+    expect(rows.map((row) => row.actorAnswer)).toEqual([
+      { answer: 'not-me', userId: 'U0ALICE', at: '2026-11-27T10:00:00.000Z' },
+    ]);
   });
 
   it('refuses an answer from anyone but the person asked', async () => {
