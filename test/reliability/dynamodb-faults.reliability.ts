@@ -72,7 +72,7 @@ describe.each(DYNAMODB_ENGINES)('DynamoDB faults on %s', (engine) => {
       // Prepare: the events function with the deployed client settings (1 s to connect, 2 s per attempt, 3
       // attempts), through the proxy; 24 changes.
       const random = randomFor(`dynamodb-faults/${engine}/${mode}`);
-    armAfterPost = undefined;
+      armAfterPost = undefined;
       const pipeline = await pipelines.start({ slack: { faults: afterPost } });
       const tcp = await startTcpProxy(pipeline.dynamodbEndpoint);
       proxy = tcp;
