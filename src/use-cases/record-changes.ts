@@ -10,6 +10,7 @@ import {
 import type { ChangeLine } from '../model/alert';
 import type { Change } from '../model/change';
 import type { AlertSeed, BurstGroup, Delivery, RoutingConfig } from '../store/ports';
+import { type RenderFinisher, renderNowOrLater } from './coalesce-renders';
 import { scheduleEscalation } from './escalation-steps';
 import type { AlertDeps } from './ports';
 import { describeMute, routeChange } from './routing';
@@ -24,6 +25,13 @@ export interface RecordChangesDeps extends AlertDeps {
   accountAliases?: Readonly<Record<string, string>>;
   /** Told about every change stored for the first time (the heartbeat's last-seen, the digest's counts). */
   activity?: ActivityRecorder;
+  /**
+   * Renders the alerts whose windows are open, later (coalesce-renders.ts); without it every touched alert
+   * is rendered by this call (reconciliation, tests that watch one invocation).
+   */
+  finisher?: RenderFinisher;
+  /** The render window (default RENDER_WINDOW_MS). */
+  renderWindowMs?: number;
 }
 
 /** A change the store holds after this call: `isNew` when this call stored it. */
@@ -199,6 +207,18 @@ export async function recordChanges(
   await Promise.all(
     [...touched.entries()].map(async ([alertId, { rev, changeIds, channel }]) => {
       try {
+        // An alert's first revision is posted at once; a later one may be left to the finisher of the render
+        // window a recent render opened (coalesce-renders.ts): it shows these changes within the window.
+        const finisher = deps.finisher;
+        if (
+          finisher &&
+          rev > 1 &&
+          (await renderNowOrLater({ ...deps, finisher, windowMs: deps.renderWindowMs }, alertId, rev)) ===
+            'later'
+        ) {
+          for (const id of changeIds) outcomes.get(id)?.alerted.push(channel);
+          return;
+        }
         const alert = await syncAlertMessage(deps, alertId, rev);
         // Posted (or turned) critical: its escalation clock starts now that people can see it.
         await scheduleEscalation({ ...deps, timeScale: deps.escalationTimeScale }, alert, config);

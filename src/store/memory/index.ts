@@ -8,6 +8,7 @@ import { memoryDeliveries } from './deliveries';
 import { memoryDigests } from './digests';
 import { memoryEscalationSteps } from './escalation-steps';
 import { memoryRejected } from './rejected';
+import { memoryRenderWindows } from './render-windows';
 import { memoryRenders } from './renders';
 import { memoryRequests } from './requests';
 
@@ -30,6 +31,7 @@ export function createMemoryStore(): Store & { rejectedInputs: RejectedInput[] }
     bursts: memoryBursts(),
     alerts: memoryAlerts(alertItems),
     renders: memoryRenders(alertItems),
+    renderWindows: memoryRenderWindows(),
     digests: memoryDigests(),
     escalationSteps: memoryEscalationSteps(alertItems),
     rejectedInputs,

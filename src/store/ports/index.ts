@@ -6,6 +6,7 @@ import type { DeliveryRepository } from './deliveries';
 import type { DigestRunRepository } from './digests';
 import type { EscalationStepRepository } from './escalation-steps';
 import type { RejectedInputRepository } from './rejected';
+import type { RenderWindowRepository } from './render-windows';
 import type { RenderRepository } from './renders';
 import type { RequestClaimRepository } from './requests';
 
@@ -17,6 +18,7 @@ export type * from './deliveries';
 export type * from './digests';
 export type * from './escalation-steps';
 export type * from './rejected';
+export type * from './render-windows';
 export type * from './renders';
 export type * from './requests';
 
@@ -37,6 +39,7 @@ export interface Store {
   bursts: BurstGroupRepository;
   alerts: AlertRepository;
   renders: RenderRepository;
+  renderWindows: RenderWindowRepository;
   digests: DigestRunRepository;
   escalationSteps: EscalationStepRepository;
 }

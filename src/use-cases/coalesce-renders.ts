@@ -1,0 +1,91 @@
+import type { RoutingConfig } from '../store/ports';
+import { scheduleEscalation } from './escalation-steps';
+import type { AlertDeps } from './ports';
+import { AlertNotFoundError, syncOrMarkDue } from './sync-alert';
+
+/*
+ * Coalescing an alert's Slack renders across invocations. Twenty actors' interleaved bursts touch twenty
+ * alerts in every SQS batch: one chat.update per alert per batch is 1,000 calls for 1,000 changes, far beyond
+ * Slack's pace for chat.update (Tier 3, ~50 a minute). Instead, a render opens a short window on its alert; a
+ * change joining the alert while the window is open does not call Slack but makes sure one finisher, delayed
+ * until the window closes, renders the alert's latest revision, which carries every line that arrived
+ * meanwhile. The first render of an alert (its post) is never deferred.
+ *
+ * Guarantees under at-least-once delivery:
+ * - Every change is shown: a change's record succeeds only after its line is committed and either rendered
+ *   or covered by a finisher that is in the queue. The finisher is sent before it is marked (a crash between
+ *   the two sends a second finisher, never none), and it clears its mark before it reads the alert, so a
+ *   change that saw the mark was appended before the finisher's read.
+ * - No lost update and no double post: the finisher renders through syncAlertMessage (the render lease, the
+ *   revision check, the post-attempt search), so a redelivered or duplicate finisher renders nothing twice.
+ * - Never behind for long: at most one window (RENDER_WINDOW_MS) plus the queue's delivery time. A finisher
+ *   that fails is retried by its queue and leaves a render-due mark for the every-minute sweep.
+ */
+
+/** How long after a render the alert's next changes wait for one finisher instead of calling Slack. */
+export const RENDER_WINDOW_MS = 2_000;
+
+/** Asks for the alert's render after a delay (app: an SQS message with DelaySeconds; locally, a timer). */
+export interface RenderFinisher {
+  schedule(request: RenderRequest, delayMs: number): Promise<void>;
+}
+
+/** What a finisher carries: the alert, a revision to reach at least, and the window it finishes. */
+export interface RenderRequest {
+  alertId: string;
+  rev: number;
+  windowUntil: string;
+}
+
+export interface CoalesceDeps extends Pick<AlertDeps, 'store' | 'clock'> {
+  finisher: RenderFinisher;
+  /** Default RENDER_WINDOW_MS. */
+  windowMs?: number;
+}
+
+/**
+ * Decides who renders revision `rev` of an alert a change just joined: `now` (the caller; this opened the
+ * alert's window) or `later` (a finisher is in the queue for the open window, scheduled by this call or an
+ * earlier one that has not started yet).
+ */
+export async function renderNowOrLater(
+  deps: CoalesceDeps,
+  alertId: string,
+  rev: number,
+): Promise<'now' | 'later'> {
+  const now = deps.clock.now();
+  const windowMs = deps.windowMs ?? RENDER_WINDOW_MS;
+  const open = await deps.store.renderWindows.open(
+    alertId,
+    now.toISOString(),
+    new Date(now.getTime() + windowMs).toISOString(),
+  );
+  if (!open) return 'now';
+  if (open.finisherFor === open.until) return 'later';
+  await deps.finisher.schedule(
+    { alertId, rev, windowUntil: open.until },
+    Date.parse(open.until) - now.getTime(),
+  );
+  await deps.store.renderWindows.markFinisher(alertId, open.until);
+  return 'later';
+}
+
+/**
+ * The finisher: renders the alert's latest revision (at least `request.rev`) and, when it now shows a
+ * severity its channel escalates, starts the escalation clock. @throws when the render failed (the queue
+ * retries it; a render-due mark is left for the sweep). An alert that no longer exists needs nothing.
+ */
+export async function finishRender(
+  deps: AlertDeps & { escalationTimeScale?: number },
+  request: RenderRequest,
+  config: () => Promise<Pick<RoutingConfig, 'escalations'>>,
+): Promise<void> {
+  await deps.store.renderWindows.clearFinisher(request.alertId, request.windowUntil);
+  try {
+    const alert = await syncOrMarkDue(deps, request.alertId, request.rev);
+    await scheduleEscalation({ ...deps, timeScale: deps.escalationTimeScale }, alert, await config());
+  } catch (error) {
+    if (error instanceof AlertNotFoundError) return;
+    throw error;
+  }
+}
