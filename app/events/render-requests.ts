@@ -11,6 +11,7 @@ const renderRequestBody = z
     alertId: z.string().min(1).max(512),
     rev: z.number().int().min(1),
     windowUntil: z.iso.datetime(),
+    streak: z.number().int().min(0).max(1000),
   })
   .strict();
 
@@ -30,8 +31,8 @@ export function readRenderRequest(body: string): RenderRequest | undefined {
   const parsed = renderRequestBody.safeParse(json);
   if (!parsed.success)
     throw new InvalidRenderRequestError(parsed.error.issues.map((i) => i.message).join('; '));
-  const { alertId, rev, windowUntil } = parsed.data;
-  return { alertId, rev, windowUntil };
+  const { alertId, rev, windowUntil, streak } = parsed.data;
+  return { alertId, rev, windowUntil, streak };
 }
 
 /** A message that says it is a render request but is not a valid one. */

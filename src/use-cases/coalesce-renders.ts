@@ -9,7 +9,9 @@ import { AlertNotFoundError, syncOrMarkDue } from './sync-alert';
  * Slack's pace for chat.update (Tier 3, ~50 a minute). Instead, a render opens a short window on its alert; a
  * change joining the alert while the window is open does not call Slack but makes sure one finisher, delayed
  * until the window closes, renders the alert's latest revision, which carries every line that arrived
- * meanwhile. The first render of an alert (its post) is never deferred.
+ * meanwhile. The first render of an alert (its post) is never deferred. A finisher opens the next window
+ * before it renders, twice as long as the last (RENDER_WINDOWS_MS): an alert that keeps changing is updated
+ * every few seconds, one that went quiet is rendered at once again.
  *
  * Guarantees under at-least-once delivery:
  * - Every change is shown: a change's record succeeds only after its line is committed and either rendered
@@ -18,12 +20,20 @@ import { AlertNotFoundError, syncOrMarkDue } from './sync-alert';
  *   change that saw the mark was appended before the finisher's read.
  * - No lost update and no double post: the finisher renders through syncAlertMessage (the render lease, the
  *   revision check, the post-attempt search), so a redelivered or duplicate finisher renders nothing twice.
- * - Never behind for long: at most one window (RENDER_WINDOW_MS) plus the queue's delivery time. A finisher
- *   that fails is retried by its queue and leaves a render-due mark for the every-minute sweep.
+ * - Never behind for long: at most the longest window plus the queue's delivery time. A finisher that
+ *   fails is retried by its queue and leaves a render-due mark for the every-minute sweep.
  */
 
-/** How long after a render the alert's next changes wait for one finisher instead of calling Slack. */
-export const RENDER_WINDOW_MS = 2_000;
+/**
+ * How long the alert's next changes wait for one finisher instead of calling Slack: after a render, then
+ * after each finisher in a row (the last value repeats). SQS delays by whole seconds.
+ */
+export const RENDER_WINDOWS_MS = [1_000, 2_000, 4_000] as const;
+
+/** The length of the window after `streak` finishers in a row. */
+export function windowMsOf(streak: number, windows: readonly number[] = RENDER_WINDOWS_MS): number {
+  return windows[Math.min(streak, windows.length - 1)] ?? RENDER_WINDOWS_MS[0];
+}
 
 /** Asks for the alert's render after a delay (app: an SQS message with DelaySeconds; locally, a timer). */
 export interface RenderFinisher {
@@ -35,12 +45,14 @@ export interface RenderRequest {
   alertId: string;
   rev: number;
   windowUntil: string;
+  /** The finished window's streak (see RenderWindow): the next one is longer. */
+  streak: number;
 }
 
 export interface CoalesceDeps extends Pick<AlertDeps, 'store' | 'clock'> {
   finisher: RenderFinisher;
-  /** Default RENDER_WINDOW_MS. */
-  windowMs?: number;
+  /** Default RENDER_WINDOWS_MS. */
+  windowsMs?: readonly number[];
 }
 
 /**
@@ -54,16 +66,15 @@ export async function renderNowOrLater(
   rev: number,
 ): Promise<'now' | 'later'> {
   const now = deps.clock.now();
-  const windowMs = deps.windowMs ?? RENDER_WINDOW_MS;
   const open = await deps.store.renderWindows.open(
     alertId,
     now.toISOString(),
-    new Date(now.getTime() + windowMs).toISOString(),
+    new Date(now.getTime() + windowMsOf(0, deps.windowsMs)).toISOString(),
   );
   if (!open) return 'now';
   if (open.finisherFor === open.until) return 'later';
   await deps.finisher.schedule(
-    { alertId, rev, windowUntil: open.until },
+    { alertId, rev, windowUntil: open.until, streak: open.streak },
     Date.parse(open.until) - now.getTime(),
   );
   await deps.store.renderWindows.markFinisher(alertId, open.until);
@@ -76,11 +87,18 @@ export async function renderNowOrLater(
  * retries it; a render-due mark is left for the sweep). An alert that no longer exists needs nothing.
  */
 export async function finishRender(
-  deps: AlertDeps & { escalationTimeScale?: number },
+  deps: AlertDeps & { escalationTimeScale?: number; renderWindowsMs?: readonly number[] },
   request: RenderRequest,
   config: () => Promise<Pick<RoutingConfig, 'escalations'>>,
 ): Promise<void> {
-  await deps.store.renderWindows.clearFinisher(request.alertId, request.windowUntil);
+  const streak = request.streak + 1;
+  const until = deps.clock.now().getTime() + windowMsOf(streak, deps.renderWindowsMs);
+  await deps.store.renderWindows.continueWindow(
+    request.alertId,
+    request.windowUntil,
+    new Date(until).toISOString(),
+    streak,
+  );
   try {
     const alert = await syncOrMarkDue(deps, request.alertId, request.rev);
     await scheduleEscalation({ ...deps, timeScale: deps.escalationTimeScale }, alert, await config());

@@ -30,8 +30,8 @@ export interface RecordChangesDeps extends AlertDeps {
    * is rendered by this call (reconciliation, tests that watch one invocation).
    */
   finisher?: RenderFinisher;
-  /** The render window (default RENDER_WINDOW_MS). */
-  renderWindowMs?: number;
+  /** The render windows (default RENDER_WINDOWS_MS). */
+  renderWindowsMs?: readonly number[];
 }
 
 /** A change the store holds after this call: `isNew` when this call stored it. */
@@ -213,7 +213,7 @@ export async function recordChanges(
         if (
           finisher &&
           rev > 1 &&
-          (await renderNowOrLater({ ...deps, finisher, windowMs: deps.renderWindowMs }, alertId, rev)) ===
+          (await renderNowOrLater({ ...deps, finisher, windowsMs: deps.renderWindowsMs }, alertId, rev)) ===
             'later'
         ) {
           for (const id of changeIds) outcomes.get(id)?.alerted.push(channel);

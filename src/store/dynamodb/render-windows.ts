@@ -19,12 +19,13 @@ export function dynamoDbRenderWindows(table: TableClient): RenderWindowRepositor
           new UpdateCommand({
             TableName,
             Key: Key(alertId),
-            UpdateExpression: 'SET #until = :until, expiresAt = :expires',
+            UpdateExpression: 'SET #until = :until, streak = :zero, expiresAt = :expires',
             ConditionExpression: 'attribute_not_exists(#until) OR #until <= :now',
             ExpressionAttributeNames: { '#until': 'until' },
             ExpressionAttributeValues: {
               ':until': untilIso,
               ':now': nowIso,
+              ':zero': 0,
               ':expires': epochSeconds(untilIso) + WINDOW_TTL_SECONDS,
             },
             // DynamoDB returns the open window with the refusal; an engine that does not is asked once more.
@@ -34,9 +35,14 @@ export function dynamoDbRenderWindows(table: TableClient): RenderWindowRepositor
         return undefined;
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
-        const returned = (error as { Item?: Record<string, { S?: string }> }).Item;
+        const returned = (error as { Item?: Record<string, { S?: string; N?: string }> }).Item;
         const item: Item | undefined = returned
-          ? Object.fromEntries(Object.entries(returned).map(([name, value]) => [name, value.S]))
+          ? Object.fromEntries(
+              Object.entries(returned).map(([name, value]) => [
+                name,
+                value.N === undefined ? value.S : Number(value.N),
+              ]),
+            )
           : (
               await table.send<{ Item?: Item }>(
                 'read',
@@ -44,7 +50,7 @@ export function dynamoDbRenderWindows(table: TableClient): RenderWindowRepositor
               )
             ).Item;
         // Gone between the refusal and the read (its TTL): a window closing now, so the finisher runs at once.
-        return item ? decode(renderWindowItem, item, 'render window') : { until: nowIso };
+        return item ? decode(renderWindowItem, item, 'render window') : { until: nowIso, streak: 0 };
       }
     },
     async markFinisher(alertId, forIso) {
@@ -59,14 +65,20 @@ export function dynamoDbRenderWindows(table: TableClient): RenderWindowRepositor
         }),
       );
     },
-    async clearFinisher(alertId, forIso) {
-      await table.writeIf(
+    async continueWindow(alertId, forIso, untilIso, streak) {
+      return await table.writeIf(
         new UpdateCommand({
           TableName,
           Key: Key(alertId),
-          UpdateExpression: 'REMOVE finisherFor',
+          UpdateExpression: 'SET #until = :until, streak = :streak, expiresAt = :expires REMOVE finisherFor',
           ConditionExpression: 'finisherFor = :for',
-          ExpressionAttributeValues: { ':for': forIso },
+          ExpressionAttributeNames: { '#until': 'until' },
+          ExpressionAttributeValues: {
+            ':for': forIso,
+            ':until': untilIso,
+            ':streak': streak,
+            ':expires': epochSeconds(untilIso) + WINDOW_TTL_SECONDS,
+          },
         }),
       );
     },

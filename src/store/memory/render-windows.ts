@@ -10,6 +10,7 @@ export function memoryRenderWindows(): RenderWindowRepository {
       windows.set(alertId, {
         ...(open?.finisherFor ? { finisherFor: open.finisherFor } : {}),
         until: untilIso,
+        streak: 0,
       });
       return undefined;
     },
@@ -17,9 +18,10 @@ export function memoryRenderWindows(): RenderWindowRepository {
       const window = windows.get(alertId);
       if (window && !(window.finisherFor && window.finisherFor >= forIso)) window.finisherFor = forIso;
     },
-    async clearFinisher(alertId, forIso) {
-      const window = windows.get(alertId);
-      if (window?.finisherFor === forIso) delete window.finisherFor;
+    async continueWindow(alertId, forIso, untilIso, streak) {
+      if (windows.get(alertId)?.finisherFor !== forIso) return false;
+      windows.set(alertId, { until: untilIso, streak });
+      return true;
     },
   };
 }
