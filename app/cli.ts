@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { describeChange } from '../src/changes';
 import { applyInputTransformer } from '../src/events/input-transformer';
@@ -26,10 +27,17 @@ Commands:
   transform <rule.json> <event.json>  the payload an input transformer delivers (rule: a watch file,
                                     list-targets-by-rule output or {"inputPathsMap": …, "inputTemplate": …})
   manifest --url <request-url>      the Slack app manifest with your request URL filled in
+  export [--since 30d] [--format csv|json] [--out file]
+                                    every change of the alerts created since then, with who acknowledged it,
+                                    when, the note, the actor's answer and the escalations (audit evidence;
+                                    reads TABLE_NAME, and DYNAMODB_ENDPOINT for the local stack; streams)
 
 Options:
   --watches <dir>   custom watches folder (default: $WATCHES_DIR, as for the app, or ./watches if present)
   --url <url>       the Slack request URL (manifest)
+  --since <when>    export: 30d, 12h or a UTC date such as 2026-11-01 (default 30d)
+  --format <f>      export: csv (default) or json
+  --out <file>      export: write there instead of stdout
   -h, --help        this text`;
 
 /** A failure the user can fix: printed as one line on stderr, exit code 2. */
@@ -112,6 +120,9 @@ function parseOptions(argv: readonly string[]) {
       options: {
         watches: { type: 'string' },
         url: { type: 'string' },
+        since: { type: 'string' },
+        format: { type: 'string' },
+        out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -122,8 +133,52 @@ function parseOptions(argv: readonly string[]) {
   }
 }
 
-/** Runs the CLI; returns the exit code. Exported for tests. */
-export function runCli(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv = process.env): number {
+/** `infrawatch export`: streams the rows to `--out` or stdout; the count goes to stderr. */
+async function runExport(
+  values: { since?: string | undefined; format?: string | undefined; out?: string | undefined },
+  io: Io,
+  env: NodeJS.ProcessEnv,
+  stdout: Writable,
+): Promise<number> {
+  // The AWS SDK is loaded only by the command that talks to the table.
+  const { exportStoreFromEnv, parseFormat, parseSince, writeExport } = await import('./export/run-export');
+  const now = new Date();
+  const range = { fromIso: parseSince(values.since ?? '30d', now), toIso: now.toISOString() };
+  const format = parseFormat(values.format);
+  const { store, close } = exportStoreFromEnv(env);
+  try {
+    const out = values.out === undefined ? stdout : createWriteStream(values.out);
+    const rows = await writeExport(store, range, format, out);
+    io.err(`infrawatch: exported ${rows.toLocaleString('en-US')} changes since ${range.fromIso}`);
+    return 0;
+  } finally {
+    close();
+  }
+}
+
+/** Errors raised on bad input are classes with a `code`: one line, exit 2. Anything else is a bug (exit 70). */
+function failure(error: unknown, io: Io, env: NodeJS.ProcessEnv): number {
+  // Still reported on one line (INFRAWATCH_DEBUG=1 prints the stack).
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof Error && 'code' in error) {
+    io.err(`infrawatch: ${message}`);
+    return 2;
+  }
+  io.err(`infrawatch: unexpected error: ${message}`);
+  if (env.INFRAWATCH_DEBUG && error instanceof Error && error.stack) io.err(error.stack);
+  return 70;
+}
+
+/**
+ * Runs the CLI; returns the exit code (a promise for `export`, which streams). Exported for tests; `stdout` is
+ * where `export` writes without `--out`.
+ */
+export function runCli(
+  argv: readonly string[],
+  io: Io,
+  env: NodeJS.ProcessEnv = process.env,
+  stdout: Writable = process.stdout,
+): number | Promise<number> {
   try {
     const { positionals, values } = parseOptions(argv);
     const [command, ...args] = positionals;
@@ -172,26 +227,24 @@ export function runCli(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv =
         io.out(JSON.stringify(manifestFor(values.url), null, 2));
         return 0;
       }
+      case 'export':
+        expect(0, '[--since 30d] [--format csv|json] [--out file]');
+        return runExport(values, io, env, stdout).catch((error: unknown) => failure(error, io, env));
       default:
         throw new UsageError(`unknown command '${command}'. Run 'infrawatch --help'.`);
     }
   } catch (error) {
-    // Errors raised on bad input are classes with a `code`: one line, exit 2. Anything else is a bug, still
-    // reported on one line (INFRAWATCH_DEBUG=1 prints the stack).
-    const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof Error && 'code' in error) {
-      io.err(`infrawatch: ${message}`);
-      return 2;
-    }
-    io.err(`infrawatch: unexpected error: ${message}`);
-    if (env.INFRAWATCH_DEBUG && error instanceof Error && error.stack) io.err(error.stack);
-    return 70;
+    return failure(error, io, env);
   }
 }
 
 if (require.main === module) {
-  process.exitCode = runCli(process.argv.slice(2), {
-    out: (text) => process.stdout.write(`${text}\n`),
-    err: (text) => process.stderr.write(`${text}\n`),
+  void Promise.resolve(
+    runCli(process.argv.slice(2), {
+      out: (text) => process.stdout.write(`${text}\n`),
+      err: (text) => process.stderr.write(`${text}\n`),
+    }),
+  ).then((code) => {
+    process.exitCode = code;
   });
 }

@@ -5,7 +5,12 @@ import type { RoutingConfig } from '../../src/store/ports';
 import { finishRender, type RenderRequest } from '../../src/use-cases/coalesce-renders';
 import type { LogPort } from '../../src/use-cases/ports';
 import { classifyInputFailure, readChange } from '../../src/use-cases/read-input';
-import { type ChangeInput, type RecordChangesDeps, recordChanges } from '../../src/use-cases/record-changes';
+import {
+  afterRender,
+  type ChangeInput,
+  type RecordChangesDeps,
+  recordChanges,
+} from '../../src/use-cases/record-changes';
 import { repairDueRenders } from '../../src/use-cases/sync-alert';
 import type { WatchCatalog } from '../../src/watches/types';
 import { InvalidRenderRequestError, readRenderRequest } from './render-requests';
@@ -187,7 +192,7 @@ async function finishRenders(
   const failed = await Promise.all(
     renders.map(async ({ messageId, request }) => {
       try {
-        await finishRender(deps, request, loadConfig);
+        await finishRender(deps, request, async (alert) => afterRender(deps, alert, await loadConfig()));
         return [];
       } catch (error) {
         deps.log.warn('Delayed render failed; will retry', { alertId: request.alertId, error });

@@ -52,6 +52,7 @@ export function createDigestHandler(
           catalog: runtime.catalog,
           log,
           timeZone: runtime.config.DIGEST_TIMEZONE,
+          health: runtime.pipeline,
         },
         trigger,
       );

@@ -5,13 +5,17 @@ import {
   channelSettings,
   muteChannel,
   NotAllowedError,
+  setChannelActorCheck,
   setChannelEscalation,
   subscribeChannel,
   unmuteChannel,
   unsubscribeChannel,
 } from '../../src/use-cases/channel-settings';
 import { type CommandClaim, claimCommand } from '../../src/use-cases/command-once';
+import { collectStats } from '../../src/use-cases/review';
 import {
+  actorCheckSection,
+  mention,
   renderChannelSettings,
   renderCommandError,
   renderDigestQueued,
@@ -20,6 +24,7 @@ import {
   renderMuteAnnouncement,
   renderNotAllowed,
   renderRepeatedCommand,
+  renderStats,
   renderSubscribed,
   renderSubscriptionAnnouncement,
   renderUnmuteAnnouncement,
@@ -73,6 +78,11 @@ async function run(
         now: deps.clock.now().toISOString(),
       });
     }
+    case 'stats':
+      return renderStats(
+        await collectStats(deps, channel, command.days),
+        new Map(deps.catalog.watches.map((watch) => [watch.id, watch.title])),
+      );
     case 'digest':
       // Building a digest takes longer than Slack's 3 seconds: the digest function does it, asynchronously.
       await deps.events.publish(DIGEST_REQUESTED_DETAIL_TYPE, {
@@ -141,6 +151,19 @@ async function run(
       const announcement = renderEscalationAnnouncement({ policy: command.policy, userId });
       const problem = await announce(client, channel, announcement);
       return withProblem({ text: `Done. ${announcement.text}` }, problem);
+    }
+    case 'ask-actors':
+    case 'actor-confirms': {
+      const setting = await setChannelActorCheck(settingsDeps(deps), {
+        channel,
+        change: command.kind === 'ask-actors' ? { ask: command.ask } : { confirms: command.confirms },
+        userId,
+      });
+      const announcement = {
+        text: `${mention(userId, userId)} changed this channel's "Was this you?": ${actorCheckSection(setting)}`,
+      };
+      const problem = await announce(client, channel, announcement);
+      return withProblem({ text: `Done. ${actorCheckSection(setting)}` }, problem);
     }
     case 'unmute': {
       const existed =

@@ -6,6 +6,7 @@
  * subscribe <watch…|all>          unsubscribe <watch…|all>
  * mute <target> [for <duration>]  unmute <target>
  * escalate <severity> after <duration> to <target> [then <target>]    escalate off
+ * ask-actors on|off               actor-confirms acknowledge|show
  * list    watches    digest    help
  * ```
  * A target is a watch id or alias, `actor:<name|arn>` or `account:<id|alias>`. Durations are minutes, hours
@@ -50,9 +51,14 @@ export type Command =
   | { readonly kind: 'unmute'; readonly target: MuteTarget }
   /** `policy: null`: `escalate off`. */
   | { readonly kind: 'escalate'; readonly policy: EscalationPolicy | null }
+  /** "Was this you?": ask the actor of every alert (`on`) or none (`off`). */
+  | { readonly kind: 'ask-actors'; readonly ask: boolean }
+  /** What the actor's "Yes" does: only show on the alert, or also acknowledge it. */
+  | { readonly kind: 'actor-confirms'; readonly confirms: 'show' | 'acknowledge' }
   | { readonly kind: 'list' }
   | { readonly kind: 'watches' }
   | { readonly kind: 'digest' }
+  | { readonly kind: 'stats'; readonly days: 7 | 30 }
   | { readonly kind: 'help' }
   | { readonly kind: 'error'; readonly message: string };
 
@@ -109,9 +115,23 @@ export const COMMAND_USAGE: readonly CommandUsage[] = [
     example: `${SLASH_COMMAND} escalate critical after 15m to here`,
   },
   {
+    command: 'ask-actors',
+    arguments: 'on|off',
+    description:
+      'Ask the person who made a change "Was this you?" in a direct message (default: warning and critical changes; on: every change; off: never).',
+    example: `${SLASH_COMMAND} ask-actors on`,
+  },
+  {
+    command: 'actor-confirms',
+    arguments: 'acknowledge|show',
+    description:
+      'What the actor\'s "Yes, that was me" does: show it on the alert (default), or also acknowledge the alert.',
+    example: `${SLASH_COMMAND} actor-confirms acknowledge`,
+  },
+  {
     command: 'list',
     arguments: '',
-    description: "Show this channel's subscriptions, active mutes and escalation.",
+    description: "Show this channel's subscriptions, active mutes, escalation and actor questions.",
     example: `${SLASH_COMMAND} list`,
   },
   {
@@ -125,6 +145,13 @@ export const COMMAND_USAGE: readonly CommandUsage[] = [
     arguments: '',
     description: "Post today's digest of changes here now.",
     example: `${SLASH_COMMAND} digest`,
+  },
+  {
+    command: 'stats',
+    arguments: '[7d|30d]',
+    description:
+      "How this channel's alerts were reviewed, per watch and severity: changes, acknowledged, median and 90th-percentile time to acknowledge, oldest open, escalations, 'not me' answers (default: the last 7 days).",
+    example: `${SLASH_COMMAND} stats 30d`,
   },
   {
     command: 'help',
@@ -538,6 +565,40 @@ function parseEscalate(words: readonly string[]): Command {
   return { kind: 'escalate', policy: { severity, afterMs, targets: two ? [one, two] : [one] } };
 }
 
+/** `ask-actors on|off`, `actor-confirms acknowledge|show`: one word from `choices`. */
+function parseChoice<T extends string>(
+  kind: 'ask-actors' | 'actor-confirms',
+  words: readonly string[],
+  choices: readonly T[],
+): T | Command {
+  const usage = `\`${SLASH_COMMAND} ${kind} ${choices.join('|')}\``;
+  const [word, ...rest] = words;
+  if (word === undefined) return error(`Say ${choices.join(' or ')}: ${usage}.`);
+  const chosen = choices.find((choice) => choice === word.toLowerCase());
+  if (chosen === undefined) {
+    const suggestion = closest(word, choices);
+    return error(
+      `${suggestion ? `Unknown choice '${word}' — did you mean '${suggestion}'?` : `I can't read '${word}' here.`} ${usage}.`,
+    );
+  }
+  if (rest.length > 0) return error(`${usage} takes one word.`);
+  return chosen;
+}
+
+/** `stats [7d|30d]`: the window, 7 days unless said. */
+function parseStats(words: readonly string[]): Command {
+  const [window, ...rest] = words.map((word) => word.toLowerCase());
+  const days = window === undefined || window === '7d' ? 7 : window === '30d' ? 30 : undefined;
+  if (days === undefined) {
+    return error(
+      `\`${SLASH_COMMAND} stats\` covers the last \`7d\` or \`30d\` (default 7d), not '${words[0] ?? ''}'. ${HELP_HINT}`,
+    );
+  }
+  if (rest.length > 0)
+    return error(`\`${SLASH_COMMAND} stats\` takes one window: \`7d\` or \`30d\`. ${HELP_HINT}`);
+  return { kind: 'stats', days };
+}
+
 function noArguments(kind: 'list' | 'watches' | 'digest', words: readonly string[]): Command {
   if (words.length === 0) return { kind };
   return error(`\`${SLASH_COMMAND} ${kind}\` takes no arguments. ${HELP_HINT}`);
@@ -569,12 +630,22 @@ export function parseCommand(text: string, catalog: CommandCatalog = builtInCata
       return parseMute('mute', args, index);
     case 'unmute':
       return parseMute('unmute', args, index);
+    case 'ask-actors': {
+      const choice = parseChoice('ask-actors', args, ['on', 'off'] as const);
+      return typeof choice === 'string' ? { kind: 'ask-actors', ask: choice === 'on' } : choice;
+    }
+    case 'actor-confirms': {
+      const choice = parseChoice('actor-confirms', args, ['acknowledge', 'show'] as const);
+      return typeof choice === 'string' ? { kind: 'actor-confirms', confirms: choice } : choice;
+    }
     case 'list':
       return noArguments('list', args);
     case 'watches':
       return noArguments('watches', args);
     case 'digest':
       return noArguments('digest', args);
+    case 'stats':
+      return parseStats(args);
     case 'help':
       return { kind: 'help' };
     default:

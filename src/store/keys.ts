@@ -30,6 +30,8 @@ export const keys = {
   escalationDue: (dueAt: string, alertId: string) => ({ pk: 'ESCDUE', sk: `${dueAt}#${alertId}` }),
   /** A channel's escalation setting (`/infrawatch escalate`), read with the rest of the config. */
   escalationSetting: (channel: string) => ({ pk: 'CONFIG', sk: `ESCALATE#${channel}` }),
+  /** A channel's "Was this you?" settings (`/infrawatch ask-actors`, `actor-confirms`), read with the config. */
+  actorCheckSetting: (channel: string) => ({ pk: 'CONFIG', sk: `ACTORS#${channel}` }),
 
   /** Sparse index entries: open alerts, and muted changes, of a channel, by time. */
   openPk: (channel: string) => `OPEN#${channel}`,
@@ -37,4 +39,6 @@ export const keys = {
   rejectedPk: (day: string) => `REJECTED#${day}`,
   actorPk: (account: string, actorKey: string) => `ACTOR#${account}#${actorKey}`,
   timeSk: (isoTime: string, id: string) => `${isoTime}#${id}`,
+  /** The by-day index partition of what was created on the UTC day of `isoTime`. */
+  alertDayPk: (isoTime: string) => `ALERTS#${isoTime.slice(0, 10)}`,
 } as const;

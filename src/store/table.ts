@@ -7,7 +7,8 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * Items (pk / sk):
  *   CHANGE#<eventId>         / CHANGE              one CloudTrail change, stored once (conditional put)
  *   CHANGE#<eventId>         / DELIVERY#<channel>  which alert carries the change in a channel, or why not
- *   ALERT#<alertId>          / ALERT               one Slack message: its changes, status, acknowledgement
+ *   ALERT#<alertId>          / ALERT               one Slack message: its changes, status, acknowledgement; in the
+ *                              by-day index under ALERTS#<createdAt day> (stats, export)
  *   GROUP#<channel>#<key>    / GROUP               the open burst group for (channel, watch, actor)
  *   CONFIG                   / SUB#<channel>#<watch>   a subscription
  *   CONFIG                   / MUTE#<channel>#<type>#<value>[#in#<account>]   a mute, with its expiry (an actor
@@ -60,6 +61,18 @@ export const TABLE = {
       partitionKey: 'actorPk',
       sortKey: 'actorSk',
       projection: ['line'] as string[],
+    },
+    /**
+     * Every alert by the UTC day it was created (`ALERTS#<YYYY-MM-DD>` / `<createdAt>#<alertId>`): what
+     * `/infrawatch stats` and `infrawatch export` read, a Query per day and page, never a Scan. Keys and the
+     * channel only: both are written once, when the alert is created, so no later write of the alert (renders,
+     * acknowledgements, escalation steps) costs an index write; readers fetch the alerts themselves by key.
+     */
+    byDay: {
+      name: 'by-day',
+      partitionKey: 'dayPk',
+      sortKey: 'daySk',
+      projection: ['channel'] as string[],
     },
   },
 } as const;

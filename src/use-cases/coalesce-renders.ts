@@ -1,5 +1,4 @@
-import type { RoutingConfig } from '../store/ports';
-import { scheduleEscalation } from './escalation-steps';
+import type { AlertRecord } from '../store/ports';
 import type { AlertDeps } from './ports';
 import { AlertNotFoundError, syncOrMarkDue } from './sync-alert';
 
@@ -82,14 +81,14 @@ export async function renderNowOrLater(
 }
 
 /**
- * The finisher: renders the alert's latest revision (at least `request.rev`) and, when it now shows a
- * severity its channel escalates, starts the escalation clock. @throws when the render failed (the queue
+ * The finisher: renders the alert's latest revision (at least `request.rev`), then runs `afterRender` on it
+ * (record-changes' afterRender: escalation clock, "was this you?"). @throws when the render failed (the queue
  * retries it; a render-due mark is left for the sweep). An alert that no longer exists needs nothing.
  */
 export async function finishRender(
-  deps: AlertDeps & { escalationTimeScale?: number; renderWindowsMs?: readonly number[] },
+  deps: AlertDeps & { renderWindowsMs?: readonly number[] },
   request: RenderRequest,
-  config: () => Promise<Pick<RoutingConfig, 'escalations'>>,
+  afterRender: (alert: AlertRecord) => Promise<void>,
 ): Promise<void> {
   const streak = request.streak + 1;
   const until = deps.clock.now().getTime() + windowMsOf(streak, deps.renderWindowsMs);
@@ -99,11 +98,12 @@ export async function finishRender(
     new Date(until).toISOString(),
     streak,
   );
+  let alert: AlertRecord;
   try {
-    const alert = await syncOrMarkDue(deps, request.alertId, request.rev);
-    await scheduleEscalation({ ...deps, timeScale: deps.escalationTimeScale }, alert, await config());
+    alert = await syncOrMarkDue(deps, request.alertId, request.rev);
   } catch (error) {
     if (error instanceof AlertNotFoundError) return;
     throw error;
   }
+  await afterRender(alert);
 }

@@ -1,4 +1,5 @@
 import type { DigestClaim, OpenAlert, RejectedSummary, Store } from '../store/ports';
+import type { PipelineRepository } from '../store/ports/pipeline';
 import type { ClosedDigestInput, DigestAlert, DigestInput } from '../views/digest';
 import type { WatchCatalog } from '../watches/types';
 import {
@@ -8,6 +9,7 @@ import {
   MessageNotFoundError,
   type RenderedMessage,
 } from './ports';
+import { collectStats } from './review';
 import { repairDueRenders } from './sync-alert';
 
 /** The digest looks back this far: older open alerts are still open, but a digest is about the week. */
@@ -60,6 +62,8 @@ export interface DigestDeps extends CloseDigestDeps {
   catalog: WatchCatalog;
   /** The time zone whose calendar day a scheduled digest is posted once per. */
   timeZone: string;
+  /** The watched pipeline's health counts (the digest's footer). */
+  health: Pick<PipelineRepository, 'healthCounts'>;
 }
 
 /** What triggers a digest: the daily schedule, or `/infrawatch digest` in one channel. */
@@ -222,9 +226,10 @@ async function postDigest(
     runKey: string;
     claim: DigestClaim;
     rejected: RejectedSummary;
+    recorded: { recorded: number; recovered: number };
   },
 ): Promise<boolean> {
-  const { trigger, channel, runKey, claim, rejected } = run;
+  const { trigger, channel, runKey, claim, rejected, recorded } = run;
   if (claim.postAttemptAt) {
     const ts = await deps.messenger.findPosted(channel, runKey, claim.postAttemptAt);
     if (ts) {
@@ -234,7 +239,7 @@ async function postDigest(
   }
   // Before today's digest, the earlier ones whose alerts were all acknowledged since lose their button.
   await closeAcknowledgedDigests(deps, channel);
-  const data = await collectDigest(deps, channel);
+  const [data, week] = await Promise.all([collectDigest(deps, channel), collectStats(deps, channel, 7)]);
   const rendered = deps.render.digest({
     channel,
     now: data.now,
@@ -243,6 +248,7 @@ async function postDigest(
     mutedCount: data.mutedCount,
     allClearRequested: trigger.kind === 'requested',
     rejected: { count: rejected.count, reasons: rejected.first.map((input) => input.reason) },
+    footer: { week: week.total, health: { ...recorded, rejected: rejected.count } },
   });
   if (!rendered) return false;
   await deps.store.digests.markPostAttempt(
@@ -280,11 +286,11 @@ export async function runDigest(
   const failures: unknown[] = [];
   await repairRenders(deps);
   // Unreadable events belong to no channel: every digest of the run tells of them.
-  const rejected = await deps.store.rejected.between(
-    new Date(now.getTime() - REJECTED_WINDOW_MS).toISOString(),
-    now.toISOString(),
-    REJECTED_REASONS,
-  );
+  const since = new Date(now.getTime() - REJECTED_WINDOW_MS).toISOString();
+  const [rejected, recorded] = await Promise.all([
+    deps.store.rejected.between(since, now.toISOString(), REJECTED_REASONS),
+    deps.health.healthCounts(since, now.toISOString()),
+  ]);
   for (const channel of channels) {
     const leaseUntil = new Date(now.getTime() + DIGEST_LEASE_MS).toISOString();
     const claim = await deps.store.digests.claim(channel, runKey, now.toISOString(), leaseUntil);
@@ -294,7 +300,8 @@ export async function runDigest(
     }
     // One channel's failure must not cost the others their digest, nor keep its own claim from a retry.
     try {
-      if (await postDigest(deps, { trigger, channel, runKey, claim, rejected })) posted.push(channel);
+      if (await postDigest(deps, { trigger, channel, runKey, claim, rejected, recorded }))
+        posted.push(channel);
       else quiet.push(channel);
       await deps.store.digests.complete(channel, runKey);
     } catch (error) {

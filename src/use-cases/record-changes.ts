@@ -9,7 +9,8 @@ import {
 } from '../changes/burst';
 import type { ChangeLine } from '../model/alert';
 import type { Change } from '../model/change';
-import type { AlertSeed, BurstGroup, Delivery, RoutingConfig } from '../store/ports';
+import type { AlertRecord, AlertSeed, BurstGroup, Delivery, RoutingConfig } from '../store/ports';
+import { type ActorAskDeps, askActor } from './actor-check';
 import { type RenderFinisher, renderNowOrLater } from './coalesce-renders';
 import { scheduleEscalation } from './escalation-steps';
 import type { AlertDeps } from './ports';
@@ -32,6 +33,8 @@ export interface RecordChangesDeps extends AlertDeps {
   finisher?: RenderFinisher;
   /** The render windows (default RENDER_WINDOWS_MS). */
   renderWindowsMs?: readonly number[];
+  /** "Was this you?": how actors are found and asked; unset, nobody is asked. */
+  ask?: ActorAskDeps;
 }
 
 /** A change the store holds after this call: `isNew` when this call stored it. */
@@ -219,9 +222,7 @@ export async function recordChanges(
           for (const id of changeIds) outcomes.get(id)?.alerted.push(channel);
           return;
         }
-        const alert = await syncAlertMessage(deps, alertId, rev);
-        // Posted (or turned) critical: its escalation clock starts now that people can see it.
-        await scheduleEscalation({ ...deps, timeScale: deps.escalationTimeScale }, alert, config);
+        await afterRender(deps, await syncAlertMessage(deps, alertId, rev), config);
         for (const id of changeIds) outcomes.get(id)?.alerted.push(channel);
       } catch (error) {
         fail(changeIds, error);
@@ -249,6 +250,20 @@ export async function recordChanges(
     results.set(change.id, error === undefined ? { ok: true, outcome } : { ok: false, error });
   }
   return results;
+}
+
+/**
+ * What follows a render of an alert that changes joined (here, or in the finisher of its render window):
+ * posted (or turned) critical, its escalation clock starts now that people can see it; and its actor may be
+ * asked "was this you?".
+ */
+export async function afterRender(
+  deps: RecordChangesDeps,
+  alert: AlertRecord,
+  config: RoutingConfig,
+): Promise<void> {
+  await scheduleEscalation({ ...deps, timeScale: deps.escalationTimeScale }, alert, config);
+  if (deps.ask) await askActor({ ...deps, ask: deps.ask }, alert, config);
 }
 
 async function loadConfig(deps: RecordChangesDeps, now: string): Promise<RoutingConfig> {

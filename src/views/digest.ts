@@ -1,5 +1,6 @@
 import type { ActionsBlock, KnownBlock } from '@slack/types';
 import type { Investigation } from '../model/alert';
+import type { StatsFigures } from '../model/review-stats';
 import type { Severity } from '../model/severity';
 import { SEVERITY_RANK } from '../model/severity';
 import { digestAckAllValue, VIEW_IDS } from './actions';
@@ -25,6 +26,7 @@ import {
   truncate,
   truncateMrkdwn,
 } from './mrkdwn';
+import { statsFiguresLine } from './stats';
 
 /** One open alert as the digest lists it (what the open-alerts index holds, plus its watch title and link). */
 export interface DigestAlert {
@@ -68,6 +70,11 @@ export interface DigestInput {
    * first reasons. Any at all make the digest worth posting, even with nothing open.
    */
   rejected?: { count: number; reasons: readonly string[] };
+  /**
+   * The last lines: the channel's review figures of the last 7 days (`/infrawatch stats`), and the pipeline's
+   * health in the last 24 hours (changes recorded, of which recovered by reconciliation, inputs rejected).
+   */
+  footer?: { week: StatsFigures; health: { recorded: number; recovered: number; rejected: number } };
 }
 
 /** A headline is cut to this many characters; the line around it adds little. */
@@ -115,6 +122,7 @@ export function renderDigest(input: DigestInput): RenderedMessage | null {
   if (muted !== null) tail.push(contextBlock(muted));
   const rejected = rejectedSection(input.rejected);
   if (rejected !== null) tail.push(rejected);
+  tail.push(...footerBlocks(input));
   tail.push(ackAllActions(value, input.alerts.length));
 
   const groups = groupByWatch(input.alerts);
@@ -167,8 +175,22 @@ function renderAllClear(input: DigestInput): RenderedMessage {
   if (muted !== null) blocks.push(contextBlock(muted));
   const rejected = rejectedSection(input.rejected);
   if (rejected !== null) blocks.push(rejected);
+  blocks.push(...footerBlocks(input));
   // `text` is for notifications, where a `<!date>` may show as its fallback; spell the time out.
   return { text: sentence(since === null ? escapeMrkdwn(input.since) : formatUtc(since)), blocks };
+}
+
+/** `📊 Last 7 days: …` (see statsFiguresLine) and `🩺 Last 24 h: 120 changes recorded · 1 recovered from CloudTrail · 0 inputs rejected`. */
+function footerBlocks(input: DigestInput): KnownBlock[] {
+  const footer = input.footer;
+  if (footer === undefined) return [];
+  const { recorded, recovered, rejected } = footer.health;
+  return [
+    contextBlock(
+      `📊 Last 7 days: ${statsFiguresLine(footer.week, input.now)}`,
+      `🩺 Last 24 h: ${plural(recorded, 'change', 'changes')} recorded · ${recovered.toLocaleString('en-US')} recovered from CloudTrail · ${plural(rejected, 'input', 'inputs')} rejected`,
+    ),
+  ];
 }
 
 function mutedLine(count: number): string | null {

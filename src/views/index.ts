@@ -4,6 +4,7 @@
  */
 export * from './acknowledge';
 export * from './actions';
+export * from './actor-check';
 export * from './alert';
 export {
   type AccountAlias,
@@ -21,3 +22,4 @@ export * from './limits';
 export * from './links';
 export * from './mrkdwn';
 export * from './replies';
+export * from './stats';

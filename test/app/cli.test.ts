@@ -13,6 +13,7 @@ function cliWith(env: NodeJS.ProcessEnv, argv: string[]): { code: number; out: s
   const out: string[] = [];
   const err: string[] = [];
   const code = runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t) }, env);
+  if (typeof code !== 'number') throw new Error('only export is asynchronous');
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 

@@ -506,6 +506,39 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
     });
   });
 
+  describe('/infrawatch stats', () => {
+    it('answers with the review figures of the channel, and explains a window it does not offer', async () => {
+      // Prepare: three alerts in the channel, two acknowledged.
+      const harness = await harnesses.start();
+      const now = Date.now();
+      const events = Array.from({ length: 3 }, (_, i) => {
+        const event = variant(
+          corpusEvent('iam.CreateUser.json'),
+          300 + i,
+          new Date(now - (i + 1) * 60_000).toISOString(),
+        );
+        (event.detail.userIdentity as Record<string, unknown>).arn = `arn:aws:iam::123456789012:user/s${i}`;
+        return event;
+      });
+      const alertIds = await harness.alertFor(events);
+      for (const alertId of alertIds.slice(0, 2))
+        await harness.send(
+          blockAction({ action_id: ACTION_IDS.acknowledge, value: alertId }, ALICE, ALERTS_CHANNEL),
+          'http',
+        );
+
+      // Act
+      const reply = replyText(await harness.send(slashCommand('stats', BOB, ALERTS_CHANNEL), 'lambda'));
+      const wrong = replyText(await harness.send(slashCommand('stats 90d', BOB, ALERTS_CHANNEL), 'lambda'));
+
+      // Assess
+      expect(reply).toMatch(
+        /^InfraWatch review of the last 7 days: 3 changes in 3 alerts · 2 acknowledged \(2 changes\) · median /,
+      );
+      expect(wrong).toMatch(/covers the last `7d` or `30d`/);
+    });
+  });
+
   describe('the daily digest', () => {
     it('lists open alerts only, counts muted changes, links each alert, and reads only open alerts', async () => {
       const harness = await harnesses.start();

@@ -414,9 +414,12 @@ describe('COMMAND_USAGE', () => {
       'mute',
       'unmute',
       'escalate',
+      'ask-actors',
+      'actor-confirms',
       'list',
       'watches',
       'digest',
+      'stats',
       'help',
     ]);
   });
@@ -430,4 +433,24 @@ describe('COMMAND_USAGE', () => {
       expect(parsed.kind).toBe(command);
     },
   );
+});
+
+describe('stats', () => {
+  it('takes 7d (the default) or 30d', () => {
+    expect(parse('stats')).toEqual({ kind: 'stats', days: 7 });
+    expect(parse('stats 7d')).toEqual({ kind: 'stats', days: 7 });
+    expect(parse('Stats 30D')).toEqual({ kind: 'stats', days: 30 });
+  });
+
+  it('answers any other window with the two it offers', () => {
+    expect(parse('stats 90d')).toEqual({
+      kind: 'error',
+      message:
+        "`/infrawatch stats` covers the last `7d` or `30d` (default 7d), not '90d'. Try `/infrawatch help`.",
+    });
+    expect(parse('stats 7d 30d')).toEqual({
+      kind: 'error',
+      message: '`/infrawatch stats` takes one window: `7d` or `30d`. Try `/infrawatch help`.',
+    });
+  });
 });

@@ -7,12 +7,12 @@ import { lineOf, makeChange } from '../helpers/changes';
 /*
  * The table is deployed data: items written by today's code must be found by tomorrow's. This test writes one
  * item of every kind through the DynamoDB adapter and pins the key attributes it finds in the table (table key,
- * open-by-channel index, by-actor index) as literal text, so any change to a key's shape (a prefix, a
+ * open-by-channel index, by-actor index, by-day index) as literal text, so any change to a key's shape (a prefix, a
  * separator, the attribute it lives in) fails here and has to be a deliberate migration.
  */
 
 const AT = '2026-11-27T10:00:00.000Z';
-const KEY_ATTRIBUTES = ['pk', 'sk', 'openPk', 'openSk', 'actorPk', 'actorSk'] as const;
+const KEY_ATTRIBUTES = ['pk', 'sk', 'openPk', 'openSk', 'actorPk', 'actorSk', 'dayPk', 'daySk'] as const;
 
 let engine: DynamoDbEngine;
 let client: ReturnType<DynamoDbEngine['client']>;
@@ -59,6 +59,7 @@ async function writeOneOfEach(store: Store): Promise<void> {
   await store.digests.claim('C1', '2026-11-27', AT, '2026-11-27T10:15:00.000Z');
   await store.config.putEscalation({ channel: 'C1', policy: null, setBy: 'U1', setAt: AT });
   await store.escalationSteps.schedule('a-1', '2026-11-27T10:15:00.000Z');
+  await store.config.putActorCheck('C1', { ask: true }, 'U1', AT);
 }
 
 it('writes every kind of item with the key shapes the deployed table holds', async () => {
@@ -79,11 +80,12 @@ it('writes every kind of item with the key shapes the deployed table holds', asy
       .join(' '),
   ).sort();
   expect(shapes).toEqual([
-    'pk=ALERT#a-1 sk=ALERT openPk=OPEN#C1 openSk=2026-11-27T10:00:00.000Z#a-1',
+    'pk=ALERT#a-1 sk=ALERT openPk=OPEN#C1 openSk=2026-11-27T10:00:00.000Z#a-1 dayPk=ALERTS#2026-11-27 daySk=2026-11-27T10:00:00.000Z#a-1',
     'pk=ALERT#a-1 sk=LINE#evt-1',
     'pk=CHANGE#evt-1 sk=CHANGE actorPk=ACTOR#123456789012#arn:aws:iam::123456789012:user/alice actorSk=2026-11-27T09:59:00Z#evt-1',
     'pk=CHANGE#evt-1 sk=DELIVERY#C1',
     'pk=CHANGE#evt-1 sk=DELIVERY#C2 openPk=MUTED#C2 openSk=2026-11-27T09:59:00Z#evt-1',
+    'pk=CONFIG sk=ACTORS#C1',
     'pk=CONFIG sk=BOOTSTRAP',
     'pk=CONFIG sk=ESCALATE#C1',
     'pk=CONFIG sk=MUTE#C1#actor#terraform-ci#in#123456789012',

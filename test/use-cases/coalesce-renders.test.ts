@@ -3,7 +3,7 @@ import { createMemoryStore } from '../../src/store/memory';
 import type { SlackMessageRef } from '../../src/store/ports';
 import { finishRender, type RenderFinisher, type RenderRequest } from '../../src/use-cases/coalesce-renders';
 import type { RenderedMessage } from '../../src/use-cases/ports';
-import { type RecordChangesDeps, recordChanges } from '../../src/use-cases/record-changes';
+import { afterRender, type RecordChangesDeps, recordChanges } from '../../src/use-cases/record-changes';
 import { makeChange } from '../helpers/changes';
 import { testRenderer } from '../helpers/renderers';
 import { manualClock, RecordingMessenger } from '../helpers/use-cases';
@@ -54,7 +54,9 @@ function setup() {
       deps,
     );
   const finish = (request: RenderRequest) =>
-    finishRender(deps, request, () => store.config.load(clock.now().toISOString()));
+    finishRender(deps, request, async (alert) =>
+      afterRender(deps, alert, await store.config.load(clock.now().toISOString())),
+    );
   const slackCalls = () => messenger.posts.length + messenger.updates.length;
   return { store, messenger, queue, clock, deps, record, finish, slackCalls };
 }

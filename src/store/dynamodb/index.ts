@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Store } from '../ports';
+import { dynamoDbActorChecks } from './actor-checks';
 import { dynamoDbAlerts } from './alerts';
 import { dynamoDbBursts } from './bursts';
 import type { CapacityMeter } from './capacity';
@@ -12,6 +13,7 @@ import { dynamoDbRejected } from './rejected';
 import { dynamoDbRenderWindows } from './render-windows';
 import { dynamoDbRenders } from './renders';
 import { dynamoDbRequests } from './requests';
+import { dynamoDbReview } from './review';
 import { tableClient } from './table-client';
 
 export { CapacityMeter } from './capacity';
@@ -37,5 +39,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
     renderWindows: dynamoDbRenderWindows(table),
     digests: dynamoDbDigests(table),
     escalationSteps: dynamoDbEscalationSteps(table),
+    actorChecks: dynamoDbActorChecks(table),
+    review: dynamoDbReview(table),
   };
 }

@@ -150,8 +150,8 @@ export function tableClient(client: DynamoDBClient, TableName: string, meter?: C
     }
   }
 
-  /** Items by key, 100 per BatchGetItem (its limit), with only `projection` read; missing keys are skipped. */
-  async function getAll(itemKeys: readonly Item[], projection: string): Promise<Item[]> {
+  /** Items by key, 100 per BatchGetItem (its limit), with only `projection` read (whole items without); missing keys are skipped. */
+  async function getAll(itemKeys: readonly Item[], projection?: string): Promise<Item[]> {
     const found: Item[] = [];
     for (let i = 0; i < itemKeys.length; i += 100) {
       await untilProcessed('BatchGetItem', itemKeys.slice(i, i + 100), async (Keys) => {
@@ -160,7 +160,14 @@ export function tableClient(client: DynamoDBClient, TableName: string, meter?: C
           UnprocessedKeys?: Record<string, { Keys?: Item[] }>;
         }>(
           'read',
-          new BatchGetCommand({ RequestItems: { [TableName]: { Keys, ProjectionExpression: projection } } }),
+          new BatchGetCommand({
+            RequestItems: {
+              [TableName]: {
+                Keys,
+                ...(projection === undefined ? {} : { ProjectionExpression: projection }),
+              },
+            },
+          }),
         );
         found.push(...(output.Responses?.[TableName] ?? []));
         return output.UnprocessedKeys?.[TableName]?.Keys;

@@ -1,5 +1,6 @@
 import type { Store } from '../ports';
 import type { RejectedInput } from '../ports/rejected';
+import { memoryActorChecks } from './actor-checks';
 import { type MemoryAlert, memoryAlerts } from './alerts';
 import { memoryBursts } from './bursts';
 import { memoryChanges } from './changes';
@@ -11,6 +12,7 @@ import { memoryRejected } from './rejected';
 import { memoryRenderWindows } from './render-windows';
 import { memoryRenders } from './renders';
 import { memoryRequests } from './requests';
+import { memoryReview } from './review';
 
 /**
  * An in-memory store with the same conditional semantics as the DynamoDB adapter, for fast unit tests of the
@@ -22,6 +24,7 @@ export function createMemoryStore(): Store & { rejectedInputs: RejectedInput[] }
   const rejectedInputs: RejectedInput[] = [];
   // Alerts and their render state are one item in DynamoDB; here, one map both repositories share.
   const alertItems = new Map<string, MemoryAlert>();
+  const alerts = memoryAlerts(alertItems);
   return {
     changes: memoryChanges(),
     rejected: memoryRejected(rejectedInputs),
@@ -29,11 +32,13 @@ export function createMemoryStore(): Store & { rejectedInputs: RejectedInput[] }
     requests: memoryRequests(),
     deliveries: memoryDeliveries(),
     bursts: memoryBursts(),
-    alerts: memoryAlerts(alertItems),
+    alerts,
     renders: memoryRenders(alertItems),
     renderWindows: memoryRenderWindows(),
     digests: memoryDigests(),
     escalationSteps: memoryEscalationSteps(alertItems),
+    actorChecks: memoryActorChecks(alertItems),
+    review: memoryReview(alertItems, alerts),
     rejectedInputs,
   };
 }

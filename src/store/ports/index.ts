@@ -1,3 +1,4 @@
+import type { ActorCheckRepository } from './actor-checks';
 import type { AlertRepository } from './alerts';
 import type { BurstGroupRepository } from './bursts';
 import type { ChangeRepository } from './changes';
@@ -9,7 +10,9 @@ import type { RejectedInputRepository } from './rejected';
 import type { RenderWindowRepository } from './render-windows';
 import type { RenderRepository } from './renders';
 import type { RequestClaimRepository } from './requests';
+import type { ReviewRepository } from './review';
 
+export type * from './actor-checks';
 export type * from './alerts';
 export type * from './bursts';
 export type * from './changes';
@@ -21,6 +24,7 @@ export type * from './rejected';
 export type * from './render-windows';
 export type * from './renders';
 export type * from './requests';
+export * from './review';
 
 /*
  * The ports the use cases depend on, one per concept. Two adapters implement them: DynamoDB
@@ -42,4 +46,7 @@ export interface Store {
   renderWindows: RenderWindowRepository;
   digests: DigestRunRepository;
   escalationSteps: EscalationStepRepository;
+  actorChecks: ActorCheckRepository;
+  /** Alerts by creation day, for stats and export (read-only). */
+  review: ReviewRepository;
 }
