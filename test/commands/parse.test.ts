@@ -443,7 +443,8 @@ describe('stats', () => {
   it('answers any other window with the two it offers', () => {
     expect(parse('stats 90d')).toEqual({
       kind: 'error',
-      message: "`/infrawatch stats` covers the last `7d` or `30d` (default 7d), not '90d'. Try `/infrawatch help`.",
+      message:
+        "`/infrawatch stats` covers the last `7d` or `30d` (default 7d), not '90d'. Try `/infrawatch help`.",
     });
     expect(parse('stats 7d 30d')).toEqual({
       kind: 'error',
