@@ -49,7 +49,7 @@ const alertForClick = (deps: SlackAppDeps, alertId: string, where: Where | undef
 export async function acknowledgeAndReport(
   deps: SlackAppDeps,
   client: WebClient,
-  input: { alertId: string; userId: string; userName: string; note?: string },
+  input: { alertId: string; userId: string; userName: string; note?: string; channel?: string },
   where: Where | undefined,
 ): Promise<void> {
   const result = await acknowledgeAlert(interactionDeps(deps), input);
@@ -78,14 +78,18 @@ export function registerActions(app: App, deps: SlackAppDeps): void {
   app.action<BlockButtonAction>(ACTION_IDS.acknowledge, async ({ ack, body, action, client }) => {
     await ack();
     const where = whereOf(body);
-    if (!(await alertForClick(deps, action.value ?? '', where))) {
-      if (where) await tell(client, where, renderAckFailed('not-found').text);
-      return;
-    }
+    // A click without a channel cannot be checked against the alert's channel (nor answered).
+    if (!where) return;
+    // The alert must be the clicking channel's: checked by the acknowledgement's own conditional write.
     await acknowledgeAndReport(
       deps,
       client,
-      { alertId: action.value ?? '', userId: body.user.id, userName: userNameOf(body.user) },
+      {
+        alertId: action.value ?? '',
+        userId: body.user.id,
+        userName: userNameOf(body.user),
+        channel: where.channel,
+      },
       where,
     );
   });

@@ -49,7 +49,9 @@ export async function acknowledgeAll(
     const results = await Promise.all(
       open
         .slice(i, i + CONCURRENCY)
-        .map((alert) => acknowledgeAlert(deps.interaction(), { alertId: alert.id, ...who })),
+        .map((alert) =>
+          acknowledgeAlert(deps.interaction(), { alertId: alert.id, channel: value.channel, ...who }),
+        ),
     );
     for (const result of results) {
       if (result.status === 'acknowledged') {

@@ -1,6 +1,7 @@
 import { burstKeyOf } from '../changes/burst';
 import type { Acknowledgement } from '../model/alert';
 import type { AlertRecord } from '../store/ports';
+import { isAlertId } from './channel-alert';
 import { stopEscalation } from './escalation-steps';
 import type { AlertDeps } from './ports';
 import { syncOrMarkDue } from './sync-alert';
@@ -65,34 +66,51 @@ export type AcknowledgeOutcome =
  * changes start a new message, updates the message for everyone and publishes the acknowledgement event.
  * The Slack update and the event are attempted even if the other fails; failures are returned, not thrown,
  * because the acknowledgement itself is already recorded.
+ *
+ * A person waits for this (Slack's 3-second budget, and the message should change at once), so it is shaped
+ * by round trips: the acknowledgement's one conditional write answers every refusal by itself (already
+ * acknowledged, another channel's alert, changes not shown yet) and returns what the event needs; everything
+ * after it runs side by side, the render reading the alert's lines beside taking its lease.
  */
 export async function acknowledgeAlert(
   deps: InteractionDeps,
-  input: { alertId: string; userId: string; userName: string; note?: string },
+  input: {
+    alertId: string;
+    userId: string;
+    userName: string;
+    note?: string;
+    /** The channel the click came from: only an alert of that channel is acknowledged (see alertOfChannel). */
+    channel?: string;
+  },
 ): Promise<AcknowledgeOutcome> {
+  if (!isAlertId(input.alertId)) return { status: 'not-found' };
   const acknowledgement: Acknowledgement = {
     userId: input.userId,
     userName: input.userName,
     at: deps.clock.now().toISOString(),
     ...(input.note ? { note: input.note } : {}),
   };
-  const result = await deps.store.alerts.acknowledge(input.alertId, acknowledgement);
+  const result = await deps.store.alerts.acknowledge(
+    input.alertId,
+    acknowledgement,
+    input.channel === undefined ? {} : { channel: input.channel },
+  );
   if (result.status === 'changed') {
     // Bring the message up to date so the next click acknowledges what it shows; the current holder of the
-    // render lease (an events worker) may be doing it already.
-    const alert = await deps.store.alerts.get(input.alertId);
-    // Losing this error is safe: syncOrMarkDue marked the alert render-due before throwing, so the repair pass
-    // (every events invocation and the digest) renders it and logs its own failures; and since nothing was
-    // acknowledged, the clicker is told to look again, and their next click tries again.
-    if (alert)
-      await syncOrMarkDue(deps, alert.id, alert.rev, { waitMs: INTERACTIVE_WAIT_MS }).catch(() => undefined);
-    return result;
+    // render lease (an events worker) may be doing it already. Losing this error is safe: syncOrMarkDue
+    // marked the alert render-due before throwing, so the repair pass (every events invocation and the
+    // digest) renders it and logs its own failures; and since nothing was acknowledged, the clicker is told
+    // to look again, and their next click tries again.
+    const { alert } = result;
+    await syncOrMarkDue(deps, alert.id, alert.rev, { waitMs: INTERACTIVE_WAIT_MS, eager: true }).catch(
+      () => undefined,
+    );
+    return { status: 'changed' };
   }
   if (result.status !== 'acknowledged') return result;
 
-  const alert = result.alert;
-  await deps.store.bursts.close(alert.channel, burstKeyOf(alert), alert.id);
-  const eventIds = (await deps.store.alerts.lines(alert.id)).map((line) => line.id).sort();
+  const { alert } = result;
+  const eventIds = [...result.lineIds].sort();
   const detail: AcknowledgedEventDetail = {
     alertId: alert.id,
     channel: alert.channel,
@@ -105,14 +123,18 @@ export async function acknowledgeAlert(
     note: input.note ?? null,
     message: alert.message ?? null,
   };
-  const [render, publish] = await Promise.allSettled([
+  const [render, publish, burst] = await Promise.allSettled([
     // A message that cannot be updated now is marked render-due and repaired later: the store says
     // acknowledged, and the buttons must not stay.
-    syncOrMarkDue(deps, alert.id, alert.rev, { waitMs: INTERACTIVE_WAIT_MS }),
+    syncOrMarkDue(deps, alert.id, alert.rev, { waitMs: INTERACTIVE_WAIT_MS, eager: true }),
     deps.events.publish(ACKNOWLEDGED_DETAIL_TYPE, { ...detail }),
+    // Later changes of the actor start a new message. Should this fail, the next change still does: an
+    // acknowledged alert refuses new lines, which then go to a new alert.
+    deps.store.bursts.close(alert.channel, burstKeyOf(alert), alert.id),
     // Pending escalation steps can no longer be claimed (a claim requires no acknowledgement); this removes
-    // their due entry early. Should it fail, the sweep finds the alert acknowledged and removes it then.
-    stopEscalation(deps, alert.id),
+    // their due entry early. Should it fail, the sweep finds the alert acknowledged and removes it then. An
+    // alert the acknowledgement found without steps never gets any (scheduling requires no acknowledgement).
+    alert.escalation ? stopEscalation(deps, alert.id) : Promise.resolve(),
   ]);
   const problems: AcknowledgeProblem[] = [
     ...(render.status === 'rejected'
@@ -120,6 +142,14 @@ export async function acknowledgeAlert(
       : []),
     ...(publish.status === 'rejected'
       ? [{ what: 'the acknowledgement event could not be published', error: publish.reason }]
+      : []),
+    ...(burst.status === 'rejected'
+      ? [
+          {
+            what: 'the burst could not be closed (its next change starts a new message all the same)',
+            error: burst.reason,
+          },
+        ]
       : []),
   ];
   return { status: 'acknowledged', alert, eventIds, problems };

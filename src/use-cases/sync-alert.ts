@@ -1,8 +1,8 @@
 import { bySeverityThenTime } from '../changes/burst';
-import type { AlertContent, AlertStatus } from '../model/alert';
+import type { AlertContent, AlertStatus, ChangeLine } from '../model/alert';
 import { SEVERITY_RANK } from '../model/severity';
 import { LeaseLostError } from '../store/errors';
-import type { AlertRecord } from '../store/ports';
+import type { AlertRecord, AlertWithLines } from '../store/ports';
 import { withEscalationSteps } from '../views/escalation-step';
 import { UseCaseError } from './errors';
 import { type AlertDeps, MessageNotFoundError } from './ports';
@@ -46,7 +46,16 @@ export async function loadAlertContent(
   deps: Pick<AlertDeps, 'store'>,
   alert: AlertRecord,
 ): Promise<AlertContent> {
-  const lines = (await deps.store.alerts.lines(alert.id)).sort(bySeverityThenTime);
+  return contentOf(deps, alert, await deps.store.alerts.lines(alert.id));
+}
+
+/** The alert's content from its lines: one read more, its lead change (the views show its details). */
+async function contentOf(
+  deps: Pick<AlertDeps, 'store'>,
+  alert: AlertRecord,
+  unsorted: ChangeLine[],
+): Promise<AlertContent> {
+  const lines = [...unsorted].sort(bySeverityThenTime);
   const leadLine = lines[0];
   if (!leadLine) throw new AlertNotFoundError(alert.id);
   const lead = await deps.store.changes.get(leadLine.id);
@@ -64,6 +73,17 @@ export async function loadAlertContent(
   };
 }
 
+export interface SyncOptions {
+  /** How long to wait for another worker's render before throwing RenderPendingError. */
+  waitMs?: number;
+  /**
+   * Read the alert's lines beside taking the lease instead of after it: one round trip less before Slack is
+   * called, for a path a person waits on (a click). The read is used only if the lease shows the same
+   * revision, and is wasted when another worker holds the lease.
+   */
+  eager?: boolean;
+}
+
 /**
  * Makes the alert's Slack message show revision `targetRev` or later, posting it on first use.
  *
@@ -76,22 +96,29 @@ export async function syncAlertMessage(
   deps: AlertDeps,
   alertId: string,
   targetRev: number,
-  options: { waitMs?: number } = {},
+  options: SyncOptions = {},
 ): Promise<AlertRecord> {
   const deadline = deps.clock.now().getTime() + (options.waitMs ?? WAIT_FOR_RENDER_MS);
+  // A failed early read is only a lost shortcut: the holder reads again.
+  let early = options.eager ? deps.store.alerts.getWithLines(alertId).catch(() => undefined) : undefined;
   for (;;) {
-    if (await takeLease(deps, alertId)) {
-      const heartbeat = keepLease(deps, alertId);
+    const taken = await leaseOf(deps, alertId);
+    if (taken.status === 'held') {
+      const heartbeat = keepLease(deps, taken.lease);
+      let released = false;
       try {
-        return await renderWhileBehind(deps, alertId, targetRev);
+        const rendered = await renderWhileBehind(deps, taken.lease, taken.alert, targetRev, early);
+        released = rendered.released;
+        return rendered.alert;
       } finally {
         await heartbeat.stop();
-        await deps.store.renders.releaseLease(alertId, deps.owner);
+        if (!released) await deps.store.renders.releaseLease(alertId, deps.owner);
       }
     }
-    const alert = await deps.store.alerts.get(alertId);
-    if (!alert) throw new AlertNotFoundError(alertId);
-    if (alert.message && alert.renderedRev >= targetRev) return alert;
+    early = undefined;
+    if (taken.status === 'not-found') throw new AlertNotFoundError(alertId);
+    // The refused lease came back with the alert: the holder's render may be there already.
+    if (taken.alert.message && taken.alert.renderedRev >= targetRev) return taken.alert;
     if (deps.clock.now().getTime() >= deadline) throw new RenderPendingError(alertId);
     await deps.clock.sleep(POLL_MS);
   }
@@ -99,45 +126,81 @@ export async function syncAlertMessage(
 
 /**
  * Runs `work` while holding the alert's render lease (kept alive while it runs), so nothing else talks to
- * Slack about the alert meanwhile. @returns `work`'s result, or `busy` when another worker holds the lease.
+ * Slack about the alert meanwhile; `work` gets the alert as the lease found it. @returns `work`'s result, or
+ * `busy` when another worker holds the lease (or the alert does not exist).
  */
 export async function withRenderLease<T>(
   deps: AlertDeps,
   alertId: string,
-  work: () => Promise<T>,
+  work: (alert: AlertRecord) => Promise<T>,
 ): Promise<{ status: 'done'; value: T } | { status: 'busy' }> {
-  if (!(await takeLease(deps, alertId))) return { status: 'busy' };
-  const heartbeat = keepLease(deps, alertId);
+  const taken = await leaseOf(deps, alertId);
+  if (taken.status !== 'held') return { status: 'busy' };
+  const heartbeat = keepLease(deps, taken.lease);
   try {
-    return { status: 'done', value: await work() };
+    return { status: 'done', value: await work(taken.alert) };
   } finally {
     await heartbeat.stop();
     await deps.store.renders.releaseLease(alertId, deps.owner);
   }
 }
 
+/** A render lease this worker holds: when it last made it last LEASE_MS from then, and whether it was lost. */
+interface HeldLease {
+  alertId: string;
+  renewedAt: number;
+  lost: boolean;
+}
+
+const leaseUntil = (deps: AlertDeps) => new Date(deps.clock.now().getTime() + LEASE_MS).toISOString();
+
 /** Takes (or extends) the render lease for LEASE_MS from now: free, expired or already ours. */
-function takeLease(deps: AlertDeps, alertId: string): Promise<boolean> {
+async function leaseOf(
+  deps: AlertDeps,
+  alertId: string,
+): Promise<
+  | { status: 'held'; alert: AlertRecord; lease: HeldLease }
+  | { status: 'busy'; alert: AlertRecord }
+  | { status: 'not-found' }
+> {
   const now = deps.clock.now();
-  const until = new Date(now.getTime() + LEASE_MS).toISOString();
-  return deps.store.renders.acquireLease(alertId, deps.owner, now.toISOString(), until);
+  const outcome = await deps.store.renders.takeLease(
+    alertId,
+    deps.owner,
+    now.toISOString(),
+    leaseUntil(deps),
+  );
+  if (outcome.status !== 'held') return outcome;
+  return { ...outcome, lease: { alertId, renewedAt: now.getTime(), lost: false } };
+}
+
+/** Renews the lease unless it was made to last LEASE_MS moments ago. @throws LeaseLostError once it is lost. */
+async function renewLease(deps: AlertDeps, lease: HeldLease, force = false): Promise<void> {
+  if (lease.lost) throw new LeaseLostError(lease.alertId);
+  const now = deps.clock.now().getTime();
+  if (!force && now - lease.renewedAt < RENEW_EVERY_MS) return;
+  if (!(await deps.store.renders.renewLease(lease.alertId, deps.owner, leaseUntil(deps)))) {
+    lease.lost = true;
+    throw new LeaseLostError(lease.alertId);
+  }
+  lease.renewedAt = now;
 }
 
 /**
  * Renews the lease in the background while the holder works. A failed renewal is not an error here: the
- * renewal before the next Slack call (or the conditional write of the render) notices a lost lease.
+ * renewal before the next Slack call (or the conditional write of the render) notices a lost lease. A
+ * renewal never takes back a lease that was released meanwhile (it extends only a lease the holder still has).
  */
-function keepLease(deps: AlertDeps, alertId: string): { stop(): Promise<void> } {
+function keepLease(deps: AlertDeps, lease: HeldLease): { stop(): Promise<void> } {
   let renewal: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
-    renewal = renewal.then(() => takeLease(deps, alertId)).catch(() => undefined);
+    renewal = renewal.then(() => renewLease(deps, lease, true)).catch(() => undefined);
   }, RENEW_EVERY_MS);
   // A render in flight must not keep a process alive (a test, a local stack shutting down).
   timer.unref();
   return {
     async stop() {
       clearInterval(timer);
-      // A renewal in flight would take the lease again after the release.
       await renewal;
     },
   };
@@ -152,7 +215,7 @@ export async function syncOrMarkDue(
   deps: AlertDeps,
   alertId: string,
   targetRev: number,
-  options: { waitMs?: number } = {},
+  options: SyncOptions = {},
 ): Promise<AlertRecord> {
   try {
     return await syncAlertMessage(deps, alertId, targetRev, options);
@@ -191,23 +254,39 @@ export async function repairDueRenders(
   return { repaired, failures };
 }
 
-/** Renders until the message shows the latest revision (changes may land while Slack is being called). */
-async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: number): Promise<AlertRecord> {
-  // Renewed before every Slack call, so no other worker can take over while a call is in flight.
-  const renew = async () => {
-    if (!(await takeLease(deps, alertId))) throw new LeaseLostError(alertId);
-  };
+/**
+ * Renders until the message shows the latest revision (changes may land while Slack is being called), starting
+ * from the alert as the lease found it. The last render's write releases the lease when nothing newer waits.
+ */
+async function renderWhileBehind(
+  deps: AlertDeps,
+  lease: HeldLease,
+  leased: AlertRecord,
+  targetRev: number,
+  early: Promise<AlertWithLines | undefined> | undefined,
+): Promise<{ alert: AlertRecord; released: boolean }> {
+  const { alertId } = lease;
+  // Renewed before every Slack call (unless just taken), so no other worker can take over while it is in flight.
+  const renew = () => renewLease(deps, lease);
+  let alert: AlertRecord | undefined = leased;
   for (let round = 0; ; round++) {
-    const alert = await deps.store.alerts.get(alertId);
-    if (!alert) throw new AlertNotFoundError(alertId);
-    if (alert.message && alert.renderedRev >= alert.rev) return alert;
+    let lines: ChangeLine[] | undefined;
+    if (!alert) ({ alert, lines } = await readAlert(deps, alertId));
+    if (alert.message && alert.renderedRev >= alert.rev) return { alert, released: false };
     // Bounded: under a steady stream, later revisions are rendered by the workers that made them.
     if (round === MAX_RENDER_ROUNDS) {
-      if (alert.message && alert.renderedRev >= targetRev) return alert;
+      if (alert.message && alert.renderedRev >= targetRev) return { alert, released: false };
       throw new RenderPendingError(alertId);
     }
+    if (!lines) {
+      // Read before the lease was held, it shows what the lease holder would see only at the same revision
+      // (lines change only with the revision); otherwise read now, while holding it.
+      const before = round === 0 ? await early : undefined;
+      if (before?.alert.rev === alert.rev) lines = before.lines;
+      else ({ alert, lines } = await readAlert(deps, alertId));
+    }
 
-    const content = await loadAlertContent(deps, alert);
+    const content = await contentOf(deps, alert, lines);
     const rendered = withEscalationSteps(
       alert.messageRemovedAt ? deps.render.replacement(content) : deps.render.alert(content),
       alert.escalation?.sent ?? [],
@@ -223,6 +302,7 @@ async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: nu
         // Deleted by a workspace admin, or lost with a Slack that was reset: a message that is gone must not
         // block its burst forever. The next round posts a fresh one that says it replaces the earlier one.
         await deps.store.renders.markMessageGone(alertId, deps.owner, deps.clock.now().toISOString());
+        alert = undefined;
         continue;
       }
       // An update notifies nobody: a burst that turned more severe pings the channel with a broadcast reply.
@@ -263,12 +343,25 @@ async function renderWhileBehind(deps: AlertDeps, alertId: string, targetRev: nu
       }
       notifiedSeverity = content.severity;
     }
-    await deps.store.renders.markRendered(alertId, deps.owner, {
-      rev: alert.rev,
-      message,
-      changeCount: content.lines.length,
-      headline: rendered.text,
-      notifiedSeverity,
-    });
+    const recorded = await deps.store.renders.markRendered(
+      alertId,
+      deps.owner,
+      {
+        rev: alert.rev,
+        message,
+        changeCount: content.lines.length,
+        headline: rendered.text,
+        notifiedSeverity,
+      },
+      { release: true },
+    );
+    if (recorded.released) return recorded;
+    alert = recorded.alert;
   }
+}
+
+async function readAlert(deps: AlertDeps, alertId: string): Promise<AlertWithLines> {
+  const read = await deps.store.alerts.getWithLines(alertId);
+  if (!read) throw new AlertNotFoundError(alertId);
+  return read;
 }

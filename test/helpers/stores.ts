@@ -20,7 +20,15 @@ let tableCounter = 0;
  * Starts one engine per suite (beforeAll) and hands out a fresh table per test, so tests never see each
  * other's items and never pay the engine's start-up twice.
  */
-export function useStores(kind: StoreKind): { fresh(): Promise<Store & { meter?: CapacityMeter }> } {
+/** DynamoDB requests a store sent (counted by a middleware on its client). */
+export interface RequestCounter {
+  total(): number;
+  reset(): void;
+}
+
+export function useStores(kind: StoreKind): {
+  fresh(): Promise<Store & { meter?: CapacityMeter; dynamoDbRequests?: RequestCounter }>;
+} {
   let engine: DynamoDbEngine | undefined;
   const clients: { destroy(): void }[] = [];
   beforeAll(async () => {
@@ -40,7 +48,21 @@ export function useStores(kind: StoreKind): { fresh(): Promise<Store & { meter?:
       const tableName = `infrawatch-test-${process.pid}-${tableCounter}`;
       await ensureTable(client, tableName);
       const meter = new CapacityMeter();
-      return { ...createDynamoDbStore({ client, tableName, meter }), meter };
+      let sent = 0;
+      client.middlewareStack.add(
+        (next) => (args) => {
+          sent += 1;
+          return next(args);
+        },
+        { step: 'initialize', name: 'countRequests' },
+      );
+      const dynamoDbRequests: RequestCounter = {
+        total: () => sent,
+        reset: () => {
+          sent = 0;
+        },
+      };
+      return { ...createDynamoDbStore({ client, tableName, meter }), meter, dynamoDbRequests };
     },
   };
 }

@@ -1,7 +1,7 @@
 import { LeaseLostError } from '../../src/store/errors';
 import type { AlertSeed, Store } from '../../src/store/ports';
 import { lineOf, makeChange } from '../helpers/changes';
-import { markRendered, STORE_KINDS, useStores } from '../helpers/stores';
+import { markRendered, type RequestCounter, STORE_KINDS, useStores } from '../helpers/stores';
 
 const NOW = '2026-11-27T10:00:00.000Z';
 const LATER = '2026-11-27T10:05:00.000Z';
@@ -19,10 +19,20 @@ function seed(id: string, channel = 'C1'): AlertSeed {
 
 describe.each(STORE_KINDS)('store contract on %s', (kind) => {
   const stores = useStores(kind);
-  let store: Store;
+  let store: Store & { dynamoDbRequests?: RequestCounter };
   beforeEach(async () => {
     store = await stores.fresh();
   });
+  /**
+   * DynamoDB requests `act` sends. A refused conditional write answers with the item it found on DynamoDB
+   * (and DynamoDB Local); dynalite does not return it, so there the adapter reads it once more.
+   */
+  const requestsOf = async (act: () => Promise<unknown>): Promise<number | undefined> => {
+    store.dynamoDbRequests?.reset();
+    await act();
+    return store.dynamoDbRequests?.total();
+  };
+  const oneRequest = kind === 'memory' ? undefined : kind === 'dynalite' ? 2 : 1;
 
   describe('changes', () => {
     it('stores a change once, however often it is saved (also concurrently)', async () => {
@@ -389,6 +399,55 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
       expect(after?.rev).toBe(rendered?.rev);
     });
 
+    it('answers a repeat click from the refused write alone: who acknowledged, without a second request', async () => {
+      // Prepare
+      await store.alerts.append(seed('A1'), [lineOf(makeChange())]);
+      await markRendered(store, 'A1');
+      const alice = { userId: 'U1', userName: 'alice', at: LATER };
+      await store.alerts.acknowledge('A1', alice, { channel: 'C1' });
+      await markRendered(store, 'A1', LATER);
+
+      // Act
+      let second: unknown;
+      const requests = await requestsOf(async () => {
+        second = await store.alerts.acknowledge('A1', { ...alice, userId: 'U2' }, { channel: 'C1' });
+      });
+
+      // Assess
+      expect(second).toEqual({ status: 'already-acknowledged', acknowledgement: alice });
+      expect(requests).toBe(oneRequest);
+    });
+
+    it("acknowledges only from the alert's own channel, by the same condition, and says nothing about it elsewhere", async () => {
+      // Prepare
+      const line = lineOf(makeChange());
+      await store.alerts.append(seed('A1'), [line]);
+      await markRendered(store, 'A1');
+      const before = await store.alerts.get('A1');
+      const alice = { userId: 'U1', userName: 'alice', at: LATER };
+
+      // Act: a copied button clicked in C2, then the real click in C1, then C2 again.
+      let elsewhere: unknown;
+      const requests = await requestsOf(async () => {
+        elsewhere = await store.alerts.acknowledge('A1', alice, { channel: 'C2' });
+      });
+      const own = await store.alerts.acknowledge('A1', alice, { channel: 'C1' });
+      const afterwards = await store.alerts.acknowledge('A1', alice, { channel: 'C2' });
+
+      // Assess
+      expect(elsewhere).toEqual({ status: 'not-found' });
+      expect(requests).toBe(oneRequest);
+      expect(own).toMatchObject({
+        status: 'acknowledged',
+        alert: { id: 'A1', channel: 'C1', rev: (before?.rev ?? 0) + 1, acknowledgement: alice },
+        lineIds: [line.id],
+      });
+      expect(afterwards).toEqual({ status: 'not-found' });
+      expect(await store.alerts.acknowledge('missing', alice, { channel: 'C1' })).toEqual({
+        status: 'not-found',
+      });
+    });
+
     it('refuses new lines after an acknowledgement and takes back only the new ones', async () => {
       const old = lineOf(makeChange());
       await store.alerts.append(seed('A1'), [old]);
@@ -404,14 +463,21 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
 
     it('refuses to acknowledge what the message does not show yet', async () => {
       await store.alerts.append(seed('A1'), [lineOf(makeChange())]);
-      expect(await store.alerts.acknowledge('A1', { userId: 'U1', userName: 'alice', at: LATER })).toEqual({
+      expect(
+        await store.alerts.acknowledge('A1', { userId: 'U1', userName: 'alice', at: LATER }),
+      ).toMatchObject({
         status: 'changed',
+        alert: { rev: 1, renderedRev: 0 },
       });
       await markRendered(store, 'A1');
       await store.alerts.append(seed('A1'), [lineOf(makeChange({ severity: 'critical' }))]);
-      expect(await store.alerts.acknowledge('A1', { userId: 'U1', userName: 'alice', at: LATER })).toEqual({
-        status: 'changed',
+      // The refusal carries the revision to render, from the refused write itself.
+      let changed: unknown;
+      const requests = await requestsOf(async () => {
+        changed = await store.alerts.acknowledge('A1', { userId: 'U1', userName: 'alice', at: LATER });
       });
+      expect(changed).toMatchObject({ status: 'changed', alert: { rev: 2, renderedRev: 1 } });
+      expect(requests).toBe(oneRequest);
       await markRendered(store, 'A1');
       expect(
         (await store.alerts.acknowledge('A1', { userId: 'U1', userName: 'alice', at: LATER })).status,
@@ -522,6 +588,96 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
         ),
       ).toBe(true);
       expect(await store.renders.acquireLease('missing', holder, NOW, until)).toBe(false);
+    });
+
+    it("returns the alert with the lease: to its holder, and to a refused worker with the holder's render", async () => {
+      // Prepare
+      await store.alerts.append(seed('A1'), [lineOf(makeChange())]);
+      const until = '2026-11-27T10:00:30.000Z';
+
+      // Act
+      const held = await store.renders.takeLease('A1', 'w1', NOW, until);
+      await store.renders.markRendered('A1', 'w1', {
+        rev: 1,
+        message: { channel: 'C1', ts: '1.000100' },
+        changeCount: 1,
+        headline: 'h',
+        notifiedSeverity: 'info',
+      });
+      let busy: unknown;
+      const requests = await requestsOf(async () => {
+        busy = await store.renders.takeLease('A1', 'w2', NOW, until);
+      });
+
+      // Assess
+      expect(held).toMatchObject({ status: 'held', alert: { id: 'A1', rev: 1, renderedRev: 0 } });
+      expect(busy).toMatchObject({
+        status: 'busy',
+        alert: { id: 'A1', rev: 1, renderedRev: 1, message: { channel: 'C1', ts: '1.000100' } },
+      });
+      expect(requests).toBe(oneRequest);
+      expect(await store.renders.takeLease('missing', 'w1', NOW, until)).toEqual({ status: 'not-found' });
+    });
+
+    it('renews a lease only for its holder, and never takes back a released one', async () => {
+      await store.alerts.append(seed('A1'), [lineOf(makeChange())]);
+      await store.renders.takeLease('A1', 'w1', NOW, '2026-11-27T10:00:15.000Z');
+
+      expect(await store.renders.renewLease('A1', 'w2', '2026-11-27T10:00:30.000Z')).toBe(false);
+      expect(await store.renders.renewLease('A1', 'w1', '2026-11-27T10:00:30.000Z')).toBe(true);
+      // Renewed: still w1's after the first term ran out.
+      expect(await store.renders.acquireLease('A1', 'w2', '2026-11-27T10:00:20.000Z', LATER)).toBe(false);
+
+      await store.renders.releaseLease('A1', 'w1');
+      expect(await store.renders.renewLease('A1', 'w1', '2026-11-27T10:00:45.000Z')).toBe(false);
+      expect(await store.renders.acquireLease('A1', 'w2', '2026-11-27T10:00:20.000Z', LATER)).toBe(true);
+      expect(await store.renders.renewLease('missing', 'w1', LATER)).toBe(false);
+    });
+
+    it('releases the lease with the render only when nothing newer waits, and returns the alert either way', async () => {
+      // Prepare: w1 renders rev 1 while a change lands (rev 2).
+      await store.alerts.append(seed('A1'), [lineOf(makeChange())]);
+      await store.renders.takeLease('A1', 'w1', NOW, LATER);
+      await store.alerts.append(seed('A1'), [lineOf(makeChange())]);
+      const rendered = (rev: number) => ({
+        rev,
+        message: { channel: 'C1', ts: '1.000100' },
+        changeCount: rev,
+        headline: `h${rev}`,
+        notifiedSeverity: 'info' as const,
+      });
+
+      // Act / Assess: rev 1 is recorded and the lease kept for rev 2.
+      const behind = await store.renders.markRendered('A1', 'w1', rendered(1), { release: true });
+      expect(behind).toMatchObject({ released: false, alert: { rev: 2, renderedRev: 1, headline: 'h1' } });
+      expect(await store.renders.acquireLease('A1', 'w2', NOW, LATER)).toBe(false);
+
+      let current: unknown;
+      const requests = await requestsOf(async () => {
+        current = await store.renders.markRendered('A1', 'w1', rendered(2), { release: true });
+      });
+      expect(current).toMatchObject({ released: true, alert: { rev: 2, renderedRev: 2, headline: 'h2' } });
+      expect(requests).toBe(kind === 'memory' ? undefined : 1);
+      expect(await store.renders.acquireLease('A1', 'w2', NOW, LATER)).toBe(true);
+      // Only the holder records a render, released or not.
+      await expect(
+        store.renders.markRendered('A1', 'w1', rendered(2), { release: true }),
+      ).rejects.toBeInstanceOf(LeaseLostError);
+    });
+
+    it('reads an alert with the lines it carries in one request', async () => {
+      const lines = [lineOf(makeChange()), lineOf(makeChange({ severity: 'critical' }))];
+      await store.alerts.append(seed('A1'), lines);
+
+      let read: Awaited<ReturnType<Store['alerts']['getWithLines']>>;
+      const requests = await requestsOf(async () => {
+        read = await store.alerts.getWithLines('A1');
+      });
+
+      expect(read?.alert).toMatchObject({ id: 'A1', rev: 1, severity: 'critical' });
+      expect(read?.lines.map((line) => line.id).sort()).toEqual(lines.map((line) => line.id).sort());
+      expect(requests).toBe(kind === 'memory' ? undefined : 1);
+      expect(await store.alerts.getWithLines('missing')).toBeUndefined();
     });
 
     it('forgets a message Slack no longer has, for the lease holder only, and opens a new post window', async () => {

@@ -104,6 +104,29 @@ describe('syncAlertMessage: render leases (memory store)', () => {
     expect(messenger.updates.map((u) => u.text)).toEqual(['open: 2 change(s)']);
   });
 
+  it('an eager read is used only at the revision the lease shows: a change landing before the lease is shown', async () => {
+    // Prepare: the lines are read beside taking the lease; a change lands after that read, before the lease.
+    const { store, messenger, deps } = interactionSetup();
+    const rev = await seedAlert(store, 'A1');
+    const takeLease = store.renders.takeLease.bind(store.renders);
+    const renders = {
+      ...store.renders,
+      takeLease: async (...args: Parameters<typeof takeLease>) => {
+        await seedAlert(store, 'A1', [makeChange()]);
+        return takeLease(...args);
+      },
+    };
+
+    // Act
+    const alert = await syncAlertMessage({ ...deps, store: { ...store, renders } }, 'A1', rev, {
+      eager: true,
+    });
+
+    // Assess: the message shows both changes, and says so at the revision it records.
+    expect(messenger.posts.map((p) => p.text)).toEqual(['open: 2 change(s)']);
+    expect(alert).toMatchObject({ rev: rev + 1, renderedRev: rev + 1, changeCount: 2 });
+  });
+
   it('syncOrMarkDue marks a failed render due, and repairDueRenders finishes it later', async () => {
     // Prepare
     const { store, messenger, deps } = interactionSetup();

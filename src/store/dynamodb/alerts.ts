@@ -5,15 +5,19 @@ import type {
   AcknowledgeResult,
   AlertRepository,
   AlertSeed,
+  AlertWithLines,
   AppendOptions,
   AppendResult,
   OpenAlert,
 } from '../ports/alerts';
 import { TABLE } from '../table';
 import { alertItem, alertLineItem, alertMembership, decode, revision } from './codec';
+import { updateReturningItem } from './conditional';
 import { type Item, isConditionFailure, type TableClient } from './table-client';
 
 const { openByChannel, byDay } = TABLE.indexes;
+/** Reads of an alert's partition before its lines are taken as they are (see withLines). */
+const READ_ATTEMPTS = 3;
 
 /**
  * ALERT#<alertId> / ALERT: one Slack message's state, in the open-by-channel index while unacknowledged;
@@ -25,6 +29,33 @@ export function dynamoDbAlerts(table: TableClient): AlertRepository {
     const item = await table.get(keys.alert(alertId));
     return item ? decode(alertMembership, item, 'alert') : undefined;
   };
+
+  /**
+   * The alert item and its line items share a partition: one consistent Query reads both. A line item whose
+   * id is not in the alert's `lineIds` belongs to an append that has not committed (or never will). Line
+   * items are written before their ids join the set, and the alert item sorts first, so every id in the set
+   * has its line; should a concurrent append's ids be read without their lines all the same (Query is not a
+   * snapshot), the partition is read again.
+   */
+  async function withLines(alertId: string): Promise<AlertWithLines | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const items = await table.queryAll({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.alert(alertId).pk },
+        ConsistentRead: true,
+      });
+      const alertSk = keys.alert(alertId).sk;
+      const item = items.find((candidate) => candidate.sk === alertSk);
+      if (!item) return undefined;
+      const { lineIds } = decode(alertMembership, item, 'alert', alertId);
+      const lines = items
+        .filter((candidate) => String(candidate.sk).startsWith(keys.alertLinesPrefix))
+        .map((candidate) => decode(alertLineItem, candidate, 'alert line').line)
+        .filter((line) => lineIds.has(line.id));
+      if (lines.length === lineIds.size || attempt === READ_ATTEMPTS)
+        return { alert: decode(alertItem, item, 'alert'), lines };
+    }
+  }
 
   return {
     async append(
@@ -101,52 +132,43 @@ export function dynamoDbAlerts(table: TableClient): AlertRepository {
       return item ? decode(alertItem, item, 'alert') : undefined;
     },
     async lines(alertId) {
-      const members = (await membersOf(alertId))?.lineIds;
-      const items = await table.queryAll({
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.alert(alertId).pk, ':prefix': keys.alertLinesPrefix },
-        ConsistentRead: true,
-      });
-      // A line item whose id is not in the set belongs to an append that has not committed (or never will).
-      return items
-        .map((item) => decode(alertLineItem, item, 'alert line').line)
-        .filter((line) => members?.has(line.id));
+      return (await withLines(alertId))?.lines ?? [];
     },
+    getWithLines: withLines,
 
-    async acknowledge(alertId, acknowledgement): Promise<AcknowledgeResult> {
-      try {
-        const output = await table.send<{ Attributes?: Item }>(
-          'write',
-          new UpdateCommand({
-            TableName,
-            Key: keys.alert(alertId),
-            UpdateExpression:
-              'SET acknowledgement = :ack ADD rev :one REMOVE #openPk, #openSk, investigation',
-            // Only what the message shows can be acknowledged: a revision not rendered yet (new changes, an
-            // unposted alert) refuses the click instead of covering changes nobody saw.
-            ConditionExpression:
-              'attribute_exists(pk) AND attribute_not_exists(acknowledgement) AND renderedRev = rev',
-            ExpressionAttributeNames: {
-              '#openPk': openByChannel.partitionKey,
-              '#openSk': openByChannel.sortKey,
-            },
-            ExpressionAttributeValues: { ':ack': acknowledgement, ':one': 1 },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return {
-          status: 'acknowledged',
-          alert: decode(alertItem, output.Attributes ?? {}, 'alert', alertId),
-        };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        const existing = await table.get(keys.alert(alertId));
-        if (!existing) return { status: 'not-found' };
-        const alert = decode(alertItem, existing, 'alert');
-        return alert.acknowledgement
-          ? { status: 'already-acknowledged', acknowledgement: alert.acknowledgement }
-          : { status: 'changed' };
+    async acknowledge(alertId, acknowledgement, options = {}): Promise<AcknowledgeResult> {
+      const { channel } = options;
+      const outcome = await updateReturningItem(
+        table,
+        new UpdateCommand({
+          TableName,
+          Key: keys.alert(alertId),
+          UpdateExpression: 'SET acknowledgement = :ack ADD rev :one REMOVE #openPk, #openSk, investigation',
+          // Only what the message shows can be acknowledged: a revision not rendered yet (new changes, an
+          // unposted alert) refuses the click instead of covering changes nobody saw. The click's channel is
+          // part of the same condition, so a refused click learns everything from the item it returns.
+          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(acknowledgement) AND renderedRev = rev${channel === undefined ? '' : ' AND channel = :channel'}`,
+          ExpressionAttributeNames: {
+            '#openPk': openByChannel.partitionKey,
+            '#openSk': openByChannel.sortKey,
+          },
+          ExpressionAttributeValues: {
+            ':ack': acknowledgement,
+            ':one': 1,
+            ...(channel === undefined ? {} : { ':channel': channel }),
+          },
+        }),
+      );
+      if (!outcome.item) return { status: 'not-found' };
+      const alert = decode(alertItem, outcome.item, 'alert', alertId);
+      if (outcome.written) {
+        const { lineIds } = decode(alertMembership, outcome.item, 'alert', alertId);
+        return { status: 'acknowledged', alert, lineIds: [...lineIds] };
       }
+      if (channel !== undefined && alert.channel !== channel) return { status: 'not-found' };
+      return alert.acknowledgement
+        ? { status: 'already-acknowledged', acknowledgement: alert.acknowledgement }
+        : { status: 'changed', alert };
     },
     async investigate(alertId, investigation) {
       try {

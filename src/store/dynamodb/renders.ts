@@ -1,8 +1,9 @@
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { LeaseLostError } from '../errors';
 import { keys } from '../keys';
-import type { RenderRepository } from '../ports/renders';
-import { decode, renderDueItem } from './codec';
+import type { LeaseOutcome, RenderRepository } from '../ports/renders';
+import { alertItem, decode, renderDueItem } from './codec';
+import { updateReturningItem } from './conditional';
 import { epochSeconds, type Item, type TableClient } from './table-client';
 
 /**
@@ -26,16 +27,43 @@ export function dynamoDbRenders(table: TableClient): RenderRepository {
     if (!held) throw new LeaseLostError(alertId);
   }
 
+  async function takeLease(
+    alertId: string,
+    owner: string,
+    nowIso: string,
+    untilIso: string,
+  ): Promise<LeaseOutcome> {
+    const outcome = await updateReturningItem(
+      table,
+      new UpdateCommand({
+        TableName,
+        Key: keys.alert(alertId),
+        UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
+        ConditionExpression:
+          'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
+        ExpressionAttributeValues: { ':owner': owner, ':until': untilIso, ':now': nowIso },
+      }),
+    );
+    if (!outcome.item) return { status: 'not-found' };
+    return {
+      status: outcome.written ? 'held' : 'busy',
+      alert: decode(alertItem, outcome.item, 'alert', alertId),
+    };
+  }
+
   return {
+    takeLease,
     async acquireLease(alertId, owner, nowIso, untilIso) {
+      return (await takeLease(alertId, owner, nowIso, untilIso)).status === 'held';
+    },
+    async renewLease(alertId, owner, untilIso) {
       return await table.writeIf(
         new UpdateCommand({
           TableName,
           Key: keys.alert(alertId),
-          UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
-          ConditionExpression:
-            'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
-          ExpressionAttributeValues: { ':owner': owner, ':until': untilIso, ':now': nowIso },
+          UpdateExpression: 'SET leaseUntil = :until',
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeValues: { ':owner': owner, ':until': untilIso },
         }),
       );
     },
@@ -61,19 +89,34 @@ export function dynamoDbRenders(table: TableClient): RenderRepository {
         ':attempt': { severity, at: atIso },
       });
     },
-    async markRendered(alertId, owner, rendered) {
-      await updateAsHolder(
-        alertId,
-        owner,
-        'SET renderedRev = :rev, message = :message, changeCount = :count, headline = :headline, notifiedSeverity = :notified',
-        {
-          ':rev': rendered.rev,
-          ':message': rendered.message,
-          ':count': rendered.changeCount,
-          ':headline': rendered.headline,
-          ':notified': rendered.notifiedSeverity,
-        },
-      );
+    async markRendered(alertId, owner, rendered, options = {}) {
+      const update = (release: boolean) =>
+        updateReturningItem(
+          table,
+          new UpdateCommand({
+            TableName,
+            Key: keys.alert(alertId),
+            UpdateExpression: `SET renderedRev = :rev, message = :message, changeCount = :count, headline = :headline, notifiedSeverity = :notified${release ? ' REMOVE leaseOwner, leaseUntil' : ''}`,
+            // Released only while nothing newer waits: a revision that moved during the Slack call is rendered
+            // next, by the holder, without letting go.
+            ConditionExpression: `leaseOwner = :owner${release ? ' AND rev = :rev' : ''}`,
+            ExpressionAttributeValues: {
+              ':owner': owner,
+              ':rev': rendered.rev,
+              ':message': rendered.message,
+              ':count': rendered.changeCount,
+              ':headline': rendered.headline,
+              ':notified': rendered.notifiedSeverity,
+            },
+          }),
+        );
+      let outcome = await update(options.release === true);
+      if (!outcome.written && outcome.item?.leaseOwner === owner) outcome = await update(false);
+      if (!outcome.written) throw new LeaseLostError(alertId);
+      return {
+        alert: decode(alertItem, outcome.item, 'alert', alertId),
+        released: options.release === true && outcome.item.leaseOwner === undefined,
+      };
     },
     async markMessageGone(alertId, owner, atIso) {
       await updateAsHolder(alertId, owner, 'SET postAttemptAt = :at, messageRemovedAt = :at REMOVE message', {

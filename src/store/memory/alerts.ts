@@ -53,16 +53,27 @@ export function memoryAlerts(alertItems: Map<string, MemoryAlert>): AlertReposit
     async lines(alertId) {
       return clone([...(alertLines.get(alertId)?.values() ?? [])]);
     },
-    async acknowledge(alertId, acknowledgement) {
+    async getWithLines(alertId) {
       const alert = alertItems.get(alertId);
-      if (!alert) return { status: 'not-found' };
+      return (
+        alert && { alert: publicAlert(alert), lines: clone([...(alertLines.get(alertId)?.values() ?? [])]) }
+      );
+    },
+    async acknowledge(alertId, acknowledgement, options = {}) {
+      const alert = alertItems.get(alertId);
+      if (!alert || (options.channel !== undefined && alert.channel !== options.channel))
+        return { status: 'not-found' };
       if (alert.acknowledgement)
         return { status: 'already-acknowledged', acknowledgement: clone(alert.acknowledgement) };
-      if (alert.renderedRev !== alert.rev) return { status: 'changed' };
+      if (alert.renderedRev !== alert.rev) return { status: 'changed', alert: publicAlert(alert) };
       alert.acknowledgement = clone(acknowledgement);
       delete alert.investigation;
       alert.rev += 1;
-      return { status: 'acknowledged', alert: publicAlert(alert) };
+      return {
+        status: 'acknowledged',
+        alert: publicAlert(alert),
+        lineIds: [...(alertLines.get(alertId)?.keys() ?? [])],
+      };
     },
     async investigate(alertId, investigation) {
       const alert = alertItems.get(alertId);

@@ -1,6 +1,6 @@
 import { LeaseLostError } from '../errors';
-import type { RenderRepository } from '../ports/renders';
-import type { MemoryAlert } from './alerts';
+import type { LeaseOutcome, RenderRepository } from '../ports/renders';
+import { type MemoryAlert, publicAlert } from './alerts';
 import { clone } from './clone';
 
 export function memoryRenders(alertItems: Map<string, MemoryAlert>): RenderRepository {
@@ -11,12 +11,28 @@ export function memoryRenders(alertItems: Map<string, MemoryAlert>): RenderRepos
     if (alert?.lease?.owner !== owner) throw new LeaseLostError(alertId);
     return alert;
   };
+  const takeLease = async (
+    alertId: string,
+    owner: string,
+    nowIso: string,
+    untilIso: string,
+  ): Promise<LeaseOutcome> => {
+    const alert = alertItems.get(alertId);
+    if (!alert) return { status: 'not-found' };
+    if (alert.lease && alert.lease.until >= nowIso && alert.lease.owner !== owner)
+      return { status: 'busy', alert: publicAlert(alert) };
+    alert.lease = { owner, until: untilIso };
+    return { status: 'held', alert: publicAlert(alert) };
+  };
   return {
+    takeLease,
     async acquireLease(alertId, owner, nowIso, untilIso) {
+      return (await takeLease(alertId, owner, nowIso, untilIso)).status === 'held';
+    },
+    async renewLease(alertId, owner, untilIso) {
       const alert = alertItems.get(alertId);
-      if (!alert) return false;
-      if (alert.lease && alert.lease.until >= nowIso && alert.lease.owner !== owner) return false;
-      alert.lease = { owner, until: untilIso };
+      if (alert?.lease?.owner !== owner) return false;
+      alert.lease.until = untilIso;
       return true;
     },
     async releaseLease(alertId, owner) {
@@ -29,13 +45,16 @@ export function memoryRenders(alertItems: Map<string, MemoryAlert>): RenderRepos
     async markEscalationAttempt(alertId, owner, severity, atIso) {
       held(alertId, owner).escalationAttempt = { severity, at: atIso };
     },
-    async markRendered(alertId, owner, rendered) {
+    async markRendered(alertId, owner, rendered, options = {}) {
       const alert = held(alertId, owner);
       alert.renderedRev = rendered.rev;
       alert.message = clone(rendered.message);
       alert.changeCount = rendered.changeCount;
       alert.headline = rendered.headline;
       alert.notifiedSeverity = rendered.notifiedSeverity;
+      const released = options.release === true && alert.rev === rendered.rev;
+      if (released) delete alert.lease;
+      return { alert: publicAlert(alert), released };
     },
     async markMessageGone(alertId, owner, atIso) {
       const alert = held(alertId, owner);

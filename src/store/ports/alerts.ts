@@ -71,12 +71,24 @@ export type AppendResult =
   | { status: 'appended'; rev: number }
   | { status: 'acknowledged'; returned: string[] };
 
+/**
+ * What an acknowledgement found, all from its one conditional write (the item as it was when the condition
+ * failed comes back with the failure): no read before, none after.
+ */
 export type AcknowledgeResult =
-  | { status: 'acknowledged'; alert: AlertRecord }
+  /** `lineIds`: the changes the acknowledgement covers (the alert's lines can no longer change). */
+  | { status: 'acknowledged'; alert: AlertRecord; lineIds: string[] }
   | { status: 'already-acknowledged'; acknowledgement: Acknowledgement }
   /** The alert has changes (or state) its message does not show yet: nothing was acknowledged. */
-  | { status: 'changed' }
+  | { status: 'changed'; alert: AlertRecord }
+  /** No such alert, or not one of the channel the click came from. */
   | { status: 'not-found' };
+
+/** An alert and every line it carries, read together (one Query of the alert's partition). */
+export interface AlertWithLines {
+  alert: AlertRecord;
+  lines: ChangeLine[];
+}
 
 export interface AppendOptions {
   /**
@@ -99,10 +111,21 @@ export interface AlertRepository {
   /** Every line the alert carries (committed appends only), in no particular order. */
   lines(alertId: string): Promise<ChangeLine[]>;
   /**
+   * The alert with every line its revision covers (committed appends only, in no particular order): what a
+   * render needs, in one round trip.
+   */
+  getWithLines(alertId: string): Promise<AlertWithLines | undefined>;
+  /**
    * First acknowledgement wins, by condition, and only when the message shows the alert's latest revision
    * (`changed` otherwise: nobody acknowledges changes they have not seen). Removes it from the open index.
+   * `channel`: the alert must be one of this channel's (a click's channel), checked by the same condition: a
+   * copied or forwarded button value cannot reach another channel's alert (`not-found`).
    */
-  acknowledge(alertId: string, acknowledgement: Acknowledgement): Promise<AcknowledgeResult>;
+  acknowledge(
+    alertId: string,
+    acknowledgement: Acknowledgement,
+    options?: { channel?: string },
+  ): Promise<AcknowledgeResult>;
   /** Marks who is investigating (only while unacknowledged). @returns the alert after the change. */
   investigate(alertId: string, investigation: Investigation): Promise<AlertRecord | undefined>;
   /** Unacknowledged alerts of a channel created since `sinceIso`, oldest first (sparse index: cost ~ open alerts). */
