@@ -23,6 +23,32 @@ const accountAliases = z
     z.record(z.string().regex(/^\d{12}$/, 'keys must be 12-digit account ids'), z.string().min(1).max(64)),
   );
 
+/** "Was this you?": IAM user names / role session names -> Slack user ids (JSON). */
+const actorSlackUsers = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be JSON, e.g. {"alice":"U0123ABCD","deploy-bob":"U0456EFGH"}',
+      });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.record(z.string(), slackId('[UW]')).superRefine((map, ctx) => {
+      for (const name of Object.keys(map))
+        if (!/^[\w+=,.@-]{1,64}$/.test(name))
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: 'is not an IAM user name or role session name (letters, digits and +=,.@_-, at most 64)',
+          });
+    }),
+  );
+
 /** The accounts and regions the reconcile function reads (JSON, derived from the deployment's configuration). */
 const reconcileTargets = z
   .string()
@@ -76,6 +102,8 @@ const schema = z
     /** Spacing of posts per channel (Slack allows about one message per second per channel). */
     SLACK_POST_INTERVAL_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
     ACCOUNT_ALIASES: accountAliases.default({}),
+    /** "Was this you?": who is asked, beyond e-mail session names (see src/changes/actor-identity.ts). */
+    ACTOR_SLACK_USERS: actorSlackUsers.default({}),
     /**
      * The IAM Identity Center access portal (`https://d-1234567890.awsapps.com/start`) and the permission set
      * (`ReadOnly`) console links sign in with; both or neither. Unset: plain console links.

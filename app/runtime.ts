@@ -8,6 +8,7 @@ import type { CapacityMeter } from '../src/store/dynamodb';
 import type { Store } from '../src/store/ports';
 import type { PipelineRepository } from '../src/store/ports/pipeline';
 import { createActivityRecorder } from '../src/use-cases/activity';
+import type { ActorDirectory, ActorQuestionMessenger } from '../src/use-cases/actor-check';
 import type { EscalationDeps } from '../src/use-cases/escalation-steps';
 import type { AlertMessenger, AlertRenderer, Clock, EscalationStepMessenger } from '../src/use-cases/ports';
 import { systemClock } from '../src/use-cases/ports';
@@ -27,6 +28,7 @@ import {
   noMetrics,
 } from './metrics';
 import { loadSlackSecrets, type SlackSecrets } from './secrets';
+import { createActorDirectory, createActorQuestionMessenger } from './slack/actor-messenger';
 import { createAlertMessenger } from './slack/alert-messenger';
 import { createSlackClients } from './slack/client';
 
@@ -43,6 +45,9 @@ export interface Runtime {
   catalog: WatchCatalog;
   slack: { general: WebClient; posting: WebClient };
   messenger: AlertMessenger & EscalationStepMessenger;
+  /** "Was this you?": the DM and the "not theirs" reply, and who an e-mail address is in Slack (cached). */
+  actorQuestions: ActorQuestionMessenger;
+  actorDirectory: ActorDirectory;
   render: AlertRenderer;
   clock: Clock;
   log: LogPort;
@@ -130,6 +135,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides)
     catalog,
     slack,
     messenger,
+    actorQuestions: createActorQuestionMessenger(slack),
+    actorDirectory: createActorDirectory(slack.general, clock),
     render: createAlertRenderer(config, catalog),
     clock,
     log: overrides.log,
@@ -149,6 +156,12 @@ export function recordDeps(runtime: Runtime, owner: string): RecordChangesDeps {
     accountAliases: runtime.config.ACCOUNT_ALIASES,
     escalationTimeScale: runtime.config.ESCALATION_TIME_SCALE,
     activity: runtime.activity,
+    ask: {
+      directory: runtime.actorDirectory,
+      questions: runtime.actorQuestions,
+      actorMap: runtime.config.ACTOR_SLACK_USERS,
+      accountAliases: runtime.config.ACCOUNT_ALIASES,
+    },
     ...(runtime.config.DEFAULT_CHANNEL ? { defaultChannel: runtime.config.DEFAULT_CHANNEL } : {}),
   };
 }

@@ -56,6 +56,16 @@ const schema = z
     /** Names shown instead of account ids. */
     accountAliases: z.record(accountId, z.string().min(1).max(64)).default({}),
     /**
+     * "Was this you?": IAM user names or role session names -> Slack user ids, for people whose session is
+     * not their e-mail address (an e-mail session name is looked up in Slack without configuration).
+     */
+    actorSlackUsers: z
+      .record(
+        z.string().regex(/^[\w+=,.@-]{1,64}$/, 'keys must be IAM user names or role session names'),
+        slackId('[UW]', 'user'),
+      )
+      .default({}),
+    /**
      * People sign in through IAM Identity Center: console links in messages go through this access portal
      * (`https://d-1234567890.awsapps.com/start`) into the change's account, with this permission set.
      */
@@ -254,6 +264,9 @@ export function lambdaEnvironment(
     ...(config.defaultChannel === undefined ? {} : { DEFAULT_CHANNEL: config.defaultChannel }),
     ADMINS: config.admins.join(','),
     ACCOUNT_ALIASES: JSON.stringify(config.accountAliases),
+    ...(Object.keys(config.actorSlackUsers).length === 0
+      ? {}
+      : { ACTOR_SLACK_USERS: JSON.stringify(config.actorSlackUsers) }),
     BURST_WINDOW_SECONDS: String(config.burstWindowSeconds),
     EVENT_BUS_NAME: config.eventBusName,
     DIGEST_TIMEZONE: config.digestTimeZone,

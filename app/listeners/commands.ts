@@ -5,6 +5,7 @@ import {
   channelSettings,
   muteChannel,
   NotAllowedError,
+  setChannelActorCheck,
   setChannelEscalation,
   subscribeChannel,
   unmuteChannel,
@@ -13,6 +14,8 @@ import {
 import { type CommandClaim, claimCommand } from '../../src/use-cases/command-once';
 import { collectStats } from '../../src/use-cases/review';
 import {
+  actorCheckSection,
+  mention,
   renderChannelSettings,
   renderCommandError,
   renderDigestQueued,
@@ -148,6 +151,19 @@ async function run(
       const announcement = renderEscalationAnnouncement({ policy: command.policy, userId });
       const problem = await announce(client, channel, announcement);
       return withProblem({ text: `Done. ${announcement.text}` }, problem);
+    }
+    case 'ask-actors':
+    case 'actor-confirms': {
+      const setting = await setChannelActorCheck(settingsDeps(deps), {
+        channel,
+        change: command.kind === 'ask-actors' ? { ask: command.ask } : { confirms: command.confirms },
+        userId,
+      });
+      const announcement = {
+        text: `${mention(userId, userId)} changed this channel's "Was this you?": ${actorCheckSection(setting)}`,
+      };
+      const problem = await announce(client, channel, announcement);
+      return withProblem({ text: `Done. ${actorCheckSection(setting)}` }, problem);
     }
     case 'unmute': {
       const existed =

@@ -76,6 +76,8 @@ export interface WorkspaceState {
   readonly users: readonly (LocalUser & { readonly isBot: boolean })[];
   /** The channel's messages, thread replies included, oldest first, with Slack's generated ids. */
   readonly messages: readonly StandinMessage[];
+  /** This user's direct messages from the app ("Was this you?"), oldest first, with generated ids. */
+  readonly directMessages: readonly StandinMessage[];
   /** Ephemeral messages for this user in the channel, oldest first, dismissed ones left out. */
   readonly ephemerals: readonly LocalEphemeral[];
   readonly modal: ModalState | null;
@@ -127,6 +129,8 @@ export interface LocalWorkspaceOptions {
 
 /** A click on an element of a channel message, as the page reports it. */
 export interface MessageClick {
+  /** Where the message is: the channel (default), or the user's direct messages with the app. */
+  readonly conversation?: 'channel' | 'dm';
   readonly ts: string;
   readonly path: ElementPath;
   readonly actionId: string;
@@ -208,8 +212,13 @@ export function createLocalWorkspace(options: LocalWorkspaceOptions): LocalWorks
     viewErrors.delete(viewId);
   };
 
+  /** The bot's DM with a user: where "Was this you?" arrives (the stand-in names it `D` + the user id). */
+  const dmOf = (userId: string) => ({ id: `D${userId}`, name: 'directmessage' });
   const storedEphemerals = (userId: string): LocalEphemeral[] => {
-    const fromApi: LocalEphemeral[] = slack.ephemerals({ channel: channel.id, user: userId }).map((e) => ({
+    const fromApi: LocalEphemeral[] = [
+      ...slack.ephemerals({ channel: channel.id, user: userId }),
+      ...slack.ephemerals({ channel: dmOf(userId).id, user: userId }),
+    ].map((e) => ({
       id: `api:${e.message_ts}`,
       ts: e.message_ts,
       text: e.text,
@@ -296,6 +305,9 @@ export function createLocalWorkspace(options: LocalWorkspaceOptions): LocalWorks
         messages: slack
           .messages(channel.id)
           .map((m) => ({ ...m, ...(m.blocks ? { blocks: withGeneratedIds(m.blocks) } : {}) })),
+        directMessages: slack
+          .messages(dmOf(userId).id)
+          .map((m) => ({ ...m, ...(m.blocks ? { blocks: withGeneratedIds(m.blocks) } : {}) })),
         ephemerals: storedEphemerals(userId),
         modal: top
           ? {
@@ -348,7 +360,8 @@ export function createLocalWorkspace(options: LocalWorkspaceOptions): LocalWorks
 
     async clickElement(userId, click) {
       const user = userOf(userId);
-      const message = slack.message(channel.id, click.ts);
+      const where = click.conversation === 'dm' ? dmOf(userId) : channel;
+      const message = slack.message(where.id, click.ts);
       if (!message) throw new LocalWorkspaceError('NotFound', 'That message does not exist.');
       let located: ReturnType<typeof locateElement>;
       try {
@@ -367,7 +380,7 @@ export function createLocalWorkspace(options: LocalWorkspaceOptions): LocalWorks
       const payload = blockActionsPayload({
         identity: payloadIdentity,
         user,
-        channel,
+        channel: where,
         message,
         responseUrl: options.responseUrl,
         action: elementAction(located, click.selected, slackTimestamp(clock())),

@@ -194,9 +194,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       botToken: LOCAL_BOT_TOKEN,
       teamId: LOCAL_TEAM_ID,
       port: options.slackApiPort ?? 0,
+      // E-mail addresses for users.lookupByEmail: the samples' SSO session alice@example.com is asked "Was this you?".
       users: LOCAL_USERS.map((u) => ({
         id: u.id,
         name: u.name,
+        email: `${u.name}@example.com`,
         ...(u.realName ? { realName: u.realName } : {}),
       })),
       channels: [LOCAL_CHANNEL],

@@ -87,6 +87,7 @@ const schemas = {
   command: z.object({ user: userId, text: z.string().min(1).max(4_000) }),
   action: z.object({
     user: userId,
+    conversation: z.enum(['channel', 'dm']).default('channel'),
     ts: z.string().regex(/^\d+\.\d+$/),
     path: z.object({ block: z.number().int().min(0).max(100), element: z.number().int().min(0).max(25) }),
     actionId: z.string().min(1).max(255),

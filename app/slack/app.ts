@@ -10,6 +10,7 @@ import { createEventPublisher, lazyEventBridgeClient } from '../aws/event-publis
 import { type Config, consoleAccessOf } from '../config';
 import { AppError } from '../errors';
 import { registerActions } from '../listeners/actions';
+import { registerActorCheckActions } from '../listeners/actor-check';
 import { registerCommands } from '../listeners/commands';
 import { registerViews } from '../listeners/views';
 import type { Runtime } from '../runtime';
@@ -40,6 +41,7 @@ export async function installationTeam(config: Config, client: WebClient): Promi
 export function registerListeners(app: App, deps: SlackAppDeps): void {
   registerCommands(app, deps);
   registerActions(app, deps);
+  registerActorCheckActions(app, deps);
   registerViews(app, deps);
   // biome-ignore lint/suspicious/useAwait: Bolt awaits the handler; async makes the rethrow a rejection, as Bolt expects.
   app.error(async (error) => {
@@ -58,6 +60,7 @@ export function slackAppDeps(runtime: Runtime): SlackAppDeps {
     clock: runtime.clock,
     messenger: runtime.messenger,
     render: runtime.render,
+    questions: runtime.actorQuestions,
     events: createEventPublisher(
       lazyEventBridgeClient(runtime.config.EVENTBRIDGE_ENDPOINT),
       runtime.config.EVENT_BUS_NAME,

@@ -1,5 +1,6 @@
 import type { Store } from '../../src/store/ports';
 import type { EventPublisher, InteractionDeps } from '../../src/use-cases/acknowledge';
+import type { ActorQuestionMessenger } from '../../src/use-cases/actor-check';
 import type { SettingsDeps } from '../../src/use-cases/channel-settings';
 import type { AlertMessenger, AlertRenderer, Clock } from '../../src/use-cases/ports';
 import type { AccountAlias, ConsoleAccess } from '../../src/views';
@@ -14,6 +15,8 @@ export interface SlackAppDeps {
   clock: Clock;
   messenger: AlertMessenger;
   render: AlertRenderer;
+  /** "Was this you?": the channel reply of a "No". */
+  questions: ActorQuestionMessenger;
   events: EventPublisher;
   catalog: WatchCatalog;
   admins: readonly string[];

@@ -6,6 +6,7 @@
  * subscribe <watch…|all>          unsubscribe <watch…|all>
  * mute <target> [for <duration>]  unmute <target>
  * escalate <severity> after <duration> to <target> [then <target>]    escalate off
+ * ask-actors on|off               actor-confirms acknowledge|show
  * list    watches    digest    help
  * ```
  * A target is a watch id or alias, `actor:<name|arn>` or `account:<id|alias>`. Durations are minutes, hours
@@ -50,6 +51,10 @@ export type Command =
   | { readonly kind: 'unmute'; readonly target: MuteTarget }
   /** `policy: null`: `escalate off`. */
   | { readonly kind: 'escalate'; readonly policy: EscalationPolicy | null }
+  /** "Was this you?": ask the actor of every alert (`on`) or none (`off`). */
+  | { readonly kind: 'ask-actors'; readonly ask: boolean }
+  /** What the actor's "Yes" does: only show on the alert, or also acknowledge it. */
+  | { readonly kind: 'actor-confirms'; readonly confirms: 'show' | 'acknowledge' }
   | { readonly kind: 'list' }
   | { readonly kind: 'watches' }
   | { readonly kind: 'digest' }
@@ -110,9 +115,23 @@ export const COMMAND_USAGE: readonly CommandUsage[] = [
     example: `${SLASH_COMMAND} escalate critical after 15m to here`,
   },
   {
+    command: 'ask-actors',
+    arguments: 'on|off',
+    description:
+      'Ask the person who made a change "Was this you?" in a direct message (default: warning and critical changes; on: every change; off: never).',
+    example: `${SLASH_COMMAND} ask-actors on`,
+  },
+  {
+    command: 'actor-confirms',
+    arguments: 'acknowledge|show',
+    description:
+      'What the actor\'s "Yes, that was me" does: show it on the alert (default), or also acknowledge the alert.',
+    example: `${SLASH_COMMAND} actor-confirms acknowledge`,
+  },
+  {
     command: 'list',
     arguments: '',
-    description: "Show this channel's subscriptions, active mutes and escalation.",
+    description: "Show this channel's subscriptions, active mutes, escalation and actor questions.",
     example: `${SLASH_COMMAND} list`,
   },
   {
@@ -546,6 +565,26 @@ function parseEscalate(words: readonly string[]): Command {
   return { kind: 'escalate', policy: { severity, afterMs, targets: two ? [one, two] : [one] } };
 }
 
+/** `ask-actors on|off`, `actor-confirms acknowledge|show`: one word from `choices`. */
+function parseChoice<T extends string>(
+  kind: 'ask-actors' | 'actor-confirms',
+  words: readonly string[],
+  choices: readonly T[],
+): T | Command {
+  const usage = `\`${SLASH_COMMAND} ${kind} ${choices.join('|')}\``;
+  const [word, ...rest] = words;
+  if (word === undefined) return error(`Say ${choices.join(' or ')}: ${usage}.`);
+  const chosen = choices.find((choice) => choice === word.toLowerCase());
+  if (chosen === undefined) {
+    const suggestion = closest(word, choices);
+    return error(
+      `${suggestion ? `Unknown choice '${word}' — did you mean '${suggestion}'?` : `I can't read '${word}' here.`} ${usage}.`,
+    );
+  }
+  if (rest.length > 0) return error(`${usage} takes one word.`);
+  return chosen;
+}
+
 /** `stats [7d|30d]`: the window, 7 days unless said. */
 function parseStats(words: readonly string[]): Command {
   const [window, ...rest] = words.map((word) => word.toLowerCase());
@@ -591,6 +630,14 @@ export function parseCommand(text: string, catalog: CommandCatalog = builtInCata
       return parseMute('mute', args, index);
     case 'unmute':
       return parseMute('unmute', args, index);
+    case 'ask-actors': {
+      const choice = parseChoice('ask-actors', args, ['on', 'off'] as const);
+      return typeof choice === 'string' ? { kind: 'ask-actors', ask: choice === 'on' } : choice;
+    }
+    case 'actor-confirms': {
+      const choice = parseChoice('actor-confirms', args, ['acknowledge', 'show'] as const);
+      return typeof choice === 'string' ? { kind: 'actor-confirms', confirms: choice } : choice;
+    }
     case 'list':
       return noArguments('list', args);
     case 'watches':

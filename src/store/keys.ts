@@ -28,6 +28,8 @@ export const keys = {
   escalationDue: (dueAt: string, alertId: string) => ({ pk: 'ESCDUE', sk: `${dueAt}#${alertId}` }),
   /** A channel's escalation setting (`/infrawatch escalate`), read with the rest of the config. */
   escalationSetting: (channel: string) => ({ pk: 'CONFIG', sk: `ESCALATE#${channel}` }),
+  /** A channel's "Was this you?" settings (`/infrawatch ask-actors`, `actor-confirms`), read with the config. */
+  actorCheckSetting: (channel: string) => ({ pk: 'CONFIG', sk: `ACTORS#${channel}` }),
 
   /** Sparse index entries: open alerts, and muted changes, of a channel, by time. */
   openPk: (channel: string) => `OPEN#${channel}`,

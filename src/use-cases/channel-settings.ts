@@ -1,4 +1,5 @@
 import { ALL_WATCHES } from '../commands/parse';
+import type { ActorCheckSetting, ActorConfirms } from '../model/actor-check';
 import {
   DEFAULT_ESCALATION_POLICY,
   type EscalationPolicy,
@@ -212,6 +213,23 @@ export async function setChannelEscalation(
   return setting;
 }
 
+/**
+ * Sets whether the channel asks actors "Was this you?" (`ask`), or what their "Yes" does (`confirms`); admins
+ * only, when admins are configured (an acknowledging "Yes" lets the actor close their own alert).
+ */
+export async function setChannelActorCheck(
+  deps: SettingsDeps,
+  input: { channel: string; change: { ask: boolean } | { confirms: ActorConfirms }; userId: string },
+): Promise<ActorCheckSetting> {
+  requireAdmin(deps, input.userId, 'change who is asked "Was this you?"');
+  return await deps.store.config.putActorCheck(
+    input.channel,
+    input.change,
+    input.userId,
+    deps.clock.now().toISOString(),
+  );
+}
+
 /** The channel's subscriptions, unexpired mutes and escalation (its own setting, or the default policy). */
 export async function channelSettings(
   deps: Pick<SettingsDeps, 'store' | 'clock'>,
@@ -220,11 +238,14 @@ export async function channelSettings(
   subscriptions: Subscription[];
   mutes: Mute[];
   escalation: EscalationSetting | { channel: string; policy: EscalationPolicy; default: true };
+  /** The channel's "Was this you?" setting; null: the defaults. */
+  actorCheck: ActorCheckSetting | null;
 }> {
   const config = await deps.store.config.load(deps.clock.now().toISOString());
   const own = config.escalations?.find((setting) => setting.channel === channel);
   return {
     escalation: own ?? { channel, policy: DEFAULT_ESCALATION_POLICY, default: true },
+    actorCheck: config.actorChecks?.find((setting) => setting.channel === channel) ?? null,
     subscriptions: config.subscriptions.filter((s) => s.channel === channel),
     mutes: config.mutes
       .filter((m) => m.channel === channel)

@@ -10,6 +10,7 @@ import {
 import type { ChangeLine } from '../model/alert';
 import type { Change } from '../model/change';
 import type { AlertSeed, BurstGroup, Delivery, RoutingConfig } from '../store/ports';
+import { type ActorAskDeps, askActor } from './actor-check';
 import { scheduleEscalation } from './escalation-steps';
 import type { AlertDeps } from './ports';
 import { describeMute, routeChange } from './routing';
@@ -24,6 +25,8 @@ export interface RecordChangesDeps extends AlertDeps {
   accountAliases?: Readonly<Record<string, string>>;
   /** Told about every change stored for the first time (the heartbeat's last-seen, the digest's counts). */
   activity?: ActivityRecorder;
+  /** "Was this you?": how actors are found and asked; unset, nobody is asked. */
+  ask?: ActorAskDeps;
 }
 
 /** A change the store holds after this call: `isNew` when this call stored it. */
@@ -202,6 +205,7 @@ export async function recordChanges(
         const alert = await syncAlertMessage(deps, alertId, rev);
         // Posted (or turned) critical: its escalation clock starts now that people can see it.
         await scheduleEscalation({ ...deps, timeScale: deps.escalationTimeScale }, alert, config);
+        if (deps.ask) await askActor({ ...deps, ask: deps.ask }, alert, config);
         for (const id of changeIds) outcomes.get(id)?.alerted.push(channel);
       } catch (error) {
         fail(changeIds, error);

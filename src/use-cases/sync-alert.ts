@@ -3,6 +3,7 @@ import type { AlertContent, AlertStatus, ChangeLine } from '../model/alert';
 import { SEVERITY_RANK } from '../model/severity';
 import { LeaseLostError } from '../store/errors';
 import type { AlertRecord, AlertWithLines } from '../store/ports';
+import { withActorAnswer } from '../views/actor-check';
 import { withEscalationSteps } from '../views/escalation-step';
 import { UseCaseError } from './errors';
 import { type AlertDeps, MessageNotFoundError } from './ports';
@@ -287,9 +288,12 @@ async function renderWhileBehind(
     }
 
     const content = await contentOf(deps, alert, lines);
-    const rendered = withEscalationSteps(
-      alert.messageRemovedAt ? deps.render.replacement(content) : deps.render.alert(content),
-      alert.escalation?.sent ?? [],
+    const rendered = withActorAnswer(
+      withEscalationSteps(
+        alert.messageRemovedAt ? deps.render.replacement(content) : deps.render.alert(content),
+        alert.escalation?.sent ?? [],
+      ),
+      alert.actorCheck?.answer,
     );
     let message = alert.message;
     let notifiedSeverity = alert.notifiedSeverity ?? content.severity;

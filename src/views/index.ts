@@ -4,6 +4,7 @@
  */
 export * from './acknowledge';
 export * from './actions';
+export * from './actor-check';
 export * from './alert';
 export {
   type AccountAlias,

@@ -1,8 +1,10 @@
 import type { KnownBlock } from '@slack/types';
 import { COMMAND_USAGE, SLASH_COMMAND } from '../commands/parse';
+import type { ActorCheckSetting } from '../model/actor-check';
 import type { EscalationPolicy } from '../model/escalation-policy';
 import { isUnscopedNameMute, type Mute, type MuteTargetType } from '../model/mute';
 import type { Subscription } from '../model/subscription';
+import { actorCheckSection } from './actor-check';
 import type { RenderedMessage } from './alert';
 import { formatDuration, sectionBlock } from './alert-parts';
 import { describeEscalationPolicy } from './escalation-step';
@@ -104,6 +106,8 @@ export function renderChannelSettings(input: {
   now: string;
   /** The channel's escalation; absent: not shown. `setBy` absent: the default policy. */
   escalation?: { policy: EscalationPolicy | null; setBy?: string; setAt?: string };
+  /** The channel's "Was this you?" setting; `null`: the defaults; absent: not shown. */
+  actorCheck?: ActorCheckSetting | null;
 }): RenderedMessage {
   const nowMs = parseIsoTime(input.now);
   const where = channelMention(input.channel);
@@ -145,6 +149,7 @@ export function renderChannelSettings(input: {
       noun: 'mutes',
     }).sections,
     ...(input.escalation ? [escalationSection(input.escalation)] : []),
+    ...(input.actorCheck !== undefined ? [actorCheckSection(input.actorCheck)] : []),
   ];
   return reply(sections);
 }

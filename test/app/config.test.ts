@@ -75,3 +75,22 @@ describe('createAlertRenderer', () => {
     expect(found.every((url) => url.startsWith('<https://us-east-1.console.aws.amazon.com/'))).toBe(true);
   });
 });
+
+describe('loadConfig: ACTOR_SLACK_USERS ("Was this you?")', () => {
+  it('reads IAM user and session names mapped to Slack user ids; none by default', () => {
+    expect(loadConfig(BASE).ACTOR_SLACK_USERS).toEqual({});
+    expect(
+      loadConfig({ ...BASE, ACTOR_SLACK_USERS: '{"alice":"U0ALICE","bob@example.com":"W0BOB"}' })
+        .ACTOR_SLACK_USERS,
+    ).toEqual({ alice: 'U0ALICE', 'bob@example.com': 'W0BOB' });
+  });
+
+  it.each([
+    ['not json', /ACTOR_SLACK_USERS must be JSON/],
+    ['{"alice":"alice"}', /ACTOR_SLACK_USERS\.alice must be a Slack id/],
+    ['{"has space":"U0ALICE"}', /has space is not an IAM user name or role session name/],
+    ['["U0ALICE"]', /ACTOR_SLACK_USERS/],
+  ])('refuses %s with a message naming the field', (value, message) => {
+    expect(problemOf({ ACTOR_SLACK_USERS: value })).toMatch(message);
+  });
+});

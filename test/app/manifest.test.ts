@@ -1,7 +1,13 @@
 import { MANIFEST_PLACEHOLDER_URL, manifestFor, readManifest } from '../../app/manifest';
 import { describeChange } from '../../src/changes/describe';
 import { COMMAND_USAGE, SLASH_COMMAND } from '../../src/commands/parse';
-import { renderAckNoteModal, renderAlert, renderDigest, renderInvestigateModal } from '../../src/views';
+import {
+  renderAckNoteModal,
+  renderActorQuestion,
+  renderAlert,
+  renderDigest,
+  renderInvestigateModal,
+} from '../../src/views';
 import { lineOf } from '../helpers/changes';
 import { corpusEvent } from '../helpers/events';
 import { ALERTS_CHANNEL, ALICE, useSlackHarness } from '../helpers/slack-app';
@@ -22,7 +28,11 @@ const METHOD_SCOPES: Record<string, string[]> = {
   'chat.update': ['chat:write'],
   'chat.postEphemeral': ['chat:write'],
   'chat.getPermalink': [],
-  'conversations.history': ['channels:history', 'groups:history'],
+  // im:history: the "Was this you?" DM is found again in the DM's history after a lost answer.
+  'conversations.history': ['channels:history', 'groups:history', 'im:history'],
+  'conversations.open': ['im:write'],
+  // users:read.email needs users:read beside it (Slack refuses the one without the other).
+  'users.lookupByEmail': ['users:read', 'users:read.email'],
   'conversations.replies': ['channels:history', 'groups:history'],
   'views.open': [],
 };
@@ -86,7 +96,7 @@ function renderedInteractions() {
     }
     for (const child of Object.values(node)) visit(child);
   };
-  visit([alert.blocks, digest?.blocks]);
+  visit([alert.blocks, digest?.blocks, renderActorQuestion({ alert: content }).blocks]);
   return { actions, modals };
 }
 
@@ -127,6 +137,8 @@ describe('the Bolt app handles every interaction the renderers produce', () => {
     const { actions, modals } = renderedInteractions();
     expect(actions.map((a) => a.action_id).sort()).toEqual([
       'infrawatch_ack',
+      'infrawatch_actor_no',
+      'infrawatch_actor_yes',
       'infrawatch_digest_ack_all',
       'infrawatch_investigate',
       'infrawatch_more',

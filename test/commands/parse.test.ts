@@ -414,6 +414,8 @@ describe('COMMAND_USAGE', () => {
       'mute',
       'unmute',
       'escalate',
+      'ask-actors',
+      'actor-confirms',
       'list',
       'watches',
       'digest',

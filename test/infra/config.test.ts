@@ -108,6 +108,20 @@ describe('the Lambda environment derived from the configuration', () => {
     });
   });
 
+  it('gives the app the "Was this you?" map of IAM names to Slack users, validated at synth', () => {
+    // Prepare
+    const config = parseInfraConfig({ ...testJson(), actorSlackUsers: { 'deploy-bob': 'U0BOB' } });
+    // Act
+    const env = lambdaEnvironment(config, RESOURCES, { customWatches: false });
+    // Assess
+    expect(loadConfig({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'x' }).ACTOR_SLACK_USERS).toEqual({
+      'deploy-bob': 'U0BOB',
+    });
+    expect(() => parseInfraConfig({ ...testJson(), actorSlackUsers: { bob: 'bob' } })).toThrow(
+      /actorSlackUsers/,
+    );
+  });
+
   it('gives the app the IAM Identity Center access portal console links go through', () => {
     // Prepare
     const consoleAccess = { portalUrl: 'https://d-1234567890.awsapps.com/start', roleName: 'ReadOnly' };

@@ -58,6 +58,7 @@ async function writeOneOfEach(store: Store): Promise<void> {
   await store.digests.claim('C1', '2026-11-27', AT, '2026-11-27T10:15:00.000Z');
   await store.config.putEscalation({ channel: 'C1', policy: null, setBy: 'U1', setAt: AT });
   await store.escalationSteps.schedule('a-1', '2026-11-27T10:15:00.000Z');
+  await store.config.putActorCheck('C1', { ask: true }, 'U1', AT);
 }
 
 it('writes every kind of item with the key shapes the deployed table holds', async () => {
@@ -83,6 +84,7 @@ it('writes every kind of item with the key shapes the deployed table holds', asy
     'pk=CHANGE#evt-1 sk=CHANGE actorPk=ACTOR#123456789012#arn:aws:iam::123456789012:user/alice actorSk=2026-11-27T09:59:00Z#evt-1',
     'pk=CHANGE#evt-1 sk=DELIVERY#C1',
     'pk=CHANGE#evt-1 sk=DELIVERY#C2 openPk=MUTED#C2 openSk=2026-11-27T09:59:00Z#evt-1',
+    'pk=CONFIG sk=ACTORS#C1',
     'pk=CONFIG sk=BOOTSTRAP',
     'pk=CONFIG sk=ESCALATE#C1',
     'pk=CONFIG sk=MUTE#C1#actor#terraform-ci#in#123456789012',

@@ -1,6 +1,6 @@
 /**
  * A local stand-in for the Slack Web API: a small HTTP server implementing exactly the methods InfraWatch calls
- * (auth.test, chat.*, conversations.history/replies, views.open), so tests and `npm start` run the real
+ * (auth.test, chat.*, conversations.history/replies/open, users.lookupByEmail, views.open), so tests and `npm start` run the real
  * `@slack/web-api` WebClient and the real Bolt app without a Slack workspace. Point a WebClient at
  * {@link SlackStandin.url} through `slackApiUrl`.
  *
@@ -26,6 +26,7 @@ import type {
   StandinIdentity,
   StandinMessage,
 } from './types';
+import { usersMethods } from './users';
 import { viewsMethods } from './views';
 
 /** Options of {@link startSlackStandin}. */
@@ -36,7 +37,7 @@ export interface SlackStandinOptions {
   readonly port?: number;
   readonly teamId?: string;
   /** Workspace members: chat.postEphemeral to anyone else answers `user_not_in_channel`. */
-  readonly users?: readonly { readonly id: string; readonly name: string }[];
+  readonly users?: readonly { readonly id: string; readonly name: string; readonly email?: string }[];
   /**
    * Known channels. When given, any other channel answers `channel_not_found`; when absent, channels are
    * created on first use (an ID like `C123` keeps its ID, a name gets a new one).
@@ -185,6 +186,7 @@ export async function startSlackStandin(options: SlackStandinOptions): Promise<S
     ...chatMethods(state, limiter),
     ...conversationsMethods(state),
     ...viewsMethods(state),
+    ...usersMethods(state, options.users ?? []),
   };
   let recorded: RecordedCall[] = [];
   let failures = new Map<string, InjectedFailure[]>();

@@ -131,7 +131,20 @@ export class StandinState {
     return trigger.userId;
   }
 
+  /** The direct-message channel of a member (`D` + the user id, like Slack's `D…` ids), opened on first use. */
+  dmChannelOf(userId: string): StandinChannel {
+    if (!this.users.has(userId)) throw new SlackMethodError('user_not_found');
+    return this.channel(`D${userId}`);
+  }
+
   private createChannel(ref: string): StandinChannel | undefined {
+    // A member's DM exists whatever the channel list says (restored from the journal, or conversations.open).
+    const dmOf = /^D([UW][A-Z0-9]{2,})$/.exec(ref)?.[1];
+    if (dmOf !== undefined && this.users.has(dmOf)) {
+      const dm = { id: ref, name: dmOf };
+      this.channels.set(ref, dm);
+      return dm;
+    }
     if (this.channelList !== undefined || ref === '') return undefined;
     const looksLikeId = /^[CG][A-Z0-9]{2,}$/.test(ref);
     const channel = {

@@ -73,7 +73,7 @@
   }
 
   /** Buttons and menus act only on channel messages (`ts`): InfraWatch puts none in ephemerals or modals. */
-  function blockContext(ts, extra) {
+  function blockContext(ts, extra, conversation = 'channel') {
     const mrkdwn = mrkdwnOptions();
     return {
       mrkdwn,
@@ -85,6 +85,7 @@
             onAction: (click) =>
               interact('/api/action', {
                 user: page.user,
+                conversation,
                 ts,
                 path: click.path,
                 actionId: click.actionId,
@@ -101,9 +102,9 @@
     return new Date(Number(ts) * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   }
 
-  function content(message, ts) {
+  function content(message, ts, conversation) {
     if (Array.isArray(message.blocks) && message.blocks.length > 0) {
-      return BK.renderBlocks(document, message.blocks, blockContext(ts));
+      return BK.renderBlocks(document, message.blocks, blockContext(ts, undefined, conversation));
     }
     return BK.renderText(document, { type: 'mrkdwn', text: message.text ?? '' }, mrkdwnOptions());
   }
@@ -187,6 +188,28 @@
       );
     }
     if (atBottom) timeline.scrollTop = timeline.scrollHeight;
+  }
+
+  /** "Was this you?" questions the app sent the current user, in their direct messages with InfraWatch. */
+  function renderDirectMessages() {
+    const data = page.data;
+    const key = JSON.stringify([data.me.id, data.directMessages, data.users]);
+    if (key === page.dmKey) return;
+    page.dmKey = key;
+    const list = byId('dms');
+    clear(list);
+    const messages = data.directMessages ?? [];
+    byId('dm-count').textContent = messages.length > 0 ? ` (${messages.length})` : '';
+    if (messages.length === 0) {
+      list.appendChild(element('p', 'empty', `No direct messages for ${data.me.name}.`));
+      return;
+    }
+    for (const message of messages) {
+      const { node, main, meta } = frame('message', message.ts);
+      if (message.edited) meta.appendChild(element('span', 'edited', '(edited)'));
+      main.appendChild(content(message, message.ts, 'dm'));
+      list.appendChild(node);
+    }
   }
 
   // ---------------------------------------------------------------- modal
@@ -313,6 +336,7 @@
       document.body.classList.remove('offline');
       renderUserPicker();
       renderTimeline();
+      renderDirectMessages();
       renderModal();
       renderActivity();
     } catch {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { ActorAnswer, ActorCheckSetting, ActorCheckState } from '../../model/actor-check';
 import type { Acknowledgement, ChangeLine, Investigation } from '../../model/alert';
 import type { Actor, Change, ResourceRef } from '../../model/change';
 import type {
@@ -211,6 +212,21 @@ export const escalationSettingItem: z.ZodType<EscalationSetting> = z.object({
   setAt: z.string(),
 });
 
+/** CONFIG / ACTORS#<channel>: a channel's "Was this you?" settings (each field set by its own command). */
+export const actorCheckSettingItem: z.ZodType<ActorCheckSetting> = z
+  .object({
+    channel: z.string(),
+    ask: z.boolean().optional(),
+    confirms: z.enum(['show', 'acknowledge']).optional(),
+    setBy: z.string(),
+    setAt: z.string(),
+  })
+  .transform(({ ask, confirms, ...setting }) => ({
+    ...setting,
+    ...(ask === undefined ? {} : { ask }),
+    ...(confirms === undefined ? {} : { confirms }),
+  }));
+
 const escalationStep: z.ZodType<EscalationStepRecord> = z.object({
   step: z.number(),
   target: escalationTarget,
@@ -239,6 +255,41 @@ function escalationStateOf(attributes: {
     dueAt: escDueAt,
     ...(escAttemptAt === undefined ? {} : { attemptAt: escAttemptAt }),
     sent: escSent ?? [],
+  };
+}
+
+/** The actor's answer to "Was this you?" (`actAnswer` on an alert item). */
+export const actorAnswer: z.ZodType<ActorAnswer> = z.object({
+  answer: z.enum(['yes', 'no']),
+  userId: z.string(),
+  userName: z.string(),
+  at: z.string(),
+});
+
+/** The "Was this you?" attributes of an alert item (see dynamodb/actor-checks.ts), once its actor was asked. */
+const actorCheckAttributes = {
+  actUser: z.string().optional(),
+  actAskedAt: z.string().optional(),
+  actDm: z.object({ channel: z.string(), ts: z.string() }).optional(),
+  actAnswer: actorAnswer.optional(),
+  actNoticeAt: z.string().optional(),
+  actNoticedAt: z.string().optional(),
+};
+
+function actorCheckOf(
+  attributes: {
+    [name in keyof typeof actorCheckAttributes]?: z.infer<(typeof actorCheckAttributes)[name]> | undefined;
+  },
+): ActorCheckState | undefined {
+  const { actUser, actAskedAt, actDm, actAnswer, actNoticeAt, actNoticedAt } = attributes;
+  if (actUser === undefined || actAskedAt === undefined) return undefined;
+  return {
+    userId: actUser,
+    askedAt: actAskedAt,
+    ...(actDm ? { dm: actDm } : {}),
+    ...(actAnswer ? { answer: actAnswer } : {}),
+    ...(actNoticeAt ? { noticeAttemptAt: actNoticeAt } : {}),
+    ...(actNoticedAt ? { noticedAt: actNoticedAt } : {}),
   };
 }
 
@@ -271,13 +322,18 @@ export const alertItem: z.ZodType<AlertRecord> = z
     acknowledgement: acknowledgement.optional(),
     investigation: investigation.optional(),
     ...escalationAttributes,
+    ...actorCheckAttributes,
   })
-  .transform(({ sevCritical, sevWarning, escNext, escDueAt, escAttemptAt, escSent, ...alert }) => {
+  .transform((item) => {
+    const { sevCritical, sevWarning, escNext, escDueAt, escAttemptAt, escSent, ...rest } = item;
+    const { actUser, actAskedAt, actDm, actAnswer, actNoticeAt, actNoticedAt, ...alert } = rest;
     const escalation = escalationStateOf({ escNext, escDueAt, escAttemptAt, escSent });
+    const actorCheck = actorCheckOf({ actUser, actAskedAt, actDm, actAnswer, actNoticeAt, actNoticedAt });
     return {
       ...alert,
       severity: sevCritical ? 'critical' : sevWarning ? 'warning' : ('info' as Severity),
       ...(escalation ? { escalation } : {}),
+      ...(actorCheck ? { actorCheck } : {}),
     };
   });
 

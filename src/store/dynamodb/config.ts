@@ -1,10 +1,11 @@
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ActorCheckSetting } from '../../model/actor-check';
 import type { EscalationSetting } from '../../model/escalation-policy';
 import type { Mute } from '../../model/mute';
 import type { Subscription } from '../../model/subscription';
 import { keys } from '../keys';
 import type { ConfigRepository, RoutingConfig } from '../ports/config';
-import { decode, escalationSettingItem, muteItem, subscriptionItem } from './codec';
+import { actorCheckSettingItem, decode, escalationSettingItem, muteItem, subscriptionItem } from './codec';
 import { epochSeconds, type Item, type TableClient } from './table-client';
 
 /** CONFIG / SUB#…, MUTE#…, BOOTSTRAP: one small partition, read whole by every batch of changes. */
@@ -22,6 +23,7 @@ export function dynamoDbConfig(table: TableClient): ConfigRepository {
       const mutes: Mute[] = [];
       let bootstrapped = false;
       const escalations: EscalationSetting[] = [];
+      const actorChecks: ActorCheckSetting[] = [];
       for (const item of items) {
         const sk = String(item.sk);
         if (sk.startsWith('SUB#')) subscriptions.push(decode(subscriptionItem, item, 'subscription'));
@@ -31,9 +33,11 @@ export function dynamoDbConfig(table: TableClient): ConfigRepository {
           if (Date.parse(mute.expiresAt) > now) mutes.push(mute);
         } else if (sk.startsWith('ESCALATE#'))
           escalations.push(decode(escalationSettingItem, item, 'escalation setting'));
+        else if (sk.startsWith('ACTORS#'))
+          actorChecks.push(decode(actorCheckSettingItem, item, 'actor check setting'));
         else if (sk === 'BOOTSTRAP') bootstrapped = true;
       }
-      return { subscriptions, mutes, bootstrapped, escalations };
+      return { subscriptions, mutes, bootstrapped, escalations, actorChecks };
     },
     async bootstrap(channel, atIso) {
       // Subscription first, marker last: a worker that finds the marker can rely on the subscription, and of
@@ -76,6 +80,26 @@ export function dynamoDbConfig(table: TableClient): ConfigRepository {
         'write',
         new PutCommand({ TableName, Item: { ...keys.escalationSetting(setting.channel), ...setting } }),
       );
+    },
+    async putActorCheck(channel, change, setBy, atIso) {
+      const field = 'ask' in change ? 'ask' : 'confirms';
+      const output = await table.send<{ Attributes?: Item }>(
+        'write',
+        new UpdateCommand({
+          TableName,
+          Key: keys.actorCheckSetting(channel),
+          UpdateExpression: 'SET channel = :channel, #field = :value, setBy = :by, setAt = :at',
+          ExpressionAttributeNames: { '#field': field },
+          ExpressionAttributeValues: {
+            ':channel': channel,
+            ':value': 'ask' in change ? change.ask : change.confirms,
+            ':by': setBy,
+            ':at': atIso,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return decode(actorCheckSettingItem, output.Attributes ?? {}, 'actor check setting');
     },
     async deleteMute(channel, type, value, account) {
       const output = await table.send<{ Attributes?: Item }>(

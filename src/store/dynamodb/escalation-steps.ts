@@ -44,7 +44,7 @@ export function dynamoDbEscalationSteps(table: EscalationTable): EscalationStepR
   const deleteDue = ({ alertId, dueAt }: DueEscalationStep) =>
     table.send('write', new DeleteCommand({ TableName, Key: keys.escalationDue(dueAt, alertId) }));
 
-  return {
+  const repository: EscalationStepRepository = {
     async schedule(alertId, dueAt) {
       let state: AlertEscalationState | undefined;
       try {
@@ -71,6 +71,30 @@ export function dynamoDbEscalationSteps(table: EscalationTable): EscalationStepR
       return state;
     },
 
+    async expedite(alertId, dueAt) {
+      const current = await table.get(keys.alert(alertId));
+      if (!current) return undefined;
+      const state = escalationStateOf(current);
+      if (!state) return await repository.schedule(alertId, dueAt);
+      if (state.nextStep !== 1 || state.sent.length > 0 || state.attemptAt || state.dueAt <= dueAt)
+        return state;
+      // Conditional on the state just read: a sweep claiming step 1 meanwhile (escAttemptAt) keeps its schedule.
+      const moved = await table.writeIf(
+        new UpdateCommand({
+          TableName,
+          Key: keys.alert(alertId),
+          UpdateExpression: 'SET escDueAt = :due',
+          ConditionExpression:
+            'escNext = :one AND escDueAt = :old AND attribute_not_exists(escAttemptAt) AND attribute_not_exists(acknowledgement)',
+          ExpressionAttributeValues: { ':one': 1, ':old': state.dueAt, ':due': dueAt },
+        }),
+      );
+      if (!moved) return escalationStateOf((await table.get(keys.alert(alertId))) ?? {});
+      // New entry first, old one last: a crash in between leaves an entry the sweep finds stale.
+      await putDue(alertId, dueAt);
+      await deleteDue({ alertId, dueAt: state.dueAt });
+      return { ...state, dueAt };
+    },
     async due(nowIso, limit) {
       const output = await table.send<{ Items?: Item[] }>(
         'read',
@@ -177,6 +201,7 @@ export function dynamoDbEscalationSteps(table: EscalationTable): EscalationStepR
       await deleteDue(entry);
     },
   };
+  return repository;
 }
 
 /** The escalation state of an alert item, if steps were ever scheduled for it. */

@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Store } from '../ports';
+import { dynamoDbActorChecks } from './actor-checks';
 import { dynamoDbAlerts } from './alerts';
 import { dynamoDbBursts } from './bursts';
 import type { CapacityMeter } from './capacity';
@@ -36,6 +37,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
     renders: dynamoDbRenders(table),
     digests: dynamoDbDigests(table),
     escalationSteps: dynamoDbEscalationSteps(table),
+    actorChecks: dynamoDbActorChecks(table),
     review: dynamoDbReview(table),
   };
 }

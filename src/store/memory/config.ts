@@ -1,3 +1,4 @@
+import type { ActorCheckSetting } from '../../model/actor-check';
 import type { EscalationSetting } from '../../model/escalation-policy';
 import type { Mute } from '../../model/mute';
 import type { Subscription } from '../../model/subscription';
@@ -10,6 +11,7 @@ export function memoryConfig(): ConfigRepository {
   const mutes = new Map<string, Mute>();
   let bootstrapped = false;
   const escalationSettings = new Map<string, EscalationSetting>();
+  const actorChecks = new Map<string, ActorCheckSetting>();
   return {
     async load(nowIso) {
       return {
@@ -17,6 +19,7 @@ export function memoryConfig(): ConfigRepository {
         mutes: clone([...mutes.values()].filter((mute) => mute.expiresAt > nowIso)),
         bootstrapped,
         escalations: clone([...escalationSettings.values()]),
+        actorChecks: clone([...actorChecks.values()]),
       };
     },
     async bootstrap(channel, atIso) {
@@ -37,6 +40,17 @@ export function memoryConfig(): ConfigRepository {
     },
     async putEscalation(setting) {
       escalationSettings.set(setting.channel, clone(setting));
+    },
+    async putActorCheck(channel, change, setBy, atIso) {
+      const setting: ActorCheckSetting = {
+        ...actorChecks.get(channel),
+        ...change,
+        channel,
+        setBy,
+        setAt: atIso,
+      };
+      actorChecks.set(channel, clone(setting));
+      return clone(setting);
     },
     async deleteMute(channel, type, value, account) {
       const key = keys.mute(channel, type, value, account).sk;

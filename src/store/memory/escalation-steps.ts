@@ -17,7 +17,7 @@ export function memoryEscalationSteps(alertItems: Map<string, EscalatingAlert>):
     if (alert?.lease?.owner !== owner) throw new LeaseLostError(alertId);
     return alert;
   };
-  return {
+  const repository: EscalationStepRepository = {
     async schedule(alertId, dueAt) {
       const alert = alertItems.get(alertId);
       if (!alert || alert.acknowledgement) return undefined;
@@ -26,6 +26,24 @@ export function memoryEscalationSteps(alertItems: Map<string, EscalatingAlert>):
       if (state.nextStep === 1 && state.sent.length === 0)
         due.set(dueKey({ alertId, dueAt: state.dueAt }), { alertId, dueAt: state.dueAt });
       return structuredClone(state);
+    },
+    async expedite(alertId, dueAt) {
+      const alert = alertItems.get(alertId);
+      if (!alert || alert.acknowledgement) return undefined;
+      const state = alert.escalation;
+      if (
+        state &&
+        state.nextStep === 1 &&
+        state.sent.length === 0 &&
+        !state.attemptAt &&
+        state.dueAt > dueAt
+      ) {
+        due.delete(dueKey({ alertId, dueAt: state.dueAt }));
+        state.dueAt = dueAt;
+        due.set(dueKey({ alertId, dueAt }), { alertId, dueAt });
+        return structuredClone(state);
+      }
+      return state ? structuredClone(state) : await repository.schedule(alertId, dueAt);
     },
     async due(nowIso, limit) {
       return [...due.entries()]
@@ -65,4 +83,5 @@ export function memoryEscalationSteps(alertItems: Map<string, EscalatingAlert>):
       due.delete(dueKey(entry));
     },
   };
+  return repository;
 }

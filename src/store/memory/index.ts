@@ -1,5 +1,6 @@
 import type { Store } from '../ports';
 import type { RejectedInput } from '../ports/rejected';
+import { memoryActorChecks } from './actor-checks';
 import { type MemoryAlert, memoryAlerts } from './alerts';
 import { memoryBursts } from './bursts';
 import { memoryChanges } from './changes';
@@ -34,6 +35,7 @@ export function createMemoryStore(): Store & { rejectedInputs: RejectedInput[] }
     renders: memoryRenders(alertItems),
     digests: memoryDigests(),
     escalationSteps: memoryEscalationSteps(alertItems),
+    actorChecks: memoryActorChecks(alertItems),
     review: memoryReview(alertItems, alerts),
     rejectedInputs,
   };

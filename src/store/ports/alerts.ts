@@ -1,3 +1,4 @@
+import type { ActorCheckState } from '../../model/actor-check';
 import type { Acknowledgement, ChangeLine, Investigation } from '../../model/alert';
 import type { Severity } from '../../model/severity';
 import type { AlertEscalationState } from './escalation-steps';
@@ -42,6 +43,8 @@ export interface AlertRecord {
   investigation?: Investigation;
   /** Escalation steps of an unacknowledged alert (see ports/escalation-steps.ts), once scheduled. */
   escalation?: AlertEscalationState;
+  /** "Was this you?": the actor asked, and their answer (see ports/actor-checks.ts), once asked. */
+  actorCheck?: ActorCheckState;
 }
 
 /** What the open-alerts index holds of an alert (what a digest shows). */

@@ -1,3 +1,4 @@
+import type { ActorCheckSetting, ActorConfirms } from '../../model/actor-check';
 import type { EscalationSetting } from '../../model/escalation-policy';
 import type { Mute, MuteTargetType } from '../../model/mute';
 import type { Subscription } from '../../model/subscription';
@@ -10,6 +11,8 @@ export interface RoutingConfig {
   bootstrapped: boolean;
   /** Channels' escalation settings (`/infrawatch escalate`); a channel without one has the default policy. */
   escalations?: EscalationSetting[];
+  /** Channels' "Was this you?" settings; a channel without one has the defaults (see model/actor-check.ts). */
+  actorChecks?: ActorCheckSetting[];
 }
 
 /** Which channel gets which watches, and what is muted: read whole on every batch of changes. */
@@ -26,6 +29,13 @@ export interface ConfigRepository {
   putMute(mute: Mute): Promise<void>;
   /** Sets (replaces) a channel's escalation setting. */
   putEscalation(setting: EscalationSetting): Promise<void>;
+  /** Sets one field of a channel's "Was this you?" settings, keeping the other. @returns the setting after. */
+  putActorCheck(
+    channel: string,
+    change: { ask: boolean } | { confirms: ActorConfirms },
+    setBy: string,
+    atIso: string,
+  ): Promise<ActorCheckSetting>;
   /** Removes one mute (`account`: of an actor name mute). @returns the mute that was removed, if there was one. */
   deleteMute(
     channel: string,

@@ -40,6 +40,13 @@ export interface EscalationStepRepository {
    * @returns the alert's escalation state after the call, undefined when nothing is scheduled.
    */
   schedule(alertId: string, dueAt: string): Promise<AlertEscalationState | undefined>;
+  /**
+   * Brings the alert's first step forward to `dueAt` (an actor said "this wasn't me"): schedules it when
+   * nothing was scheduled, moves it when step 1 is pending later and not yet attempted; otherwise (a step is
+   * being sent or was sent, acknowledged, stopped) leaves the schedule as it is.
+   * @returns the alert's escalation state after the call, undefined when nothing is scheduled.
+   */
+  expedite(alertId: string, dueAt: string): Promise<AlertEscalationState | undefined>;
   /** Due entries with a due time at or before `nowIso`, earliest first, at most `limit` (one Query). */
   due(nowIso: string, limit: number): Promise<DueEscalationStep[]>;
   /**

@@ -1,3 +1,4 @@
+import type { ActorCheckRepository } from './actor-checks';
 import type { AlertRepository } from './alerts';
 import type { BurstGroupRepository } from './bursts';
 import type { ChangeRepository } from './changes';
@@ -10,6 +11,7 @@ import type { RenderRepository } from './renders';
 import type { RequestClaimRepository } from './requests';
 import type { ReviewRepository } from './review';
 
+export type * from './actor-checks';
 export type * from './alerts';
 export type * from './bursts';
 export type * from './changes';
@@ -41,6 +43,7 @@ export interface Store {
   renders: RenderRepository;
   digests: DigestRunRepository;
   escalationSteps: EscalationStepRepository;
+  actorChecks: ActorCheckRepository;
   /** Alerts by creation day, for stats and export (read-only). */
   review: ReviewRepository;
 }
