@@ -12,12 +12,21 @@ import { type AlertDeps, MessageNotFoundError } from './ports';
  * A render lease is short and kept alive by its holder: renewed every {@link RENEW_EVERY_MS} while the holder
  * works (a Slack call may take longer than the lease: pacing, a Retry-After, a timeout and its retries) and
  * before each Slack call. A holder that dies mid-render (a Lambda timeout, a crash, an outage that keeps it
- * from releasing) blocks its alert for at most LEASE_MS, shorter than SQS's visibility timeout, so the
- * redelivery finds the lease free instead of burning a receive. A holder that cannot renew in time loses the
- * lease and cannot record its render (LeaseLostError).
+ * from releasing) blocks its alert for at most LEASE_MS + TAKEOVER_GRACE_MS, far shorter than SQS's
+ * visibility timeout, so the redelivery finds the lease free instead of burning a receive. A holder that
+ * cannot renew in time loses the lease and cannot record its render (LeaseLostError).
  */
 const LEASE_MS = 15_000;
 const RENEW_EVERY_MS = 5_000;
+/**
+ * An expired lease is taken over only this long after it ran out. A holder starts a Slack call only while its
+ * lease runs (see {@link renewLease}), and the call ends within the client's timeout (10 s), so by then a post
+ * of the old holder has landed in Slack (and the history search finds it) or was abandoned. Without the
+ * grace, a holder whose process stalled past its lease could post while the next one posts too.
+ */
+const TAKEOVER_GRACE_MS = 12_000;
+/** What a renewal must leave of the lease for the Slack call it precedes to start in. */
+const LEASE_LEFT_FOR_CALL_MS = 5_000;
 /** How long a caller waits for another worker's render before leaving it to a retry. */
 const WAIT_FOR_RENDER_MS = 5_000;
 const POLL_MS = 150;
@@ -180,7 +189,7 @@ interface HeldLease {
 
 const leaseUntil = (deps: AlertDeps) => new Date(deps.clock.now().getTime() + LEASE_MS).toISOString();
 
-/** Takes (or extends) the render lease for LEASE_MS from now: free, expired or already ours. */
+/** Takes (or extends) the render lease for LEASE_MS from now: free, expired (for the grace) or already ours. */
 async function leaseOf(
   deps: AlertDeps,
   alertId: string,
@@ -193,23 +202,30 @@ async function leaseOf(
   const outcome = await deps.store.renders.takeLease(
     alertId,
     deps.owner,
-    now.toISOString(),
+    new Date(now.getTime() - TAKEOVER_GRACE_MS).toISOString(),
     leaseUntil(deps),
   );
   if (outcome.status !== 'held') return outcome;
   return { ...outcome, lease: { alertId, renewedAt: now.getTime(), lost: false } };
 }
 
-/** Renews the lease unless it was made to last LEASE_MS moments ago. @throws LeaseLostError once it is lost. */
+/**
+ * Renews the lease unless it was made to last LEASE_MS moments ago. @throws LeaseLostError once it is lost,
+ * and when the renewal itself took so long (a stalled process, a slow engine) that too little of the lease is
+ * left for a Slack call to start in: another worker may take over soon after it runs out.
+ */
 async function renewLease(deps: AlertDeps, lease: HeldLease, force = false): Promise<void> {
   if (lease.lost) throw new LeaseLostError(lease.alertId);
   const now = deps.clock.now().getTime();
-  if (!force && now - lease.renewedAt < RENEW_EVERY_MS) return;
-  if (!(await deps.store.renders.renewLease(lease.alertId, deps.owner, leaseUntil(deps)))) {
-    lease.lost = true;
-    throw new LeaseLostError(lease.alertId);
+  if (force || now - lease.renewedAt >= RENEW_EVERY_MS) {
+    if (!(await deps.store.renders.renewLease(lease.alertId, deps.owner, leaseUntil(deps)))) {
+      lease.lost = true;
+      throw new LeaseLostError(lease.alertId);
+    }
+    lease.renewedAt = now;
   }
-  lease.renewedAt = now;
+  if (deps.clock.now().getTime() - lease.renewedAt > LEASE_MS - LEASE_LEFT_FOR_CALL_MS)
+    throw new LeaseLostError(lease.alertId);
 }
 
 /**
@@ -355,6 +371,7 @@ async function renderWhileBehind(
             content.severity,
             deps.clock.now().toISOString(),
           );
+          await renew();
           await deps.messenger.notify(message, deps.render.escalation(content), escalation);
         }
         notifiedSeverity = content.severity;
@@ -369,8 +386,8 @@ async function renderWhileBehind(
         await renew();
         await deps.messenger.update(message, rendered);
       } else {
-        await renew();
         await deps.store.renders.markPostAttempt(alertId, deps.owner, deps.clock.now().toISOString());
+        await renew();
         message = await deps.messenger.post(alert.channel, rendered, alertId);
       }
       notifiedSeverity = content.severity;
