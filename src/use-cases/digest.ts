@@ -16,7 +16,7 @@ import { repairDueRenders } from './sync-alert';
 export const DIGEST_WINDOW_MS = 7 * 24 * 3600_000;
 /** A digest run that did not complete within this long (a crash) may be run again by a retry. */
 const DIGEST_LEASE_MS = 5 * 60_000;
-/** Permalinks are fetched for at most this many alerts per digest (the digest lists no more anyway). */
+/** Alerts per digest that get a link (the digest lists no more anyway). */
 const MAX_PERMALINKS = 40;
 /** The digest tells of events that could not be read in this window, with this many reasons. */
 const REJECTED_WINDOW_MS = 24 * 3600_000;
@@ -35,7 +35,7 @@ export interface DigestMessenger {
   findPosted(channel: string, runKey: string, attemptIso: string): Promise<string | undefined>;
   /** Replaces a digest message. @throws MessageNotFoundError when Slack no longer has it. */
   update(channel: string, ts: string, message: RenderedMessage): Promise<void>;
-  /** A link to an alert message. */
+  /** A link to an alert message; a digest asks for one per alert it lists, so it must not cost a call each. */
   permalink(channel: string, ts: string): Promise<string | undefined>;
 }
 

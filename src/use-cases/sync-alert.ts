@@ -2,7 +2,7 @@ import { bySeverityThenTime } from '../changes/burst';
 import type { AlertContent, AlertStatus, ChangeLine } from '../model/alert';
 import { SEVERITY_RANK } from '../model/severity';
 import { LeaseLostError } from '../store/errors';
-import type { AlertRecord, AlertWithLines } from '../store/ports';
+import type { AlertRecord, AlertWithLines, StoredChange } from '../store/ports';
 import { withActorAnswer } from '../views/actor-check';
 import { withEscalationSteps } from '../views/escalation-step';
 import { UseCaseError } from './errors';
@@ -12,12 +12,21 @@ import { type AlertDeps, MessageNotFoundError } from './ports';
  * A render lease is short and kept alive by its holder: renewed every {@link RENEW_EVERY_MS} while the holder
  * works (a Slack call may take longer than the lease: pacing, a Retry-After, a timeout and its retries) and
  * before each Slack call. A holder that dies mid-render (a Lambda timeout, a crash, an outage that keeps it
- * from releasing) blocks its alert for at most LEASE_MS, shorter than SQS's visibility timeout, so the
- * redelivery finds the lease free instead of burning a receive. A holder that cannot renew in time loses the
- * lease and cannot record its render (LeaseLostError).
+ * from releasing) blocks its alert for at most LEASE_MS + TAKEOVER_GRACE_MS, far shorter than SQS's
+ * visibility timeout, so the redelivery finds the lease free instead of burning a receive. A holder that
+ * cannot renew in time loses the lease and cannot record its render (LeaseLostError).
  */
 const LEASE_MS = 15_000;
 const RENEW_EVERY_MS = 5_000;
+/**
+ * An expired lease is taken over only this long after it ran out. A holder starts a Slack call only while its
+ * lease runs (see {@link renewLease}), and the call ends within the client's timeout (10 s), so by then a post
+ * of the old holder has landed in Slack (and the history search finds it) or was abandoned. Without the
+ * grace, a holder whose process stalled past its lease could post while the next one posts too.
+ */
+const TAKEOVER_GRACE_MS = 12_000;
+/** What a renewal must leave of the lease for the Slack call it precedes to start in. */
+const LEASE_LEFT_FOR_CALL_MS = 5_000;
 /** How long a caller waits for another worker's render before leaving it to a retry. */
 const WAIT_FOR_RENDER_MS = 5_000;
 const POLL_MS = 150;
@@ -50,16 +59,20 @@ export async function loadAlertContent(
   return contentOf(deps, alert, await deps.store.alerts.lines(alert.id));
 }
 
-/** The alert's content from its lines: one read more, its lead change (the views show its details). */
+/**
+ * The alert's content from its lines: one read more, its lead change (the views show its details), unless
+ * `known` is that change already.
+ */
 async function contentOf(
   deps: Pick<AlertDeps, 'store'>,
   alert: AlertRecord,
   unsorted: ChangeLine[],
+  known?: StoredChange,
 ): Promise<AlertContent> {
   const lines = [...unsorted].sort(bySeverityThenTime);
   const leadLine = lines[0];
   if (!leadLine) throw new AlertNotFoundError(alert.id);
-  const lead = await deps.store.changes.get(leadLine.id);
+  const lead = known?.change.id === leadLine.id ? known : await deps.store.changes.get(leadLine.id);
   if (!lead) throw new AlertNotFoundError(alert.id);
   return {
     id: alert.id,
@@ -83,6 +96,28 @@ export interface SyncOptions {
    * revision, and is wasted when another worker holds the lease.
    */
   eager?: boolean;
+  /**
+   * With `eager`: the alert's line ids at `targetRev`, when the caller knows them (an acknowledgement does).
+   * An alert of one line has its lead known before its lines are read, so the lead is read beside them.
+   */
+  lineIds?: readonly string[];
+}
+
+/** What an eager caller read before holding the lease (see SyncOptions.eager). */
+interface EarlyRead {
+  read: AlertWithLines | undefined;
+  lead?: StoredChange | undefined;
+}
+
+/** The eager reads, side by side; a failed one is only a lost shortcut (the holder reads again). */
+function readEarly(deps: AlertDeps, alertId: string, options: SyncOptions): Promise<EarlyRead> | undefined {
+  if (!options.eager) return undefined;
+  const [onlyLine, ...more] = options.lineIds ?? [];
+  const soleLead = onlyLine !== undefined && more.length === 0 ? onlyLine : undefined;
+  return Promise.all([
+    deps.store.alerts.getWithLines(alertId).catch(() => undefined),
+    soleLead === undefined ? undefined : deps.store.changes.get(soleLead).catch(() => undefined),
+  ]).then(([read, lead]) => ({ read, lead }));
 }
 
 /**
@@ -100,8 +135,7 @@ export async function syncAlertMessage(
   options: SyncOptions = {},
 ): Promise<AlertRecord> {
   const deadline = deps.clock.now().getTime() + (options.waitMs ?? WAIT_FOR_RENDER_MS);
-  // A failed early read is only a lost shortcut: the holder reads again.
-  let early = options.eager ? deps.store.alerts.getWithLines(alertId).catch(() => undefined) : undefined;
+  let early = readEarly(deps, alertId, options);
   for (;;) {
     const taken = await leaseOf(deps, alertId);
     if (taken.status === 'held') {
@@ -155,7 +189,7 @@ interface HeldLease {
 
 const leaseUntil = (deps: AlertDeps) => new Date(deps.clock.now().getTime() + LEASE_MS).toISOString();
 
-/** Takes (or extends) the render lease for LEASE_MS from now: free, expired or already ours. */
+/** Takes (or extends) the render lease for LEASE_MS from now: free, expired (for the grace) or already ours. */
 async function leaseOf(
   deps: AlertDeps,
   alertId: string,
@@ -168,23 +202,30 @@ async function leaseOf(
   const outcome = await deps.store.renders.takeLease(
     alertId,
     deps.owner,
-    now.toISOString(),
+    new Date(now.getTime() - TAKEOVER_GRACE_MS).toISOString(),
     leaseUntil(deps),
   );
   if (outcome.status !== 'held') return outcome;
   return { ...outcome, lease: { alertId, renewedAt: now.getTime(), lost: false } };
 }
 
-/** Renews the lease unless it was made to last LEASE_MS moments ago. @throws LeaseLostError once it is lost. */
+/**
+ * Renews the lease unless it was made to last LEASE_MS moments ago. @throws LeaseLostError once it is lost,
+ * and when the renewal itself took so long (a stalled process, a slow engine) that too little of the lease is
+ * left for a Slack call to start in: another worker may take over soon after it runs out.
+ */
 async function renewLease(deps: AlertDeps, lease: HeldLease, force = false): Promise<void> {
   if (lease.lost) throw new LeaseLostError(lease.alertId);
   const now = deps.clock.now().getTime();
-  if (!force && now - lease.renewedAt < RENEW_EVERY_MS) return;
-  if (!(await deps.store.renders.renewLease(lease.alertId, deps.owner, leaseUntil(deps)))) {
-    lease.lost = true;
-    throw new LeaseLostError(lease.alertId);
+  if (force || now - lease.renewedAt >= RENEW_EVERY_MS) {
+    if (!(await deps.store.renders.renewLease(lease.alertId, deps.owner, leaseUntil(deps)))) {
+      lease.lost = true;
+      throw new LeaseLostError(lease.alertId);
+    }
+    lease.renewedAt = now;
   }
-  lease.renewedAt = now;
+  if (deps.clock.now().getTime() - lease.renewedAt > LEASE_MS - LEASE_LEFT_FOR_CALL_MS)
+    throw new LeaseLostError(lease.alertId);
 }
 
 /**
@@ -264,7 +305,7 @@ async function renderWhileBehind(
   lease: HeldLease,
   leased: AlertRecord,
   targetRev: number,
-  early: Promise<AlertWithLines | undefined> | undefined,
+  early: Promise<EarlyRead> | undefined,
 ): Promise<{ alert: AlertRecord; released: boolean }> {
   const { alertId } = lease;
   // Renewed before every Slack call (unless just taken), so no other worker can take over while it is in flight.
@@ -272,6 +313,7 @@ async function renderWhileBehind(
   let alert: AlertRecord | undefined = leased;
   for (let round = 0; ; round++) {
     let lines: ChangeLine[] | undefined;
+    let lead: StoredChange | undefined;
     if (!alert) ({ alert, lines } = await readAlert(deps, alertId));
     if (alert.message && alert.renderedRev >= alert.rev) return { alert, released: false };
     // Bounded: under a steady stream, later revisions are rendered by the workers that made them.
@@ -283,11 +325,13 @@ async function renderWhileBehind(
       // Read before the lease was held, it shows what the lease holder would see only at the same revision
       // (lines change only with the revision); otherwise read now, while holding it.
       const before = round === 0 ? await early : undefined;
-      if (before?.alert.rev === alert.rev) lines = before.lines;
-      else ({ alert, lines } = await readAlert(deps, alertId));
+      if (before?.read?.alert.rev === alert.rev) {
+        lines = before.read.lines;
+        lead = before.lead;
+      } else ({ alert, lines } = await readAlert(deps, alertId));
     }
 
-    const content = await contentOf(deps, alert, lines);
+    const content = await contentOf(deps, alert, lines, lead);
     const rendered = withActorAnswer(
       withEscalationSteps(
         alert.messageRemovedAt ? deps.render.replacement(content) : deps.render.alert(content),
@@ -327,6 +371,7 @@ async function renderWhileBehind(
             content.severity,
             deps.clock.now().toISOString(),
           );
+          await renew();
           await deps.messenger.notify(message, deps.render.escalation(content), escalation);
         }
         notifiedSeverity = content.severity;
@@ -341,8 +386,8 @@ async function renderWhileBehind(
         await renew();
         await deps.messenger.update(message, rendered);
       } else {
-        await renew();
         await deps.store.renders.markPostAttempt(alertId, deps.owner, deps.clock.now().toISOString());
+        await renew();
         message = await deps.messenger.post(alert.channel, rendered, alertId);
       }
       notifiedSeverity = content.severity;

@@ -570,15 +570,25 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
       ]);
 
       harness.meter.reset();
+      const callsBefore = harness.slack.calls.length;
       const digest = createDigestHandler(harness.env);
       const result = await digest({ kind: 'scheduled' }, lambdaContext());
+      const digestCalls = harness.slack.calls.slice(callsBefore);
 
       expect(result?.posted).toEqual([ALERTS_CHANNEL]);
       const message = harness.slack.messages(ALERTS_CHANNEL).at(-1);
       expect(message?.text).toMatch(/3 /);
       const blocks = JSON.stringify(message?.blocks);
-      for (const alertId of alertIds.slice(5))
-        expect(blocks).toContain(`p${messageOf(harness, alertId)?.ts.replace('.', '')}`);
+      // Each open alert links to its message exactly as Slack's chat.getPermalink names it, built from one
+      // auth.test instead of one call per alert.
+      const slack = standinWebClient(harness.slack, { token: BOT_TOKEN });
+      for (const alertId of alertIds.slice(5)) {
+        const ts = messageOf(harness, alertId)?.ts ?? '';
+        const { permalink } = await slack.chat.getPermalink({ channel: ALERTS_CHANNEL, message_ts: ts });
+        expect(blocks).toContain(`<${permalink}|`);
+      }
+      expect(digestCalls.filter((call) => call.method === 'chat.getPermalink')).toEqual([]);
+      expect(digestCalls.filter((call) => call.method === 'auth.test').length).toBeLessThanOrEqual(1);
       expect(blocks).toMatch(/1 change was muted|1 muted/);
       expect(blocks).toContain(VIEW_IDS.digestAckAll);
       expect(await digest({ kind: 'scheduled' }, lambdaContext())).toEqual({

@@ -29,6 +29,12 @@ export interface Pipeline {
   tableName: string;
   /** The engine's endpoint, for other handlers on the same table. */
   dynamodbEndpoint: string;
+  /** Another events handler on the same table and stand-in: a second Lambda container (its own runtime). */
+  instance(): EventsHandler;
+  /** The handlers' environment (for other functions on the same table and stand-in). */
+  env: Record<string, string>;
+  /** Where the handlers log. */
+  log: LogPort;
 }
 
 let tableCounter = 0;
@@ -75,21 +81,22 @@ export function usePipeline(engineName: DynamoDbEngineName): {
         (message: string, ...attributes: Record<string, unknown>[]) =>
           logs.push({ level, message, attributes: Object.assign({}, ...attributes) });
       const logPort: LogPort = { info: log('info'), warn: log('warn'), error: log('error') };
-      const handler = createEventsHandler(
-        {
-          TABLE_NAME: tableName,
-          DYNAMODB_ENDPOINT: engine.endpoint,
-          SLACK_BOT_TOKEN: BOT_TOKEN,
-          SLACK_API_URL: slack.url,
-          DEFAULT_CHANNEL: CHANNELS[0],
-          SLACK_POST_INTERVAL_MS: '0',
-          ...options.env,
-        },
-        { log: logPort },
-      );
+      const env = {
+        TABLE_NAME: tableName,
+        DYNAMODB_ENDPOINT: engine.endpoint,
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_API_URL: slack.url,
+        DEFAULT_CHANNEL: CHANNELS[0],
+        SLACK_POST_INTERVAL_MS: '0',
+        ...options.env,
+      };
+      const instance = () => createEventsHandler(env, { log: logPort });
       const meter = new CapacityMeter();
       return {
-        handler,
+        handler: instance(),
+        instance,
+        env,
+        log: logPort,
         slack,
         store: createDynamoDbStore({ client, tableName, meter }),
         meter,

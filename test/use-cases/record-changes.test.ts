@@ -191,7 +191,7 @@ describe('syncAlertMessage (memory store)', () => {
     ).rejects.toBeInstanceOf(RenderPendingError);
   });
 
-  it('frees the alert of a holder that died mid-post within 15 s, so the redelivery renders it', async () => {
+  it('frees the alert of a holder that died mid-post within 30 s (lease and takeover grace), so the redelivery renders it', async () => {
     // Prepare: worker-1 takes the lease and hangs in chat.postMessage, then its invocation dies (no finally).
     const { store, messenger, deps, clock } = setup();
     await storedAlert(store, 'A1');
@@ -199,8 +199,8 @@ describe('syncAlertMessage (memory store)', () => {
     void syncAlertMessage(deps, 'A1', 1);
     while (messenger.hung === 0) await new Promise((resolve) => setImmediate(resolve));
 
-    // Act: the SQS redelivery comes 20 s later (visibility timeout), in another invocation.
-    await clock.sleep(20_000);
+    // Act: the SQS redelivery comes 30 s later (deployed: the 9-minute visibility timeout), in another invocation.
+    await clock.sleep(30_000);
     const alert = await syncAlertMessage({ ...deps, owner: 'worker-2' }, 'A1', 1);
 
     // Assess

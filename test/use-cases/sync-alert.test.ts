@@ -1,3 +1,4 @@
+import { LeaseLostError } from '../../src/store/errors';
 import {
   AlertNotFoundError,
   RenderPendingError,
@@ -44,15 +45,15 @@ describe('syncAlertMessage: render leases (memory store)', () => {
     expect(messenger.posts).toEqual([]);
   });
 
-  it('takes over the lease of a holder that died (expired), and posts once', async () => {
+  it('takes over the lease of a holder that died (expired longer ago than a Slack call takes), and posts once', async () => {
     const { store, messenger, clock, deps } = interactionSetup('worker-2');
     const rev = await seedAlert(store, 'A1');
     const now = clock.now().getTime();
     await store.renders.acquireLease(
       'A1',
       'worker-1',
-      new Date(now - 20_000).toISOString(),
-      new Date(now - 5_000).toISOString(),
+      new Date(now - 30_000).toISOString(),
+      new Date(now - 15_000).toISOString(),
     );
 
     await syncAlertMessage(deps, 'A1', rev);
@@ -67,6 +68,46 @@ describe('syncAlertMessage: render leases (memory store)', () => {
         clock.now().toISOString(),
       ),
     ).toBe(true);
+  });
+
+  it('does not take over a lease that ran out moments ago: its stalled holder may still be posting', async () => {
+    // Prepare: worker-1's lease ran out 2 s ago, with its post attempt recorded and the post still in flight.
+    const { store, messenger, clock, deps } = interactionSetup('worker-2');
+    const rev = await seedAlert(store, 'A1');
+    const now = clock.now().getTime();
+    const ago = (ms: number) => new Date(now - ms).toISOString();
+    await store.renders.acquireLease('A1', 'worker-1', ago(17_000), ago(2_000));
+    await store.renders.markPostAttempt('A1', 'worker-1', ago(3_000));
+
+    // Act / Assess: worker-2 waits for it, then leaves the alert to a retry instead of posting a second copy.
+    await expect(syncAlertMessage(deps, 'A1', rev, { waitMs: 5_000 })).rejects.toBeInstanceOf(
+      RenderPendingError,
+    );
+    expect(messenger.posts).toEqual([]);
+  });
+
+  it('posts nothing on a renewal that took most of the lease (a stalled process): another may take over', async () => {
+    // Prepare: every lease write takes 11 s of the 15 s lease.
+    const { store, messenger, clock, deps } = interactionSetup();
+    const rev = await seedAlert(store, 'A1');
+    const takeLease = store.renders.takeLease.bind(store.renders);
+    const renewLease = store.renders.renewLease.bind(store.renders);
+    const slowly = async <T>(write: Promise<T>) => {
+      const result = await write;
+      clock.advance(11_000);
+      return result;
+    };
+    const renders = {
+      ...store.renders,
+      takeLease: (...args: Parameters<typeof takeLease>) => slowly(takeLease(...args)),
+      renewLease: (...args: Parameters<typeof renewLease>) => slowly(renewLease(...args)),
+    };
+
+    // Act / Assess
+    await expect(
+      syncAlertMessage({ ...deps, store: { ...store, renders } }, 'A1', rev),
+    ).rejects.toBeInstanceOf(LeaseLostError);
+    expect(messenger.posts).toEqual([]);
   });
 
   it('finds a post whose answer was lost instead of posting twice', async () => {

@@ -19,6 +19,7 @@ import { openMessageJournal } from './message-journal';
 import { type ChannelRateLimit, ChannelRateLimiter } from './rate-limit';
 import { type StandinChannel, StandinState } from './state';
 import type {
+  FaultPlan,
   InjectedFailure,
   OpenedView,
   RecordedCall,
@@ -52,6 +53,8 @@ export interface SlackStandinOptions {
    * messages live in memory. Ephemerals, modals and trigger_ids are never kept: Slack's are short-lived too.
    */
   readonly messagesFile?: string;
+  /** Consulted on every call `failNext` has not claimed: a failure to answer with, or undefined. */
+  readonly faults?: FaultPlan;
 }
 
 /** The running stand-in. */
@@ -94,6 +97,9 @@ interface HttpAnswer {
   readonly body: Body | string;
 }
 
+/** A call left unanswered on purpose (an injected hang): its connection stays open. */
+const HANG = { status: 0, headers: {}, body: 'no answer (injected hang)' } as const satisfies HttpAnswer;
+
 const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 /** Fields Slack takes as JSON-encoded strings, in form and JSON posts alike. */
@@ -107,6 +113,7 @@ const apiError = (error: string, details: Readonly<Record<string, unknown>> = {}
 });
 
 function injectedAnswer(failure: InjectedFailure): HttpAnswer {
+  if ('hang' in failure) return HANG;
   if ('error' in failure) return apiError(failure.error, failure.details);
   const retryAfter: Record<string, string> =
     failure.retryAfter === undefined ? {} : { 'retry-after': String(failure.retryAfter) };
@@ -119,7 +126,7 @@ function injectedAnswer(failure: InjectedFailure): HttpAnswer {
   }
   return {
     status: failure.status,
-    headers: { ...retryAfter, 'content-type': 'text/plain' },
+    headers: { ...retryAfter, ...(failure.status === 200 ? JSON_TYPE : { 'content-type': 'text/plain' }) },
     body: failure.body ?? STATUS_CODES[failure.status] ?? 'Error',
   };
 }
@@ -190,11 +197,17 @@ export async function startSlackStandin(options: SlackStandinOptions): Promise<S
   };
   let recorded: RecordedCall[] = [];
   let failures = new Map<string, InjectedFailure[]>();
+  let callCounts = new Map<string, number>();
 
-  const answer = (method: string, args: Args, token: string | undefined): HttpAnswer => {
-    const injected = failures.get(method)?.shift();
-    if (injected?.afterApplying) answer(method, args, token);
-    if (injected) return injectedAnswer(injected);
+  const planned = (method: string, args: Args): InjectedFailure | undefined => {
+    const queued = failures.get(method)?.shift();
+    if (queued || !options.faults) return queued;
+    const index = callCounts.get(method) ?? 0;
+    callCounts.set(method, index + 1);
+    return options.faults({ method, index, args });
+  };
+
+  const respond = (method: string, args: Args, token: string | undefined): HttpAnswer => {
     const handler = Object.hasOwn(methods, method) ? methods[method] : undefined;
     if (!handler) return apiError('unknown_method', { req_method: method });
     if (!token) return apiError('not_authed');
@@ -209,6 +222,13 @@ export async function startSlackStandin(options: SlackStandinOptions): Promise<S
       if (error instanceof SlackMethodError) return apiError(error.code, error.details);
       throw error;
     }
+  };
+
+  const answer = (method: string, args: Args, token: string | undefined): HttpAnswer => {
+    const injected = planned(method, args);
+    if (!injected) return respond(method, args, token);
+    if (injected.afterApplying) respond(method, args, token);
+    return injectedAnswer(injected);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -233,7 +253,7 @@ export async function startSlackStandin(options: SlackStandinOptions): Promise<S
     const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? formToken;
     const response = 'error' in parsed ? apiError(parsed.error) : answer(method, args, token);
     recorded.push({ method, args, token, contentType, at, response });
-    send(res, response);
+    if (response !== HANG) send(res, response);
   };
 
   const server = createServer((req, res) => {
@@ -300,6 +320,7 @@ export async function startSlackStandin(options: SlackStandinOptions): Promise<S
     reset() {
       recorded = [];
       failures = new Map();
+      callCounts = new Map();
       limiter?.reset();
       state.reset();
     },

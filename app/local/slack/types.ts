@@ -85,12 +85,15 @@ export interface RecordedCall {
 }
 
 /**
- * A failure to inject with `failNext`: an HTTP status (500, 503, or 429 with `retryAfter` seconds), or a Slack
- * API error answered as HTTP 200 `{ ok: false, error }`.
+ * A failure to inject with `failNext` or a fault plan: an HTTP status (500, 503, or 429 with `retryAfter`
+ * seconds; a 200 with a `body` that is not JSON is a malformed answer), a Slack API error answered as HTTP 200
+ * `{ ok: false, error }`, or no answer.
  */
 export type InjectedFailure = (
   | { readonly status: number; readonly retryAfter?: number; readonly body?: string }
   | { readonly error: string; readonly details?: Readonly<Record<string, unknown>> }
+  /** No answer at all: the connection stays open until the client gives up (or the stand-in closes). */
+  | { readonly hang: true }
 ) & {
   /**
    * Carry the call out, then answer with the failure: a post whose answer was lost on the way back (a
@@ -98,6 +101,16 @@ export type InjectedFailure = (
    */
   readonly afterApplying?: boolean;
 };
+
+/**
+ * Decides, call by call, whether the stand-in answers normally or with a failure (the reliability suite's
+ * seeded fault plans). `index` counts the calls of `method` from 0.
+ */
+export type FaultPlan = (call: {
+  readonly method: string;
+  readonly index: number;
+  readonly args: Readonly<Record<string, unknown>>;
+}) => InjectedFailure | undefined;
 
 /** The bot and workspace identity the stand-in reports (auth.test, message authorship). */
 export interface StandinIdentity {
