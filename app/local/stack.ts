@@ -23,6 +23,7 @@ import { ingestEvent } from './event-outcome';
 import { startEventBridgeStandin } from './eventbridge-standin';
 import { lambdaContext, sqsEventOf } from './lambda-invocation';
 import { createLocalWorkspace, type LocalUser, type LocalWorkspace } from './local-workspace';
+import { createRenderQueueStandin } from './render-queue-standin';
 import { type SlackStandin, startSlackStandin } from './slack';
 import { startHttpSlackApp } from './slack-http';
 import { createLocalServer, type DigestResult, type ReconcileResult, type ReplayResult } from './ui-server';
@@ -270,7 +271,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(() => eventbridge.close());
     env.EVENTBRIDGE_ENDPOINT = eventbridge.endpoint;
 
-    const events = createEventsHandler(env, { log });
+    // The renders queue: the finishers of render windows (coalesced updates) reach the events handler.
+    const renders = createRenderQueueStandin();
+    const events = createEventsHandler(env, { log, renderFinisher: renders });
+    renders.deliverTo((event) => events(event, lambdaContext('infrawatch-events-local')));
+    stops.push(() => renders.stop());
     const runtime = await createRuntime(loadConfig(env), { log, dynamodb: client });
     const app = await startHttpSlackApp(runtime, { port: options.slackAppPort ?? 0 });
     stops.push(() => app.stop());

@@ -8,6 +8,7 @@ import {
   FUNCTION_TIMEOUTS,
   INDEX_ACTIONS,
   MAX_RECEIVE_COUNT,
+  RENDERS_BATCH,
   TABLE_ACTIONS,
 } from '../../infra/stacks/infrawatch-stack';
 import { deployedWatches } from '../../infra/watches';
@@ -125,7 +126,47 @@ describe('queue and events function', () => {
       MaximumBatchingWindowInSeconds: 2,
       ScalingConfig: { MaximumConcurrency: 2 },
     });
-    main.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    main.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+  });
+});
+
+describe('renders queue (delayed renders of coalesced alerts)', () => {
+  const [rendersId, renders] =
+    resourcesOf(mainJson, 'AWS::SQS::Queue').find(([id]) => id.startsWith('Renders')) ?? [];
+  const [dlqId] = resourcesOf(mainJson, 'AWS::SQS::Queue').find(([id]) => id.startsWith('DeadLetters')) ?? [];
+  const rendersArn = { 'Fn::GetAtt': [rendersId, 'Arn'] };
+
+  it('is encrypted, redrives to the DLQ and keeps a request invisible while a finisher may run', () => {
+    expect(props(renders).SqsManagedSseEnabled).toBe(true);
+    expect(props(renders).RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
+      maxReceiveCount: MAX_RECEIVE_COUNT,
+    });
+    expect(props(renders).VisibilityTimeout).toBeGreaterThanOrEqual(6 * FUNCTION_TIMEOUTS.events.toSeconds());
+  });
+
+  it('feeds the events function, which knows its URL and is the only one allowed to send to it', () => {
+    main.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: rendersArn,
+      FunctionName: { Ref: FUNCTIONS.events },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: RENDERS_BATCH.batchSize,
+      ScalingConfig: { MaximumConcurrency: RENDERS_BATCH.maxConcurrency },
+    });
+    const env = (
+      props(mainJson.Resources[FUNCTIONS.events]).Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    expect(env.RENDER_QUEUE_URL).toEqual({ Ref: rendersId });
+    const senders = resourcesOf(mainJson, 'AWS::IAM::Policy').filter(([, policy]) =>
+      (props(policy).PolicyDocument as { Statement: Record<string, unknown>[] }).Statement.some(
+        (statement) =>
+          [statement.Action].flat().includes('sqs:SendMessage') &&
+          JSON.stringify(statement.Resource) === JSON.stringify(rendersArn),
+      ),
+    );
+    expect(senders.map(([, policy]) => props(policy).Roles)).toEqual([
+      [{ Ref: expect.stringMatching(/^EventsFunctionRole/) }],
+    ]);
   });
 });
 
