@@ -126,7 +126,11 @@ export async function acknowledgeAlert(
   const [render, publish, burst] = await Promise.allSettled([
     // A message that cannot be updated now is marked render-due and repaired later: the store says
     // acknowledged, and the buttons must not stay.
-    syncOrMarkDue(deps, alert.id, alert.rev, { waitMs: INTERACTIVE_WAIT_MS, eager: true }),
+    syncOrMarkDue(deps, alert.id, alert.rev, {
+      waitMs: INTERACTIVE_WAIT_MS,
+      eager: true,
+      lineIds: result.lineIds,
+    }),
     deps.events.publish(ACKNOWLEDGED_DETAIL_TYPE, { ...detail }),
     // Later changes of the actor start a new message. Should this fail, the next change still does: an
     // acknowledged alert refuses new lines, which then go to a new alert.

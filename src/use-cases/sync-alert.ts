@@ -2,7 +2,7 @@ import { bySeverityThenTime } from '../changes/burst';
 import type { AlertContent, AlertStatus, ChangeLine } from '../model/alert';
 import { SEVERITY_RANK } from '../model/severity';
 import { LeaseLostError } from '../store/errors';
-import type { AlertRecord, AlertWithLines } from '../store/ports';
+import type { AlertRecord, AlertWithLines, StoredChange } from '../store/ports';
 import { withActorAnswer } from '../views/actor-check';
 import { withEscalationSteps } from '../views/escalation-step';
 import { UseCaseError } from './errors';
@@ -59,16 +59,20 @@ export async function loadAlertContent(
   return contentOf(deps, alert, await deps.store.alerts.lines(alert.id));
 }
 
-/** The alert's content from its lines: one read more, its lead change (the views show its details). */
+/**
+ * The alert's content from its lines: one read more, its lead change (the views show its details), unless
+ * `known` is that change already.
+ */
 async function contentOf(
   deps: Pick<AlertDeps, 'store'>,
   alert: AlertRecord,
   unsorted: ChangeLine[],
+  known?: StoredChange,
 ): Promise<AlertContent> {
   const lines = [...unsorted].sort(bySeverityThenTime);
   const leadLine = lines[0];
   if (!leadLine) throw new AlertNotFoundError(alert.id);
-  const lead = await deps.store.changes.get(leadLine.id);
+  const lead = known?.change.id === leadLine.id ? known : await deps.store.changes.get(leadLine.id);
   if (!lead) throw new AlertNotFoundError(alert.id);
   return {
     id: alert.id,
@@ -92,6 +96,28 @@ export interface SyncOptions {
    * revision, and is wasted when another worker holds the lease.
    */
   eager?: boolean;
+  /**
+   * With `eager`: the alert's line ids at `targetRev`, when the caller knows them (an acknowledgement does).
+   * An alert of one line has its lead known before its lines are read, so the lead is read beside them.
+   */
+  lineIds?: readonly string[];
+}
+
+/** What an eager caller read before holding the lease (see SyncOptions.eager). */
+interface EarlyRead {
+  read: AlertWithLines | undefined;
+  lead?: StoredChange | undefined;
+}
+
+/** The eager reads, side by side; a failed one is only a lost shortcut (the holder reads again). */
+function readEarly(deps: AlertDeps, alertId: string, options: SyncOptions): Promise<EarlyRead> | undefined {
+  if (!options.eager) return undefined;
+  const [onlyLine, ...more] = options.lineIds ?? [];
+  const soleLead = onlyLine !== undefined && more.length === 0 ? onlyLine : undefined;
+  return Promise.all([
+    deps.store.alerts.getWithLines(alertId).catch(() => undefined),
+    soleLead === undefined ? undefined : deps.store.changes.get(soleLead).catch(() => undefined),
+  ]).then(([read, lead]) => ({ read, lead }));
 }
 
 /**
@@ -109,8 +135,7 @@ export async function syncAlertMessage(
   options: SyncOptions = {},
 ): Promise<AlertRecord> {
   const deadline = deps.clock.now().getTime() + (options.waitMs ?? WAIT_FOR_RENDER_MS);
-  // A failed early read is only a lost shortcut: the holder reads again.
-  let early = options.eager ? deps.store.alerts.getWithLines(alertId).catch(() => undefined) : undefined;
+  let early = readEarly(deps, alertId, options);
   for (;;) {
     const taken = await leaseOf(deps, alertId);
     if (taken.status === 'held') {
@@ -280,7 +305,7 @@ async function renderWhileBehind(
   lease: HeldLease,
   leased: AlertRecord,
   targetRev: number,
-  early: Promise<AlertWithLines | undefined> | undefined,
+  early: Promise<EarlyRead> | undefined,
 ): Promise<{ alert: AlertRecord; released: boolean }> {
   const { alertId } = lease;
   // Renewed before every Slack call (unless just taken), so no other worker can take over while it is in flight.
@@ -288,6 +313,7 @@ async function renderWhileBehind(
   let alert: AlertRecord | undefined = leased;
   for (let round = 0; ; round++) {
     let lines: ChangeLine[] | undefined;
+    let lead: StoredChange | undefined;
     if (!alert) ({ alert, lines } = await readAlert(deps, alertId));
     if (alert.message && alert.renderedRev >= alert.rev) return { alert, released: false };
     // Bounded: under a steady stream, later revisions are rendered by the workers that made them.
@@ -299,11 +325,13 @@ async function renderWhileBehind(
       // Read before the lease was held, it shows what the lease holder would see only at the same revision
       // (lines change only with the revision); otherwise read now, while holding it.
       const before = round === 0 ? await early : undefined;
-      if (before?.alert.rev === alert.rev) lines = before.lines;
-      else ({ alert, lines } = await readAlert(deps, alertId));
+      if (before?.read?.alert.rev === alert.rev) {
+        lines = before.read.lines;
+        lead = before.lead;
+      } else ({ alert, lines } = await readAlert(deps, alertId));
     }
 
-    const content = await contentOf(deps, alert, lines);
+    const content = await contentOf(deps, alert, lines, lead);
     const rendered = withActorAnswer(
       withEscalationSteps(
         alert.messageRemovedAt ? deps.render.replacement(content) : deps.render.alert(content),

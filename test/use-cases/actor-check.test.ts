@@ -283,7 +283,7 @@ describe('"Was this you?" (memory store)', () => {
 
     expect(stats.total).toMatchObject({ alerts: 1, notMe: 1 });
     expect(rows.map((row) => row.actorAnswer)).toEqual([
-      { answer: 'not-me', userId: 'U0ALICE', at: '2026-11-27T10:00:00.000Z' },
+      { answer: 'no', userId: 'U0ALICE', userName: 'alice', at: '2026-11-27T10:00:00.000Z' },
     ]);
   });
 
