@@ -492,10 +492,33 @@ describe('alarms', () => {
     });
   });
 
+  const alarmIds = resourcesOf(mainJson, 'AWS::CloudWatch::Alarm').map(([id]) => id);
+  const quietIds = alarmIds.filter((id) => /^Alarms(NoChangeRecorded|AccountSilent)/.test(id));
+
+  it('raise one "no change seen" notice from the total going quiet or the heartbeat finding an account silent', () => {
+    // Prepare
+    const composites = resourcesOf(mainJson, 'AWS::CloudWatch::CompositeAlarm').map(([, alarm]) =>
+      props(alarm),
+    );
+
+    // Assess: the rule names both alarms (by ARN), and only the composite notifies for them.
+    expect(quietIds).toHaveLength(2);
+    expect(composites).toHaveLength(1);
+    const rule = JSON.stringify(composites[0]?.AlarmRule);
+    for (const id of quietIds) expect(rule).toContain(id);
+    expect(rule).toMatch(/OR/);
+  });
+
   it('notify the configured e-mail address', () => {
     main.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: config.alarmEmail });
     const topic = resourcesOf(mainJson, 'AWS::SNS::Topic')[0]?.[0];
-    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
+    const composites = resourcesOf(mainJson, 'AWS::CloudWatch::CompositeAlarm').map(([, alarm]) =>
+      props(alarm),
+    );
+    for (const alarm of [...alarms.filter((_, i) => !quietIds.includes(alarmIds[i] ?? '')), ...composites])
+      expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
+    for (const [i, alarm] of alarms.entries())
+      if (quietIds.includes(alarmIds[i] ?? '')) expect(alarm.AlarmActions).toBeUndefined();
   });
 });
 
