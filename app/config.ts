@@ -143,6 +143,11 @@ const schema = z
       .pipe(z.array(slackId('[UW]'))),
     EVENT_BUS_NAME: z.string().min(1).max(256).default('default'),
     EVENTBRIDGE_ENDPOINT: z.url().optional(),
+    /**
+     * The events function's delayed-render queue (src/use-cases/coalesce-renders.ts). Unset: every batch
+     * renders the alerts it touched itself (no coalescing across invocations).
+     */
+    RENDER_QUEUE_URL: z.url().optional(),
     /** Socket Mode (a real workspace without a public URL); local only. */
     SLACK_APP_TOKEN: z.string().startsWith('xapp-').optional(),
     /** The digest's day boundary (IANA time zone). */

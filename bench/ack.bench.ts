@@ -39,6 +39,7 @@ export async function runAckBench(context: BenchContext): Promise<Report> {
       startMs: Date.now() - 3_600_000,
     });
     await rig.deliver(events, { batchSize: 10, pollers: 1 });
+    await rig.settle();
     const alerts = rig.alerts();
     if (alerts.length !== events.length)
       throw new Error(`expected ${events.length} alerts, got ${alerts.length}`);

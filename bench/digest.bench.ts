@@ -28,6 +28,7 @@ export async function runDigestBench(context: BenchContext): Promise<Report> {
       startMs: Date.now() - 2 * 3_600_000,
     });
     await rig.deliver(events, { batchSize: 10, pollers: 1 });
+    await rig.settle();
     const alerts = rig.alerts();
     if (alerts.length !== events.length)
       throw new Error(`expected ${events.length} alerts, got ${alerts.length}`);

@@ -16,6 +16,7 @@ import { createSlackHandler } from '../app/lambda/slack';
 import { type DynamoDbEngine, ensureTable, startDynalite, startDynamoDbLocal } from '../app/local/dynamodb';
 import { type EventBridgeStandin, startEventBridgeStandin } from '../app/local/eventbridge-standin';
 import { lambdaContext, sqsEventOf } from '../app/local/lambda-invocation';
+import { createRenderQueueStandin } from '../app/local/render-queue-standin';
 import { type RecordedCall, type SlackStandin, startSlackStandin } from '../app/local/slack';
 import { type Actor, functionUrlEvent, sign } from '../app/local/slack-requests';
 import { ALERT_METADATA_TYPE } from '../app/slack/alert-messenger';
@@ -145,6 +146,8 @@ export interface Rig {
     events: readonly CloudTrailEvent[],
     options: { batchSize: number; pollers: number },
   ): Promise<Invocation[]>;
+  /** Waits for the delayed renders scheduled so far (the finishers of open render windows) to be handled. */
+  settle(): Promise<void>;
   /** One signed request through the Slack handler (Function URL event); throws unless it answers 200. */
   click(body: string): Promise<Invocation>;
   /** The scheduled digest through the digest handler. */
@@ -194,12 +197,20 @@ export async function startRig(
   };
   // One client per function, as each Lambda container has its own.
   const clients = [engine.client(), engine.client(), engine.client()].map((c) => recorder.attach(c));
-  const [eventsClient, slackClient, digestClient] = clients;
-  const events = createEventsHandler(env, { log: silent, dynamodb: eventsClient });
-  const slackHandler = createSlackHandler(env, { log: silent, dynamodb: slackClient }) as SlackHandler;
-  const digestHandler = createDigestHandler(env, { log: silent, dynamodb: digestClient });
   let scopeCounter = 0;
   const nextScope = (kind: string) => `${kind}#${++scopeCounter}`;
+  const [eventsClient, slackClient, digestClient] = clients;
+  // The renders queue: delayed renders reach the same events handler (another container, deployed).
+  const renders = createRenderQueueStandin();
+  const events = createEventsHandler(env, { log: silent, dynamodb: eventsClient, renderFinisher: renders });
+  renders.deliverTo((event) =>
+    recorder.within(
+      nextScope('render'),
+      async () => (await events(event, lambdaContext('infrawatch-events'))) as SQSBatchResponse | undefined,
+    ),
+  );
+  const slackHandler = createSlackHandler(env, { log: silent, dynamodb: slackClient }) as SlackHandler;
+  const digestHandler = createDigestHandler(env, { log: silent, dynamodb: digestClient });
 
   async function invokeEvents(
     batch: readonly CloudTrailEvent[],
@@ -279,7 +290,9 @@ export async function startRig(
     slackCallsDuring(interval) {
       return slack.calls.filter((call) => call.at >= interval.start && call.at <= interval.end);
     },
+    settle: () => renders.drain(),
     async close() {
+      renders.stop();
       for (const client of clients) client.destroy();
       await slack.close();
       await eventbridge.close();

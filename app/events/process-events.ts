@@ -1,11 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { SQSBatchItemFailure, SQSBatchResponse } from 'aws-lambda';
 import { fitsBytes, KEY_LIMITS } from '../../src/events/cloudtrail';
+import type { RoutingConfig } from '../../src/store/ports';
+import { finishRender, type RenderRequest } from '../../src/use-cases/coalesce-renders';
 import type { LogPort } from '../../src/use-cases/ports';
 import { classifyInputFailure, readChange } from '../../src/use-cases/read-input';
-import { type ChangeInput, type RecordChangesDeps, recordChanges } from '../../src/use-cases/record-changes';
+import {
+  afterRender,
+  type ChangeInput,
+  type RecordChangesDeps,
+  recordChanges,
+} from '../../src/use-cases/record-changes';
 import { repairDueRenders } from '../../src/use-cases/sync-alert';
 import type { WatchCatalog } from '../../src/watches/types';
+import { InvalidRenderRequestError, readRenderRequest } from './render-requests';
 
 export type { LogPort };
 
@@ -85,8 +93,14 @@ async function processSqsBatch(
   const inputs: ChangeInput[] = [];
   const messagesByChange = new Map<string, string[]>();
 
+  const renders: { messageId: string; request: RenderRequest }[] = [];
   for (const record of records) {
     try {
+      const request = readRenderRequest(record.body);
+      if (request) {
+        renders.push({ messageId: record.messageId, request });
+        continue;
+      }
       const change = readChange(record.body, deps.catalog);
       inputs.push({ change, raw: record.body });
       messagesByChange.set(change.id, [...(messagesByChange.get(change.id) ?? []), record.messageId]);
@@ -98,7 +112,10 @@ async function processSqsBatch(
         });
       }
     } catch (error) {
-      const failure = classifyInputFailure(error);
+      const failure =
+        error instanceof InvalidRenderRequestError
+          ? { verdict: 'rejected' as const, reason: error.message }
+          : classifyInputFailure(error);
       if (failure.verdict === 'retry') {
         deps.log.error('Unexpected error describing an event; will retry', {
           messageId: record.messageId,
@@ -154,8 +171,36 @@ async function processSqsBatch(
         failures.push({ itemIdentifier: messageId });
     }
   }
+  failures.push(...(await finishRenders(renders, deps)));
   await repairRenders(deps);
   return { response: { batchItemFailures: failures }, rejectedInputs };
+}
+
+/**
+ * Delayed render requests from the renders queue (src/use-cases/coalesce-renders.ts): each alert's latest
+ * revision is rendered. A failure is retried by the queue (and the sweep finds its render-due mark).
+ */
+async function finishRenders(
+  renders: readonly { messageId: string; request: RenderRequest }[],
+  deps: EventsDeps,
+): Promise<SQSBatchItemFailure[]> {
+  let config: Promise<RoutingConfig> | undefined;
+  const loadConfig = () => {
+    config ??= deps.store.config.load(deps.clock.now().toISOString());
+    return config;
+  };
+  const failed = await Promise.all(
+    renders.map(async ({ messageId, request }) => {
+      try {
+        await finishRender(deps, request, async (alert) => afterRender(deps, alert, await loadConfig()));
+        return [];
+      } catch (error) {
+        deps.log.warn('Delayed render failed; will retry', { alertId: request.alertId, error });
+        return [{ itemIdentifier: messageId }];
+      }
+    }),
+  );
+  return failed.flat();
 }
 
 /**

@@ -34,6 +34,7 @@ export const CSV_COLUMNS = [
   'acknowledged_at',
   'note',
   'actor_answer',
+  'actor_answered_by',
   'actor_answered_at',
   'escalations',
 ] as const;
@@ -89,7 +90,8 @@ function csvValues(row: ExportRow): string[] {
     row.acknowledgedBy?.userId ?? '',
     row.acknowledgedAt ?? '',
     row.note ?? '',
-    row.actorAnswer?.answer ?? '',
+    row.actorAnswer === null ? '' : row.actorAnswer.answer === 'yes' ? 'yes, it was me' : 'no, not me',
+    row.actorAnswer?.userName ?? '',
     row.actorAnswer?.at ?? '',
     escalationsText(row),
   ];

@@ -1,5 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
+import type { RenderFinisher } from '../../src/use-cases/coalesce-renders';
+import { createRenderQueue } from '../aws/render-queue';
 import { loadConfig } from '../config';
 import { type LogPort, processEvents } from '../events/process-events';
 import type { FlushingMetrics } from '../metrics';
@@ -19,7 +21,13 @@ export type EventsHandler = (event: unknown, context: Context) => Promise<SQSBat
 export function createEventsHandler(
   env: NodeJS.ProcessEnv = process.env,
   /** `dynamodb`: an existing client (benchmarks count its requests); otherwise one is built from the config. */
-  options: { log?: LogPort; metrics?: FlushingMetrics; dynamodb?: DynamoDBClient } = {},
+  options: {
+    log?: LogPort;
+    metrics?: FlushingMetrics;
+    dynamodb?: DynamoDBClient;
+    /** Where delayed renders go instead of RENDER_QUEUE_URL (the local stack's and the benchmarks' queue). */
+    renderFinisher?: RenderFinisher;
+  } = {},
 ): EventsHandler {
   const invoke = lambdaEntry({
     serviceName: 'infrawatch-events',
@@ -28,11 +36,15 @@ export function createEventsHandler(
     metrics: options.metrics,
     start: ({ log, metrics }) => createRuntime(loadConfig(env), { log, metrics, dynamodb: options.dynamodb }),
   });
+  let queue: RenderFinisher | undefined;
   return (event, context) =>
     invoke(context, async ({ started }) => {
       const runtime = await started();
+      const url = runtime.config.RENDER_QUEUE_URL;
+      queue ??= options.renderFinisher ?? (url ? createRenderQueue(url) : undefined);
       return processEvents(event, {
         ...recordDeps(runtime, context.awsRequestId),
+        ...(queue ? { finisher: queue } : {}),
         catalog: runtime.catalog,
         log: runtime.log,
       });

@@ -102,8 +102,11 @@ export class EventHistory {
     return this.events.length;
   }
 
-  /** LookupEvents. @throws LookupRequestError as CloudTrail refuses a request. */
-  lookup(request: LookupRequest): { Events: HistoryEvent[]; NextToken?: string } {
+  /**
+   * LookupEvents, of one account's records when `account` is given (the history of every account otherwise).
+   * @throws LookupRequestError as CloudTrail refuses a request.
+   */
+  lookup(request: LookupRequest, account?: string): { Events: HistoryEvent[]; NextToken?: string } {
     const attributes = request.LookupAttributes ?? [];
     if (attributes.length > 1)
       throw new LookupRequestError(
@@ -133,11 +136,17 @@ export class EventHistory {
     const matching = this.events
       .filter((e) => e.EventTime >= start && e.EventTime < end)
       .filter((e) => !attribute || field?.(e) === attribute.AttributeValue)
+      .filter((e) => account === undefined || recipientOf(e) === account)
       .sort((a, b) => b.EventTime - a.EventTime || a.EventId.localeCompare(b.EventId));
     const page = matching.slice(offset, offset + max);
     const next = offset + max < matching.length ? encodeToken({ query, offset: offset + max }) : undefined;
     return { Events: structuredClone(page), ...(next === undefined ? {} : { NextToken: next }) };
   }
+}
+
+function recipientOf(event: HistoryEvent): string | undefined {
+  const detail = JSON.parse(event.CloudTrailEvent) as { recipientAccountId?: unknown };
+  return typeof detail.recipientAccountId === 'string' ? detail.recipientAccountId : undefined;
 }
 
 function encodeToken(token: { query: string; offset: number }): string {
@@ -171,6 +180,20 @@ export interface CloudTrailStandin {
 /** The region of a SigV4-signed request: `Credential=<key>/<date>/<region>/cloudtrail/aws4_request`. */
 function regionOf(req: IncomingMessage): string | undefined {
   return /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\/cloudtrail\//.exec(req.headers.authorization ?? '')?.[1];
+}
+
+/** The access key of a SigV4-signed request (`Credential=<key>/…`). */
+function accessKeyOf(req: IncomingMessage): string {
+  return /Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? '';
+}
+
+/**
+ * The account an access key stands for, when it says so: real keys name no account, so the stand-in takes a key
+ * of the form `ASIA<12-digit account>` (what the tests' STS stand-in hands out) as that account's credentials
+ * and shows it that account's records only, like CloudTrail's per-account history. Any other key sees all.
+ */
+function accountOfKey(accessKey: string): string | undefined {
+  return /^ASIA(\d{12})$/.exec(accessKey)?.[1];
 }
 
 /** Starts the stand-in on 127.0.0.1 (`port` 0: any free port). */
@@ -210,17 +233,19 @@ export async function startCloudTrailStandin(options: { port?: number } = {}): P
       return;
     }
     const now = Date.now();
-    const window = (recent.get(region) ?? []).filter((at) => at > now - 1000);
+    // The quota is per account and region; the credentials (an access key per account) stand for the account.
+    const quotaKey = `${accessKeyOf(req)}/${region}`;
+    const window = (recent.get(quotaKey) ?? []).filter((at) => at > now - 1000);
     const throttled = window.length >= REQUESTS_PER_SECOND;
     requests.push({ region, request, throttled });
     if (throttled) {
-      recent.set(region, window);
+      recent.set(quotaKey, window);
       sendAwsJson(res, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
       return;
     }
-    recent.set(region, [...window, now]);
+    recent.set(quotaKey, [...window, now]);
     try {
-      sendAwsJson(res, 200, history(region).lookup(request));
+      sendAwsJson(res, 200, history(region).lookup(request, accountOfKey(accessKeyOf(req))));
     } catch (error) {
       if (!(error instanceof LookupRequestError)) throw error;
       sendAwsJson(res, 400, { __type: error.type, message: error.message });

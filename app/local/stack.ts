@@ -13,17 +13,20 @@ import { loadConfig } from '../config';
 import type { LogPort } from '../events/process-events';
 import { createDigestHandler } from '../lambda/digest';
 import { createEventsHandler } from '../lambda/events';
+import { createReconcileHandler } from '../lambda/reconcile';
 import { createSweepHandler } from '../lambda/sweep';
 import { createRuntime } from '../runtime';
 import { DIGEST_REQUESTED_DETAIL_TYPE } from '../slack/deps';
+import { startCloudTrailStandin } from './cloudtrail-standin';
 import { ensureTable, startDynalite } from './dynamodb';
 import { ingestEvent } from './event-outcome';
 import { startEventBridgeStandin } from './eventbridge-standin';
 import { lambdaContext, sqsEventOf } from './lambda-invocation';
 import { createLocalWorkspace, type LocalUser, type LocalWorkspace } from './local-workspace';
+import { createRenderQueueStandin } from './render-queue-standin';
 import { type SlackStandin, startSlackStandin } from './slack';
 import { startHttpSlackApp } from './slack-http';
-import { createLocalServer, type DigestResult, type ReplayResult } from './ui-server';
+import { createLocalServer, type DigestResult, type ReconcileResult, type ReplayResult } from './ui-server';
 
 /** The local workspace: fixed ids, so a bookmark or a curl command keeps working across restarts. */
 export const LOCAL_TEAM_ID = 'T0LOCAL001';
@@ -39,6 +42,11 @@ export const LOCAL_USERS: readonly LocalUser[] = [
 
 const TABLE_NAME = 'infrawatch';
 const SAMPLES = join(__dirname, 'samples');
+/**
+ * The sample EventBridge "loses" on purpose: it reaches CloudTrail's event history (the stand-in) but never the
+ * events function, so the next reconciliation finds it and posts it marked "Recovered from CloudTrail".
+ */
+export const LOST_SAMPLE = 'ec2.CreateVpc.json';
 /** The Slack stand-in's messages in the data folder (see slack/message-journal.ts). */
 export const SLACK_MESSAGES_FILE = 'slack-messages.jsonl';
 /** Environment variables a developer may set to shape the local app (see app/config.ts). */
@@ -89,6 +97,8 @@ export interface LocalStack {
   replaySamples(): Promise<ReplayResult>;
   /** Runs the daily digest as EventBridge Scheduler does. */
   runDigest(): Promise<DigestResult>;
+  /** Runs the reconciliation against the CloudTrail stand-in, as its schedule does. */
+  runReconcile(): Promise<ReconcileResult>;
   stop(): Promise<void>;
 }
 
@@ -98,21 +108,36 @@ function sampleFiles(): string[] {
     .sort();
 }
 
+interface SampleEvent {
+  id: string;
+  time: string;
+  account: string;
+  region: string;
+  detail: Record<string, unknown>;
+}
+
+const readSample = (file: string) => JSON.parse(readFileSync(join(SAMPLES, file), 'utf8')) as SampleEvent;
+
+/**
+ * What the local reconciliation reads: the lost sample's account and region (other samples name made-up
+ * partitions such as ap-isob-central-3r, which the configuration rightly refuses).
+ */
+function sampleTargets(): { account: string; region: string }[] {
+  const { account, region } = readSample(LOST_SAMPLE);
+  return [{ account, region }];
+}
+
 /** Sample events get fresh ids and current times, as if they had just happened. */
-function freshSamples(now: number): object[] {
+function freshSamples(now: number): { file: string; event: SampleEvent }[] {
   const files = sampleFiles();
   return files.map((file, i) => {
-    const event = JSON.parse(readFileSync(join(SAMPLES, file), 'utf8')) as {
-      id: string;
-      time: string;
-      detail: Record<string, unknown>;
-    };
+    const event = readSample(file);
     const time = new Date(now - (files.length - i) * 90_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     event.id = randomUUID();
     event.time = time;
     event.detail.eventTime = time;
     if (event.detail.eventID !== undefined) event.detail.eventID = randomUUID();
-    return event;
+    return { file, event };
   });
 }
 
@@ -124,6 +149,22 @@ const stderrLog: LogPort = {
 
 /** How often the local stack sweeps (deployed: every minute). */
 const SWEEP_EVERY_MS = 3_000;
+/** How often the local stack reconciles (deployed: every 15 minutes). */
+const RECONCILE_EVERY_MS = 10_000;
+
+/** Runs `task` every `everyMs`, never two at once; stopped with the returned function. */
+function every(everyMs: number, task: () => Promise<void>): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    task().finally(() => {
+      running = false;
+    });
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
 
 async function listen(server: Server, port: number): Promise<number> {
   await new Promise<void>((resolve, reject) => {
@@ -168,6 +209,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.slackRateLimit === false ? { rateLimit: false as const } : {}),
     });
     stops.push(() => slack.close());
+    const cloudtrail = await startCloudTrailStandin();
+    stops.push(() => cloudtrail.close());
 
     // Problems of background work reach the page once its workspace exists; before that, the log only.
     let report: (problem: string) => void = (problem) => log.error(problem);
@@ -182,6 +225,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       SLACK_POST_INTERVAL_MS: String(options.postIntervalMs ?? 1000),
       // Escalation locally: "after 15 min" comes after 15 s, so the page shows it happen.
       ESCALATION_TIME_SCALE: '60',
+      // Reconciliation against the CloudTrail stand-in: the samples' accounts and regions, the last hour, and
+      // no wait for CloudTrail's delivery lag (the stand-in has the event as soon as it happened).
+      RECONCILE_TARGETS: JSON.stringify(sampleTargets()),
+      CLOUDTRAIL_ENDPOINT: cloudtrail.endpoint,
+      RECONCILE_LAG_SECONDS: '0',
+      RECONCILE_WINDOW_SECONDS: '3600',
     };
     // A folder that was named must exist (the app fails clearly otherwise); ./watches is used when present.
     const watchesDir = options.watchesDir ?? join(process.cwd(), 'watches');
@@ -222,7 +271,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(() => eventbridge.close());
     env.EVENTBRIDGE_ENDPOINT = eventbridge.endpoint;
 
-    const events = createEventsHandler(env, { log });
+    // The renders queue: the finishers of render windows (coalesced updates) reach the events handler.
+    const renders = createRenderQueueStandin();
+    const events = createEventsHandler(env, { log, renderFinisher: renders });
+    renders.deliverTo((event) => events(event, lambdaContext('infrawatch-events-local')));
+    stops.push(() => renders.stop());
     const runtime = await createRuntime(loadConfig(env), { log, dynamodb: client });
     const app = await startHttpSlackApp(runtime, { port: options.slackAppPort ?? 0 });
     stops.push(() => app.stop());
@@ -230,16 +283,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const replaySamples = async (): Promise<ReplayResult> => {
       const started = Date.now();
       const samples = freshSamples(started);
-      const result = await events(sqsEventOf(samples), lambdaContext('infrawatch-events-local'));
+      const delivered = samples.filter((sample) => sample.file !== LOST_SAMPLE).map((s) => s.event);
+      const result = await events(sqsEventOf(delivered), lambdaContext('infrawatch-events-local'));
       const failed = result?.batchItemFailures.length ?? 0;
+      // CloudTrail has every call; its history is written after the deliveries, so a reconciliation that runs
+      // meanwhile never takes a delivery still under way for a lost one.
+      for (const { event } of samples) cloudtrail.history(event.region).add(event.detail);
+      const lost = samples.length - delivered.length;
       ready().record({
         at: new Date(started).toISOString(),
-        request: `events function: ${samples.length} sample CloudTrail events`,
+        request: `events function: ${delivered.length} sample CloudTrail events (${lost} lost on the way on purpose: reconciliation recovers it)`,
         status: failed > 0 ? 207 : 200,
         elapsedMs: Date.now() - started,
         ...(failed > 0 ? { detail: `${failed} failed` } : {}),
       });
-      return { events: samples.length, failed };
+      return { events: samples.length, lost, failed };
     };
     const runDigest = async (): Promise<DigestResult> => {
       const started = Date.now();
@@ -258,13 +316,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // EventBridge Scheduler's every-minute sweep, every few seconds here (escalation waits are scaled too).
     const sweep = createSweepHandler(env, { log });
-    let sweeping = false;
-    const sweepTimer = setInterval(() => {
-      if (sweeping || !workspace) return;
-      sweeping = true;
-      const started = Date.now();
-      sweep({ kind: 'sweep' }, lambdaContext('infrawatch-sweep-local'))
-        .then((summary) => {
+    stops.push(
+      every(SWEEP_EVERY_MS, async () => {
+        if (!workspace) return;
+        const started = Date.now();
+        try {
+          const summary = await sweep({ kind: 'sweep' }, lambdaContext('infrawatch-sweep-local'));
           if (summary.stepsSent + summary.rendersRepaired === 0) return;
           ready().record({
             at: new Date(started).toISOString(),
@@ -273,14 +330,36 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             elapsedMs: Date.now() - started,
             detail: `${summary.stepsSent} escalation step(s), ${summary.rendersRepaired} message(s) repaired`,
           });
-        })
-        .catch((error: unknown) => report(`The sweep function failed: ${(error as Error).message}`))
-        .finally(() => {
-          sweeping = false;
+        } catch (error) {
+          report(`The sweep function failed: ${(error as Error).message}`);
+        }
+      }),
+    );
+
+    // The reconcile function's 15-minute schedule, every few seconds here; POST /reconcile runs it at once.
+    const reconcile = createReconcileHandler(env, { log });
+    const runReconcile = async (trigger: 'scheduled' | 'requested'): Promise<ReconcileResult> => {
+      const started = Date.now();
+      const result = await reconcile({ kind: trigger }, lambdaContext('infrawatch-reconcile-local'));
+      const outcome = { recovered: result?.recovered ?? 0, silentAccounts: result?.silentAccounts ?? [] };
+      if (trigger === 'requested' || outcome.recovered > 0)
+        ready().record({
+          at: new Date(started).toISOString(),
+          request: `reconcile function: ${trigger === 'scheduled' ? 'schedule' : 'POST /reconcile'} (CloudTrail stand-in)`,
+          status: 200,
+          elapsedMs: Date.now() - started,
+          detail: `${outcome.recovered} change(s) recovered from CloudTrail`,
         });
-    }, SWEEP_EVERY_MS);
-    sweepTimer.unref();
-    stops.push(() => clearInterval(sweepTimer));
+      return outcome;
+    };
+    stops.push(
+      every(RECONCILE_EVERY_MS, async () => {
+        if (!workspace) return;
+        await runReconcile('scheduled').catch((error: unknown) =>
+          report(`The reconcile function failed: ${(error as Error).message}`),
+        );
+      }),
+    );
 
     const server = createLocalServer({
       get workspace() {
@@ -290,6 +369,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       messages: () => slack.messages(LOCAL_CHANNEL.id),
       replaySamples,
       runDigest,
+      runReconcile: () => runReconcile('requested'),
+      clock: {
+        escalationTimeScale: Number(env.ESCALATION_TIME_SCALE),
+        sweepEverySeconds: SWEEP_EVERY_MS / 1000,
+        reconcileEverySeconds: RECONCILE_EVERY_MS / 1000,
+      },
       ingestEvent: (event) =>
         ingestEvent(event, {
           store: runtime.store,
@@ -333,6 +418,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sampleCount: sampleFiles().length,
       replaySamples,
       runDigest,
+      runReconcile: () => runReconcile('requested'),
       stop: stopAll,
     };
   } catch (error) {

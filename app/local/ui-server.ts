@@ -12,10 +12,25 @@ import { type LocalWorkspace, LocalWorkspaceError } from './local-workspace';
 import type { StandinMessage } from './slack';
 import { SlackPayloadError } from './slack/payloads';
 
-/** What `POST /api/replay` answers. */
+/** What `POST /api/replay` answers: the sample calls CloudTrail logged, those EventBridge lost, those that failed. */
 export interface ReplayResult {
   readonly events: number;
+  readonly lost: number;
   readonly failed: number;
+}
+
+/** How the local stack runs its schedules faster than deployed. */
+export interface LocalClock {
+  /** Escalation waits are divided by this (ESCALATION_TIME_SCALE). */
+  readonly escalationTimeScale: number;
+  readonly sweepEverySeconds: number;
+  readonly reconcileEverySeconds: number;
+}
+
+/** What `POST /reconcile` answers: changes recovered from CloudTrail, accounts found silent. */
+export interface ReconcileResult {
+  readonly recovered: number;
+  readonly silentAccounts: readonly string[];
 }
 
 /** What `POST /api/digest` answers: the channels a digest was posted to, and those left quiet. */
@@ -33,6 +48,10 @@ export interface LocalServerRoutes {
   messages(): readonly StandinMessage[];
   replaySamples(): Promise<ReplayResult>;
   runDigest(): Promise<DigestResult>;
+  /** `GET /api/clock`: how the local stack warps time (what the page explains). */
+  readonly clock: LocalClock;
+  /** `POST /reconcile`: the reconcile function, now. */
+  runReconcile(): Promise<ReconcileResult>;
   /** The folder of index.html, app.js, blockkit.js, style.css. */
   readonly uiDir: string;
 }
@@ -165,6 +184,7 @@ async function route(
   const { workspace } = routes;
   if (req.method === 'GET') {
     if (path === '/messages') return sendJson(res, 200, routes.messages(), true);
+    if (path === '/api/clock') return sendJson(res, 200, routes.clock);
     if (path === '/api/state') {
       checkOrigin(req, port);
       const user = url.searchParams.get('user');
@@ -185,6 +205,10 @@ async function route(
       }
       const answer = await routes.ingestEvent(event);
       return sendJson(res, answer.status, answer.body);
+    }
+    if (path === '/reconcile') {
+      checkOrigin(req, port);
+      return sendJson(res, 200, await routes.runReconcile());
     }
     if (path.startsWith('/api/')) {
       checkOrigin(req, port);
@@ -221,7 +245,7 @@ async function route(
   }
   res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
   res.end(
-    'Not found. Open / in a browser, POST /events (an EventBridge event) or GET /messages (the channel as JSON).\n',
+    'Not found. Open / in a browser, POST /events (an EventBridge event), POST /reconcile (read CloudTrail now) or GET /messages (the channel as JSON).\n',
   );
 }
 

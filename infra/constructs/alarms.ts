@@ -35,6 +35,7 @@ export function infraWatchMetric(metricName: MetricName, period: Duration): clou
 export class Alarms extends Construct {
   readonly topic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
+  readonly composites: cloudwatch.CompositeAlarm[] = [];
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
@@ -93,33 +94,59 @@ export class Alarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     // The heartbeat: an account that usually has changes has had none, not even in CloudTrail's history.
-    this.add('AccountSilent', {
-      alarmDescription: `An account that usually has changes has had none for ${props.noChangeHours} hours, not even in CloudTrail's event history: is its trail logging?`,
-      metric: infraWatchMetric(METRICS.accountsSilent, Duration.minutes(15)).with({
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    const accountSilent = this.add(
+      'AccountSilent',
+      {
+        alarmDescription: `An account that usually has changes has had none for ${props.noChangeHours} hours, not even in CloudTrail's event history: is its trail logging?`,
+        metric: infraWatchMetric(METRICS.accountsSilent, Duration.minutes(15)).with({
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+      { notify: false },
+    );
     // A dead pipeline (trail stopped, rule deleted, forwarders broken) emits nothing at all: no data is the
     // signal, so missing data breaches.
-    this.add('NoChangeRecorded', {
-      alarmDescription: `InfraWatch recorded no change for ${props.noChangeHours} hours: is the trail logging and are the rules delivering?`,
-      metric: infraWatchMetric(METRICS.changesRecorded, Duration.hours(1)),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: props.noChangeHours,
-      datapointsToAlarm: props.noChangeHours,
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    const noChangeRecorded = this.add(
+      'NoChangeRecorded',
+      {
+        alarmDescription: `InfraWatch recorded no change for ${props.noChangeHours} hours: is the trail logging and are the rules delivering?`,
+        metric: infraWatchMetric(METRICS.changesRecorded, Duration.hours(1)),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: props.noChangeHours,
+        datapointsToAlarm: props.noChangeHours,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      },
+      { notify: false },
+    );
+    // The deployment's "nothing is arriving" alarm: the whole pipeline quiet (NoChangeRecorded: with several
+    // accounts a dead trail in one of them never brings the total to zero), or the heartbeat's account that
+    // went silent (AccountSilent, from the reconcile run's AccountsSilent metric). One notice either way.
+    const quiet = new cloudwatch.CompositeAlarm(this, 'NoChangeSeen', {
+      alarmDescription: `InfraWatch has seen no change for ${props.noChangeHours} hours, in total or from an account that usually has some: is the trail logging and are the rules delivering?`,
+      alarmRule: cloudwatch.AlarmRule.anyOf(noChangeRecorded, accountSilent),
     });
+    quiet.addAlarmAction(new actions.SnsAction(this.topic));
+    quiet.addOkAction(new actions.SnsAction(this.topic));
+    this.composites.push(quiet);
   }
 
-  private add(id: string, props: cloudwatch.AlarmProps): void {
+  /** An alarm; `notify: false` for one that only feeds a composite alarm (which notifies instead). */
+  private add(
+    id: string,
+    props: cloudwatch.AlarmProps,
+    options: { notify?: boolean } = {},
+  ): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(this, id, props);
-    alarm.addAlarmAction(new actions.SnsAction(this.topic));
-    alarm.addOkAction(new actions.SnsAction(this.topic));
+    if (options.notify !== false) {
+      alarm.addAlarmAction(new actions.SnsAction(this.topic));
+      alarm.addOkAction(new actions.SnsAction(this.topic));
+    }
     this.alarms.push(alarm);
+    return alarm;
   }
 }

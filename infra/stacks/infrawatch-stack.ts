@@ -48,6 +48,12 @@ export const EVENTS_BATCH = {
   maxConcurrency: 2,
 } as const;
 
+/**
+ * Event source mapping of the renders queue (delayed renders: src/use-cases/coalesce-renders.ts). No batching
+ * window: a request arrives when its render window closes and is rendered at once.
+ */
+export const RENDERS_BATCH = { batchSize: 10, maxConcurrency: 2 } as const;
+
 export const FUNCTION_TIMEOUTS = {
   /** Slack gives up after 3 s; a longer run only holds a container. */
   slack: Duration.seconds(10),
@@ -204,6 +210,20 @@ export class InfraWatchStack extends Stack {
     });
     this.functions.events.function.addEventSource(
       new SqsEventSource(queue, { ...EVENTS_BATCH, reportBatchItemFailures: true }),
+    );
+    // Delayed renders: the events function sends one (DelaySeconds) when a change joins an alert whose render
+    // window is open, and consumes them; only it may send there. Failures redrive to the same DLQ.
+    const renders = new sqs.Queue(this, 'Renders', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: QUEUE_VISIBILITY,
+      retentionPeriod: Duration.days(1),
+      deadLetterQueue: { queue: deadLetters, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
+    renders.grantSendMessages(this.functions.events.role);
+    this.functions.events.function.addEnvironment('RENDER_QUEUE_URL', renders.queueUrl);
+    this.functions.events.function.addEventSource(
+      new SqsEventSource(renders, { ...RENDERS_BATCH, reportBatchItemFailures: true }),
     );
 
     this.centralBus = new events.EventBus(this, 'CentralBus', { eventBusName: centralBusName(config) });

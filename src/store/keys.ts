@@ -23,6 +23,8 @@ export const keys = {
   rejected: (atIso: string, id: string) => ({ pk: `REJECTED#${atIso.slice(0, 10)}`, sk: id }),
   renderDuePk: 'RENDERDUE',
   renderDue: (alertId: string) => ({ pk: 'RENDERDUE', sk: alertId }),
+  /** An alert's render-coalescing window (use-cases/coalesce-renders.ts). */
+  renderWindow: (alertId: string) => ({ pk: `RENDERWINDOW#${alertId}`, sk: 'WINDOW' }),
   escalationDuePk: 'ESCDUE',
   /** An alert's next escalation step, by due time: the sweep reads `sk <= now`. */
   escalationDue: (dueAt: string, alertId: string) => ({ pk: 'ESCDUE', sk: `${dueAt}#${alertId}` }),

@@ -9,8 +9,9 @@ import {
 } from '../changes/burst';
 import type { ChangeLine } from '../model/alert';
 import type { Change } from '../model/change';
-import type { AlertSeed, BurstGroup, Delivery, RoutingConfig } from '../store/ports';
+import type { AlertRecord, AlertSeed, BurstGroup, Delivery, RoutingConfig } from '../store/ports';
 import { type ActorAskDeps, askActor } from './actor-check';
+import { type RenderFinisher, renderNowOrLater } from './coalesce-renders';
 import { scheduleEscalation } from './escalation-steps';
 import type { AlertDeps } from './ports';
 import { describeMute, routeChange } from './routing';
@@ -25,6 +26,13 @@ export interface RecordChangesDeps extends AlertDeps {
   accountAliases?: Readonly<Record<string, string>>;
   /** Told about every change stored for the first time (the heartbeat's last-seen, the digest's counts). */
   activity?: ActivityRecorder;
+  /**
+   * Renders the alerts whose windows are open, later (coalesce-renders.ts); without it every touched alert
+   * is rendered by this call (reconciliation, tests that watch one invocation).
+   */
+  finisher?: RenderFinisher;
+  /** The render windows (default RENDER_WINDOWS_MS). */
+  renderWindowsMs?: readonly number[];
   /** "Was this you?": how actors are found and asked; unset, nobody is asked. */
   ask?: ActorAskDeps;
 }
@@ -202,10 +210,19 @@ export async function recordChanges(
   await Promise.all(
     [...touched.entries()].map(async ([alertId, { rev, changeIds, channel }]) => {
       try {
-        const alert = await syncAlertMessage(deps, alertId, rev);
-        // Posted (or turned) critical: its escalation clock starts now that people can see it.
-        await scheduleEscalation({ ...deps, timeScale: deps.escalationTimeScale }, alert, config);
-        if (deps.ask) await askActor({ ...deps, ask: deps.ask }, alert, config);
+        // An alert's first revision is posted at once; a later one may be left to the finisher of the render
+        // window a recent render opened (coalesce-renders.ts): it shows these changes within the window.
+        const finisher = deps.finisher;
+        if (
+          finisher &&
+          rev > 1 &&
+          (await renderNowOrLater({ ...deps, finisher, windowsMs: deps.renderWindowsMs }, alertId, rev)) ===
+            'later'
+        ) {
+          for (const id of changeIds) outcomes.get(id)?.alerted.push(channel);
+          return;
+        }
+        await afterRender(deps, await syncAlertMessage(deps, alertId, rev), config);
         for (const id of changeIds) outcomes.get(id)?.alerted.push(channel);
       } catch (error) {
         fail(changeIds, error);
@@ -233,6 +250,20 @@ export async function recordChanges(
     results.set(change.id, error === undefined ? { ok: true, outcome } : { ok: false, error });
   }
   return results;
+}
+
+/**
+ * What follows a render of an alert that changes joined (here, or in the finisher of its render window):
+ * posted (or turned) critical, its escalation clock starts now that people can see it; and its actor may be
+ * asked "was this you?".
+ */
+export async function afterRender(
+  deps: RecordChangesDeps,
+  alert: AlertRecord,
+  config: RoutingConfig,
+): Promise<void> {
+  await scheduleEscalation({ ...deps, timeScale: deps.escalationTimeScale }, alert, config);
+  if (deps.ask) await askActor({ ...deps, ask: deps.ask }, alert, config);
 }
 
 async function loadConfig(deps: RecordChangesDeps, now: string): Promise<RoutingConfig> {

@@ -1,3 +1,4 @@
+import type { ActorAnswer } from '../model/actor-check';
 import type { ChangeLine } from '../model/alert';
 import type { EscalationStepRecord } from '../model/escalation-policy';
 import type { ReviewStats, StatsFigures, StatsRow } from '../model/review-stats';
@@ -25,18 +26,9 @@ export function nearestRank(sorted: readonly number[], p: number): number | null
   return sorted[rank - 1] ?? null;
 }
 
-/** Whether the actor answered "not me" (helper actor's answer, once alerts carry it). */
+/** Whether the actor answered "No, this wasn't me" to "was this you?" (src/use-cases/actor-check.ts). */
 export function saidNotMe(alert: ReviewedAlert): boolean {
-  return actorAnswerOf(alert)?.answer === 'not-me';
-}
-
-/** The actor's answer to "was this you?", when the alert carries one. */
-export function actorAnswerOf(
-  alert: ReviewedAlert,
-): { answer: 'me' | 'not-me'; userId: string; at: string } | undefined {
-  const answer = (alert as { actorAnswer?: { answer: 'me' | 'not-me'; userId: string; at: string } })
-    .actorAnswer;
-  return answer;
+  return alert.actorCheck?.answer?.answer === 'no';
 }
 
 class Aggregate {
@@ -145,7 +137,8 @@ export interface ExportRow {
   acknowledgedBy: { userId: string; userName: string } | null;
   acknowledgedAt: string | null;
   note: string | null;
-  actorAnswer: { answer: 'me' | 'not-me'; userId: string; at: string } | null;
+  /** The actor's answer to "was this you?" (who answered, when), when they were asked and answered. */
+  actorAnswer: ActorAnswer | null;
   escalations: readonly EscalationStepRecord[];
 }
 
@@ -186,7 +179,7 @@ export async function* exportRows(
           acknowledgedBy: ack ? { userId: ack.userId, userName: ack.userName } : null,
           acknowledgedAt: ack?.at ?? null,
           note: ack?.note ?? null,
-          actorAnswer: actorAnswerOf(alert) ?? null,
+          actorAnswer: alert.actorCheck?.answer ?? null,
           escalations: alert.escalation?.sent ?? [],
         };
       }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { type CloudTrailStandin, startCloudTrailStandin } from '../../app/local/cloudtrail-standin';
 import { type DynamoDbEngine, ensureTable, startEngine } from '../../app/local/dynamodb';
 import { type EventBridgeStandin, startEventBridgeStandin } from '../../app/local/eventbridge-standin';
 import { sqsEventOf } from '../../app/local/lambda-invocation';
@@ -14,9 +15,14 @@ import { METRIC_NAMESPACE, METRICS } from '../../src/metrics';
 import { createDynamoDbStore } from '../../src/store/dynamodb';
 import { ACKNOWLEDGED_DETAIL_TYPE } from '../../src/use-cases/acknowledge';
 import { ACTION_IDS } from '../../src/views';
-import { type SecretsManagerStandin, startSecretsManagerStandin } from '../helpers/aws-standins';
+import {
+  type SecretsManagerStandin,
+  type StsStandin,
+  startSecretsManagerStandin,
+  startStsStandin,
+} from '../helpers/aws-standins';
 import { synthesizedDeployment } from '../helpers/cloud-assembly';
-import { corpusEvent } from '../helpers/events';
+import { corpusEvent, variant } from '../helpers/events';
 import { BOT_TOKEN } from '../helpers/pipeline';
 import { blockAction, functionUrlEvent, SIGNING_SECRET, sign, slashCommand } from '../helpers/slack-requests';
 
@@ -27,6 +33,7 @@ const FUNCTIONS = {
   slack: 'SlackFunction4E9309F2',
   events: 'EventsFunctionD12C8C52',
   digest: 'DigestFunction7BDDFF27',
+  reconcile: 'ReconcileFunction585E26B3',
 } as const;
 
 type FunctionName = keyof typeof FUNCTIONS;
@@ -61,6 +68,8 @@ describe('the function bundles of the synthesized cloud assembly, run as Lambda 
   let slack: SlackStandin;
   let eventbridge: EventBridgeStandin;
   let secrets: SecretsManagerStandin;
+  let cloudtrail: CloudTrailStandin;
+  let sts: StsStandin;
 
   beforeAll(async () => {
     engine = await startEngine('dynalite');
@@ -75,11 +84,19 @@ describe('the function bundles of the synthesized cloud assembly, run as Lambda 
     });
     eventbridge = await startEventBridgeStandin();
     secrets = await startSecretsManagerStandin();
+    cloudtrail = await startCloudTrailStandin();
+    sts = await startStsStandin();
     secrets.put(secretArn, JSON.stringify({ botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET }));
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all([slack?.close(), eventbridge?.close(), secrets?.close()]);
+    await Promise.all([
+      slack?.close(),
+      eventbridge?.close(),
+      secrets?.close(),
+      cloudtrail?.close(),
+      sts?.close(),
+    ]);
     client?.destroy();
     await engine?.stop();
     rmSync(work, { recursive: true, force: true });
@@ -109,15 +126,19 @@ describe('the function bundles of the synthesized cloud assembly, run as Lambda 
       PATH: process.env.PATH ?? '',
       ...resolved,
       AWS_LAMBDA_FUNCTION_NAME: `InfraWatch-${name}`,
+      BUNDLE_TIMEOUT_MS: String(Number(resource?.Properties?.Timeout ?? 10) * 1000),
       AWS_REGION: config.homeRegion,
       AWS_DEFAULT_REGION: config.homeRegion,
-      AWS_ACCESS_KEY_ID: 'ASIALOCALBUNDLETEST',
+      // The home account's key, as the CloudTrail stand-in tells accounts apart (ASIA<account>).
+      AWS_ACCESS_KEY_ID: `ASIA${config.homeAccount}`,
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_SESSION_TOKEN: 'local',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       AWS_ENDPOINT_URL_DYNAMODB: engine.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventbridge.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      AWS_ENDPOINT_URL_CLOUDTRAIL: cloudtrail.endpoint,
+      AWS_ENDPOINT_URL_STS: sts.endpoint,
       SLACK_API_URL: slack.url,
     };
   }
@@ -214,5 +235,33 @@ describe('the function bundles of the synthesized cloud assembly, run as Lambda 
     ]);
     // Every function read the secret through Secrets Manager, once per container.
     expect(secrets.reads).toEqual([secretArn, secretArn, secretArn]);
+  }, 180_000);
+
+  it('the reconcile bundle recovers a change EventBridge never delivered, through member roles', async () => {
+    // Prepare: CloudTrail in the home region logged a call that never reached the events function.
+    const lost = variant(
+      corpusEvent('iam.CreateUser.json'),
+      7001,
+      new Date(Date.now() - 20 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    );
+    Object.assign(lost, { account: config.homeAccount, region: config.homeRegion });
+    Object.assign(lost.detail, { awsRegion: config.homeRegion, recipientAccountId: config.homeAccount });
+    cloudtrail.history(config.homeRegion).add(lost.detail);
+    const before = slack.messages(channel).length;
+
+    // Act: one scheduled run, as EventBridge Scheduler invokes it.
+    const reconcile = await invoke('reconcile', [{ kind: 'scheduled' }]);
+
+    // Assess: recovered once and alerted as recovered; the member targets were read through their roles.
+    expect(reconcile.results).toEqual([{ ok: true, value: expect.objectContaining({ recovered: 1 }) }]);
+    const posted = slack.messages(channel).slice(before);
+    expect(posted).toHaveLength(1);
+    expect(JSON.stringify(posted[0]?.blocks)).toContain(
+      'Recovered from CloudTrail (not delivered by EventBridge)',
+    );
+    expect(sts.assumed.length).toBeGreaterThan(0);
+    for (const arn of sts.assumed)
+      expect(arn).toMatch(/^arn:aws:iam::\d{12}:role\/InfraWatch-reconcile-[a-z0-9-]+$/);
+    expect(metricsOf(reconcile)).toMatchObject({ [METRICS.changesRecovered]: 1 });
   }, 180_000);
 });

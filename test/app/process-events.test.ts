@@ -110,3 +110,30 @@ describe('handleEvents', () => {
     expect(context.store.rejectedInputs[0]?.id).toMatch(/^direct-[0-9a-f]{16}$/);
   });
 });
+
+describe('handleEvents: delayed render requests (the renders queue)', () => {
+  it('stores a body that claims to be a render request but is not a valid one as rejected, never retried', async () => {
+    // Prepare
+    const context = deps();
+    const bad = { infrawatch: 'render', alertId: 'A1', rev: 0, windowUntil: 'soon', streak: 0 };
+    // Act
+    const outcome = await handleEvents(sqsBatch([bad]), context);
+    // Assess
+    expect(outcome).toEqual({ response: { batchItemFailures: [] }, rejectedInputs: 1 });
+    expect(context.store.rejectedInputs[0]?.reason).toMatch(/invalid render request/);
+  });
+
+  it('finishes a valid request for an alert that no longer exists without a Slack call or a retry', async () => {
+    const context = deps();
+    const request = {
+      infrawatch: 'render',
+      alertId: 'gone',
+      rev: 2,
+      windowUntil: '2026-11-27T10:00:02.000Z',
+      streak: 0,
+    };
+    const outcome = await handleEvents(sqsBatch([request]), context);
+    expect(outcome).toEqual({ response: { batchItemFailures: [] }, rejectedInputs: 0 });
+    expect(context.store.rejectedInputs).toHaveLength(0);
+  });
+});

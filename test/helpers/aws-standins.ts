@@ -105,3 +105,46 @@ export async function startBlackHole(): Promise<BlackHole> {
       }),
   };
 }
+
+export interface StsStandin {
+  /** Give it to the SDK as `AWS_ENDPOINT_URL_STS`. */
+  readonly endpoint: string;
+  /** The role ARNs AssumeRole was called for, in order. */
+  readonly assumed: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * STS AssumeRole (the AWS query protocol, XML answer), enough for the real SDK client: how the reconcile
+ * function reads a member account's CloudTrail through the forwarder's role. Every role may be assumed.
+ */
+export async function startStsStandin(): Promise<StsStandin> {
+  const assumed: string[] = [];
+  const server = createHttpServer((request, response) => {
+    void (async () => {
+      const params = new URLSearchParams(await readBody(request));
+      const roleArn = params.get('RoleArn');
+      if (params.get('Action') !== 'AssumeRole' || roleArn === null) {
+        response.writeHead(400, { 'content-type': 'text/xml' });
+        response.end(
+          '<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>not supported here</Message></Error></ErrorResponse>',
+        );
+        return;
+      }
+      assumed.push(roleArn);
+      // One access key per account: CloudTrail's quota (and its stand-in's) is per account and region.
+      const accessKey = `ASIA${roleArn.split(':')[4] ?? ''}`;
+      const expiration = new Date(Date.now() + 900_000).toISOString();
+      response.writeHead(200, { 'content-type': 'text/xml' });
+      response.end(
+        `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>${accessKey}</AccessKeyId><SecretAccessKey>local</SecretAccessKey><SessionToken>local</SessionToken><Expiration>${expiration}</Expiration></Credentials><AssumedRoleUser><Arn>${roleArn}/infrawatch-reconcile</Arn><AssumedRoleId>AROA:infrawatch-reconcile</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>sts-standin</RequestId></ResponseMetadata></AssumeRoleResponse>`,
+      );
+    })();
+  });
+  const port = await listen(server);
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    assumed,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

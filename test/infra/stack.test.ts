@@ -8,6 +8,7 @@ import {
   FUNCTION_TIMEOUTS,
   INDEX_ACTIONS,
   MAX_RECEIVE_COUNT,
+  RENDERS_BATCH,
   TABLE_ACTIONS,
 } from '../../infra/stacks/infrawatch-stack';
 import { deployedWatches } from '../../infra/watches';
@@ -125,7 +126,47 @@ describe('queue and events function', () => {
       MaximumBatchingWindowInSeconds: 2,
       ScalingConfig: { MaximumConcurrency: 2 },
     });
-    main.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    main.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+  });
+});
+
+describe('renders queue (delayed renders of coalesced alerts)', () => {
+  const [rendersId, renders] =
+    resourcesOf(mainJson, 'AWS::SQS::Queue').find(([id]) => id.startsWith('Renders')) ?? [];
+  const [dlqId] = resourcesOf(mainJson, 'AWS::SQS::Queue').find(([id]) => id.startsWith('DeadLetters')) ?? [];
+  const rendersArn = { 'Fn::GetAtt': [rendersId, 'Arn'] };
+
+  it('is encrypted, redrives to the DLQ and keeps a request invisible while a finisher may run', () => {
+    expect(props(renders).SqsManagedSseEnabled).toBe(true);
+    expect(props(renders).RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
+      maxReceiveCount: MAX_RECEIVE_COUNT,
+    });
+    expect(props(renders).VisibilityTimeout).toBeGreaterThanOrEqual(6 * FUNCTION_TIMEOUTS.events.toSeconds());
+  });
+
+  it('feeds the events function, which knows its URL and is the only one allowed to send to it', () => {
+    main.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: rendersArn,
+      FunctionName: { Ref: FUNCTIONS.events },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: RENDERS_BATCH.batchSize,
+      ScalingConfig: { MaximumConcurrency: RENDERS_BATCH.maxConcurrency },
+    });
+    const env = (
+      props(mainJson.Resources[FUNCTIONS.events]).Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    expect(env.RENDER_QUEUE_URL).toEqual({ Ref: rendersId });
+    const senders = resourcesOf(mainJson, 'AWS::IAM::Policy').filter(([, policy]) =>
+      (props(policy).PolicyDocument as { Statement: Record<string, unknown>[] }).Statement.some(
+        (statement) =>
+          [statement.Action].flat().includes('sqs:SendMessage') &&
+          JSON.stringify(statement.Resource) === JSON.stringify(rendersArn),
+      ),
+    );
+    expect(senders.map(([, policy]) => props(policy).Roles)).toEqual([
+      [{ Ref: expect.stringMatching(/^EventsFunctionRole/) }],
+    ]);
   });
 });
 
@@ -445,10 +486,33 @@ describe('alarms', () => {
     });
   });
 
+  const alarmIds = resourcesOf(mainJson, 'AWS::CloudWatch::Alarm').map(([id]) => id);
+  const quietIds = alarmIds.filter((id) => /^Alarms(NoChangeRecorded|AccountSilent)/.test(id));
+
+  it('raise one "no change seen" notice from the total going quiet or the heartbeat finding an account silent', () => {
+    // Prepare
+    const composites = resourcesOf(mainJson, 'AWS::CloudWatch::CompositeAlarm').map(([, alarm]) =>
+      props(alarm),
+    );
+
+    // Assess: the rule names both alarms (by ARN), and only the composite notifies for them.
+    expect(quietIds).toHaveLength(2);
+    expect(composites).toHaveLength(1);
+    const rule = JSON.stringify(composites[0]?.AlarmRule);
+    for (const id of quietIds) expect(rule).toContain(id);
+    expect(rule).toMatch(/OR/);
+  });
+
   it('notify the configured e-mail address', () => {
     main.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: config.alarmEmail });
     const topic = resourcesOf(mainJson, 'AWS::SNS::Topic')[0]?.[0];
-    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
+    const composites = resourcesOf(mainJson, 'AWS::CloudWatch::CompositeAlarm').map(([, alarm]) =>
+      props(alarm),
+    );
+    for (const alarm of [...alarms.filter((_, i) => !quietIds.includes(alarmIds[i] ?? '')), ...composites])
+      expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
+    for (const [i, alarm] of alarms.entries())
+      if (quietIds.includes(alarmIds[i] ?? '')) expect(alarm.AlarmActions).toBeUndefined();
   });
 });
 

@@ -91,6 +91,8 @@ export interface QueueFigures {
   slowestInvocationMs: number;
   /** Messages still failing after `maxReceives` (SQS would move them to the dead-letter queue). */
   undelivered: number;
+  /** Invocations that threw instead of answering with batch item failures. */
+  thrown: number;
 }
 
 /**
@@ -118,6 +120,7 @@ export async function deliverUntilDone(options: {
     maxReceives: 0,
     slowestInvocationMs: 0,
     undelivered: 0,
+    thrown: 0,
   };
   let inFlight = 0;
   const poller = async (handler: EventsHandler): Promise<void> => {
@@ -140,6 +143,7 @@ export async function deliverUntilDone(options: {
         const response = (await handler(event, lambdaContext('infrawatch-events'))) as SQSBatchResponse;
         failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
       } catch {
+        figures.thrown += 1;
         failed = new Set(event.Records.map((record) => record.messageId));
       }
       figures.slowestInvocationMs = Math.max(

@@ -56,6 +56,29 @@ describe.each(STORE_KINDS)('review contract on %s', (kind) => {
     for (const page of pages) expect(page.length).toBeLessThanOrEqual(1);
   });
 
+  it("carries the actor's answer to 'was this you?'", async () => {
+    // Prepare: alice was asked about d3 and answered No.
+    await store.renders.acquireLease('d3', 'w1', '2026-11-27T09:01:00.000Z', '2026-11-27T09:02:00.000Z');
+    await store.actorChecks.claimAsk('d3', 'w1', 'U0ALICE', '2026-11-27T09:01:00.000Z');
+    await store.actorChecks.recordAsked('d3', 'w1', { channel: 'D0ALICE', ts: '1.000100' });
+    await store.renders.releaseLease('d3', 'w1');
+    const answer = {
+      answer: 'no' as const,
+      userId: 'U0ALICE',
+      userName: 'alice',
+      at: '2026-11-27T09:03:00.000Z',
+    };
+    await store.actorChecks.recordAnswer('d3', answer);
+
+    // Act
+    const [d3] = (
+      await collect(store.review.alerts({ ...range, fromIso: '2026-11-27T00:00:00.000Z' }))
+    ).flat();
+
+    // Assess
+    expect(d3?.actorCheck?.answer).toEqual(answer);
+  });
+
   it('carries the escalation steps sent and the acknowledgement (note included)', async () => {
     // Prepare: step 1 sent, then acknowledged.
     const step = {

@@ -337,6 +337,41 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
     });
   });
 
+  describe('render windows', () => {
+    const T = (seconds: number) =>
+      new Date(Date.parse('2026-11-27T10:00:00Z') + seconds * 1000).toISOString();
+
+    it('opens once while open, carries the finisher mark, and lets only its finisher continue it', async () => {
+      expect(await store.renderWindows.open('A1', T(0), T(1))).toBeUndefined();
+      expect(await store.renderWindows.open('A1', T(0.5), T(1.5))).toEqual({ until: T(1), streak: 0 });
+      await store.renderWindows.markFinisher('A1', T(1));
+      expect(await store.renderWindows.open('A1', T(0.6), T(1.6))).toEqual({
+        until: T(1),
+        finisherFor: T(1),
+        streak: 0,
+      });
+      // An earlier window's mark never replaces a later one.
+      await store.renderWindows.markFinisher('A1', T(0.9));
+      expect((await store.renderWindows.open('A1', T(0.7), T(1.7)))?.finisherFor).toBe(T(1));
+      // Only the finisher of the marked window continues it (a redelivery, or another window's, does not).
+      expect(await store.renderWindows.continueWindow('A1', T(0.9), T(3), 1)).toBe(false);
+      expect(await store.renderWindows.continueWindow('A1', T(1), T(3), 1)).toBe(true);
+      expect(await store.renderWindows.continueWindow('A1', T(1), T(3), 1)).toBe(false);
+      expect(await store.renderWindows.open('A1', T(2), T(3))).toEqual({ until: T(3), streak: 1 });
+      // Once it has closed, the next change opens a fresh one (streak 0) and renders at once.
+      expect(await store.renderWindows.open('A1', T(3), T(4))).toBeUndefined();
+      expect(await store.renderWindows.open('A1', T(3.5), T(4.5))).toEqual({ until: T(4), streak: 0 });
+    });
+
+    it('opens a window for one of two concurrent first changes only', async () => {
+      const opened = await Promise.all([
+        store.renderWindows.open('A2', T(0), T(1)),
+        store.renderWindows.open('A2', T(0), T(1)),
+      ]);
+      expect(opened.filter((window) => window === undefined)).toHaveLength(1);
+    });
+  });
+
   describe('alerts', () => {
     it('creates an alert on first append, adds each line once, and moves the revision', async () => {
       const a = makeChange();

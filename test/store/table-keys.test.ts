@@ -55,6 +55,7 @@ async function writeOneOfEach(store: Store): Promise<void> {
   await store.requests.claim('hash-1', AT, '2026-11-27T10:05:00.000Z');
   await store.rejected.save({ id: 'm-1', reason: 'not JSON', body: '{', at: AT });
   await store.renders.markDue('a-1', 1, AT);
+  await store.renderWindows.open('a-1', AT, '2026-11-27T10:00:02.000Z');
   await store.digests.claim('C1', '2026-11-27', AT, '2026-11-27T10:15:00.000Z');
   await store.config.putEscalation({ channel: 'C1', policy: null, setBy: 'U1', setAt: AT });
   await store.escalationSteps.schedule('a-1', '2026-11-27T10:15:00.000Z');
@@ -96,6 +97,7 @@ it('writes every kind of item with the key shapes the deployed table holds', asy
     'pk=GROUP#C1#ec2#alice sk=GROUP',
     'pk=REJECTED#2026-11-27 sk=m-1 openPk=REJECTED#2026-11-27 openSk=2026-11-27T10:00:00.000Z#m-1',
     'pk=RENDERDUE sk=a-1',
+    'pk=RENDERWINDOW#a-1 sk=WINDOW',
     'pk=REQUEST#hash-1 sk=REQUEST',
   ]);
 });

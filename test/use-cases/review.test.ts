@@ -59,6 +59,13 @@ function alert(overrides: Partial<ReviewedAlert> & { ackAfterMin?: number; steps
   };
 }
 
+/** "Was this you?" answered by the actor (only "no" counts as "not me"). */
+const answered = (answer: 'yes' | 'no') => ({
+  userId: 'U0ALICE',
+  askedAt: at(0),
+  answer: { answer, userId: 'U0ALICE', userName: 'alice', at: at(1) },
+});
+
 async function* pagesOf(alerts: ReviewedAlert[], size: number): AsyncGenerator<ReviewedAlert[]> {
   for (let i = 0; i < alerts.length; i += size) yield alerts.slice(i, i + size);
 }
@@ -81,9 +88,9 @@ describe('review stats on a known data set', () => {
     const alerts = [
       // iam critical: 6 alerts, 9 changes; acknowledged after 10, 2, 30, 4, 1 min; one open since 01:00.
       alert({ ackAfterMin: 10, lineCount: 3, steps: 1 }),
-      alert({ ackAfterMin: 2 }),
+      alert({ ackAfterMin: 2, actorCheck: answered('no') }),
       alert({ ackAfterMin: 30, lineCount: 2, steps: 2 }),
-      alert({ ackAfterMin: 4 }),
+      alert({ ackAfterMin: 4, actorCheck: answered('yes') }),
       alert({ ackAfterMin: 1 }),
       alert({ createdAt: '2026-11-27T01:00:00.000Z', steps: 2 }),
       // iam info: 2 open alerts, the older at 05:00.
@@ -109,7 +116,7 @@ describe('review stats on a known data set', () => {
         p90AckMs: 30 * MIN,
         oldestOpenAt: '2026-11-27T01:00:00.000Z',
         escalations: 5,
-        notMe: 0,
+        notMe: 1,
       },
       {
         watch: 'ec2',
@@ -148,7 +155,7 @@ describe('review stats on a known data set', () => {
       p90AckMs: 90 * MIN,
       oldestOpenAt: '2026-11-27T01:00:00.000Z',
       escalations: 5,
-      notMe: 0,
+      notMe: 1,
     });
   });
 

@@ -388,12 +388,33 @@
         );
       }),
     );
+    const reconcile = byId('reconcile');
+    reconcile.addEventListener('click', () =>
+      withButton(reconcile, async () => {
+        const result = await interact('/reconcile', {});
+        if (result)
+          toast(`Reconciliation read the CloudTrail stand-in: ${result.recovered} change(s) recovered.`);
+      }),
+    );
+    api('/api/clock')
+      .then((clock) => {
+        const warp = byId('time-warp');
+        warp.textContent =
+          clock.escalationTimeScale === 1
+            ? `Real time: escalation waits are as configured (the sweep runs every ${clock.sweepEverySeconds} s).`
+            : `⏩ Local time-warp: escalation waits are divided by ${clock.escalationTimeScale}, so "critical after 15 min" escalates after ${Math.round(900 / clock.escalationTimeScale)} s; the sweep runs every ${clock.sweepEverySeconds} s and reconciliation every ${clock.reconcileEverySeconds} s (ESCALATION_TIME_SCALE=1 npm start for real time). The alert still says "after 15 min".`;
+        warp.hidden = false;
+      })
+      .catch(() => undefined);
     const replay = byId('replay');
     replay.addEventListener('click', () =>
       withButton(replay, async () => {
         toast('Replaying sample events at Slack’s pace (about one post per second)…');
         const result = await interact('/api/replay', {});
-        if (result) toast(`${result.events} sample events sent, ${result.failed} failed.`);
+        if (result)
+          toast(
+            `${result.events} sample events logged by CloudTrail; ${result.lost} lost on purpose on the way to EventBridge (reconciliation recovers it within seconds); ${result.failed} failed.`,
+          );
       }),
     );
     refresh().then(schedule);

@@ -350,6 +350,12 @@ export const revision = z.object({ rev: z.number() });
 
 export const renderDueItem = z.object({ alertId: z.string(), rev: z.number() });
 
+export const renderWindowItem = z.object({
+  until: z.string(),
+  finisherFor: z.string().optional(),
+  streak: z.number().default(0),
+});
+
 export const digestClaimItem = z.object({ postAttemptAt: z.string().optional() });
 
 export const postedDigestItem = z

@@ -10,6 +10,7 @@ import { dynamoDbDeliveries } from './deliveries';
 import { dynamoDbDigests } from './digests';
 import { dynamoDbEscalationSteps } from './escalation-steps';
 import { dynamoDbRejected } from './rejected';
+import { dynamoDbRenderWindows } from './render-windows';
 import { dynamoDbRenders } from './renders';
 import { dynamoDbRequests } from './requests';
 import { dynamoDbReview } from './review';
@@ -35,6 +36,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
     bursts: dynamoDbBursts(table),
     alerts: dynamoDbAlerts(table),
     renders: dynamoDbRenders(table),
+    renderWindows: dynamoDbRenderWindows(table),
     digests: dynamoDbDigests(table),
     escalationSteps: dynamoDbEscalationSteps(table),
     actorChecks: dynamoDbActorChecks(table),

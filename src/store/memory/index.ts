@@ -9,6 +9,7 @@ import { memoryDeliveries } from './deliveries';
 import { memoryDigests } from './digests';
 import { memoryEscalationSteps } from './escalation-steps';
 import { memoryRejected } from './rejected';
+import { memoryRenderWindows } from './render-windows';
 import { memoryRenders } from './renders';
 import { memoryRequests } from './requests';
 import { memoryReview } from './review';
@@ -33,6 +34,7 @@ export function createMemoryStore(): Store & { rejectedInputs: RejectedInput[] }
     bursts: memoryBursts(),
     alerts,
     renders: memoryRenders(alertItems),
+    renderWindows: memoryRenderWindows(),
     digests: memoryDigests(),
     escalationSteps: memoryEscalationSteps(alertItems),
     actorChecks: memoryActorChecks(alertItems),

@@ -102,7 +102,7 @@ describe('the local Slack page', () => {
   it('replays the samples into #infrawatch, each alert with its buttons', async () => {
     const { status, json } = await call('/api/replay', {});
     expect(status).toBe(200);
-    expect(json).toEqual({ events: stack.sampleCount, failed: 0 });
+    expect(json).toEqual({ events: stack.sampleCount, lost: 1, failed: 0 });
     const view = await state(ALICE);
     expect(view.channel).toEqual({ id: 'C0INFRAWATCH', name: 'infrawatch' });
     expect(view.users.map((u) => u.name)).toEqual(['alice', 'bob', 'carol', 'infrawatch']);
@@ -111,6 +111,29 @@ describe('the local Slack page', () => {
       // pathTo throws when the message has no such button.
       expect(pathTo(alert, ACTION_IDS.acknowledge).block).toBe(pathTo(alert, ACTION_IDS.investigate).block);
     }
+  });
+
+  it('recovers the sample EventBridge lost from the CloudTrail stand-in, once (POST /reconcile or its schedule)', async () => {
+    // Act: the schedule (every 10 s) may have run already; POST /reconcile runs it now, twice.
+    const first = await call('/reconcile', {});
+    const second = await call('/reconcile', {});
+
+    // Assess: exactly one alert says it was recovered, and it is the lost sample's (CreateVpc).
+    expect(first.status).toBe(200);
+    expect(second.json).toEqual({ recovered: 0, silentAccounts: [] });
+    const recovered = alerts(await state(ALICE)).filter((m) =>
+      textOfBlocks(m.blocks).includes('Recovered from CloudTrail (not delivered by EventBridge)'),
+    );
+    expect(recovered).toHaveLength(1);
+    expect(recovered[0]?.text).toMatch(/vpc/i);
+  });
+
+  it('explains its time-warp: escalation waits divided, schedules every few seconds', async () => {
+    expect((await call('/api/clock')).json).toEqual({
+      escalationTimeScale: 60,
+      sweepEverySeconds: 3,
+      reconcileEverySeconds: 10,
+    });
   });
 
   it('acknowledges an alert with a click on its button, and tells a late clicker the message changed', async () => {

@@ -1,0 +1,109 @@
+import type { AlertRecord } from '../store/ports';
+import type { AlertDeps } from './ports';
+import { AlertNotFoundError, syncOrMarkDue } from './sync-alert';
+
+/*
+ * Coalescing an alert's Slack renders across invocations. Twenty actors' interleaved bursts touch twenty
+ * alerts in every SQS batch: one chat.update per alert per batch is 1,000 calls for 1,000 changes, far beyond
+ * Slack's pace for chat.update (Tier 3, ~50 a minute). Instead, a render opens a short window on its alert; a
+ * change joining the alert while the window is open does not call Slack but makes sure one finisher, delayed
+ * until the window closes, renders the alert's latest revision, which carries every line that arrived
+ * meanwhile. The first render of an alert (its post) is never deferred. A finisher opens the next window
+ * before it renders, twice as long as the last (RENDER_WINDOWS_MS): an alert that keeps changing is updated
+ * every few seconds, one that went quiet is rendered at once again.
+ *
+ * Guarantees under at-least-once delivery:
+ * - Every change is shown: a change's record succeeds only after its line is committed and either rendered
+ *   or covered by a finisher that is in the queue. The finisher is sent before it is marked (a crash between
+ *   the two sends a second finisher, never none), and it clears its mark before it reads the alert, so a
+ *   change that saw the mark was appended before the finisher's read.
+ * - No lost update and no double post: the finisher renders through syncAlertMessage (the render lease, the
+ *   revision check, the post-attempt search), so a redelivered or duplicate finisher renders nothing twice.
+ * - Never behind for long: at most the longest window plus the queue's delivery time. A finisher that
+ *   fails is retried by its queue and leaves a render-due mark for the every-minute sweep.
+ */
+
+/**
+ * How long the alert's next changes wait for one finisher instead of calling Slack: after a render, then
+ * after each finisher in a row (the last value repeats). SQS delays by whole seconds.
+ */
+export const RENDER_WINDOWS_MS = [1_000, 2_000, 4_000] as const;
+
+/** The length of the window after `streak` finishers in a row. */
+export function windowMsOf(streak: number, windows: readonly number[] = RENDER_WINDOWS_MS): number {
+  return windows[Math.min(streak, windows.length - 1)] ?? RENDER_WINDOWS_MS[0];
+}
+
+/** Asks for the alert's render after a delay (app: an SQS message with DelaySeconds; locally, a timer). */
+export interface RenderFinisher {
+  schedule(request: RenderRequest, delayMs: number): Promise<void>;
+}
+
+/** What a finisher carries: the alert, a revision to reach at least, and the window it finishes. */
+export interface RenderRequest {
+  alertId: string;
+  rev: number;
+  windowUntil: string;
+  /** The finished window's streak (see RenderWindow): the next one is longer. */
+  streak: number;
+}
+
+export interface CoalesceDeps extends Pick<AlertDeps, 'store' | 'clock'> {
+  finisher: RenderFinisher;
+  /** Default RENDER_WINDOWS_MS. */
+  windowsMs?: readonly number[];
+}
+
+/**
+ * Decides who renders revision `rev` of an alert a change just joined: `now` (the caller; this opened the
+ * alert's window) or `later` (a finisher is in the queue for the open window, scheduled by this call or an
+ * earlier one that has not started yet).
+ */
+export async function renderNowOrLater(
+  deps: CoalesceDeps,
+  alertId: string,
+  rev: number,
+): Promise<'now' | 'later'> {
+  const now = deps.clock.now();
+  const open = await deps.store.renderWindows.open(
+    alertId,
+    now.toISOString(),
+    new Date(now.getTime() + windowMsOf(0, deps.windowsMs)).toISOString(),
+  );
+  if (!open) return 'now';
+  if (open.finisherFor === open.until) return 'later';
+  await deps.finisher.schedule(
+    { alertId, rev, windowUntil: open.until, streak: open.streak },
+    Date.parse(open.until) - now.getTime(),
+  );
+  await deps.store.renderWindows.markFinisher(alertId, open.until);
+  return 'later';
+}
+
+/**
+ * The finisher: renders the alert's latest revision (at least `request.rev`), then runs `afterRender` on it
+ * (record-changes' afterRender: escalation clock, "was this you?"). @throws when the render failed (the queue
+ * retries it; a render-due mark is left for the sweep). An alert that no longer exists needs nothing.
+ */
+export async function finishRender(
+  deps: AlertDeps & { renderWindowsMs?: readonly number[] },
+  request: RenderRequest,
+  afterRender: (alert: AlertRecord) => Promise<void>,
+): Promise<void> {
+  const streak = request.streak + 1;
+  const until = deps.clock.now().getTime() + windowMsOf(streak, deps.renderWindowsMs);
+  await deps.store.renderWindows.continueWindow(
+    request.alertId,
+    request.windowUntil,
+    new Date(until).toISOString(),
+    streak,
+  );
+  let alert: AlertRecord;
+  try {
+    alert = await syncOrMarkDue(deps, request.alertId, request.rev);
+  } catch (error) {
+    if (error instanceof AlertNotFoundError) return;
+    throw error;
+  }
+  await afterRender(alert);
+}
