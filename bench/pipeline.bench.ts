@@ -132,7 +132,7 @@ export async function runPipelineBench(context: BenchContext): Promise<Report> {
       target: `<= ${Math.round(ACTORS20_CALLS_PER_CHANGE * ACTORS20)}`,
       count: true,
       headline: true,
-      note: `${formatOperations(actors20.slackByMethod)}; ${actors20.messages} messages; baseline: one call per change`,
+      note: `${formatOperations(actors20.slackByMethod)}; ${actors20.messages} messages; baseline: one call per change; render windows are wall-clock (coalesce-renders.ts), so this count grows with the time a batch takes here (${Math.round((1000 * 10) / actors20.changesPerSecond)} ms per batch of 10 in this run)`,
     }),
     ratioFigure(
       {

@@ -27,7 +27,7 @@ import { AlertNotFoundError, syncOrMarkDue } from './sync-alert';
  * How long the alert's next changes wait for one finisher instead of calling Slack: after a render, then
  * after each finisher in a row (the last value repeats). SQS delays by whole seconds.
  */
-export const RENDER_WINDOWS_MS = [1_000, 2_000, 4_000] as const;
+export const RENDER_WINDOWS_MS = [2_000, 4_000, 6_000] as const;
 
 /** The length of the window after `streak` finishers in a row. */
 export function windowMsOf(streak: number, windows: readonly number[] = RENDER_WINDOWS_MS): number {

@@ -74,7 +74,11 @@ describe('watch rules', () => {
 
   it('only lets those rules send to the queue and the dead-letter queue', () => {
     const ruleRefs = rules.map(([id]) => ({ 'Fn::GetAtt': [id, 'Arn'] }));
-    for (const [, policy] of resourcesOf(mainJson, 'AWS::SQS::QueuePolicy')) {
+    const rulesQueues = resourcesOf(mainJson, 'AWS::SQS::QueuePolicy').filter(
+      ([, policy]) => !JSON.stringify(props(policy).Queues).includes('Renders'),
+    );
+    expect(rulesQueues).toHaveLength(2);
+    for (const [, policy] of rulesQueues) {
       const statements = (props(policy).PolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
       const send = statements.find((statement) => statement.Sid === 'InfraWatchRules');
       expect(send?.Principal).toEqual({ Service: 'events.amazonaws.com' });
@@ -165,7 +169,7 @@ describe('renders queue (delayed renders of coalesced alerts)', () => {
       ),
     );
     expect(senders.map(([, policy]) => props(policy).Roles)).toEqual([
-      [{ Ref: expect.stringMatching(/^EventsFunctionRole/) }],
+      [{ Ref: expect.stringMatching(/^EventsRole/) }],
     ]);
   });
 });
@@ -205,6 +209,8 @@ describe('functions', () => {
           RECONCILE_WINDOW_SECONDS: String(config.reconcileIntervalMinutes * 60),
           QUIET_HOURS: String(config.noChangeAlarmHours),
         }),
+        // The events function alone sends (and consumes) delayed renders.
+        ...(id === FUNCTIONS.events && { RENDER_QUEUE_URL: { Ref: expect.stringMatching(/^Renders/) } }),
       });
     },
   );

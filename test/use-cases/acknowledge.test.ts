@@ -50,6 +50,23 @@ describe('acknowledgeAlert (memory store)', () => {
     ]);
   });
 
+  it('a click from another channel acknowledges nothing, updates nothing and publishes nothing', async () => {
+    // Prepare
+    const { store, messenger, events, deps } = await postedAlert();
+
+    // Act
+    const outcome = await acknowledgeAlert(deps, { ...ALICE, alertId: 'A1', channel: 'C0ELSEWHERE' });
+
+    // Assess
+    expect(outcome).toEqual({ status: 'not-found' });
+    expect((await store.alerts.get('A1'))?.acknowledgement).toBeUndefined();
+    expect(messenger.updates).toEqual([]);
+    expect(events.published).toEqual([]);
+    expect(await acknowledgeAlert(deps, { ...ALICE, alertId: 'A1', channel: 'C1' })).toMatchObject({
+      status: 'acknowledged',
+    });
+  });
+
   it('a second click (or a second clicker) is told who acknowledged first; nothing changes', async () => {
     const { messenger, events, deps } = await postedAlert();
     await acknowledgeAlert(deps, { ...ALICE, alertId: 'A1' });

@@ -203,6 +203,33 @@ describe('Slack stand-in', () => {
     });
   });
 
+  describe('fault plans', () => {
+    it('asks the plan about every call, by method and index: a malformed answer after posting, then a hang', async () => {
+      // Prepare: the 2nd postMessage posts, then answers with cut-off JSON; the 3rd never answers.
+      const seen: string[] = [];
+      await t.start({
+        faults: ({ method, index }) => {
+          seen.push(`${method}#${index}`);
+          if (method !== 'chat.postMessage') return undefined;
+          if (index === 1) return { status: 200, body: '{"ok":true,"ts":', afterApplying: true };
+          return index === 2 ? { hang: true } : undefined;
+        },
+      });
+      const impatient = standinWebClient(t.slack, { timeout: 300 });
+
+      // Act
+      await impatient.chat.postMessage({ channel: ALERTS, text: 'first' });
+      const malformed = impatient.chat.postMessage({ channel: ALERTS, text: 'second' });
+      await expect(malformed).rejects.toThrow();
+      const hung = impatient.chat.postMessage({ channel: ALERTS, text: 'third' });
+
+      // Assess: the malformed answer's post happened; the hung one did not, and the client gave up.
+      await expect(hung).rejects.toThrow();
+      expect(t.slack.messages(ALERTS).map((m) => m.text)).toEqual(['first', 'second']);
+      expect(seen).toEqual(['chat.postMessage#0', 'chat.postMessage#1', 'chat.postMessage#2']);
+    });
+  });
+
   describe('reset', () => {
     it('forgets everything on reset', async () => {
       // Prepare
