@@ -54,6 +54,27 @@ export function isSlackError(error: unknown, slackError: string): boolean {
   return code === ErrorCode.PlatformError && data?.error === slackError;
 }
 
+/** Slack errors meaning a channel cannot take a message from the app, whatever the retry. */
+const UNREACHABLE_CHANNEL_ERRORS = [
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'restricted_action',
+];
+
+function unreachableReason(error: unknown): string | undefined {
+  return UNREACHABLE_CHANNEL_ERRORS.find((slackError) => isSlackError(error, slackError));
+}
+
+/** An escalation step for an unreachable channel, as said in the alert's thread instead. */
+function withUnreachableNote(message: RenderedMessage, channel: string, reason: string): RenderedMessage {
+  const note = `:warning: This escalation could not be posted in <#${channel}> (Slack said \`${reason}\`): invite the app there or change the target with \`/infrawatch escalate\`.`;
+  return {
+    text: `${note}\n${message.text}`,
+    blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: note }] }, ...message.blocks],
+  };
+}
+
 /**
  * The Slack adapter of the AlertMessenger port. Posts carry the alert id in message metadata; the channel's
  * history is searched for it when an earlier post's outcome is unknown.
@@ -164,42 +185,61 @@ export function createAlertMessenger(
     async sendEscalationStep(delivery, message) {
       // A channel target gets a message of its own (linking to the alert); anyone else is mentioned in the
       // alert's thread, broadcast so the channel sees it too.
-      const toChannel = delivery.target.kind === 'channel' ? delivery.target.id : undefined;
-      const channel = toChannel ?? delivery.alert.channel;
       const marker = stepMarker(delivery);
       const common = {
-        text: message.text,
-        blocks: message.blocks,
         metadata: { event_type: marker.eventType, event_payload: marker.payload },
         unfurl_links: false,
         unfurl_media: false,
       };
-      await pace(channel);
-      await withRateLimit('chat.postMessage', () =>
-        toChannel
-          ? clients.posting.chat.postMessage({ channel, ...common })
-          : clients.posting.chat.postMessage({
-              channel,
-              thread_ts: delivery.alert.ts,
-              reply_broadcast: true,
-              ...common,
-            }),
-      );
+      const inThread = async (shown: RenderedMessage) => {
+        await pace(delivery.alert.channel);
+        await withRateLimit('chat.postMessage', () =>
+          clients.posting.chat.postMessage({
+            channel: delivery.alert.channel,
+            thread_ts: delivery.alert.ts,
+            reply_broadcast: true,
+            text: shown.text,
+            blocks: shown.blocks,
+            ...common,
+          }),
+        );
+      };
+      if (delivery.target.kind !== 'channel') return inThread(message);
+      const target = delivery.target.id;
+      try {
+        await pace(target);
+        await withRateLimit('chat.postMessage', () =>
+          clients.posting.chat.postMessage({
+            channel: target,
+            text: message.text,
+            blocks: message.blocks,
+            ...common,
+          }),
+        );
+      } catch (error) {
+        const reason = unreachableReason(error);
+        if (!reason) throw error;
+        // The configured channel cannot take the step (deleted, archived, the app not invited): the step is
+        // not dropped but said in the alert's own thread, with why, so the channel sees that its escalation
+        // target is broken.
+        await inThread(withUnreachableNote(message, target, reason));
+      }
     },
 
     async findEscalationStep(delivery, attemptIso) {
       const marker = stepMarker(delivery);
-      const ts =
-        delivery.target.kind === 'channel'
-          ? await findInHistory(clients.general, delivery.target.id, attemptIso, marker, withRateLimit)
-          : await findInThread(
-              clients.general,
-              delivery.alert.channel,
-              delivery.alert.ts,
-              marker,
-              withRateLimit,
-            );
-      return ts !== undefined;
+      const inThread = () =>
+        findInThread(clients.general, delivery.alert.channel, delivery.alert.ts, marker, withRateLimit);
+      if (delivery.target.kind !== 'channel') return (await inThread()) !== undefined;
+      const target = delivery.target.id;
+      const inTarget = await findInHistory(clients.general, target, attemptIso, marker, withRateLimit).catch(
+        (error: unknown) => {
+          if (unreachableReason(error)) return undefined;
+          throw error;
+        },
+      );
+      // An earlier attempt may have fallen back to the alert's thread (see sendEscalationStep).
+      return inTarget !== undefined || (await inThread()) !== undefined;
     },
 
     async permalink(ref) {

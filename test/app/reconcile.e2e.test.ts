@@ -102,6 +102,37 @@ describe.each(DYNAMODB_ENGINES)(
       );
     }, 60_000);
 
+    it('posts the heartbeat notice once for an account that went quiet, however often it runs', async () => {
+      // Prepare: an account with changes on each of the last 5 days until 25 h ago, and nothing since.
+      const pipeline = await pipelines.start();
+      const account = '444455556666';
+      for (let day = 5; day >= 1; day--)
+        await pipeline.pipelineStore.noteActivity(account, minutesAgo(60 * (24 * day + 1)));
+      const reconcile = createReconcileHandler(
+        {
+          TABLE_NAME: pipeline.tableName,
+          DYNAMODB_ENDPOINT: pipeline.dynamodbEndpoint,
+          SLACK_BOT_TOKEN: 'xoxb-test-0000-infrawatch',
+          SLACK_API_URL: pipeline.slack.url,
+          DEFAULT_CHANNEL: CHANNELS[0],
+          SLACK_POST_INTERVAL_MS: '0',
+          RECONCILE_TARGETS: JSON.stringify([{ account, region: 'eu-north-1' }]),
+          CLOUDTRAIL_ENDPOINT: cloudtrail.endpoint,
+        },
+        { log: { info: () => undefined, warn: () => undefined, error: () => undefined } },
+      );
+
+      // Act: three scheduled runs.
+      for (let run = 0; run < 3; run++) await reconcile({ kind: 'scheduled' }, lambdaContext('reconcile'));
+
+      // Assess
+      const notices = pipeline.slack
+        .messages(CHANNELS[0])
+        .filter((m) => m.text.includes(`has not seen a change from account ${account}`));
+      expect(notices).toHaveLength(1);
+      expect(notices[0]?.text).toContain('is the trail still logging?');
+    }, 60_000);
+
     it('drops an input that is not a trigger, with a log line', async () => {
       const pipeline = await pipelines.start();
       const errors: string[] = [];

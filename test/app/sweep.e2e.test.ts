@@ -176,4 +176,39 @@ describe.each(DYNAMODB_ENGINES)('sweep Lambda on %s', (engine) => {
     expect(await sweep({}, lambdaContext())).toMatchObject({ stepsSent: 0, stepsStopped: 1 });
     expect(stepsIn(pipeline)).toEqual([]);
   }, 60_000);
+
+  it("says a step for a channel it cannot reach in the alert's thread, once, with why", async () => {
+    // Prepare: the channel escalates to a channel the stand-in does not know (deleted, or the app not invited).
+    const pipeline = await pipelines.start({ env: { ESCALATION_TIME_SCALE: TIME_SCALE } });
+    await pipeline.store.config.putEscalation({
+      channel: CHANNEL ?? '',
+      policy: { severity: 'critical', afterMs: 15 * 60_000, targets: [{ kind: 'channel', id: 'C0GONE' }] },
+      setBy: 'U1',
+      setAt: new Date().toISOString(),
+    });
+    const sweep = createSweepHandler(
+      {
+        TABLE_NAME: pipeline.tableName,
+        DYNAMODB_ENDPOINT: pipeline.dynamodbEndpoint,
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_API_URL: pipeline.slack.url,
+        SLACK_POST_INTERVAL_MS: '0',
+        ESCALATION_TIME_SCALE: TIME_SCALE,
+      },
+      { log: silent },
+    );
+    const critical = corpusEvent('ec2.AuthorizeSecurityGroupIngress.ssh-open-world.json');
+    expect((await pipeline.handler(sqsBatch([critical]), lambdaContext()))?.batchItemFailures).toEqual([]);
+
+    // Act
+    await sleep(STEP_MS);
+    const first = await sweep({}, lambdaContext());
+    await sweep({}, lambdaContext());
+
+    // Assess: step 1 is in the alert's thread, broadcast, saying why; nothing failed, nothing was sent twice.
+    expect(first.stepsSent).toBe(1);
+    const steps = stepsIn(pipeline);
+    expect(steps.map((s) => [s.step, s.broadcast])).toEqual([['1', true]]);
+    expect(steps[0]?.text).toContain('could not be posted in <#C0GONE> (Slack said `channel_not_found`)');
+  }, 60_000);
 });

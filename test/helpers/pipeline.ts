@@ -8,7 +8,9 @@ import {
 } from '../../app/local/dynamodb';
 import { type SlackStandin, type SlackStandinOptions, startSlackStandin } from '../../app/local/slack';
 import { CapacityMeter, createDynamoDbStore } from '../../src/store/dynamodb';
+import { createDynamoDbPipeline } from '../../src/store/dynamodb/pipeline';
 import type { Store } from '../../src/store/ports';
+import type { PipelineRepository } from '../../src/store/ports/pipeline';
 
 export const BOT_TOKEN = 'xoxb-test-0000-infrawatch';
 export const CHANNELS = ['C0ALERTS', 'C0SECURITY', 'C0NETWORK', 'C0IAM'] as const;
@@ -24,6 +26,8 @@ export interface Pipeline {
   slack: SlackStandin;
   /** The same table, for assertions (with its own capacity meter). */
   store: Store;
+  /** The pipeline's own items (activity per account, heartbeat notices, health counts). */
+  pipelineStore: PipelineRepository;
   meter: CapacityMeter;
   logs: LogLine[];
   tableName: string;
@@ -99,6 +103,7 @@ export function usePipeline(engineName: DynamoDbEngineName): {
         log: logPort,
         slack,
         store: createDynamoDbStore({ client, tableName, meter }),
+        pipelineStore: createDynamoDbPipeline({ client, tableName, meter }),
         meter,
         logs,
         tableName,
