@@ -16,7 +16,13 @@ export interface ClickCost {
   sequentialBeforeUpdate: number;
   slack: Record<string, number>;
   slackCalls: number;
+  /** The whole invocation, until the handler answers (Slack's 3-second budget). */
   ms: number;
+  /**
+   * Until the click's chat.update reached Slack: when the clicker sees the message acknowledged (the whole
+   * invocation when it made no update).
+   */
+  msToUpdate: number;
 }
 
 export function costOf(rig: Rig, click: Invocation): ClickCost {
@@ -30,6 +36,7 @@ export function costOf(rig: Rig, click: Invocation): ClickCost {
     slack: callsByMethod(slackCalls),
     slackCalls: slackCalls.length,
     ms: click.end - click.start,
+    msToUpdate: (update?.at ?? click.end) - click.start,
   };
 }
 

@@ -3,7 +3,7 @@ import type { Acknowledgement } from '../model/alert';
 import type { AlertRecord } from '../store/ports';
 import { isAlertId } from './channel-alert';
 import { stopEscalation } from './escalation-steps';
-import type { AlertDeps } from './ports';
+import type { AlertDeps, AlertMessenger } from './ports';
 import { syncOrMarkDue } from './sync-alert';
 
 /** Where InfraWatch announces what happened (EventBridge when deployed). */
@@ -60,6 +60,33 @@ export type AcknowledgeOutcome =
   /** The message did not show the latest changes yet; a render was started and nothing was acknowledged. */
   | { status: 'changed' }
   | { status: 'not-found' };
+
+/**
+ * The messenger a render uses, and `updated`: settled once the render's first Slack update (or post) has
+ * been answered, or when `done()` is called (the render ended without one, or failed).
+ */
+function afterSlackUpdate(messenger: AlertMessenger): {
+  messenger: AlertMessenger;
+  updated: Promise<void>;
+  done: () => void;
+} {
+  let done = () => {};
+  const updated = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  const settling = <T>(call: Promise<T>) => call.finally(done);
+  return {
+    messenger: {
+      post: (...args) => settling(messenger.post(...args)),
+      update: (...args) => settling(messenger.update(...args)),
+      notify: (...args) => messenger.notify(...args),
+      findPosted: (...args) => messenger.findPosted(...args),
+      findNotified: (...args) => messenger.findNotified(...args),
+    },
+    updated,
+    done,
+  };
+}
 
 /**
  * Records an acknowledgement (first click wins, by a conditional write), ends the alert's burst so later
@@ -123,22 +150,28 @@ export async function acknowledgeAlert(
     note: input.note ?? null,
     message: alert.message ?? null,
   };
+  // What the clicker waits for is the message turning acknowledged: the render (lease, lines, chat.update)
+  // runs first and alone, and what nobody looks at (the event, the burst, escalation) starts once Slack has
+  // the update, beside the render's own last write. The click still awaits all of it before it answers, so on
+  // Lambda nothing is left running after the response (at-least-once holds as before).
+  const slack = afterSlackUpdate(deps.messenger);
+  const rendering = syncOrMarkDue({ ...deps, messenger: slack.messenger }, alert.id, alert.rev, {
+    waitMs: INTERACTIVE_WAIT_MS,
+    eager: true,
+    lineIds: result.lineIds,
+  }).finally(slack.done);
   const [render, publish, burst] = await Promise.allSettled([
     // A message that cannot be updated now is marked render-due and repaired later: the store says
     // acknowledged, and the buttons must not stay.
-    syncOrMarkDue(deps, alert.id, alert.rev, {
-      waitMs: INTERACTIVE_WAIT_MS,
-      eager: true,
-      lineIds: result.lineIds,
-    }),
-    deps.events.publish(ACKNOWLEDGED_DETAIL_TYPE, { ...detail }),
+    rendering,
+    slack.updated.then(() => deps.events.publish(ACKNOWLEDGED_DETAIL_TYPE, { ...detail })),
     // Later changes of the actor start a new message. Should this fail, the next change still does: an
     // acknowledged alert refuses new lines, which then go to a new alert.
-    deps.store.bursts.close(alert.channel, burstKeyOf(alert), alert.id),
+    slack.updated.then(() => deps.store.bursts.close(alert.channel, burstKeyOf(alert), alert.id)),
     // Pending escalation steps can no longer be claimed (a claim requires no acknowledgement); this removes
     // their due entry early. Should it fail, the sweep finds the alert acknowledged and removes it then. An
     // alert the acknowledgement found without steps never gets any (scheduling requires no acknowledgement).
-    alert.escalation ? stopEscalation(deps, alert.id) : Promise.resolve(),
+    alert.escalation ? slack.updated.then(() => stopEscalation(deps, alert.id)) : Promise.resolve(),
   ]);
   const problems: AcknowledgeProblem[] = [
     ...(render.status === 'rejected'

@@ -7,6 +7,11 @@ import type { ResourceRef } from '../model/change';
  * does not look like one (anonymised samples such as `megov-westwest-1r`) gives no link rather than a wrong host.
  */
 
+// encodeURIComponent throws (URIError) on a lone surrogate, which JSON lets an event carry (`"\ud800"`): one
+// bad id must not stop the alert from being rendered, so it is encoded as U+FFFD (the page simply finds nothing).
+const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const encodeId = (id: string) => encodeURIComponent(id.replace(LONE_SURROGATES, '\uFFFD'));
+
 /** AWS partitions with a public console. */
 export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov';
 
@@ -42,7 +47,7 @@ function globalOrigin(partition: Partition): string {
 export function cloudTrailEventUrl(region: string, eventId: string): string | null {
   const origin = regionalOrigin(region);
   if (origin === null || eventId === '') return null;
-  return `${origin}/cloudtrailv2/home?region=${region}#/events/${encodeURIComponent(eventId)}`;
+  return `${origin}/cloudtrailv2/home?region=${region}#/events/${encodeId(eventId)}`;
 }
 
 /** Where a resource was touched: the event's region and account. */
@@ -82,9 +87,7 @@ const iamPage =
   (kind: 'users' | 'roles' | 'groups'): UrlBuilder =>
   (id, _context, partition) => {
     const name = iamName(id);
-    return name === ''
-      ? null
-      : `${globalOrigin(partition)}/iam/home#/${kind}/details/${encodeURIComponent(name)}`;
+    return name === '' ? null : `${globalOrigin(partition)}/iam/home#/${kind}/details/${encodeId(name)}`;
   };
 
 const BUILDERS: Readonly<Record<string, UrlBuilder>> = {
@@ -99,12 +102,12 @@ const BUILDERS: Readonly<Record<string, UrlBuilder>> = {
       if (!ACCOUNT.test(account)) return null;
       arn = `arn:${partition}:iam::${account}:policy/${id}`;
     }
-    return `${globalOrigin(partition)}/iam/home#/policies/details/${encodeURIComponent(arn)}`;
+    return `${globalOrigin(partition)}/iam/home#/policies/details/${encodeId(arn)}`;
   },
   // The S3 console has its own host in the commercial partition; the bucket page needs no region.
   bucket: (id, { region }, partition) => {
     const origin = partition === 'aws' ? 'https://s3.console.aws.amazon.com' : globalOrigin(partition);
-    return `${origin}/s3/buckets/${encodeURIComponent(id)}?region=${region}`;
+    return `${origin}/s3/buckets/${encodeId(id)}?region=${region}`;
   },
   // Trail pages are addressed by ARN and live in the trail's home region (the region in its ARN).
   trail: (id, { region, account }, partition) => {
@@ -117,9 +120,7 @@ const BUILDERS: Readonly<Record<string, UrlBuilder>> = {
       arn = `arn:${partition}:cloudtrail:${region}:${account}:trail/${id}`;
     }
     const origin = regionalOrigin(home);
-    return origin === null
-      ? null
-      : `${origin}/cloudtrailv2/home?region=${home}#/trails/${encodeURIComponent(arn)}`;
+    return origin === null ? null : `${origin}/cloudtrailv2/home?region=${home}#/trails/${encodeId(arn)}`;
   },
 };
 
@@ -134,7 +135,7 @@ export function resourceConsoleUrl(resource: ResourceRef, context: ResourceConte
   if (ec2 !== undefined) {
     const [app, fragment] = ec2;
     const origin = regionalOrigin(context.region);
-    return `${origin}/${app}/home?region=${context.region}#${fragment}${encodeURIComponent(resource.id)}`;
+    return `${origin}/${app}/home?region=${context.region}#${fragment}${encodeId(resource.id)}`;
   }
   return BUILDERS[resource.type]?.(resource.id, context, partition) ?? null;
 }
@@ -172,6 +173,6 @@ export function viaAccessPortal(
   if (url === null || access === undefined) return url;
   if (!ACCOUNT.test(account)) return null;
   const portal = access.portalUrl.replace(/\/+$/, '');
-  const role = encodeURIComponent(access.roleName);
-  return `${portal}/#/console?account_id=${account}&role_name=${role}&destination=${encodeURIComponent(url)}`;
+  const role = encodeId(access.roleName);
+  return `${portal}/#/console?account_id=${account}&role_name=${role}&destination=${encodeId(url)}`;
 }

@@ -26,9 +26,18 @@ const LOOKALIKES: Readonly<Record<string, string>> = {
 const LINE_BREAKS = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/g;
 // C0/C1 controls other than tab and newline (line breaks are normalised first): invisible in Slack, and a way to smuggle text past a reader.
 const CONTROLS = /[^\P{Cc}\t\n]/gu;
+// A surrogate without its pair (JSON allows `"\ud800"`) is no character at all: Slack shows U+FFFD or refuses
+// the payload, and a reader cannot tell what was there. It is written out like an invisible code point.
+const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 // `@channel`, `@here` and `@everyone` in plain text become real broadcasts when a message is posted with
 // `link_names` or when a text object is not `verbatim`. A word joiner after the `@` breaks the keyword.
-const BROADCASTS = /@(channel|here|everyone)\b/gi;
+// Not `\b` after it: in `@channel_` the `_` is a word character, and escapeEmphasized turns it into `ˍ`, which
+// is not, leaving an unbroken `@channel`.
+const BROADCASTS = /@(channel|here|everyone)(?![\p{L}\p{N}])/giu;
+
+// Three backticks open a code block that runs to the next fence, our own text included: an untrusted run of them
+// is written with lookalikes. Single backticks are kept (`s3:*` in a name reads as AWS wrote it).
+const FENCES = /`{3,}/g;
 
 /** Options for {@link escapeMrkdwn}. */
 export interface EscapeOptions {
@@ -39,21 +48,26 @@ export interface EscapeOptions {
 /**
  * Untrusted text made fit for display, in plain_text or mrkdwn: line breaks normalised (or collapsed to spaces
  * with `singleLine`), control characters removed, and invisible code points (zero-width characters, direction
- * marks, bidi overrides and isolates, tag characters) written out as `⟨U+200B⟩`: `ad\u200Bmin` must not read as
- * `admin`, nor `evil\u202Emoc.com` backwards. No escaping.
+ * marks, bidi overrides and isolates, tag characters) and lone surrogates written out as `⟨U+200B⟩`: `ad\u200Bmin`
+ * must not read as `admin`, nor `evil\u202Emoc.com` backwards. No escaping.
  */
 export function sanitizeText(text: string, options: EscapeOptions = {}): string {
   const clean = text.replace(LINE_BREAKS, options.singleLine === true ? ' ' : '\n');
-  return revealInvisible(clean.replace(CONTROLS, ''));
+  return revealInvisible(clean.replace(CONTROLS, '')).replace(LONE_SURROGATES, codePointShown);
 }
+
+const codePointShown = (char: string) => `⟨U+${char.charCodeAt(0).toString(16).toUpperCase()}⟩`;
 
 /**
  * Makes untrusted text safe to place in a mrkdwn string: `&` → `&amp;`, `<` → `&lt;`, `>` → `&gt;` (so no
  * mention, channel link, broadcast or URL can be formed), {@link sanitizeText}, and `@channel`/`@here`/`@everyone`
- * broken with a word joiner. Formatting characters are kept.
+ * broken with a word joiner, and a run of three or more backticks (a code fence) written with `ˋ`. Other formatting
+ * characters are kept.
  */
 export function escapeMrkdwn(text: string, options: EscapeOptions = {}): string {
-  const clean = sanitizeText(text, options).replace(BROADCASTS, '@\u2060$1');
+  const clean = sanitizeText(text, options)
+    .replace(BROADCASTS, '@\u2060$1')
+    .replace(FENCES, (run) => (LOOKALIKES['`'] ?? '').repeat(run.length));
   return clean.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 

@@ -49,9 +49,9 @@ export function mrkdwnTexts(message: MessageLike): string[] {
 // consoles whose label is escaped, directly or as an IAM Identity Center access-portal shortcut to one.
 const CONSOLE_HOST =
   '(?:[a-z0-9-]+\\.)*(?:console\\.aws\\.amazon\\.com|console\\.amazonaws\\.cn|console\\.amazonaws-us-gov\\.com)';
-const OWN_MARKUP = [
+/** InfraWatch's own dates and console links (direct, or through an access portal): shapes no event can make. */
+export const OWN_LINKS = [
   /<!date\^\d+\^[^<>|]*\|[^<>|&]*>/g,
-  /<@[UW][A-Z0-9]+>/g,
   new RegExp(`<https://${CONSOLE_HOST}/[^\\s<>|]*\\|[^<>|]*>`, 'g'),
   new RegExp(
     '<https://[a-z0-9.-]+(?:/[^\\s<>|#?]*)?/#/console\\?account_id=\\d{12}&amp;role_name=[^\\s<>|&]+' +
@@ -59,6 +59,7 @@ const OWN_MARKUP = [
     'g',
   ),
 ];
+const OWN_MARKUP = [...OWN_LINKS, /<@[UW][A-Z0-9]+>/g];
 
 /**
  * Fails when a mrkdwn string of the message holds any `<` or `>` outside InfraWatch's own dates, mentions and

@@ -81,6 +81,43 @@ describe('acknowledgeAlert (memory store)', () => {
     expect(events.published).toHaveLength(1);
   });
 
+  it('updates the message before anything the clicker does not wait for, and finishes all of it before answering', async () => {
+    // Prepare: the event publisher and the burst store note whether the message was updated when called.
+    const { store, messenger, events, deps } = await postedAlert();
+    const seen: string[] = [];
+    const publish = events.publish.bind(events);
+    events.publish = async (...args) => {
+      seen.push(`publish after ${messenger.updates.length} update(s)`);
+      await publish(...args);
+    };
+    const close = store.bursts.close.bind(store.bursts);
+    store.bursts.close = async (...args) => {
+      seen.push(`burst closed after ${messenger.updates.length} update(s)`);
+      return close(...args);
+    };
+
+    // Act
+    const outcome = await acknowledgeAlert(deps, { ...ALICE, alertId: 'A1' });
+
+    // Assess: both ran, after the update, and before acknowledgeAlert returned.
+    expect(outcome).toMatchObject({ status: 'acknowledged', problems: [] });
+    expect(seen.sort()).toEqual(['burst closed after 1 update(s)', 'publish after 1 update(s)']);
+    expect(events.published).toHaveLength(1);
+  });
+
+  it('still publishes and ends the burst when the Slack update fails', async () => {
+    const { messenger, events, deps } = await postedAlert();
+    messenger.failUpdates = 1;
+
+    const outcome = await acknowledgeAlert(deps, { ...ALICE, alertId: 'A1' });
+
+    expect(outcome).toMatchObject({
+      status: 'acknowledged',
+      problems: [{ what: 'the Slack message could not be updated yet' }],
+    });
+    expect(events.published).toHaveLength(1);
+  });
+
   it('ends the burst group, so the next change by the same actor starts a new alert', async () => {
     const { store, deps } = await postedAlert();
     const alert = await store.alerts.get('A1');

@@ -266,7 +266,7 @@ describe('renderDigest', () => {
       '*x &lt;!channel&gt; &lt;https://evil.example|aws.amazon.com&gt; ∗bold∗ @\u2060here &amp; ˋˋˋ*',
     );
     expect(text).toContain(
-      `<${PERMALINK}|x &lt;!channel&gt; &lt;https://evil.example∣aws.amazon.com&gt; *bold* @\u2060here &amp; \`\`\`>`,
+      `<${PERMALINK}|x &lt;!channel&gt; &lt;https://evil.example∣aws.amazon.com&gt; *bold* @\u2060here &amp; ˋˋˋ>`,
     );
     expect(text).toContain('🔎 &lt;!channel&gt; look is investigating');
     expect(text).not.toContain('javascript:');

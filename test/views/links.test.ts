@@ -24,6 +24,15 @@ describe('cloudTrailEventUrl', () => {
     expect(cloudTrailEventUrl('us-east-1.evil.example/', 'x')).toBeNull();
     expect(cloudTrailEventUrl('us-east-1', '')).toBeNull();
   });
+
+  // Found by the hostile-input fuzzer: encodeURIComponent throws a URIError on a lone surrogate, and the alert of
+  // an event whose id carried one could never be rendered.
+  it('encodes an id with a lone surrogate as U+FFFD instead of throwing', () => {
+    expect(cloudTrailEventUrl('us-east-1', 'a\uD800')).toBe(
+      'https://us-east-1.console.aws.amazon.com/cloudtrailv2/home?region=us-east-1#/events/a%EF%BF%BD',
+    );
+    expect(resourceConsoleUrl({ type: 'bucket', id: '\uDC00b' }, US)).toContain('/s3/buckets/%EF%BF%BDb?');
+  });
 });
 
 describe('partitionOf', () => {

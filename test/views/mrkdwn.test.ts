@@ -49,6 +49,23 @@ describe('escapeMrkdwn', () => {
     expect(escapeMrkdwn('a\u0000b\u001bc\u007fd\te')).toBe('abcd\te');
     expect(escapeMrkdwn('evil\u202Emoc.com')).toBe('evil⟨U+202E⟩moc.com');
   });
+
+  // Found by the hostile-input fuzzer (test/reliability/hostile-input.reliability.ts).
+  it('shows a lone surrogate (JSON allows "\\ud800") instead of passing it to Slack, and keeps pairs', () => {
+    expect(escapeMrkdwn('a\uD800b\uDC00c')).toBe('a⟨U+D800⟩b⟨U+DC00⟩c');
+    expect(sanitizeText('x\uDBFF')).toBe('x⟨U+DBFF⟩');
+    expect(escapeMrkdwn('😀 \uD83D\uDE00')).toBe('😀 😀');
+  });
+
+  it('breaks a broadcast followed by a formatting character, which escapeEmphasized turns into a lookalike', () => {
+    expect(escapeEmphasized('@channel_')).toBe('@\u2060channelˍ');
+    expect(escapeMrkdwn('@here* @everyone~')).toBe('@\u2060here* @\u2060everyone~');
+  });
+
+  it('keeps an untrusted code fence from opening a block that swallows the rest of the message', () => {
+    expect(escapeMrkdwn('prod```')).toBe('prodˋˋˋ');
+    expect(escapeMrkdwn('a````b `c`')).toBe('aˋˋˋˋb `c`');
+  });
 });
 
 describe('sanitizeText', () => {

@@ -1,0 +1,303 @@
+/**
+ * Hostile input: a property-based fuzzer (fast-check) mutating the CloudTrail fixtures (wrong types, missing
+ * fields, 256 KB payloads, deep nesting, lone surrogates, invisible and bidi characters, injected mentions,
+ * links and mrkdwn in every event-controlled field), through every renderer, through the real events handler
+ * against DynamoDB, and — as Slack payloads and `/infrawatch` text — through the real Bolt receivers. Properties:
+ * nothing crashes, no unhandled rejection, every input it cannot read is rejected with a reason (stored, counted),
+ * and everything sent to Slack passes {@link slackOutputProblems} (valid Block Kit within Slack's limits, no
+ * mention, link or formatting InfraWatch did not build, nothing invisible, no lone surrogate).
+ *
+ * `RELIABILITY_SEED=<n>` replays a run (it seeds fast-check); a failure prints fast-check's counterexample,
+ * shrunk to the smallest mutation that still fails, with the seed and path that replay it.
+ */
+import fc from 'fast-check';
+import { bySeverityThenTime, toLine } from '../../src/changes/burst';
+import { describeChange } from '../../src/changes/describe';
+import { InvalidEventError } from '../../src/events/errors';
+import type { AlertContent } from '../../src/model/alert';
+import type { Change } from '../../src/model/change';
+import type { Mute } from '../../src/model/mute';
+import {
+  renderAckNoteModal,
+  renderActorDenied,
+  renderActorQuestion,
+  renderActorQuestionAnswered,
+  renderAlertContent,
+  renderAlreadyAcknowledged,
+  renderChannelSettings,
+  renderCommandError,
+  renderDigest,
+  renderDigestClosed,
+  renderEscalation,
+  renderEscalationStep,
+  renderHelp,
+  renderInvestigateModal,
+  renderMuteAnnouncement,
+  renderStats,
+  renderUnmuteAnnouncement,
+  renderWatchesList,
+  withActorAnswer,
+  withEscalationSteps,
+  withReplacementNote,
+} from '../../src/views';
+import { fallbackText } from '../../src/views/alert-parts';
+import { renderQuietNotice } from '../../src/views/heartbeat';
+import { builtInCatalog } from '../../src/watches';
+import { type SlackOutput, slackOutputProblems, type TrustedMentions } from '../helpers/slack-output';
+import { reportFigures, SEED } from './harness';
+import { hostileEvent, hostileString, mutate, watchedFixtures } from './hostile';
+
+const FIXTURES = watchedFixtures();
+const FIXTURE = new Map(FIXTURES);
+const ALERT_ID = '5f0c3a1e9b2d4c6a8e0f1b2c';
+const CHANNEL = 'C0ALERTS';
+const NOW = '2026-12-01T12:00:00.000Z';
+const PERMALINK = 'https://infrawatch-test.slack.com/archives/C0ALERTS/p1700000000000100';
+
+/** Unhandled rejections anywhere in the process while a property runs: each one is a violation. */
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+beforeAll(() => process.on('unhandledRejection', onUnhandled));
+afterAll(() => process.off('unhandledRejection', onUnhandled));
+
+/** fast-check's settings for one property: the run's seed, and a bounded number of runs. */
+const runs = (numRuns: number): fc.Parameters<unknown> => ({ seed: SEED, numRuns });
+
+/** What an event turned into: a change, or a rejection whose reason must say something. */
+function read(fixture: string, mutations: Parameters<typeof mutate>[1]): Change | { rejected: string } {
+  const base = FIXTURE.get(fixture);
+  if (!base) throw new Error(`no fixture ${fixture}`);
+  try {
+    return describeChange(mutate(base, mutations), builtInCatalog);
+  } catch (error) {
+    if (error instanceof InvalidEventError) return { rejected: error.message };
+    throw error;
+  }
+}
+
+/** Operator- and Slack-supplied text the renderers also show: titles, aliases, names, notes, mute values. */
+const operatorText = fc.record({
+  watchTitle: hostileString(),
+  alias: hostileString(),
+  userName: hostileString(),
+  note: hostileString(),
+  muteValue: hostileString(),
+  userId: fc.oneof(fc.constantFrom('U0ALICE', 'W0BOB'), hostileString(40)),
+});
+
+type OperatorText = typeof operatorText extends fc.Arbitrary<infer T> ? T : never;
+
+/** Every renderer that shows a change, an alert or a digest, fed the same hostile change(s). */
+function renderAll(changes: Change[], op: OperatorText, rejectedReasons: string[]): [string, SlackOutput][] {
+  const lines = changes.map(toLine).sort(bySeverityThenTime);
+  const lead = changes.find((change) => change.id === lines[0]?.id) ?? (changes[0] as Change);
+  const alert: AlertContent = {
+    id: ALERT_ID,
+    channel: CHANNEL,
+    watch: lead.watch,
+    lead,
+    lines,
+    severity: lead.severity,
+    status: 'open',
+  };
+  const ack = { userId: op.userId, userName: op.userName, at: NOW, note: op.note };
+  const acknowledged: AlertContent = { ...alert, status: 'acknowledged', acknowledgement: ack };
+  const investigating: AlertContent = {
+    ...alert,
+    status: 'investigating',
+    investigation: { userId: op.userId, userName: op.userName, at: NOW },
+  };
+  const options = { watchTitle: op.watchTitle, accountAlias: { [lead.account]: op.alias } };
+  const answer = { answer: 'no' as const, userId: op.userId, userName: op.userName, at: NOW };
+  const message = renderAlertContent(alert, options);
+  const mute: Mute = {
+    channel: CHANNEL,
+    type: 'actor',
+    value: op.muteValue,
+    account: op.alias,
+    setBy: op.userId,
+    setAt: NOW,
+    expiresAt: '2026-12-01T14:00:00.000Z',
+  };
+  const figures = {
+    alerts: 2,
+    changes: lines.length,
+    acknowledgedAlerts: 1,
+    acknowledgedChanges: 1,
+    medianAckMs: 60_000,
+    p90AckMs: 120_000,
+    oldestOpenAt: NOW,
+    escalations: 1,
+    notMe: 1,
+  };
+  const titles = new Map([[lead.watch ?? 'custom', op.watchTitle]]);
+  return [
+    ['alert', message],
+    ['alert (acknowledged)', renderAlertContent(acknowledged, options)],
+    ['alert (investigating)', renderAlertContent(investigating, options)],
+    ['alert (single line)', renderAlertContent({ ...alert, lines: lines.slice(0, 1) }, options)],
+    ['escalation reply', renderEscalation(alert)],
+    ['replacement', withReplacementNote(message)],
+    [
+      'investigate modal',
+      {
+        view: renderInvestigateModal({
+          content: investigating,
+          raw: JSON.stringify(changes.map((change) => change.details)),
+          related: lines,
+          now: NOW,
+          accountAlias: op.alias,
+          watchTitle: op.watchTitle,
+        }),
+      },
+    ],
+    [
+      'digest',
+      renderDigest({
+        channel: CHANNEL,
+        now: NOW,
+        since: '2026-11-30T12:00:00.000Z',
+        alerts: lines.map((line, i) => ({
+          id: `${ALERT_ID.slice(0, -2)}${String(i).padStart(2, '0')}`,
+          watch: lead.watch,
+          watchTitle: op.watchTitle,
+          severity: line.severity,
+          createdAt: line.time,
+          headline: fallbackText(line.severity, line.summary),
+          changeCount: lines.length,
+          permalink: PERMALINK,
+          investigation: { userId: op.userId, userName: op.userName, at: NOW },
+        })),
+        mutedCount: 3,
+        rejected: { count: rejectedReasons.length + 1, reasons: [...rejectedReasons, op.note] },
+        footer: { week: figures, health: { recorded: 5, recovered: 1, rejected: 2 } },
+      }) ?? { text: 'no digest' },
+    ],
+    ['digest closed', renderDigestClosed({ since: NOW, until: NOW, closedBy: { ...ack, count: 2 } })],
+    ['actor question', renderActorQuestion({ alert, accountAlias: op.alias })],
+    ['actor answered', renderActorQuestionAnswered({ alert, accountAlias: op.alias, answer })],
+    ['alert with actor answer', withActorAnswer(message, answer)],
+    ['actor denied', renderActorDenied(alert, answer)],
+    [
+      'escalation step',
+      renderEscalationStep({
+        alert,
+        step: 1,
+        target: { kind: 'usergroup', id: 'S0ONCALL' },
+        afterMs: 900_000,
+      }),
+    ],
+    [
+      'escalation step elsewhere',
+      renderEscalationStep({
+        alert,
+        step: 2,
+        target: { kind: 'channel', id: 'C0ONCALL' },
+        afterMs: 900_000,
+        permalink: PERMALINK,
+      }),
+    ],
+    [
+      'alert with escalation notes',
+      withEscalationSteps(message, [{ step: 1, target: { kind: 'here' }, afterMs: 900_000, at: NOW }]),
+    ],
+    ['already acknowledged', renderAlreadyAcknowledged({ acknowledgement: ack, now: NOW })],
+    [
+      'acknowledge-with-note modal',
+      { view: renderAckNoteModal({ alertId: ALERT_ID, summary: lead.summary }) },
+    ],
+    [
+      'quiet account notice',
+      renderQuietNotice({
+        account: lead.account,
+        lastSeen: lead.time,
+        quietHours: 24,
+        accountAlias: op.alias,
+      }),
+    ],
+    [
+      'stats',
+      renderStats(
+        {
+          channel: CHANNEL,
+          since: '2026-11-24T12:00:00.000Z',
+          now: NOW,
+          days: 7,
+          rows: [{ ...figures, watch: lead.watch ?? 'custom', severity: lead.severity }],
+          total: figures,
+        },
+        titles,
+      ),
+    ],
+    [
+      'list',
+      renderChannelSettings({
+        channel: CHANNEL,
+        subscriptions: [{ channel: CHANNEL, watch: op.muteValue, setBy: op.userId, setAt: NOW }],
+        mutes: [mute, { ...mute, type: 'watch', account: undefined }],
+        now: NOW,
+        escalation: { policy: null, setBy: op.userId, setAt: NOW },
+      }),
+    ],
+    ['mute announcement', renderMuteAnnouncement({ mutes: [mute], now: NOW })],
+    ['unmute announcement', renderUnmuteAnnouncement({ target: mute, userId: op.userId, existed: true })],
+    ['command error', renderCommandError(op.note)],
+    ['help', renderHelp()],
+    [
+      'watches',
+      renderWatchesList([
+        { id: op.muteValue, aliases: [op.alias], title: op.watchTitle, description: op.note },
+      ]),
+    ],
+  ];
+}
+
+describe('hostile input', () => {
+  it('every renderer shows mutated fixture events as text: valid Block Kit, no markup, nothing hidden', () => {
+    // Prepare
+    const trusted: TrustedMentions = { channels: [CHANNEL, 'C0ONCALL'], usergroups: ['S0ONCALL'] };
+    const figures = { runs: 0, events: 0, rejectedWithReason: 0, messagesChecked: 0, violations: 0 };
+    const problems: string[] = [];
+
+    // Act + Assess: a property over 1–3 mutated events and hostile operator text.
+    fc.assert(
+      fc.property(
+        fc.array(hostileEvent(FIXTURES), { minLength: 1, maxLength: 3 }),
+        operatorText,
+        (events, op) => {
+          figures.runs += 1;
+          const changes: Change[] = [];
+          const reasons: string[] = [];
+          for (const { fixture, mutations } of events) {
+            figures.events += 1;
+            const result = read(fixture, mutations);
+            if ('rejected' in result) {
+              if (result.rejected.trim() === '') throw new Error(`${fixture} was rejected without a reason`);
+              figures.rejectedWithReason += 1;
+              reasons.push(result.rejected);
+            } else changes.push(result);
+          }
+          if (changes.length === 0) return;
+          const found: string[] = [];
+          for (const [name, output] of renderAll(changes, op, reasons)) {
+            figures.messagesChecked += 1;
+            const trust = { ...trusted, users: [op.userId] };
+            for (const problem of slackOutputProblems(output, trust)) found.push(`${name}: ${problem}`);
+          }
+          if (found.length > 0) {
+            figures.violations += found.length;
+            problems.push(...found.slice(0, 5));
+            throw new Error(found.slice(0, 5).join('\n'));
+          }
+        },
+      ),
+      runs(150),
+    );
+
+    reportFigures(
+      'hostile input: renderers',
+      { ...figures, unhandledRejections: unhandled.length, lost: 0, duplicates: 0 },
+      [...problems, ...unhandled.map((reason) => `unhandled rejection: ${String(reason)}`)],
+    );
+  });
+});
