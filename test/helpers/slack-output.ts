@@ -89,7 +89,9 @@ export function markupProblems(text: string, trusted: TrustedMentions = {}): str
   for (const pattern of trustedPatterns(trusted)) rest = rest.replace(pattern, '');
   const problems: string[] = [];
   const markup =
-    /[<>]/.exec(rest) ?? /&(?!amp;|lt;|gt;)/.exec(rest) ?? /@(?:channel|here|everyone)\b/i.exec(rest);
+    /[<>]/.exec(rest) ??
+    /&(?!amp;|lt;|gt;)/.exec(rest) ??
+    /@(?:channel|here|everyone)(?![a-z0-9])/i.exec(rest);
   if (markup !== null) problems.push(`markup not made by InfraWatch at ${around(rest, markup.index)}`);
   if ((text.split('```').length - 1) % 2 !== 0) problems.push(`an unclosed code block in ${around(text, 0)}`);
   return problems;
