@@ -301,7 +301,7 @@ describe('hostile input', () => {
           }
         },
       ),
-      runs(150),
+      runs(120),
     );
 
     reportFigures(
@@ -443,7 +443,7 @@ describe.each(['dynalite', 'dynamodb-local'] as const)(
             throw new Error(found.slice(0, 5).join('\n'));
           }
         }),
-        runs(engine === 'dynalite' ? 25 : 8),
+        runs(engine === 'dynalite' ? 20 : 6),
       );
 
       reportFigures(
@@ -556,10 +556,11 @@ describe('hostile input through the Bolt receivers', () => {
   it('answers every signed command, click and submission with clean Block Kit, whatever its text', async () => {
     // Prepare: an alert posted from a hostile (but valid) event, to click on.
     const harness = await harnesses.start();
-    const seed = variant(
-      FIXTURE.get('ec2.AuthorizeSecurityGroupIngress.ssh-open-world.json') ?? FIXTURES[0]![1],
-      1,
-    );
+    const open = FIXTURE.get('ec2.AuthorizeSecurityGroupIngress.ssh-open-world.json');
+    if (!open) throw new Error('no ssh-open-world fixture');
+    const seed = variant(open, 1);
+    seed.detail.sourceIPAddress = '<!channel> 203.0.113.7';
+    seed.detail.userAgent = '<https://evil.example|aws-cli/2.0> \u202Egnp.exe';
     const [alertId = ''] = await harness.alertFor([seed]);
     const ts = harness.slack.messages(ALERTS_CHANNEL)[0]?.ts ?? '1.000000';
     const users = [ADMIN, ALICE, BOB, ...USERS.map((u) => ({ userId: u.id, userName: u.name }))];
@@ -659,7 +660,7 @@ describe('hostile input through the Bolt receivers', () => {
           throw new Error(found.slice(0, 5).join('\n'));
         }
       }),
-      runs(60),
+      runs(45),
     );
 
     reportFigures(
