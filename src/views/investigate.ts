@@ -264,9 +264,35 @@ function rawEventBlocks(raw: string, sections: number): KnownBlock[] {
   return blocks;
 }
 
+/**
+ * JSON nested deeper than this is shown as stored. Pretty-printing indents every level: an event of `[[[…]]]`
+ * 3,000 deep (12 KB) would become 18 million characters for a modal that shows 23,000, long enough to miss the
+ * trigger_id's 3 seconds; deeper still, JSON.stringify overflows the stack. Real CloudTrail events nest a dozen.
+ */
+const PRETTY_DEPTH_MAX = 64;
+
+/** True when `raw` nests arrays or objects more than `max` deep (brackets inside strings not counted). */
+function nestsDeeperThan(raw: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < raw.length; i++) {
+    const char = raw[i];
+    if (inString) {
+      if (char === '\\') i += 1;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '[' || char === '{') {
+      depth += 1;
+      if (depth > max) return true;
+    } else if (char === ']' || char === '}') depth -= 1;
+  }
+  return false;
+}
+
 function prettyJson(raw: string): string | null {
   try {
-    return JSON.stringify(JSON.parse(raw), null, 2);
+    const value: unknown = JSON.parse(raw);
+    return nestsDeeperThan(raw, PRETTY_DEPTH_MAX) ? raw : JSON.stringify(value, null, 2);
   } catch {
     return null;
   }

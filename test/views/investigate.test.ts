@@ -357,6 +357,20 @@ describe('renderInvestigateModal', () => {
     );
   });
 
+  // Found by the hostile-input fuzzer: indenting every level of a deeply nested event took seconds.
+  it('shows deeply nested JSON as stored instead of indenting every level', () => {
+    // Prepare
+    const deep = `{"detail":${'['.repeat(3000)}"x"${']'.repeat(3000)}}`;
+
+    // Act
+    const view = renderInvestigateModal(input({ raw: deep }));
+
+    // Assess
+    assertValid(view);
+    expect(shownRaw(view).startsWith('{"detail":[[[[')).toBe(true);
+    expect(shownRaw(view)).not.toContain('\n  ');
+  });
+
   it('stays within Slack’s modal limits whatever the input size', () => {
     // Prepare: every list and text far beyond what fits.
     const long = `${HOSTILE.all} ${'&<>'.repeat(3000)}`;
