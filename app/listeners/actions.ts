@@ -4,6 +4,7 @@ import { acknowledgeAlert } from '../../src/use-cases/acknowledge';
 import { acknowledgeAll } from '../../src/use-cases/acknowledge-all';
 import { alertOfChannel } from '../../src/use-cases/channel-alert';
 import { muteFromAlert, NotAllowedError } from '../../src/use-cases/channel-settings';
+import { claimInteraction } from '../../src/use-cases/command-once';
 import { investigateAlert, showInvestigation } from '../../src/use-cases/investigate';
 import {
   ACTION_IDS,
@@ -42,6 +43,24 @@ function userNameOf(user: { id: string; username?: string; name?: string }): str
   return user.username ?? user.name ?? user.id;
 }
 
+interface Click {
+  team: { id: string } | null;
+  user: { id: string; team_id?: string };
+  trigger_id: string;
+}
+
+/**
+ * Whether this is the first delivery of the click: a replay (the same signed request again, same trigger_id,
+ * within the 5 minutes Slack's signature allows) neither acts nor answers again (see claimInteraction).
+ */
+function firstDelivery(deps: SlackAppDeps, click: Click): Promise<boolean> {
+  if (!click.trigger_id) return Promise.resolve(true);
+  return claimInteraction(deps, {
+    teamId: click.team?.id ?? click.user.team_id ?? '',
+    triggerId: click.trigger_id,
+  });
+}
+
 /** The alert a click refers to, if it belongs to the clicking channel (see alertOfChannel). */
 const alertForClick = (deps: SlackAppDeps, alertId: string, where: Where | undefined) =>
   alertOfChannel(deps, alertId, where?.channel);
@@ -51,6 +70,8 @@ export async function acknowledgeAndReport(
   client: WebClient,
   input: { alertId: string; userId: string; userName: string; note?: string; channel?: string },
   where: Where | undefined,
+  /** Claims the click before a refusal is said, so a replayed click is answered once (see firstDelivery). */
+  first: () => Promise<boolean>,
 ): Promise<void> {
   const result = await acknowledgeAlert(interactionDeps(deps), input);
   const now = deps.clock.now().toISOString();
@@ -64,6 +85,10 @@ export async function acknowledgeAndReport(
     return;
   }
   if (!where) return;
+  // Their own acknowledgement is on the message already: a second click (or a replay of the first) by the
+  // same person needs no answer. The winning click claims nothing, so that its path stays one write.
+  if (result.status === 'already-acknowledged' && result.acknowledgement.userId === input.userId) return;
+  if (!(await first())) return;
   const text =
     result.status === 'already-acknowledged'
       ? renderAlreadyAcknowledged({ acknowledgement: result.acknowledgement, now }).text
@@ -91,11 +116,13 @@ export function registerActions(app: App, deps: SlackAppDeps): void {
         channel: where.channel,
       },
       where,
+      () => firstDelivery(deps, body),
     );
   });
 
   app.action<BlockButtonAction>(ACTION_IDS.investigate, async ({ ack, body, action, client }) => {
     await ack();
+    if (!(await firstDelivery(deps, body))) return;
     const where = whereOf(body);
     const alertId = action.value ?? '';
     const found = (await alertForClick(deps, alertId, where))
@@ -123,6 +150,7 @@ export function registerActions(app: App, deps: SlackAppDeps): void {
 
   app.action<BlockOverflowAction>(ACTION_IDS.more, async ({ ack, body, action, client }) => {
     await ack();
+    if (!(await firstDelivery(deps, body))) return;
     const where = whereOf(body);
     const selection = parseOverflowValue(action.selected_option.value);
     const alert = selection ? await alertForClick(deps, selection.alertId, where) : undefined;
@@ -163,6 +191,7 @@ export function registerActions(app: App, deps: SlackAppDeps): void {
 
   app.action<BlockButtonAction>(VIEW_IDS.digestAckAll, async ({ ack, body, action, client }) => {
     await ack();
+    if (!(await firstDelivery(deps, body))) return;
     const where = whereOf(body);
     const value = parseDigestAckAllValue(action.value ?? '');
     // The window names its channel; a click elsewhere (a forwarded message) must not reach into another one.

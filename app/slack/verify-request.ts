@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { type Headers, headerOf, parseSlackBody, teamIdOfBody } from './request';
+import { type Headers, headerOf, parseSlackBody, slackBodyProblem, teamIdOfBody } from './request';
 
 /**
  * The gate in front of both Bolt receivers (AwsLambdaReceiver on Lambda, HTTPReceiver locally), run on the raw
@@ -16,7 +16,10 @@ import { type Headers, headerOf, parseSlackBody, teamIdOfBody } from './request'
 export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
 
 export interface SlackRequestRefusal {
-  /** 401 for anything not provably from our workspace; 400 for a correctly signed body that cannot be read. */
+  /**
+   * 401 for anything not provably from our workspace; 400 for a correctly signed body that cannot be read or
+   * lacks what every Slack request of its kind carries (see slackBodyProblem).
+   */
   status: 400 | 401;
   /** Why, for the log (never echoed to the caller). */
   reason: string;
@@ -73,6 +76,9 @@ export function createSlackRequestVerifier(options: SlackRequestVerifierOptions)
         };
       }
     }
+    const problem = slackBodyProblem(body);
+    if (problem !== undefined)
+      return { status: 400, reason: `signed body is not a Slack request (${problem})` };
     return undefined;
   };
 }

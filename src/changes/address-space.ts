@@ -71,6 +71,13 @@ function parseIpv4(text: string): bigint | null {
 }
 
 function parseIpv6(text: string): bigint | null {
+  // An IPv4 tail (`::ffff:1.2.3.4`, `::0.0.0.0`, RFC 4291 2.2) is two groups written as a dotted quad.
+  const dotted = /^(.*:)(\d{1,3}(?:\.\d{1,3}){3})$/.exec(text);
+  if (dotted !== null) {
+    const ipv4 = parseIpv4(dotted[2] as string);
+    if (ipv4 === null) return null;
+    return parseIpv6(`${dotted[1]}${(ipv4 >> 16n).toString(16)}:${(ipv4 & 0xffffn).toString(16)}`);
+  }
   const halves = text.toLowerCase().split('::');
   if (halves.length > 2) return null;
   const groups = (half: string): string[] | null => {

@@ -218,11 +218,19 @@ function allowsAction(statement: PolicyStatement, action: string): boolean {
   return statement.actions.some((pattern) => wildcardMatches(pattern, action, true));
 }
 
-/** Whether the statement's resources take in every one of `arns` (a `NotResource` statement is taken as all). */
+/**
+ * Whether the statement's resources take in every one of `arns` (a `NotResource` statement is taken as all).
+ * A policy variable (`${aws:username}`, `${aws:PrincipalTag/team}`) is filled in per caller, so it is taken as
+ * a wildcard: `arn:aws:iam::*:user/${aws:username}` is every user's own ARN, including the holder's.
+ */
 function coversResources(statement: PolicyStatement, arns: readonly string[]): boolean {
   if (statement.notResource) return true;
-  return arns.every((arn) => statement.resources.some((pattern) => wildcardMatches(pattern, arn, false)));
+  return arns.every((arn) =>
+    statement.resources.some((pattern) => wildcardMatches(pattern.replace(POLICY_VARIABLE, '*'), arn, false)),
+  );
 }
+
+const POLICY_VARIABLE = /\$\{[^}]*\}/g;
 
 /** ARNs of unlike services, one of each IAM kind: a resource list that takes them all in is "everything". */
 function sampleArns(
@@ -286,8 +294,22 @@ export type StatementPower =
   /** IAM actions that grant their holder anything (`escalation`), or iam:PassRole on every role. */
   | { kind: 'escalation' | 'pass-role'; statement: PolicyStatement; index: number; actions: string[] };
 
-/** The statements of an identity policy that grant administrator access or a way to it, in document order. */
-export function statementPowers(document: PolicyDocument, account: string): StatementPower[] {
+/** The IAM identity a policy is put on: its own ARN is the one resource an escalation on itself needs. */
+export interface PolicyHolder {
+  kind: 'user' | 'role' | 'group';
+  name: string;
+}
+
+/**
+ * The statements of an identity policy that grant administrator access or a way to it, in document order. An
+ * escalating action counts when it reaches any identity of its kind, or (given the `holder`) the holder
+ * itself: `iam:PutUserPolicy` on `user/mallory`, put on mallory, lets mallory write herself any policy.
+ */
+export function statementPowers(
+  document: PolicyDocument,
+  account: string,
+  holder?: PolicyHolder,
+): StatementPower[] {
   const arns = sampleArns(account);
   const everything = [arns.user, arns.role, arns.group, arns.policy, ...arns.others];
   const admin = new Set(fullAdminStatements(document, account));
@@ -302,8 +324,12 @@ export function statementPowers(document: PolicyDocument, account: string): Stat
       powers.push({ kind: 'all-but', statement, index });
       return;
     }
+    const own = holder === undefined ? null : `arn:aws:iam::${account}:${holder.kind}/${holder.name}`;
     const escalating = ESCALATION_ACTIONS.filter(
-      ([action, on]) => allowsAction(statement, action) && coversResources(statement, [arns[on]]),
+      ([action, on]) =>
+        allowsAction(statement, action) &&
+        (coversResources(statement, [arns[on]]) ||
+          (own !== null && holder?.kind === on && coversResources(statement, [own]))),
     ).map(([action]) => action);
     if (escalating.length > 0) {
       powers.push({ kind: 'escalation', statement, index, actions: escalating });

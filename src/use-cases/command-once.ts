@@ -4,7 +4,7 @@ import type { Store } from '../store/ports';
 import type { Clock } from './ports';
 
 /**
- * A signed slash command can arrive more than once: replayed as is (same `trigger_id`) within the 5 minutes
+ * A signed slash command (or click) can arrive more than once: replayed as is (same `trigger_id`) within the 5 minutes
  * its signature is accepted, or submitted twice by an impatient user (new `trigger_id`, same words). Each
  * copy may reach a different Lambda container, so "seen it" lives in the store, as a conditional write.
  */
@@ -38,6 +38,21 @@ export interface CommandClaim {
 }
 
 const hash = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('base64url');
+const triggerKey = (teamId: string, triggerId: string) => hash('trigger', teamId, triggerId);
+
+/**
+ * Claims one interaction (a button click, a menu choice) by its `trigger_id`: Slack gives every click its own,
+ * so a second request with the same one is a replay of the first (accepted by its signature for 5 minutes).
+ * @returns false for a replay, which must neither act nor answer again.
+ */
+export function claimInteraction(
+  deps: { store: Store; clock: Clock },
+  request: { teamId: string; triggerId: string },
+): Promise<boolean> {
+  const now = deps.clock.now();
+  const until = new Date(now.getTime() + TRIGGER_CLAIM_MS).toISOString();
+  return deps.store.requests.claim(triggerKey(request.teamId, request.triggerId), now.toISOString(), until);
+}
 
 /**
  * Claims the right to act on one command request. @returns the claim, or `undefined` when the same request
@@ -51,7 +66,7 @@ export async function claimCommand(
   const now = deps.clock.now();
   const claims = [
     {
-      key: hash('trigger', request.teamId, request.triggerId),
+      key: triggerKey(request.teamId, request.triggerId),
       until: new Date(now.getTime() + TRIGGER_CLAIM_MS).toISOString(),
     },
     {

@@ -31,7 +31,9 @@ const CONTROLS = /[^\P{Cc}\t\n]/gu;
 const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 // `@channel`, `@here` and `@everyone` in plain text become real broadcasts when a message is posted with
 // `link_names` or when a text object is not `verbatim`. A word joiner after the `@` breaks the keyword.
-const BROADCASTS = /@(channel|here|everyone)\b/gi;
+// Broken unless a letter or digit follows (`@channels` is no keyword): not `\b`, for in `@channel_` the `_` is a
+// word character, and escapeEmphasized turns it into `ˍ`, which is not, leaving an unbroken `@channel`.
+const BROADCASTS = /@(channel|here|everyone)(?![a-z0-9])/gi;
 
 // Three backticks open a code block that runs to the next fence, our own text included: an untrusted run of them
 // is written with lookalikes. Single backticks are kept (`s3:*` in a name reads as AWS wrote it).

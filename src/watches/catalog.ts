@@ -24,7 +24,8 @@ export const builtInWatches: readonly Watch[] = [
     id: 'security-groups',
     aliases: ['sg', 'sgs', 'security-group', 'securitygroups', 'firewall'],
     title: 'Security groups',
-    description: 'Security groups created or deleted, ingress/egress rules authorized, revoked or modified.',
+    description:
+      'Security groups created or deleted, ingress/egress rules authorized, revoked or modified, and the managed prefix lists rules refer to.',
     pattern: apiCalls('ec2', [
       'CreateSecurityGroup',
       'DeleteSecurityGroup',
@@ -35,6 +36,9 @@ export const builtInWatches: readonly Watch[] = [
       'ModifySecurityGroupRules',
       'UpdateSecurityGroupRuleDescriptionsIngress',
       'UpdateSecurityGroupRuleDescriptionsEgress',
+      // A rule that names a prefix list admits whatever the list holds: changing the list changes the rule.
+      'CreateManagedPrefixList',
+      'ModifyManagedPrefixList',
     ]),
   },
   {

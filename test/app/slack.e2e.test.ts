@@ -142,7 +142,7 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
         const blocks = JSON.stringify(messageOf(harness, alertId)?.blocks);
         expect(blocks).toContain(`Acknowledged by <@${ALICE.userId}>`);
         expect(blocks).not.toContain(ACTION_IDS.acknowledge);
-        expect(await harness.store.renders.due(10)).toEqual([]);
+        expect(await harness.store.renders.due(10, new Date().toISOString())).toEqual([]);
       },
     );
 
@@ -925,6 +925,35 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
       expect(replies.filter((text) => text.startsWith('Done.'))).toHaveLength(1);
       expect(replies.filter((text) => /already received/.test(text))).toHaveLength(4);
       expect((await harness.store.config.load(new Date().toISOString())).mutes).toHaveLength(1);
+    });
+
+    it('acts and answers once on a replayed menu mute or refused click (same trigger_id), whichever receiver gets each copy', async () => {
+      // Prepare: an alert acknowledged by alice, then the clicks whose copies an attacker might replay.
+      const harness = await harnesses.start();
+      const [alertId = ''] = await harness.alertFor([corpusEvent('cloudtrail.DeleteTrail.json')]);
+      const click = (who: typeof ALICE, action: Parameters<typeof blockAction>[0]) =>
+        blockAction(action, who, ALERTS_CHANNEL, { triggerId: `trigger-${who.userId}-${action.action_id}` });
+      const mute = click(ALICE, {
+        action_id: ACTION_IDS.more,
+        selected_option: { value: overflowValue(OVERFLOW_KINDS.muteWatch24h, alertId) },
+      });
+      const ackByAlice = click(ALICE, { action_id: ACTION_IDS.acknowledge, value: alertId });
+      const ackByBob = click(BOB, { action_id: ACTION_IDS.acknowledge, value: alertId });
+
+      // Act: each request three times, with the same signature.
+      for (const body of [mute, ackByAlice, ackByBob]) {
+        const headers = sign(body);
+        for (const via of ['lambda', 'http', 'lambda'] as const) await harness.send(body, via, { headers });
+      }
+
+      // Assess
+      const config = await harness.store.config.load(new Date().toISOString());
+      expect(config.mutes).toHaveLength(1);
+      expect(harness.slack.messages(ALERTS_CHANNEL).filter((m) => /muted/i.test(m.text))).toHaveLength(1);
+      expect((await harness.store.alerts.get(alertId))?.acknowledgement?.userId).toBe(ALICE.userId);
+      // Alice's own acknowledgement is on the message: her copies say nothing; bob hears once that it is done.
+      expect(ephemeralText(harness, ALICE.userId)).toEqual([]);
+      expect(ephemeralText(harness, BOB.userId)).toEqual([expect.stringMatching(/already acknowledged/i)]);
     });
 
     it('acts once on the same command from the same user within seconds (a double submit), not across users', async () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import type { LogPort } from '../../app/events/process-events';
 import { type LocalStack, startLocalStack } from '../../app/local/stack';
+import { DEFAULT_ESCALATION_POLICY, ESCALATION_STEP_COUNT } from '../../src/model/escalation-policy';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const RESULTS = join(__dirname, '..', '..', 'test-results');
@@ -311,6 +312,42 @@ describe('the local Slack page in Chromium', () => {
     await screenshot('05c-not-me');
   });
 
+  it('escalates an alert nobody acknowledged: "⏰ … still not acknowledged" in its thread and in the channel', async () => {
+    // Prepare: the stack divides escalation waits and sweeps every few seconds (GET /api/clock, which the page
+    // explains too). Critical alerts posted with the samples get their last step 2 × 15 min (scaled) after
+    // their post; the wait is bounded by that plus two sweeps and the usual margin, never slept through.
+    const clock = (await (await fetch(new URL('/api/clock', stack.url))).json()) as {
+      escalationTimeScale: number;
+      sweepEverySeconds: number;
+    };
+    const lastStepMs =
+      (ESCALATION_STEP_COUNT * DEFAULT_ESCALATION_POLICY.afterMs) / clock.escalationTimeScale +
+      2 * clock.sweepEverySeconds * 1000;
+    await page
+      .locator('#time-warp')
+      .filter({ hasText: `divided by ${clock.escalationTimeScale}` })
+      .waitFor();
+    const stillOpen = page
+      .locator('#timeline > article.message:not(.ephemeral)')
+      .filter({ has: page.getByRole('button', { name: 'Acknowledge', exact: true }) });
+    const step = (within: Page | Locator) =>
+      within.locator('.thread article.message').filter({ hasText: /⏰ .*still not acknowledged/ });
+
+    // Act: nobody acknowledges; the sweep runs.
+    const escalated = stillOpen.filter({ has: step(page) }).first();
+    await escalated.waitFor({ timeout: lastStepMs + SEEN_WITHIN.timeout });
+
+    // Assess: the step is in the open alert's thread, and broadcast to the channel where everyone sees it.
+    const replyTs = await step(escalated).first().getAttribute('data-ts');
+    const broadcast = page.locator(`#timeline > article.message.broadcast[data-ts="${replyTs}"]`);
+    await broadcast.filter({ hasText: 'replied to a thread' }).waitFor(SEEN_WITHIN);
+    await expect(broadcast.textContent()).resolves.toMatch(
+      /⏰ @here .*Critical alert still not acknowledged/,
+    );
+    await broadcast.scrollIntoViewIfNeeded();
+    await screenshot('06-escalation');
+  });
+
   it('runs the daily digest and acknowledges everything it lists', async () => {
     // Act
     await page.getByRole('button', { name: 'Run daily digest' }).click();
@@ -318,7 +355,7 @@ describe('the local Slack page in Chromium', () => {
       has: page.getByRole('button', { name: 'Acknowledge all listed' }),
     });
     await digest.waitFor(SEEN_WITHIN);
-    await screenshot('06-digest');
+    await screenshot('07-digest');
     await digest.getByRole('button', { name: 'Acknowledge all listed' }).click();
 
     // Assess: every alert is acknowledged, and the digest says so.
@@ -327,7 +364,19 @@ describe('the local Slack page in Chromium', () => {
       (count) => count === 0,
       'Acknowledge buttons left',
     );
-    await screenshot('07-all-acknowledged');
+    await screenshot('08-all-acknowledged');
+  });
+
+  it('serves the favicon the page names, and at /favicon.ico', async () => {
+    const href = await page.locator('link[rel="icon"]').getAttribute('href');
+    for (const path of [href ?? '', '/favicon.ico']) {
+      const response = await fetch(new URL(path, stack.url));
+      expect({ path, status: response.status, type: response.headers.get('content-type') }).toEqual({
+        path,
+        status: 200,
+        type: expect.stringMatching(/^image\//),
+      });
+    }
   });
 
   it('logged no console error, failed request or page error', () => {

@@ -46,6 +46,8 @@ const EXPECTED_SEVERITY: Readonly<Record<string, Severity>> = {
   'ec2.ModifyInstanceAttribute.userdata.json': 'warning',
   // tcp/22 from 0.0.0.0/0 on a rule whose direction CloudTrail does not record: assumed inbound.
   'ec2.ModifySecurityGroupRules.json': 'critical',
+  // 0.0.0.0/0 added to a prefix list: every rule that refers to it is open, on ports the event does not name.
+  'ec2.ModifyManagedPrefixList.open-world.json': 'warning',
   'ec2.ReplaceRoute.json': 'info',
   'ec2.RevokeSecurityGroupEgress.json': 'info',
   'ec2.RevokeSecurityGroupIngress.json': 'info',
@@ -97,6 +99,12 @@ const EXPECTED_SEVERITY: Readonly<Record<string, Severity>> = {
   'signin.ConsoleLogin.iamuser-failure.json': 'warning',
   'signin.ConsoleLogin.iamuser-success-mfa.json': 'info',
   'signin.ConsoleLogin.iamuser-success-nomfa.json': 'warning',
+  // Every SCP of the organization detached at once.
+  'organizations.DisablePolicyType.scp.json': 'critical',
+  // The account escapes SCPs, organization trails and central tooling.
+  'organizations.RemoveAccountFromOrganization.json': 'critical',
+  // An SCP rewritten to allow everything and deny nothing restricts nothing.
+  'organizations.UpdatePolicy.allow-all.json': 'critical',
   'signin.ConsoleLogin.root-failure.json': 'critical',
   'signin.ConsoleLogin.root-success.json': 'critical',
   'signin.ConsoleLogin.stratus-iamuser.json': 'warning',
@@ -108,7 +116,7 @@ const FILES = cloudTrailFixtureFiles();
 describe('describeChange over the CloudTrail corpus', () => {
   it('covers every fixture of the index, and the expectations cover every fixture', () => {
     // Assess
-    expect(FILES).toHaveLength(72);
+    expect(FILES).toHaveLength(76);
     expect(
       cloudTrailFixtureIndex()
         .map((entry) => entry.file)

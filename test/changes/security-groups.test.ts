@@ -1,44 +1,7 @@
 import { describeChange } from '../../src/changes/describe';
 import type { Change } from '../../src/model/change';
-import { fixtureWith, type JsonObject, loadCloudTrailFixture } from '../helpers/cloudtrail-fixtures';
-
-const INGRESS = 'ec2.AuthorizeSecurityGroupIngress.ssh-open-world.json';
-
-function permission(
-  protocol: string,
-  from: number | null,
-  to: number | null,
-  peers: JsonObject = {},
-): JsonObject {
-  const entry: JsonObject = {
-    ipProtocol: protocol,
-    groups: {},
-    ipRanges: {},
-    ipv6Ranges: {},
-    prefixListIds: {},
-    ...peers,
-  };
-  if (from !== null) entry.fromPort = from;
-  if (to !== null) entry.toPort = to;
-  return entry;
-}
-
-const ipv4 = (...cidrs: string[]): JsonObject => ({
-  ipRanges: { items: cidrs.map((cidrIp) => ({ cidrIp })) },
-});
-const ipv6 = (...cidrs: string[]): JsonObject => ({
-  ipv6Ranges: { items: cidrs.map((cidrIpv6) => ({ cidrIpv6 })) },
-});
-
-/** An AuthorizeSecurityGroupIngress (or another rule event) on sg-0d921df5d84f7270a with these permissions. */
-function ruleEvent(permissions: JsonObject[], eventName = 'AuthorizeSecurityGroupIngress'): Change {
-  return describeChange(
-    fixtureWith(INGRESS, (detail) => {
-      detail.eventName = eventName;
-      detail.requestParameters = { groupId: 'sg-0d921df5d84f7270a', ipPermissions: { items: permissions } };
-    }),
-  );
-}
+import { fixtureWith, loadCloudTrailFixture } from '../helpers/cloudtrail-fixtures';
+import { INGRESS, ipv4, ipv6, permission, ruleEvent } from '../helpers/security-group-events';
 
 function rules(change: Change): string[] {
   return change.details.filter((detail) => detail.label === 'Rule').map((detail) => detail.value);

@@ -1,3 +1,4 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { loadConfig } from '../../app/config';
 import type { LogPort } from '../../app/events/process-events';
@@ -36,6 +37,8 @@ export interface SlackHarness {
   slack: SlackStandin;
   eventbridge: EventBridgeStandin;
   store: Store;
+  /** The engine client behind `store` (a test may Scan the table to compare its state before and after). */
+  dynamodb: DynamoDBClient;
   meter: CapacityMeter;
   logs: { level: string; message: string; attributes: Record<string, unknown> }[];
   env: Record<string, string>;
@@ -130,6 +133,7 @@ export function useSlackHarness(engineName: DynamoDbEngineName): {
         slack,
         eventbridge,
         store: createDynamoDbStore({ client, tableName, meter }),
+        dynamodb: client,
         meter,
         logs,
         env,

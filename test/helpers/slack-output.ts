@@ -50,9 +50,10 @@ const SLACK_PERMALINK =
   /<https:\/\/[a-z0-9-]+\.slack\.com\/archives\/[A-Z0-9]+\/p\d+(?:\?[^\s<>|]*)?\|[^<>|]*>/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // Invisible or format code points, except those that draw an emoji (a variation selector after it, a joiner
-// between two) and InfraWatch's own word joiner in `@\u2060channel` (also when a cut leaves `@\u2060chan…`).
+// after it: a cut may end a sequence there, `👩\u200D…`) and InfraWatch's own word joiner in `@\u2060channel`
+// (also when a cut leaves `@\u2060chan…`).
 const OWN_MARKS =
-  /(?<=\p{Extended_Pictographic}\p{Emoji_Modifier}?)[\uFE0E\uFE0F]|(?<=\p{Extended_Pictographic}[\uFE0E\uFE0F]?)\u200D(?=\p{Extended_Pictographic})|(?<=@)\u2060/gu;
+  /(?<=\p{Extended_Pictographic}\p{Emoji_Modifier}?)[\uFE0E\uFE0F]|(?<=\p{Extended_Pictographic}[\uFE0E\uFE0F]?)\u200D|(?<=@)\u2060/gu;
 const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}]/u;
 const CONTROL = /[^\P{Cc}\n\t]/u;
 /** Keys whose strings are not shown to a person. */
@@ -88,7 +89,9 @@ export function markupProblems(text: string, trusted: TrustedMentions = {}): str
   for (const pattern of trustedPatterns(trusted)) rest = rest.replace(pattern, '');
   const problems: string[] = [];
   const markup =
-    /[<>]/.exec(rest) ?? /&(?!amp;|lt;|gt;)/.exec(rest) ?? /@(?:channel|here|everyone)\b/i.exec(rest);
+    /[<>]/.exec(rest) ??
+    /&(?!amp;|lt;|gt;)/.exec(rest) ??
+    /@(?:channel|here|everyone)(?![a-z0-9])/i.exec(rest);
   if (markup !== null) problems.push(`markup not made by InfraWatch at ${around(rest, markup.index)}`);
   if ((text.split('```').length - 1) % 2 !== 0) problems.push(`an unclosed code block in ${around(text, 0)}`);
   return problems;

@@ -10,7 +10,10 @@
  * `RELIABILITY_SEED=<n>` replays a run (it seeds fast-check); a failure prints fast-check's counterexample,
  * shrunk to the smallest mutation that still fails, with the seed and path that replay it.
  */
+
+import type { SQSBatchResponse } from 'aws-lambda';
 import fc from 'fast-check';
+import type { SlackStandin } from '../../app/local/slack';
 import { bySeverityThenTime, toLine } from '../../src/changes/burst';
 import { describeChange } from '../../src/changes/describe';
 import { InvalidEventError } from '../../src/events/errors';
@@ -43,9 +46,11 @@ import {
 import { fallbackText } from '../../src/views/alert-parts';
 import { renderQuietNotice } from '../../src/views/heartbeat';
 import { builtInCatalog } from '../../src/watches';
+import { lambdaContext, sqsBatch, variant } from '../helpers/events';
+import { CHANNELS, usePipeline } from '../helpers/pipeline';
 import { type SlackOutput, slackOutputProblems, type TrustedMentions } from '../helpers/slack-output';
 import { reportFigures, SEED } from './harness';
-import { hostileEvent, hostileString, mutate, watchedFixtures } from './hostile';
+import { eventBody, hostileEvent, hostileString, mutate, watchedFixtures } from './hostile';
 
 const FIXTURES = watchedFixtures();
 const FIXTURE = new Map(FIXTURES);
@@ -68,7 +73,7 @@ function read(fixture: string, mutations: Parameters<typeof mutate>[1]): Change 
   const base = FIXTURE.get(fixture);
   if (!base) throw new Error(`no fixture ${fixture}`);
   try {
-    return describeChange(mutate(base, mutations), builtInCatalog);
+    return describeChange(JSON.parse(eventBody(mutate(base, mutations))), builtInCatalog);
   } catch (error) {
     if (error instanceof InvalidEventError) return { rejected: error.message };
     throw error;
@@ -301,3 +306,152 @@ describe('hostile input', () => {
     );
   });
 });
+
+/** The change id a body names (`detail.eventID`, else the EventBridge `id`), if it is JSON naming one. */
+function eventIdOf(body: string): unknown {
+  try {
+    const event = JSON.parse(body) as { id?: unknown; detail?: { eventID?: unknown } } | null;
+    return event?.detail?.eventID ?? event?.id;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Bodies SQS could carry that are not events at all. */
+const garbageBody = fc.oneof(
+  fc.constantFrom(
+    '',
+    'null',
+    '[]',
+    '{',
+    '{"detail":',
+    '"<!channel>"',
+    '{"detail-type":"AWS API Call via CloudTrail"}',
+  ),
+  hostileString(),
+);
+
+/**
+ * Checks every Slack call from `from` on: what was sent (text, blocks, view) and Slack's answer (the stand-in
+ * refuses what Slack would refuse: invalid blocks, unknown channels).
+ */
+function slackCallProblems(slack: SlackStandin, from: number, trusted: TrustedMentions): [number, string[]] {
+  const calls = slack.calls.slice(from);
+  const problems: string[] = [];
+  let checked = 0;
+  for (const call of calls) {
+    const { text, blocks, view } = call.args;
+    if (text === undefined && blocks === undefined && view === undefined) continue;
+    checked += 1;
+    for (const problem of slackOutputProblems({ text, blocks, view }, trusted))
+      problems.push(`${call.method}: ${problem}`);
+    const body = call.response.body;
+    if (typeof body !== 'object' || body.ok !== true)
+      problems.push(`${call.method} was refused: ${JSON.stringify(body).slice(0, 300)}`);
+  }
+  return [checked, problems];
+}
+
+describe.each(['dynalite', 'dynamodb-local'] as const)(
+  'hostile input through the events handler on %s',
+  (engine) => {
+    const pipelines = usePipeline(engine);
+
+    it('stores or rejects (with a reason) every mutated event, never retries it forever, and posts only clean messages', async () => {
+      // Prepare
+      const pipeline = await pipelines.start();
+      const trusted: TrustedMentions = { channels: CHANNELS };
+      const figures = {
+        runs: 0,
+        messages: 0,
+        stored: 0,
+        rejectedWithReason: 0,
+        retries: 0,
+        slackCalls: 0,
+        violations: 0,
+      };
+      const problems: string[] = [];
+      let seen = 0;
+      let index = 0;
+      const body = fc.oneof(
+        { weight: 6, arbitrary: hostileEvent(FIXTURES).map((event) => ({ event })) },
+        { weight: 1, arbitrary: garbageBody.map((raw) => ({ raw })) },
+      );
+
+      // Act + Assess: one SQS batch per run, as deployed (redelivered while it reports failures).
+      await fc.assert(
+        fc.asyncProperty(fc.array(body, { minLength: 1, maxLength: 5 }), async (bodies) => {
+          figures.runs += 1;
+          const now = new Date().toISOString();
+          const sent = bodies.map((b) => {
+            if ('raw' in b) return b.raw;
+            const base = FIXTURE.get(b.event.fixture);
+            if (!base) throw new Error(`no fixture ${b.event.fixture}`);
+            index += 1;
+            return eventBody(mutate(variant(base, 900_000 + index, now), b.event.mutations));
+          });
+          const batch = sqsBatch(sent);
+          const since = new Date(Date.now() - 1000).toISOString();
+          let pending = batch.Records;
+          for (let receive = 1; receive <= 3 && pending.length > 0; receive++) {
+            const response = (await pipeline.handler(
+              { Records: pending },
+              lambdaContext(),
+            )) as SQSBatchResponse;
+            const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+            pending = pending.filter((record) => failed.has(record.messageId));
+            figures.retries += pending.length;
+          }
+          const found: string[] = pending.map(
+            (record) =>
+              `message ${record.messageId} still fails after 3 receives: ${record.body.slice(0, 200)}`,
+          );
+          const rejected = await pipeline.store.rejected.between(
+            since,
+            new Date(Date.now() + 1000).toISOString(),
+            100,
+          );
+          const reasons = new Map(rejected.first.map((r) => [r.id, r.reason]));
+          for (const [i, record] of batch.Records.entries()) {
+            figures.messages += 1;
+            const reason = reasons.get(record.messageId);
+            if (reason !== undefined) {
+              if (reason.trim() === '') found.push(`message ${record.messageId} rejected without a reason`);
+              else figures.rejectedWithReason += 1;
+              continue;
+            }
+            const id = eventIdOf(sent[i] ?? '');
+            if (typeof id === 'string' && (await pipeline.store.changes.get(id)) !== undefined)
+              figures.stored += 1;
+            else
+              found.push(
+                `message ${record.messageId} neither stored nor rejected: ${record.body.slice(0, 200)}`,
+              );
+          }
+          const [checked, slackProblems] = slackCallProblems(pipeline.slack, seen, trusted);
+          seen = pipeline.slack.calls.length;
+          figures.slackCalls += checked;
+          found.push(...slackProblems);
+          if (found.length > 0) {
+            figures.violations += found.length;
+            problems.push(...found.slice(0, 5));
+            throw new Error(found.slice(0, 5).join('\n'));
+          }
+        }),
+        runs(engine === 'dynalite' ? 25 : 8),
+      );
+
+      reportFigures(
+        `hostile input: events handler (${engine})`,
+        {
+          ...figures,
+          posts: pipeline.slack.callsTo('chat.postMessage').length,
+          unhandledRejections: unhandled.length,
+          lost: 0,
+          duplicates: 0,
+        },
+        [...problems, ...unhandled.map((reason) => `unhandled rejection: ${String(reason)}`)],
+      );
+    }, 120_000);
+  },
+);

@@ -80,11 +80,22 @@ export function hostileString(bigLength = 2_000): fc.Arbitrary<string> {
   );
 }
 
-/** JSON nested `depth` levels deep (arrays or objects), as an attacker or a broken producer could send. */
-export function nested(depth: number, kind: 'array' | 'object'): unknown {
-  let value: unknown = '<!channel>';
-  for (let i = 0; i < depth; i++) value = kind === 'array' ? [value] : { a: value };
-  return value;
+const DEEP = /"\\u0000deep:(array|object):(\d+)\\u0000"/g;
+
+/** A placeholder for a value nested `depth` levels deep, made real by {@link eventBody}. */
+export function nested(depth: number, kind: 'array' | 'object'): string {
+  return `\u0000deep:${kind}:${depth}\u0000`;
+}
+
+/**
+ * The event as an SQS body. Deep values are written into the JSON text here: JSON.stringify recurses and would
+ * overflow the test's own stack before the handler ever saw them (JSON.parse, which the handler uses, does not).
+ */
+export function eventBody(event: unknown): string {
+  return JSON.stringify(event).replace(DEEP, (_, kind: string, depth: string) => {
+    const [open, close] = kind === 'array' ? ['[', ']'] : ['{"a":', '}'];
+    return `${open.repeat(Number(depth))}"<!channel>"${close.repeat(Number(depth))}`;
+  });
 }
 
 /** A value of any JSON type where a string, an object or a number was expected. */

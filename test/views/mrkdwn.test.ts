@@ -57,6 +57,11 @@ describe('escapeMrkdwn', () => {
     expect(escapeMrkdwn('😀 \uD83D\uDE00')).toBe('😀 😀');
   });
 
+  it('breaks a broadcast followed by a formatting character, which escapeEmphasized turns into a lookalike', () => {
+    expect(escapeEmphasized('@channel_')).toBe('@\u2060channelˍ');
+    expect(escapeMrkdwn('@here* @everyone~')).toBe('@\u2060here* @\u2060everyone~');
+  });
+
   it('keeps an untrusted code fence from opening a block that swallows the rest of the message', () => {
     expect(escapeMrkdwn('prod```')).toBe('prodˋˋˋ');
     expect(escapeMrkdwn('a````b `c`')).toBe('aˋˋˋˋb `c`');

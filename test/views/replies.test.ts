@@ -81,7 +81,7 @@ describe('renderWatchesList', () => {
     assertValidReply(message);
     expect(message).toMatchSnapshot();
     expect(allText(message)).toContain(
-      '*Security groups* `security-groups`\nSecurity groups created or deleted, ingress/egress rules authorized, revoked or modified.\n_Also:_ `sg`, `sgs`, `security-group`, `securitygroups`, `firewall`',
+      '*Security groups* `security-groups`\nSecurity groups created or deleted, ingress/egress rules authorized, revoked or modified, and the managed prefix lists rules refer to.\n_Also:_ `sg`, `sgs`, `security-group`, `securitygroups`, `firewall`',
     );
   });
 

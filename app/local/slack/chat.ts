@@ -61,6 +61,8 @@ export function chatMethods(
       if (retryAfter > 0) throw new RateLimitedError(retryAfter);
       const content = messageContent(args);
       const threadTs = optionalString(args, 'thread_ts');
+      // Form posts carry booleans as strings.
+      const broadcast = threadTs !== undefined && String(args.reply_broadcast) === 'true';
       const message: StandinMessage = {
         ...authorship,
         type: 'message',
@@ -68,6 +70,7 @@ export function chatMethods(
         ts: state.nextTs(),
         ...content,
         ...(threadTs ? { thread_ts: threadTs } : {}),
+        ...(broadcast ? { subtype: 'thread_broadcast' as const } : {}),
         ...(args.metadata !== undefined ? { metadata: args.metadata } : {}),
       };
       state.put(message);

@@ -22,6 +22,8 @@ export interface StandinMessage {
   readonly text: string;
   readonly blocks?: readonly StandinBlock[];
   readonly thread_ts?: string;
+  /** `thread_broadcast`: a reply also sent to the channel (`reply_broadcast`), shown there as well as in its thread. */
+  readonly subtype?: 'thread_broadcast';
   readonly reply_count?: number;
   readonly metadata?: unknown;
   readonly user: string;

@@ -139,6 +139,14 @@
     return node;
   }
 
+  /** A thread reply also sent to the channel, as Slack shows it there: "replied to a thread". */
+  function broadcastElement(message) {
+    const { node, main, meta } = frame('message broadcast', message.ts);
+    meta.appendChild(element('span', 'replied', 'replied to a thread'));
+    main.appendChild(content(message, message.ts));
+    return node;
+  }
+
   function ephemeralElement(ephemeral) {
     const { node, main, meta } = frame('message ephemeral', ephemeral.ts);
     meta.appendChild(element('span', 'only-you', `Only visible to you · ${ephemeral.via}`));
@@ -165,6 +173,8 @@
     for (const message of data.messages) {
       if (message.thread_ts && message.thread_ts !== message.ts) {
         replies.set(message.thread_ts, [...(replies.get(message.thread_ts) ?? []), message]);
+        // "Also send to the channel": Slack shows the reply in the channel too, where people see it.
+        if (message.subtype === 'thread_broadcast') items.push({ ts: message.ts, broadcast: message });
       } else {
         items.push({ ts: message.ts, message });
       }
@@ -184,7 +194,9 @@
       timeline.appendChild(
         item.message
           ? messageElement(item.message, replies.get(item.message.ts) ?? [])
-          : ephemeralElement(item.ephemeral),
+          : item.broadcast
+            ? broadcastElement(item.broadcast)
+            : ephemeralElement(item.ephemeral),
       );
     }
     if (atBottom) timeline.scrollTop = timeline.scrollHeight;

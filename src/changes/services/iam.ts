@@ -41,10 +41,12 @@ export type IamAction =
     }
   | {
       kind: 'managed-policy';
-      operation: 'create' | 'create-version';
+      operation: 'create' | 'create-version' | 'set-default';
       policy: string | null;
       document: PolicyDocument | null;
       setAsDefault: boolean;
+      /** The version made the default (SetDefaultPolicyVersion). */
+      versionId: string | null;
     }
   | TrustPolicyAction
   | { kind: 'iam-user'; operation: 'create' | 'delete'; userName: string | null }
@@ -125,11 +127,18 @@ function readManagedPolicy({
 }: CloudTrailDetail): Of<'managed-policy'> {
   return {
     kind: 'managed-policy',
-    operation: name === 'CreatePolicy' ? 'create' : 'create-version',
+    operation:
+      name === 'CreatePolicy'
+        ? 'create'
+        : name === 'SetDefaultPolicyVersion'
+          ? 'set-default'
+          : 'create-version',
     policy: text(request, 'policyArn') ?? text(request, 'policyName'),
     document: parsePolicyDocument(field(request, 'policyDocument')),
     // A new policy is its own default version; a new version only takes effect with setAsDefault.
-    setAsDefault: name === 'CreatePolicy' || bool(request, 'setAsDefault') === true,
+    setAsDefault:
+      name === 'CreatePolicy' || name === 'SetDefaultPolicyVersion' || bool(request, 'setAsDefault') === true,
+    versionId: text(request, 'versionId'),
   };
 }
 
@@ -180,6 +189,7 @@ export const iam: ServiceModule<IamAction['kind']> = {
     ...principalReaders(['Put', 'Delete'], readInline),
     CreatePolicy: readManagedPolicy,
     CreatePolicyVersion: readManagedPolicy,
+    SetDefaultPolicyVersion: readManagedPolicy,
     CreateRole: readTrustPolicy,
     UpdateAssumeRolePolicy: readTrustPolicy,
     CreateUser: readUser,
@@ -237,7 +247,9 @@ export const iam: ServiceModule<IamAction['kind']> = {
       effect(action, input) {
         if (action.operation !== 'put' || action.policy === null) return NO_FINDINGS;
         const policy = `Inline policy ${action.policyName ?? '(unnamed)'} on ${reasonPrincipal(action.principal)}`;
-        return statementPowers(action.policy, input.account).map((power) => ({
+        const { kind, name } = action.principal;
+        const holder = name === null ? undefined : { kind, name };
+        return statementPowers(action.policy, input.account, holder).map((power) => ({
           severity: power.kind === 'pass-role' ? 'warning' : 'critical',
           reason: `${policy} allows ${powerWords(power)}.`,
         }));
@@ -250,17 +262,29 @@ export const iam: ServiceModule<IamAction['kind']> = {
           action.document !== null && fullAdminStatements(action.document, input.account).length > 0;
         const grants = admin ? ' granting full admin (Action "*" on Resource "*")' : '';
         if (action.operation === 'create') return `created managed policy ${name}${grants}`;
+        if (action.operation === 'set-default')
+          return `made version ${shortName(action.versionId ?? '(unknown)')} the default of policy ${name}`;
         return `created a new${action.setAsDefault ? ' default' : ''} version of policy ${name}${grants}`;
       },
       details(action, out, { detail }) {
         out.add('Policy', action.policy);
-        out.add('Default version', action.setAsDefault ? 'yes' : 'no');
+        out.add('Default version', action.versionId ?? (action.setAsDefault ? 'yes' : 'no'));
         addPolicy(out, action.document, field(detail.requestParameters, 'policyDocument'), 'Policy document');
       },
       effect(action, input) {
-        if (action.document === null) return NO_FINDINGS;
         const policy =
           action.policy === null ? 'a managed policy' : `managed policy ${arnName(action.policy)}`;
+        // The version's content is not in the event: switching versions is the second half of a known
+        // escalation (create a non-default version, make it the default later), so it is never routine.
+        if (action.operation === 'set-default') {
+          return [
+            {
+              severity: 'warning',
+              reason: `Version ${action.versionId ?? '(unknown)'} of ${policy} is now in effect for everyone it is attached to. The event does not say what that version allows: check it, it may be a version created earlier to be switched on now.`,
+            },
+          ];
+        }
+        if (action.document === null) return NO_FINDINGS;
         const takesEffect = action.operation === 'create-version' && action.setAsDefault;
         return statementPowers(action.document, input.account).map((power) =>
           takesEffect

@@ -1,7 +1,7 @@
 import type { CloudTrailDetail } from '../../events/cloudtrail';
 import { describeReach, type PublicReach, publicReach, reachSize } from '../address-space';
 import { sentenceList, shortName, shortNames } from '../phrases';
-import { listSome, plural, text, unique } from '../read';
+import { field, items, listSome, plural, text, unique } from '../read';
 import {
   formatPeer,
   formatPorts,
@@ -28,7 +28,21 @@ export type SecurityGroupAction =
       groupName: string | null;
       vpcId: string | null;
       description: string | null;
-    };
+    }
+  | PrefixListAction;
+
+/**
+ * A customer-managed prefix list created or changed. Security-group rules may refer to one (`pl-…`) instead of
+ * naming CIDRs, so adding `0.0.0.0/0` to a list opens every rule that uses it without touching any rule.
+ */
+interface PrefixListAction {
+  kind: 'prefix-list';
+  operation: 'create' | 'modify';
+  prefixListId: string | null;
+  name: string | null;
+  added: RulePeer[];
+  removed: string[];
+}
 
 type RulesAction = Extract<SecurityGroupAction, { kind: 'sg-rules' }>;
 type GroupAction = Extract<SecurityGroupAction, { kind: 'security-group' }>;
@@ -50,12 +64,48 @@ function readGroup(detail: CloudTrailDetail): GroupAction {
   };
 }
 
+/**
+ * Create/ModifyManagedPrefixList as the EC2 query API names them (`PrefixListId`, `Entry.N.Cidr`,
+ * `AddEntry.N.Cidr`, `RemoveEntry.N.Cidr`), inside the `…Request` wrapper newer EC2 calls are recorded with, or
+ * camelCased: every spelling is read, as for ModifySecurityGroupRules.
+ */
+function readPrefixList(detail: CloudTrailDetail): PrefixListAction {
+  const create = detail.eventName === 'CreateManagedPrefixList';
+  const request = detail.requestParameters;
+  const wrapped =
+    field(request, create ? 'CreateManagedPrefixListRequest' : 'ModifyManagedPrefixListRequest') ?? request;
+  const pick = (pascal: string) => text(wrapped, pascal) ?? text(wrapped, lowerFirst(pascal));
+  const entries = (...names: string[]) =>
+    names.flatMap((name) => [...items(field(wrapped, name)), ...items(field(wrapped, lowerFirst(name)))]);
+  const cidrs = (list: unknown[]) =>
+    list
+      .map((entry) => text(entry, 'Cidr') ?? text(entry, 'cidr'))
+      .filter((cidr): cidr is string => cidr !== null);
+  const response =
+    field(detail.responseElements, 'prefixList') ?? field(detail.responseElements, 'PrefixList');
+  return {
+    kind: 'prefix-list',
+    operation: create ? 'create' : 'modify',
+    prefixListId: pick('PrefixListId') ?? text(response, 'prefixListId'),
+    name: pick('PrefixListName') ?? text(response, 'prefixListName'),
+    added: cidrs(entries('Entry', 'Entries', 'AddEntry', 'AddEntries')).map((value) => ({
+      kind: value.includes(':') ? 'ipv6' : 'ipv4',
+      value,
+    })),
+    removed: cidrs(entries('RemoveEntry', 'RemoveEntries')),
+  };
+}
+
+const lowerFirst = (name: string): string => `${name[0]?.toLowerCase() ?? ''}${name.slice(1)}`;
+
 export const securityGroups: ServiceModule<SecurityGroupAction['kind']> = {
   source: 'ec2',
   readers: {
     ...Object.fromEntries(SECURITY_GROUP_RULE_EVENTS.map((name) => [name, readRules])),
     CreateSecurityGroup: readGroup,
     DeleteSecurityGroup: readGroup,
+    CreateManagedPrefixList: readPrefixList,
+    ModifyManagedPrefixList: readPrefixList,
   },
   actions: {
     'sg-rules': {
@@ -72,6 +122,38 @@ export const securityGroups: ServiceModule<SecurityGroupAction['kind']> = {
         }
       },
       effect: (action) => worldOpenIngressFindings(action.change),
+    },
+    'prefix-list': {
+      phrase(action) {
+        const list = shortName(action.prefixListId ?? action.name ?? 'a prefix list');
+        const added =
+          action.added.length === 0 ? '' : ` adding ${shortNames(action.added.map((peer) => peer.value))}`;
+        const removed =
+          action.removed.length === 0
+            ? ''
+            : `${added === '' ? '' : ' and'} removing ${shortNames(action.removed)}`;
+        return `${action.operation === 'create' ? 'created' : 'changed'} prefix list ${list}${added}${removed}`;
+      },
+      details(action, out) {
+        out.add('Prefix list', action.prefixListId);
+        out.add('Name', action.name);
+        out.addEach(
+          'Entry added',
+          action.added.map((peer) => peer.value),
+        );
+        out.addEach('Entry removed', action.removed);
+      },
+      effect(action) {
+        const reach = publicReach(action.added);
+        if (reachSize(reach) !== 'internet') return NO_FINDINGS;
+        const list = action.prefixListId ?? action.name ?? 'a prefix list';
+        return [
+          {
+            severity: 'warning',
+            reason: `Prefix list ${list} now admits ${exposureWords(reach, 1, action.added)}: every security-group rule that refers to it lets them in on its ports. The event does not say which rules do; check them, since an admin or database port among them is open to the internet now.`,
+          },
+        ];
+      },
     },
     'security-group': {
       phrase(action) {

@@ -111,6 +111,28 @@ describe('Slack stand-in', () => {
       expect(t.slack.replies(ALERTS, parent.ts ?? '').map((m) => m.text)).toEqual(['reply']);
     });
 
+    it('marks a reply also sent to the channel thread_broadcast, as Slack does, and only that one', async () => {
+      // Prepare
+      const parent = await t.client.chat.postMessage({ channel: ALERTS, text: 'parent' });
+
+      // Act
+      const quiet = await t.client.chat.postMessage({ channel: ALERTS, text: 'quiet', thread_ts: parent.ts });
+      const loud = await t.client.chat.postMessage({
+        channel: ALERTS,
+        text: 'loud',
+        thread_ts: parent.ts ?? '',
+        reply_broadcast: true,
+      });
+
+      // Assess
+      expect(loud.message).toMatchObject({ subtype: 'thread_broadcast', thread_ts: parent.ts });
+      expect(quiet.message?.subtype).toBeUndefined();
+      expect(t.slack.replies(ALERTS, parent.ts ?? '').map((m) => [m.text, m.subtype])).toEqual([
+        ['quiet', undefined],
+        ['loud', 'thread_broadcast'],
+      ]);
+    });
+
     it('refuses an empty message with no_text and text over 40,000 characters with msg_too_long', async () => {
       // Act & Assess
       await expect(t.client.chat.postMessage({ channel: ALERTS, text: '' })).rejects.toMatchObject({

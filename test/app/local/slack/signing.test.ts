@@ -3,8 +3,9 @@ import { signSlackRequest } from '../../../../app/local/slack/signing';
 import { createSlackRequestVerifier } from '../../../../app/slack/verify-request';
 
 const SECRET = 'local-signing-secret';
-const BODY =
-  'payload=%7B%22type%22%3A%22block_actions%22%2C%22team%22%3A%7B%22id%22%3A%22T0LOCAL001%22%7D%7D';
+const BODY = new URLSearchParams({
+  payload: JSON.stringify({ type: 'block_actions', team: { id: 'T0LOCAL001' }, user: { id: 'U0LOCAL001' } }),
+}).toString();
 const NOW = 1_700_000_000_000;
 
 describe('signSlackRequest (the one signing function of the page, the tests and the benchmarks)', () => {
