@@ -8,7 +8,8 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  *   CHANGE#<eventId>         / CHANGE              one CloudTrail change, stored once (conditional put)
  *   CHANGE#<eventId>         / DELIVERY#<channel>  which alert carries the change in a channel, or why not
  *   ALERT#<alertId>          / ALERT               one Slack message: its changes, status, acknowledgement; in the
- *                              by-day index under ALERTS#<createdAt day> (stats, export)
+ *                              by-day index under ALERTS#<createdAt day> (export) and in the by-channel index
+ *                              under its channel (stats)
  *   GROUP#<channel>#<key>    / GROUP               the open burst group for (channel, watch, actor)
  *   CONFIG                   / SUB#<channel>#<watch>   a subscription
  *   CONFIG                   / MUTE#<channel>#<type>#<value>[#in#<account>]   a mute, with its expiry (an actor
@@ -74,16 +75,43 @@ export const TABLE = {
       sortKey: 'daySk',
       projection: ['channel'] as string[],
     },
+    /**
+     * Every alert of one channel by creation time (`channel` / `<createdAt>#<alertId>`, the alert's own
+     * attributes: nothing new is written): what the stats (`/infrawatch stats`, the digest's 7-day line) read,
+     * one Query of the channel's window, without fetching any alert. It projects what the stats count and
+     * nothing that changes on every append or render besides the shown change count: an index entry is a few
+     * hundred bytes, and a Query is charged for the bytes it reads, where fetching each alert costs at least
+     * half a read unit per alert.
+     */
+    byChannel: {
+      name: 'by-channel',
+      partitionKey: 'channel',
+      sortKey: 'daySk',
+      projection: [
+        'id',
+        'watch',
+        'createdAt',
+        'sevCritical',
+        'sevWarning',
+        'changeCount',
+        'acknowledgement',
+        'escSent',
+        'actAnswer',
+      ] as string[],
+    },
   },
 } as const;
 
 /** CreateTable input for the local stack and tests (on-demand billing, like the deployed table). */
 export function createTableInput(tableName: string): CreateTableCommandInput {
   const { partitionKey, sortKey, indexes } = TABLE;
+  // An attribute keys several indexes (daySk: by-day and by-channel) but is defined once.
   const keyAttributes = [
-    partitionKey,
-    sortKey,
-    ...Object.values(indexes).flatMap((i) => [i.partitionKey, i.sortKey]),
+    ...new Set([
+      partitionKey,
+      sortKey,
+      ...Object.values(indexes).flatMap((i) => [i.partitionKey, i.sortKey]),
+    ]),
   ];
   return {
     TableName: tableName,

@@ -237,9 +237,13 @@ async function postDigest(
       return true;
     }
   }
-  // Before today's digest, the earlier ones whose alerts were all acknowledged since lose their button.
-  await closeAcknowledgedDigests(deps, channel);
-  const [data, week] = await Promise.all([collectDigest(deps, channel), collectStats(deps, channel, 7)]);
+  // Before today's digest is posted, the earlier ones whose alerts were all acknowledged since lose their
+  // button; their reads and this digest's are independent, so they run side by side.
+  const [, data, week] = await Promise.all([
+    closeAcknowledgedDigests(deps, channel),
+    collectDigest(deps, channel),
+    collectStats(deps, channel, 7),
+  ]);
   const rendered = deps.render.digest({
     channel,
     now: data.now,
@@ -276,7 +280,6 @@ export async function runDigest(
   trigger: DigestTrigger,
 ): Promise<{ posted: string[]; quiet: string[] }> {
   const now = deps.clock.now();
-  const channels = trigger.kind === 'scheduled' ? await digestChannels(deps) : [trigger.channel];
   const runKey =
     trigger.kind === 'scheduled'
       ? `scheduled#${dayIn(deps.timeZone, now)}`
@@ -284,12 +287,14 @@ export async function runDigest(
   const posted: string[] = [];
   const quiet: string[] = [];
   const failures: unknown[] = [];
-  await repairRenders(deps);
-  // Unreadable events belong to no channel: every digest of the run tells of them.
+  // Unreadable events belong to no channel: every digest of the run tells of them. Side by side (independent
+  // reads, and the repair of messages that fell behind), so the run starts in one round trip.
   const since = new Date(now.getTime() - REJECTED_WINDOW_MS).toISOString();
-  const [rejected, recorded] = await Promise.all([
+  const [channels, rejected, recorded] = await Promise.all([
+    trigger.kind === 'scheduled' ? digestChannels(deps) : [trigger.channel],
     deps.store.rejected.between(since, now.toISOString(), REJECTED_REASONS),
     deps.health.healthCounts(since, now.toISOString()),
+    repairRenders(deps),
   ]);
   for (const channel of channels) {
     const leaseUntil = new Date(now.getTime() + DIGEST_LEASE_MS).toISOString();

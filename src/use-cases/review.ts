@@ -3,14 +3,15 @@ import type { ChangeLine } from '../model/alert';
 import type { EscalationStepRecord } from '../model/escalation-policy';
 import type { ReviewStats, StatsFigures, StatsRow } from '../model/review-stats';
 import { SEVERITY_RANK, type Severity } from '../model/severity';
-import type { ReviewedAlert, Store } from '../store/ports';
+import type { StatsAlert, Store } from '../store/ports';
 import type { Clock } from './ports';
 
 /*
  * Evidence of review (issue 11, §4): how fast a channel's alerts were acknowledged (`/infrawatch stats`, the
  * digest's 7-day line) and every change with who acknowledged it (`infrawatch export`). Both read the store's
  * review port page by page: the stats keep one running aggregate per (watch, severity) plus the
- * acknowledgement times; the export holds one page of alerts and one alert's lines at a time.
+ * acknowledgement times, from the channel's index entries (changes counted as the messages show them); the
+ * export holds one page of alerts and one alert's lines at a time.
  */
 
 const DAY_MS = 24 * 3600_000;
@@ -27,7 +28,7 @@ export function nearestRank(sorted: readonly number[], p: number): number | null
 }
 
 /** Whether the actor answered "No, this wasn't me" to "was this you?" (src/use-cases/actor-check.ts). */
-export function saidNotMe(alert: ReviewedAlert): boolean {
+export function saidNotMe(alert: StatsAlert): boolean {
   return alert.actorCheck?.answer?.answer === 'no';
 }
 
@@ -41,7 +42,7 @@ class Aggregate {
   oldestOpenAt: string | null = null;
   private readonly ackMs: number[] = [];
 
-  add(alert: ReviewedAlert): void {
+  add(alert: StatsAlert): void {
     this.alerts += 1;
     this.changes += alert.lineCount;
     this.escalations += alert.escalation?.sent.length ?? 0;
@@ -73,7 +74,7 @@ class Aggregate {
 
 /** Aggregates alerts, page by page, per (watch, severity) and in total. */
 export async function aggregateStats(
-  pages: AsyncIterable<readonly ReviewedAlert[]>,
+  pages: AsyncIterable<readonly StatsAlert[]>,
 ): Promise<{ rows: StatsRow[]; total: StatsFigures }> {
   const groups = new Map<string, { watch: string | null; severity: Severity; aggregate: Aggregate }>();
   const total = new Aggregate();
@@ -101,9 +102,9 @@ export async function aggregateStats(
 }
 
 /**
- * `/infrawatch stats [7d|30d]`: the channel's alerts created in the last `days` days, read through the
- * by-day index (one Query per day page plus one BatchGetItem per page: cost grows with the window's alerts of
- * every channel, never with the table).
+ * `/infrawatch stats [7d|30d]` and the digest's 7-day line: the channel's alerts created in the last `days`
+ * days, read through the by-channel index (one Query per 1 MB page of the channel's entries, no alert fetched:
+ * cost grows with the bytes of this channel's window, never with other channels or the table).
  */
 export async function collectStats(
   deps: { store: Store; clock: Clock },
@@ -113,7 +114,7 @@ export async function collectStats(
   const now = deps.clock.now();
   const since = new Date(now.getTime() - days * DAY_MS).toISOString();
   const { rows, total } = await aggregateStats(
-    deps.store.review.alerts({ fromIso: since, toIso: now.toISOString(), channel }),
+    deps.store.review.statsAlerts({ fromIso: since, toIso: now.toISOString(), channel }),
   );
   return { channel, since, now: now.toISOString(), days, rows, total };
 }
@@ -143,7 +144,9 @@ export interface ExportRow {
 }
 
 /** What the export reads: alerts by creation day, and each alert's lines. */
-export type ExportStore = Pick<Store, 'review'> & { alerts: Pick<Store['alerts'], 'lines'> };
+export type ExportStore = { review: Pick<Store['review'], 'alerts'> } & {
+  alerts: Pick<Store['alerts'], 'lines'>;
+};
 
 const byTime = (a: ChangeLine, b: ChangeLine) =>
   a.time < b.time ? -1 : a.time > b.time ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;

@@ -84,7 +84,8 @@ export async function markRendered(
   await store.renders.markRendered(alertId, 'test-renderer', {
     rev: alert.rev,
     message: { channel: alert.channel, ts: '1.000001' },
-    changeCount: 1,
+    // What a render records: the changes the message now shows.
+    changeCount: (await store.alerts.lines(alertId)).length,
     headline: 'h',
     notifiedSeverity: alert.severity,
   });

@@ -1,4 +1,4 @@
-import type { AlertSeed, ReviewedAlert, Store } from '../../src/store/ports';
+import type { AlertSeed, ReviewedAlert, StatsAlert, Store } from '../../src/store/ports';
 import { lineOf, makeChange } from '../helpers/changes';
 import { markRendered, STORE_KINDS, useStores } from '../helpers/stores';
 
@@ -11,10 +11,21 @@ function seed(id: string, createdAt: string, channel = 'C1'): AlertSeed {
   return { id, channel, watch: 'iam', actorKey: 'alice', account: '123456789012', createdAt };
 }
 
-async function collect(pages: AsyncIterable<ReviewedAlert[]>): Promise<ReviewedAlert[][]> {
-  const all: ReviewedAlert[][] = [];
+async function collect<T extends ReviewedAlert | StatsAlert>(pages: AsyncIterable<T[]>): Promise<T[][]> {
+  const all: T[][] = [];
   for await (const page of pages) all.push(page);
   return all;
+}
+
+/** Escalation step 1 of an alert, as sent by the sweep. */
+const STEP = { step: 1, target: { kind: 'here' as const }, afterMs: 900_000, at: '2026-11-27T09:05:00.000Z' };
+
+async function sendStep(store: Store, alertId: string): Promise<void> {
+  await store.escalationSteps.schedule(alertId, STEP.at);
+  await store.renders.acquireLease(alertId, 'w1', STEP.at, '2026-11-27T09:06:00.000Z');
+  await store.escalationSteps.claim(alertId, 'w1', 1, STEP.at);
+  await store.escalationSteps.recordSent(alertId, 'w1', STEP, { dueAt: '2026-11-27T09:20:00.000Z' });
+  await store.renders.releaseLease(alertId, 'w1');
 }
 
 describe.each(STORE_KINDS)('review contract on %s', (kind) => {
@@ -81,17 +92,7 @@ describe.each(STORE_KINDS)('review contract on %s', (kind) => {
 
   it('carries the escalation steps sent and the acknowledgement (note included)', async () => {
     // Prepare: step 1 sent, then acknowledged.
-    const step = {
-      step: 1,
-      target: { kind: 'here' as const },
-      afterMs: 900_000,
-      at: '2026-11-27T09:05:00.000Z',
-    };
-    await store.escalationSteps.schedule('d3', step.at);
-    await store.renders.acquireLease('d3', 'w1', step.at, '2026-11-27T09:06:00.000Z');
-    await store.escalationSteps.claim('d3', 'w1', 1, step.at);
-    await store.escalationSteps.recordSent('d3', 'w1', step, { dueAt: '2026-11-27T09:20:00.000Z' });
-    await store.renders.releaseLease('d3', 'w1');
+    await sendStep(store, 'd3');
     await markRendered(store, 'd3');
     await store.alerts.acknowledge('d3', {
       userId: 'U1',
@@ -106,12 +107,76 @@ describe.each(STORE_KINDS)('review contract on %s', (kind) => {
     ).flat();
 
     // Assess
-    expect(d3?.escalation?.sent).toEqual([step]);
+    expect(d3?.escalation?.sent).toEqual([STEP]);
     expect(d3?.acknowledgement).toEqual({
       userId: 'U1',
       userName: 'bob',
       at: '2026-11-27T09:10:00.000Z',
       note: 'planned',
+    });
+  });
+
+  describe('stats entries (by-channel index)', () => {
+    const week = { channel: 'C1', fromIso: '2026-11-25T00:00:00.000Z', toIso: '2026-11-27T12:00:00.000Z' };
+
+    it("lists the channel's alerts of the window only, oldest first, with severity and the changes shown", async () => {
+      // Prepare: d1-early's message shows its 2 changes; d1-late was never rendered.
+      await markRendered(store, 'd1-early');
+
+      // Act
+      const entries = (await collect(store.review.statsAlerts(week))).flat();
+
+      // Assess: not C2's alert, nothing outside the window.
+      expect(entries.map((a) => a.id)).toEqual(['d1-early', 'd1-late', 'd3']);
+      expect(entries[0]).toEqual({
+        id: 'd1-early',
+        watch: 'iam',
+        severity: 'critical',
+        createdAt: '2026-11-25T08:00:00.000Z',
+        lineCount: 2,
+      });
+      expect(entries[1]?.lineCount).toBe(0);
+    });
+
+    it("carries the acknowledgement, the escalation steps sent and the actor's answer", async () => {
+      // Prepare: d3 escalated once, its actor answered No, then acknowledged with a note.
+      await sendStep(store, 'd3');
+      await store.renders.acquireLease('d3', 'w1', STEP.at, '2026-11-27T09:06:00.000Z');
+      await store.actorChecks.claimAsk('d3', 'w1', 'U0ALICE', '2026-11-27T09:01:00.000Z');
+      await store.actorChecks.recordAsked('d3', 'w1', { channel: 'D0ALICE', ts: '1.000100' });
+      await store.renders.releaseLease('d3', 'w1');
+      const answer = {
+        answer: 'no' as const,
+        userId: 'U0ALICE',
+        userName: 'alice',
+        at: '2026-11-27T09:03:00.000Z',
+      };
+      await store.actorChecks.recordAnswer('d3', answer);
+      await markRendered(store, 'd3');
+      const acknowledgement = {
+        userId: 'U1',
+        userName: 'bob',
+        at: '2026-11-27T09:10:00.000Z',
+        note: 'planned',
+      };
+      await store.alerts.acknowledge('d3', acknowledgement);
+
+      // Act
+      const [d3] = (
+        await collect(store.review.statsAlerts({ ...week, fromIso: '2026-11-27T00:00:00.000Z' }))
+      ).flat();
+
+      // Assess
+      expect(d3).toEqual({
+        id: 'd3',
+        watch: 'iam',
+        severity: 'critical',
+        createdAt: '2026-11-27T09:00:00.000Z',
+        lineCount: 1,
+        acknowledgement,
+        escalation: { sent: [STEP] },
+        actorCheck: { answer },
+      });
     });
   });
 });

@@ -2,12 +2,13 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { type DynamoDbEngine, ensureTable, startEngine } from '../../app/local/dynamodb';
 import { createDynamoDbStore } from '../../src/store/dynamodb';
 import type { Store } from '../../src/store/ports';
+import { TABLE } from '../../src/store/table';
 import { lineOf, makeChange } from '../helpers/changes';
 
 /*
  * The table is deployed data: items written by today's code must be found by tomorrow's. This test writes one
  * item of every kind through the DynamoDB adapter and pins the key attributes it finds in the table (table key,
- * open-by-channel index, by-actor index, by-day index) as literal text, so any change to a key's shape (a prefix, a
+ * open-by-channel index, by-actor index, by-day index; the by-channel index reuses `channel` and `daySk`) as literal text, so any change to a key's shape (a prefix, a
  * separator, the attribute it lives in) fails here and has to be a deliberate migration.
  */
 
@@ -99,5 +100,25 @@ it('writes every kind of item with the key shapes the deployed table holds', asy
     'pk=RENDERDUE sk=a-1',
     'pk=RENDERWINDOW#a-1 sk=WINDOW',
     'pk=REQUEST#hash-1 sk=REQUEST',
+  ]);
+});
+
+it("holds alerts only in the by-channel index, keyed by the alert's own channel and daySk", async () => {
+  // Prepare: every kind of item (several carry a `channel`; only alerts carry a `daySk`).
+  const tableName = 'infrawatch-keys-by-channel';
+  await ensureTable(client, tableName);
+  await writeOneOfEach(createDynamoDbStore({ client, tableName }));
+  const doc = DynamoDBDocumentClient.from(client);
+
+  // Act
+  const { Items = [] } = await doc.send(
+    new ScanCommand({ TableName: tableName, IndexName: TABLE.indexes.byChannel.name }),
+  );
+
+  // Assess: the index's key attributes, pinned as text.
+  const { partitionKey, sortKey } = TABLE.indexes.byChannel;
+  expect(`${partitionKey} ${sortKey}`).toBe('channel daySk');
+  expect(Items.map((item) => `pk=${item.pk} channel=${item.channel} daySk=${item.daySk}`)).toEqual([
+    'pk=ALERT#a-1 channel=C1 daySk=2026-11-27T10:00:00.000Z#a-1',
   ]);
 });

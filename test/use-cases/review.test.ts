@@ -178,6 +178,7 @@ describe('review stats on a known data set', () => {
     await store.alerts.append(seed('old', 'C1', '2026-11-23T12:00:00.000Z'), [lineOf(makeChange())]);
     await store.alerts.append(seed('other', 'C2', '2026-11-30T12:00:00.000Z'), [lineOf(makeChange())]);
     await markRendered(store, 'recent');
+    await markRendered(store, 'old');
     await store.alerts.acknowledge('recent', {
       userId: 'U1',
       userName: 'bob',
@@ -200,6 +201,28 @@ describe('review stats on a known data set', () => {
       }),
     ]);
     expect(month.total).toMatchObject({ alerts: 2, changes: 3, acknowledgedAlerts: 1 });
+  });
+
+  it('counts the changes an open alert shows: a change not on its message yet counts once it is', async () => {
+    // Prepare: one alert rendered with 1 change, then a 2nd change appended (not rendered yet).
+    const store = createMemoryStore();
+    const clock = manualClock('2026-12-01T12:00:00.000Z');
+    const seed = {
+      id: 'open',
+      channel: 'C1',
+      watch: 'iam',
+      actorKey: 'alice',
+      account: '123456789012',
+      createdAt: '2026-11-30T12:00:00.000Z',
+    };
+    await store.alerts.append(seed, [lineOf(makeChange())]);
+    await markRendered(store, 'open');
+    await store.alerts.append(seed, [lineOf(makeChange())]);
+
+    // Act / Assess: 1 alert, 1 change shown; after the render, 2.
+    expect((await collectStats({ store, clock }, 'C1', 7)).total).toMatchObject({ alerts: 1, changes: 1 });
+    await markRendered(store, 'open');
+    expect((await collectStats({ store, clock }, 'C1', 7)).total).toMatchObject({ alerts: 1, changes: 2 });
   });
 });
 

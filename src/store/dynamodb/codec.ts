@@ -16,6 +16,7 @@ import type { AlertRecord } from '../ports/alerts';
 import type { BurstGroup } from '../ports/bursts';
 import type { Delivery } from '../ports/deliveries';
 import type { AlertEscalationState } from '../ports/escalation-steps';
+import type { StatsAlert } from '../ports/review';
 import type { Item } from './table-client';
 
 /*
@@ -336,6 +337,31 @@ export const alertItem: z.ZodType<AlertRecord> = z
       ...(actorCheck ? { actorCheck } : {}),
     };
   });
+
+/** An alert's entry in the by-channel index (src/store/table.ts): what the stats count, nothing else. */
+export const statsAlertEntry: z.ZodType<StatsAlert> = z
+  .object({
+    id: z.string(),
+    watch: z
+      .string()
+      .nullish()
+      .transform((watch) => watch ?? null),
+    createdAt: z.string(),
+    sevCritical: z.boolean().optional(),
+    sevWarning: z.boolean().optional(),
+    changeCount: z.number().default(0),
+    acknowledgement: acknowledgement.optional(),
+    escSent: z.array(escalationStep).optional(),
+    actAnswer: actorAnswer.optional(),
+  })
+  .transform(({ sevCritical, sevWarning, changeCount, escSent, actAnswer, acknowledgement, ...entry }) => ({
+    ...entry,
+    severity: sevCritical ? 'critical' : sevWarning ? 'warning' : ('info' as Severity),
+    lineCount: changeCount,
+    ...(acknowledgement ? { acknowledgement } : {}),
+    ...(escSent ? { escalation: { sent: escSent } } : {}),
+    ...(actAnswer ? { actorCheck: { answer: actAnswer } } : {}),
+  }));
 
 /** What an append needs of an alert: which lines it holds, its revision, whether it is acknowledged. */
 export const alertMembership = z.object({

@@ -45,20 +45,25 @@ export function dynamoDbRejected(table: TableClient): RejectedInputRepository {
       );
     },
     async between(fromIso, toIso, limit) {
+      // Every day's count and first entries side by side (one round trip); the first `limit` are taken in
+      // day order afterwards.
+      const days = await Promise.all(
+        daysBetween(fromIso, toIso).map(async (day) => {
+          const range = { pk: keys.rejectedPk(day), from: fromIso, to: `${toIso}\uffff` };
+          const [count, output] = await Promise.all([
+            table.countInIndex(range),
+            table.send<{ Items?: Item[] }>(
+              'read',
+              new QueryCommand({ TableName, ...table.openIndexRange(range), Limit: limit }),
+            ),
+          ]);
+          return { count, items: output.Items ?? [] };
+        }),
+      );
       const summary: RejectedSummary = { count: 0, first: [] };
-      for (const day of daysBetween(fromIso, toIso)) {
-        const range = { pk: keys.rejectedPk(day), from: fromIso, to: `${toIso}\uffff` };
-        summary.count += await table.countInIndex(range);
-        if (summary.first.length >= limit) continue;
-        const output = await table.send<{ Items?: Item[] }>(
-          'read',
-          new QueryCommand({
-            TableName,
-            ...table.openIndexRange(range),
-            Limit: limit - summary.first.length,
-          }),
-        );
-        for (const item of output.Items ?? []) {
+      for (const { count, items } of days) {
+        summary.count += count;
+        for (const item of items.slice(0, Math.max(0, limit - summary.first.length))) {
           const entry = decode(rejectedEntry, item, 'rejected input');
           // The index holds keys and projected attributes only: the time is the head of the sort key.
           summary.first.push({ id: entry.id, reason: entry.headline, at: entry.openSk.split('#')[0] ?? '' });

@@ -1,11 +1,16 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../keys';
-import { REVIEW_PAGE_SIZE, type ReviewedAlert, type ReviewRepository } from '../ports/review';
+import {
+  REVIEW_PAGE_SIZE,
+  type ReviewedAlert,
+  type ReviewRepository,
+  type StatsAlert,
+} from '../ports/review';
 import { TABLE } from '../table';
-import { alertItem, alertMembership, decode } from './codec';
+import { alertItem, alertMembership, decode, statsAlertEntry } from './codec';
 import type { Item, TableClient } from './table-client';
 
-const { byDay } = TABLE.indexes;
+const { byDay, byChannel } = TABLE.indexes;
 const DAY_MS = 24 * 3600_000;
 
 /** The UTC days (YYYY-MM-DD) from the one of `fromIso` to the one of `toIso`, both included. */
@@ -69,5 +74,33 @@ export function dynamoDbReview(table: TableClient): ReviewRepository {
       } while (ExclusiveStartKey);
     }
   }
-  return { alerts };
+
+  /** One Query page (up to 1 MB of entries) of the channel's partition of the by-channel index at a time. */
+  async function* statsAlerts(
+    range: Parameters<ReviewRepository['statsAlerts']>[0],
+  ): AsyncGenerator<StatsAlert[]> {
+    let ExclusiveStartKey: Item | undefined;
+    do {
+      const output = await table.send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
+        'read',
+        new QueryCommand({
+          TableName,
+          IndexName: byChannel.name,
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#pk': byChannel.partitionKey, '#sk': byChannel.sortKey },
+          ExpressionAttributeValues: {
+            ':pk': range.channel,
+            ':from': range.fromIso,
+            ':to': `${range.toIso}\uffff`,
+          },
+          ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
+        }),
+      );
+      ExclusiveStartKey = output.LastEvaluatedKey;
+      const page = (output.Items ?? []).map((item) => decode(statsAlertEntry, item, 'alert stats entry'));
+      if (page.length > 0) yield page;
+    } while (ExclusiveStartKey);
+  }
+
+  return { alerts, statsAlerts };
 }

@@ -1,5 +1,10 @@
 import type { AlertRepository } from '../ports/alerts';
-import { REVIEW_PAGE_SIZE, type ReviewedAlert, type ReviewRepository } from '../ports/review';
+import {
+  REVIEW_PAGE_SIZE,
+  type ReviewedAlert,
+  type ReviewRepository,
+  type StatsAlert,
+} from '../ports/review';
 import { type MemoryAlert, publicAlert } from './alerts';
 
 /** Alerts by creation time from the memory store's alert items, in pages like the DynamoDB adapter's. */
@@ -31,5 +36,29 @@ export function memoryReview(
       yield page;
     }
   }
-  return { alerts: pages };
+  /** As the by-channel index holds them: the shown change count, the steps sent, the actor's answer. */
+  async function* statsAlerts(
+    range: Parameters<ReviewRepository['statsAlerts']>[0],
+  ): AsyncGenerator<StatsAlert[]> {
+    const entries: StatsAlert[] = [];
+    for await (const page of pages(range)) {
+      for (const alert of page) {
+        const { id, watch, severity, createdAt, acknowledgement, changeCount, escalation, actorCheck } =
+          alert;
+        entries.push({
+          id,
+          watch,
+          severity,
+          createdAt,
+          lineCount: changeCount,
+          ...(acknowledgement ? { acknowledgement } : {}),
+          ...(escalation ? { escalation: { sent: escalation.sent } } : {}),
+          ...(actorCheck?.answer ? { actorCheck: { answer: actorCheck.answer } } : {}),
+        });
+      }
+    }
+    if (entries.length > 0) yield entries;
+  }
+
+  return { alerts: pages, statsAlerts };
 }
