@@ -56,7 +56,7 @@ export function teamIdOfBody(body: Record<string, unknown>): string | undefined 
  * repeated form field) would otherwise reach a listener as garbage: a 500 from a TypeError, or a number
  * written into an acknowledgement where a Slack user id belongs. Unknown keys are kept: Slack adds fields.
  */
-const slackText = z.string().max(4_000);
+const slackText = z.string();
 const interactionSchema = z.looseObject({
   type: z.string(),
   user: z.looseObject({

@@ -4,9 +4,9 @@ import type { Store } from '../store/ports';
 import type { Clock } from './ports';
 
 /**
- * A signed slash command (or click) can arrive more than once: replayed as is (same `trigger_id`) within the 5 minutes
- * its signature is accepted, or submitted twice by an impatient user (new `trigger_id`, same words). Each
- * copy may reach a different Lambda container, so "seen it" lives in the store, as a conditional write.
+ * A signed slash command (or click) can arrive more than once: replayed as is (same `trigger_id`) within the
+ * 5 minutes its signature is accepted, or submitted twice by an impatient user (new `trigger_id`, same words).
+ * Each copy may reach a different Lambda container, so "seen it" lives in the store, as a conditional write.
  */
 
 /** A command's words from one user in one channel count once within this window. */
