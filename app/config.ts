@@ -99,6 +99,11 @@ const schema = z
      * page shows escalation at work. Deployed: 1 (a real 15 minutes).
      */
     ESCALATION_TIME_SCALE: z.coerce.number().int().min(1).max(3600).default(1),
+    /**
+     * How long after its render window closed an alert whose delayed render never ran (its finisher
+     * dead-lettered) is repaired by the sweep (src/use-cases/coalesce-renders.ts). Tests shorten it.
+     */
+    RENDER_REPAIR_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     /** Spacing of posts per channel (Slack allows about one message per second per channel). */
     SLACK_POST_INTERVAL_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
     ACCOUNT_ALIASES: accountAliases.default({}),

@@ -155,6 +155,7 @@ export function recordDeps(runtime: Runtime, owner: string): RecordChangesDeps {
     policy: { ...DEFAULT_BURST_POLICY, windowMs: runtime.config.BURST_WINDOW_SECONDS * 1000 },
     accountAliases: runtime.config.ACCOUNT_ALIASES,
     escalationTimeScale: runtime.config.ESCALATION_TIME_SCALE,
+    renderRepairAfterMs: runtime.config.RENDER_REPAIR_AFTER_SECONDS * 1000,
     activity: runtime.activity,
     ask: {
       directory: runtime.actorDirectory,

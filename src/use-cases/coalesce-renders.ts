@@ -20,7 +20,11 @@ import { AlertNotFoundError, syncOrMarkDue } from './sync-alert';
  * - No lost update and no double post: the finisher renders through syncAlertMessage (the render lease, the
  *   revision check, the post-attempt search), so a redelivered or duplicate finisher renders nothing twice.
  * - Never behind for long: at most the longest window plus the queue's delivery time. A finisher that
- *   fails is retried by its queue and leaves a render-due mark for the every-minute sweep.
+ *   fails is retried by its queue and leaves a render-due mark for the every-minute sweep. One that never
+ *   runs at all (dead-lettered after failed deliveries, a queue that lost it) is covered too: scheduling it
+ *   also leaves a render-due mark that repairs take only RENDER_REPAIR_AFTER_MS after its window closes, and
+ *   the finisher clears it once it rendered; so coalescing is untouched, and a lost finisher delays the
+ *   message by that much, not until someone looks.
  */
 
 /**
@@ -28,6 +32,13 @@ import { AlertNotFoundError, syncOrMarkDue } from './sync-alert';
  * after each finisher in a row (the last value repeats). SQS delays by whole seconds.
  */
 export const RENDER_WINDOWS_MS = [2_000, 4_000, 6_000] as const;
+
+/**
+ * How long after its window closed a finisher that never reported back is given up on: its alert's
+ * render-due mark becomes due, and the next repair (the every-minute sweep, any events invocation) renders
+ * it. Longer than the renders queue takes to deliver a delayed message and the finisher to render.
+ */
+export const RENDER_REPAIR_AFTER_MS = 60_000;
 
 /** The length of the window after `streak` finishers in a row. */
 export function windowMsOf(streak: number, windows: readonly number[] = RENDER_WINDOWS_MS): number {
@@ -52,6 +63,8 @@ export interface CoalesceDeps extends Pick<AlertDeps, 'store' | 'clock'> {
   finisher: RenderFinisher;
   /** Default RENDER_WINDOWS_MS. */
   windowsMs?: readonly number[];
+  /** Default RENDER_REPAIR_AFTER_MS. */
+  repairAfterMs?: number;
 }
 
 /**
@@ -72,10 +85,17 @@ export async function renderNowOrLater(
   );
   if (!open) return 'now';
   if (open.finisherFor === open.until) return 'later';
-  await deps.finisher.schedule(
-    { alertId, rev, windowUntil: open.until, streak: open.streak },
-    Date.parse(open.until) - now.getTime(),
-  );
+  const repairFrom = Date.parse(open.until) + (deps.repairAfterMs ?? RENDER_REPAIR_AFTER_MS);
+  await Promise.all([
+    deps.finisher.schedule(
+      { alertId, rev, windowUntil: open.until, streak: open.streak },
+      Date.parse(open.until) - now.getTime(),
+    ),
+    // The safety net, beside the message: it is harmless whether or not the finisher was sent.
+    deps.store.renders.markDue(alertId, rev, now.toISOString(), {
+      notBefore: new Date(repairFrom).toISOString(),
+    }),
+  ]);
   await deps.store.renderWindows.markFinisher(alertId, open.until);
   return 'later';
 }
@@ -102,8 +122,12 @@ export async function finishRender(
   try {
     alert = await syncOrMarkDue(deps, request.alertId, request.rev);
   } catch (error) {
-    if (error instanceof AlertNotFoundError) return;
+    if (error instanceof AlertNotFoundError) {
+      await deps.store.renders.clearDue(request.alertId, request.rev);
+      return;
+    }
     throw error;
   }
-  await afterRender(alert);
+  // The safety net its scheduler left is not needed: cleared unless a later revision asks for it again.
+  await Promise.all([deps.store.renders.clearDue(request.alertId, alert.renderedRev), afterRender(alert)]);
 }

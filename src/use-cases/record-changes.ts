@@ -9,13 +9,20 @@ import {
 } from '../changes/burst';
 import type { ChangeLine } from '../model/alert';
 import type { Change } from '../model/change';
-import type { AlertRecord, AlertSeed, BurstGroup, Delivery, RoutingConfig } from '../store/ports';
+import type {
+  AlertRecord,
+  AlertSeed,
+  BurstGroup,
+  Delivery,
+  RoutingConfig,
+  StoredChange,
+} from '../store/ports';
 import { type ActorAskDeps, askActor } from './actor-check';
 import { type RenderFinisher, renderNowOrLater } from './coalesce-renders';
 import { scheduleEscalation } from './escalation-steps';
 import type { AlertDeps } from './ports';
 import { describeMute, routeChange } from './routing';
-import { syncAlertMessage } from './sync-alert';
+import { syncAlertMessage, type WrittenAlert } from './sync-alert';
 
 export interface RecordChangesDeps extends AlertDeps {
   policy?: BurstPolicy;
@@ -33,6 +40,8 @@ export interface RecordChangesDeps extends AlertDeps {
   finisher?: RenderFinisher;
   /** The render windows (default RENDER_WINDOWS_MS). */
   renderWindowsMs?: readonly number[];
+  /** How long after its window a lost finisher's render is repaired (default RENDER_REPAIR_AFTER_MS). */
+  renderRepairAfterMs?: number;
   /** "Was this you?": how actors are found and asked; unset, nobody is asked. */
   ask?: ActorAskDeps;
 }
@@ -112,13 +121,15 @@ export async function recordChanges(
   const config = await loadConfig(deps, now);
 
   const stored: RecordedChange[] = [];
-  const storedFirst = new Set<string>();
+  /** The changes this call stored first, as stored: nothing earlier can differ from them. */
+  const storedFirst = new Map<string, StoredChange>();
   await Promise.all(
     unique.map(async ({ change, raw, recovered }) => {
       try {
-        const isNew = await deps.store.changes.save({ change, raw, receivedAt: now });
+        const record: StoredChange = { change, raw, receivedAt: now };
+        const isNew = await deps.store.changes.save(record);
         stored.push({ change, recovered: recovered === true, isNew });
-        if (isNew) storedFirst.add(change.id);
+        if (isNew) storedFirst.set(change.id, record);
       } catch (error) {
         fail([change.id], error);
       }
@@ -207,6 +218,12 @@ export async function recordChanges(
       }
     }),
   );
+  // An alert this call created from changes it stored first: its render needs no read (SyncOptions.written).
+  const writtenAlert = (rev: number, changeIds: readonly string[]): WrittenAlert | undefined => {
+    const changes = changeIds.map((id) => storedFirst.get(id));
+    if (rev !== 1 || !changes.every((c): c is StoredChange => c !== undefined)) return undefined;
+    return { lines: changes.map(({ change }) => lineOf(change)), changes };
+  };
   await Promise.all(
     [...touched.entries()].map(async ([alertId, { rev, changeIds, channel }]) => {
       try {
@@ -216,13 +233,20 @@ export async function recordChanges(
         if (
           finisher &&
           rev > 1 &&
-          (await renderNowOrLater({ ...deps, finisher, windowsMs: deps.renderWindowsMs }, alertId, rev)) ===
-            'later'
+          (await renderNowOrLater(
+            { ...deps, finisher, windowsMs: deps.renderWindowsMs, repairAfterMs: deps.renderRepairAfterMs },
+            alertId,
+            rev,
+          )) === 'later'
         ) {
           for (const id of changeIds) outcomes.get(id)?.alerted.push(channel);
           return;
         }
-        await afterRender(deps, await syncAlertMessage(deps, alertId, rev), config);
+        await afterRender(
+          deps,
+          await syncAlertMessage(deps, alertId, rev, { written: writtenAlert(rev, changeIds) }),
+          config,
+        );
         for (const id of changeIds) outcomes.get(id)?.alerted.push(channel);
       } catch (error) {
         fail(changeIds, error);
@@ -283,7 +307,7 @@ async function assignBatch(
   batch: ChannelBatch,
   now: string,
   lineOf: (change: Change) => ChangeLine,
-  storedFirst: ReadonlySet<string>,
+  storedFirst: ReadonlyMap<string, StoredChange>,
 ): Promise<Map<string, { rev: number; changeIds: string[] }>> {
   const { channel, key } = batch;
   const policy = deps.policy ?? DEFAULT_BURST_POLICY;

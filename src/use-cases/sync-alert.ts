@@ -66,13 +66,14 @@ export async function loadAlertContent(
 async function contentOf(
   deps: Pick<AlertDeps, 'store'>,
   alert: AlertRecord,
-  unsorted: ChangeLine[],
-  known?: StoredChange,
+  unsorted: readonly ChangeLine[],
+  known: readonly StoredChange[] = [],
 ): Promise<AlertContent> {
   const lines = [...unsorted].sort(bySeverityThenTime);
   const leadLine = lines[0];
   if (!leadLine) throw new AlertNotFoundError(alert.id);
-  const lead = known?.change.id === leadLine.id ? known : await deps.store.changes.get(leadLine.id);
+  const lead =
+    known.find((stored) => stored.change.id === leadLine.id) ?? (await deps.store.changes.get(leadLine.id));
   if (!lead) throw new AlertNotFoundError(alert.id);
   return {
     id: alert.id,
@@ -101,6 +102,18 @@ export interface SyncOptions {
    * An alert of one line has its lead known before its lines are read, so the lead is read beside them.
    */
   lineIds?: readonly string[];
+  /**
+   * What the caller's append wrote, when that append created the alert (its revision 1) and the caller
+   * stored every one of its changes (so no earlier attempt wrote these lines): a lease that finds the alert
+   * still at revision 1 needs no read of its lines, nor of its lead change.
+   */
+  written?: WrittenAlert;
+}
+
+/** The lines an append created an alert with, and the changes behind them as the caller stored them. */
+export interface WrittenAlert {
+  lines: readonly ChangeLine[];
+  changes: readonly StoredChange[];
 }
 
 /** What an eager caller read before holding the lease (see SyncOptions.eager). */
@@ -137,12 +150,16 @@ export async function syncAlertMessage(
   const deadline = deps.clock.now().getTime() + (options.waitMs ?? WAIT_FOR_RENDER_MS);
   let early = readEarly(deps, alertId, options);
   for (;;) {
-    const taken = await leaseOf(deps, alertId);
+    // The lease write also records the post attempt an alert without a message is about to need.
+    const taken = await leaseOf(deps, alertId, { recordPostAttempt: true });
     if (taken.status === 'held') {
       const heartbeat = keepLease(deps, taken.lease);
       let released = false;
       try {
-        const rendered = await renderWhileBehind(deps, taken.lease, taken.alert, targetRev, early);
+        const rendered = await renderWhileBehind(deps, taken.lease, taken.alert, targetRev, {
+          early,
+          written: options.written,
+        });
         released = rendered.released;
         return rendered.alert;
       } finally {
@@ -185,14 +202,21 @@ interface HeldLease {
   alertId: string;
   renewedAt: number;
   lost: boolean;
+  /** The lease write recorded a post attempt (or kept an earlier one): the store has one. */
+  postAttemptRecorded: boolean;
 }
 
 const leaseUntil = (deps: AlertDeps) => new Date(deps.clock.now().getTime() + LEASE_MS).toISOString();
 
-/** Takes (or extends) the render lease for LEASE_MS from now: free, expired (for the grace) or already ours. */
+/**
+ * Takes (or extends) the render lease for LEASE_MS from now: free, expired (for the grace) or already ours.
+ * With `recordPostAttempt`, the same write records a post attempt (kept if one is there): see
+ * RenderRepository.takeLease.
+ */
 async function leaseOf(
   deps: AlertDeps,
   alertId: string,
+  options: { recordPostAttempt?: boolean } = {},
 ): Promise<
   | { status: 'held'; alert: AlertRecord; lease: HeldLease }
   | { status: 'busy'; alert: AlertRecord }
@@ -204,9 +228,18 @@ async function leaseOf(
     deps.owner,
     new Date(now.getTime() - TAKEOVER_GRACE_MS).toISOString(),
     leaseUntil(deps),
+    options.recordPostAttempt ? { postAttemptAt: now.toISOString() } : {},
   );
   if (outcome.status !== 'held') return outcome;
-  return { ...outcome, lease: { alertId, renewedAt: now.getTime(), lost: false } };
+  return {
+    ...outcome,
+    lease: {
+      alertId,
+      renewedAt: now.getTime(),
+      lost: false,
+      postAttemptRecorded: options.recordPostAttempt === true,
+    },
+  };
 }
 
 /**
@@ -280,7 +313,7 @@ export async function repairDueRenders(
   deps: AlertDeps,
   limit = REPAIR_BATCH,
 ): Promise<{ repaired: number; failures: { alertId: string; error: unknown }[] }> {
-  const due = await deps.store.renders.due(limit);
+  const due = await deps.store.renders.due(limit, deps.clock.now().toISOString());
   let repaired = 0;
   const failures: { alertId: string; error: unknown }[] = [];
   for (const { alertId, rev } of due) {
@@ -305,15 +338,15 @@ async function renderWhileBehind(
   lease: HeldLease,
   leased: AlertRecord,
   targetRev: number,
-  early: Promise<EarlyRead> | undefined,
+  known: { early: Promise<EarlyRead> | undefined; written: WrittenAlert | undefined },
 ): Promise<{ alert: AlertRecord; released: boolean }> {
   const { alertId } = lease;
   // Renewed before every Slack call (unless just taken), so no other worker can take over while it is in flight.
   const renew = () => renewLease(deps, lease);
   let alert: AlertRecord | undefined = leased;
   for (let round = 0; ; round++) {
-    let lines: ChangeLine[] | undefined;
-    let lead: StoredChange | undefined;
+    let lines: readonly ChangeLine[] | undefined;
+    let stored: readonly StoredChange[] = [];
     if (!alert) ({ alert, lines } = await readAlert(deps, alertId));
     if (alert.message && alert.renderedRev >= alert.rev) return { alert, released: false };
     // Bounded: under a steady stream, later revisions are rendered by the workers that made them.
@@ -321,17 +354,22 @@ async function renderWhileBehind(
       if (alert.message && alert.renderedRev >= targetRev) return { alert, released: false };
       throw new RenderPendingError(alertId);
     }
+    if (!lines && round === 0 && known.written && alert.rev === 1) {
+      // Revision 1 is the caller's append and nothing else (every append and every state change adds one).
+      lines = known.written.lines;
+      stored = known.written.changes;
+    }
     if (!lines) {
       // Read before the lease was held, it shows what the lease holder would see only at the same revision
       // (lines change only with the revision); otherwise read now, while holding it.
-      const before = round === 0 ? await early : undefined;
+      const before = round === 0 ? await known.early : undefined;
       if (before?.read?.alert.rev === alert.rev) {
         lines = before.read.lines;
-        lead = before.lead;
+        stored = before.lead ? [before.lead] : [];
       } else ({ alert, lines } = await readAlert(deps, alertId));
     }
 
-    const content = await contentOf(deps, alert, lines, lead);
+    const content = await contentOf(deps, alert, lines, stored);
     const rendered = withActorAnswer(
       withEscalationSteps(
         alert.messageRemovedAt ? deps.render.replacement(content) : deps.render.alert(content),
@@ -386,7 +424,10 @@ async function renderWhileBehind(
         await renew();
         await deps.messenger.update(message, rendered);
       } else {
-        await deps.store.renders.markPostAttempt(alertId, deps.owner, deps.clock.now().toISOString());
+        // The store must hold an attempt before the post: the lease write recorded one, or an earlier
+        // holder's (or a gone message's) is on the alert.
+        if (!alert.postAttemptAt && !(round === 0 && lease.postAttemptRecorded))
+          await deps.store.renders.markPostAttempt(alertId, deps.owner, deps.clock.now().toISOString());
         await renew();
         message = await deps.messenger.post(alert.channel, rendered, alertId);
       }

@@ -142,7 +142,7 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
         const blocks = JSON.stringify(messageOf(harness, alertId)?.blocks);
         expect(blocks).toContain(`Acknowledged by <@${ALICE.userId}>`);
         expect(blocks).not.toContain(ACTION_IDS.acknowledge);
-        expect(await harness.store.renders.due(10)).toEqual([]);
+        expect(await harness.store.renders.due(10, new Date().toISOString())).toEqual([]);
       },
     );
 

@@ -1,9 +1,11 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LogPort } from '../../app/events/process-events';
+import { createEventsHandler } from '../../app/lambda/events';
 import { createSweepHandler, SweepFailedError } from '../../app/lambda/sweep';
 import { ESCALATION_STEP_METADATA_TYPE } from '../../app/slack/alert-messenger';
-import { corpusEvent, lambdaContext, sqsBatch } from '../helpers/events';
+import type { RenderRequest } from '../../src/use-cases/coalesce-renders';
+import { corpusEvent, lambdaContext, sqsBatch, variant } from '../helpers/events';
 import { BOT_TOKEN, CHANNELS, type Pipeline, usePipeline } from '../helpers/pipeline';
 import { DYNAMODB_ENGINES } from '../helpers/stores';
 
@@ -210,5 +212,50 @@ describe.each(DYNAMODB_ENGINES)('sweep Lambda on %s', (engine) => {
     const steps = stepsIn(pipeline);
     expect(steps.map((s) => [s.step, s.broadcast])).toEqual([['1', true]]);
     expect(steps[0]?.text).toContain('could not be posted in <#C0GONE> (Slack said `channel_not_found`)');
+  }, 60_000);
+
+  it('renders a message whose delayed render never ran (its finisher dead-lettered), once its grace is over', async () => {
+    // Prepare: the renders queue loses every delayed render (each one dead-letters without running).
+    const pipeline = await pipelines.start({ env: { RENDER_REPAIR_AFTER_SECONDS: '4' } });
+    const lost: RenderRequest[] = [];
+    const events = createEventsHandler(pipeline.env, {
+      log: pipeline.log,
+      renderFinisher: { schedule: async (request) => void lost.push(request) },
+    });
+    const sweep = createSweepHandler(pipeline.env, { log: silent });
+    expect(await sweep({}, lambdaContext())).toMatchObject({ rendersRepaired: 0 });
+    const base = corpusEvent('ec2.AuthorizeSecurityGroupIngress.iamuser.json');
+    const time = (ms: number) => new Date(Date.parse(String(base.time)) + ms).toISOString();
+    expect((await events(sqsBatch([variant(base, 1, time(0))]), lambdaContext()))?.batchItemFailures).toEqual(
+      [],
+    );
+
+    // The second change is rendered at once and opens the alert's render window.
+    expect(
+      (await events(sqsBatch([variant(base, 2, time(1_000))]), lambdaContext()))?.batchItemFailures,
+    ).toEqual([]);
+
+    // Act: a third change joins inside the window: left to the finisher, which is lost.
+    expect(
+      (await events(sqsBatch([variant(base, 3, time(2_000))]), lambdaContext()))?.batchItemFailures,
+    ).toEqual([]);
+    const [request] = lost;
+    const repairFrom = Date.parse(request?.windowUntil ?? '') + 4_000;
+    const early = Date.now() < repairFrom ? await sweep({}, lambdaContext()) : undefined;
+    const updatesBefore = pipeline.slack.callsTo('chat.update').length;
+    await sleep(Math.max(0, repairFrom - Date.now()) + 200);
+    const late = await sweep({}, lambdaContext());
+    const again = await sweep({}, lambdaContext());
+
+    // Assess: coalescing holds while the finisher may still come; then the sweep renders the lost revision.
+    expect(lost).toHaveLength(1);
+    if (early) expect(early.rendersRepaired).toBe(0);
+    expect(updatesBefore).toBe(1);
+    expect(late.rendersRepaired).toBe(1);
+    expect(again.rendersRepaired).toBe(0);
+    expect(pipeline.slack.callsTo('chat.update')).toHaveLength(2);
+    const alert = await pipeline.store.alerts.get(request?.alertId ?? '');
+    expect(alert).toMatchObject({ rev: 3, renderedRev: 3, changeCount: 3 });
+    expect(await pipeline.store.renders.due(10, new Date(repairFrom + 60_000).toISOString())).toEqual([]);
   }, 60_000);
 });

@@ -654,6 +654,34 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
       expect(await store.renders.takeLease('missing', 'w1', NOW, until)).toEqual({ status: 'not-found' });
     });
 
+    it('records a post attempt in the lease write, keeps an earlier one, and returns the alert before the write', async () => {
+      // Prepare
+      await store.alerts.append(seed('A1'), [lineOf(makeChange())]);
+      await store.alerts.append(seed('A2'), [lineOf(makeChange())]);
+      const until = '2026-11-27T10:00:30.000Z';
+      expect(await store.renders.acquireLease('A2', 'w0', NOW, until)).toBe(true);
+      await store.renders.markPostAttempt('A2', 'w0', NOW);
+      await store.renders.releaseLease('A2', 'w0');
+
+      // Act
+      let first: unknown;
+      const requests = await requestsOf(async () => {
+        first = await store.renders.takeLease('A1', 'w1', NOW, until, { postAttemptAt: LATER });
+      });
+      const again = await store.renders.takeLease('A2', 'w1', NOW, until, { postAttemptAt: LATER });
+
+      // Assess: the first holder learns no earlier attempt exists; the store has its attempt all the same.
+      expect(first).toMatchObject({ status: 'held', alert: { id: 'A1', rev: 1 } });
+      expect((first as { alert: { postAttemptAt?: string } }).alert.postAttemptAt).toBeUndefined();
+      expect(requests).toBe(kind === 'memory' ? undefined : 1);
+      expect(await store.alerts.get('A1')).toMatchObject({ postAttemptAt: LATER });
+      // An earlier holder's attempt is returned and kept: the post may be in Slack since then.
+      expect(again).toMatchObject({ status: 'held', alert: { postAttemptAt: NOW } });
+      expect(await store.alerts.get('A2')).toMatchObject({ postAttemptAt: NOW });
+      // The lease is held all the same: another worker is refused.
+      expect(await store.renders.takeLease('A1', 'w2', NOW, until)).toMatchObject({ status: 'busy' });
+    });
+
     it('renews a lease only for its holder, and never takes back a released one', async () => {
       await store.alerts.append(seed('A1'), [lineOf(makeChange())]);
       await store.renders.takeLease('A1', 'w1', NOW, '2026-11-27T10:00:15.000Z');
@@ -740,18 +768,37 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
       await store.renders.markDue('A1', 3, NOW);
       await store.renders.markDue('A2', 1, NOW);
       await store.renders.markDue('A1', 4, LATER);
-      expect((await store.renders.due(10)).sort((a, b) => a.alertId.localeCompare(b.alertId))).toEqual([
-        { alertId: 'A1', rev: 4 },
-        { alertId: 'A2', rev: 1 },
-      ]);
-      expect(await store.renders.due(1)).toHaveLength(1);
+      expect((await store.renders.due(10, LATER)).sort((a, b) => a.alertId.localeCompare(b.alertId))).toEqual(
+        [
+          { alertId: 'A1', rev: 4 },
+          { alertId: 'A2', rev: 1 },
+        ],
+      );
+      expect(await store.renders.due(1, LATER)).toHaveLength(1);
 
       // Marked again (rev 4) after a render of rev 3 started: that render does not clear it.
       await store.renders.clearDue('A1', 3);
       await store.renders.clearDue('A2', 1);
-      expect(await store.renders.due(10)).toEqual([{ alertId: 'A1', rev: 4 }]);
+      expect(await store.renders.due(10, LATER)).toEqual([{ alertId: 'A1', rev: 4 }]);
       await store.renders.clearDue('A1', 5);
-      expect(await store.renders.due(10)).toEqual([]);
+      expect(await store.renders.due(10, LATER)).toEqual([]);
+    });
+
+    it('holds a mark with notBefore back until then, and a page of marks not due yet hides none that are', async () => {
+      // Prepare: more marks not due yet than one page of `due` would take, sorting before the due one.
+      for (let i = 0; i < 5; i++) await store.renders.markDue(`A0${i}`, 1, NOW, { notBefore: LATER });
+      await store.renders.markDue('A9', 2, NOW);
+
+      // Act
+      const before = await store.renders.due(2, NOW);
+      const after = await store.renders.due(10, LATER);
+
+      // Assess
+      expect(before).toEqual([{ alertId: 'A9', rev: 2 }]);
+      expect(after).toHaveLength(6);
+      // A failure mark replaces a safety net: due at once.
+      await store.renders.markDue('A00', 3, NOW);
+      expect((await store.renders.due(10, NOW)).map((mark) => mark.alertId).sort()).toEqual(['A00', 'A9']);
     });
   });
 });

@@ -174,7 +174,9 @@ describe('acknowledgeAlert (memory store)', () => {
     });
     const alert = await store.alerts.get('A1');
     expect(alert?.acknowledgement?.userId).toBe(ALICE.userId);
-    expect(await store.renders.due(10)).toEqual([{ alertId: 'A1', rev: alert?.rev }]);
+    expect(await store.renders.due(10, new Date().toISOString())).toEqual([
+      { alertId: 'A1', rev: alert?.rev },
+    ]);
   });
 
   it('answers not-found for an alert that does not exist', async () => {

@@ -83,9 +83,15 @@ describe('coalesced renders across invocations', () => {
     const requests = queue.take();
     expect(requests).toHaveLength(1);
     expect(queue.held).toHaveLength(0);
+    // The finisher's safety net: a render-due mark that repairs take only long after the window.
+    const muchLater = new Date(clock.now().getTime() + 3_600_000).toISOString();
+    expect(await store.renders.due(10, clock.now().toISOString())).toEqual([]);
+    expect(await store.renders.due(10, muchLater)).toHaveLength(1);
     // Act: the window closes, the finisher arrives
     clock.advance(1_000);
     for (const request of requests) await finish(request);
+    // Assess: the finisher rendered, so its safety net is gone
+    expect(await store.renders.due(10, muchLater)).toEqual([]);
     // Assess: the message shows all eight changes, after three Slack calls instead of eight
     const alertId = messenger.posts[0]?.alertId ?? '';
     const alert = await store.alerts.get(alertId);

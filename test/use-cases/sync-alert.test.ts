@@ -176,14 +176,14 @@ describe('syncAlertMessage: render leases (memory store)', () => {
 
     // Act
     await expect(syncOrMarkDue(deps, 'A1', rev)).rejects.toThrow('slack down');
-    const due = await store.renders.due(10);
+    const due = await store.renders.due(10, deps.clock.now().toISOString());
     const repair = await repairDueRenders(deps);
 
     // Assess
     expect(due).toEqual([{ alertId: 'A1', rev }]);
     expect(repair).toEqual({ repaired: 1, failures: [] });
     expect(messenger.posts.map((p) => p.alertId)).toEqual(['A1']);
-    expect(await store.renders.due(10)).toEqual([]);
+    expect(await store.renders.due(10, deps.clock.now().toISOString())).toEqual([]);
   });
 
   it('an alert that does not exist is AlertNotFoundError, and its render-due mark is dropped', async () => {
@@ -191,6 +191,6 @@ describe('syncAlertMessage: render leases (memory store)', () => {
     await expect(syncAlertMessage(deps, 'nope', 1)).rejects.toBeInstanceOf(AlertNotFoundError);
     await store.renders.markDue('nope', 1, deps.clock.now().toISOString());
     expect(await repairDueRenders(deps)).toEqual({ repaired: 0, failures: [] });
-    expect(await store.renders.due(10)).toEqual([]);
+    expect(await store.renders.due(10, deps.clock.now().toISOString())).toEqual([]);
   });
 });

@@ -374,7 +374,11 @@ export const alertLineItem = z.object({ line: changeLine });
 
 export const revision = z.object({ rev: z.number() });
 
-export const renderDueItem = z.object({ alertId: z.string(), rev: z.number() });
+export const renderDueItem = z.object({
+  alertId: z.string(),
+  rev: z.number(),
+  notBefore: z.string().optional(),
+});
 
 export const renderWindowItem = z.object({
   until: z.string(),

@@ -5,16 +5,17 @@ import { type Item, isConditionFailure, type TableClient } from './table-client'
 export type ConditionalOutcome = { written: true; item: Item } | { written: false; item: Item | undefined };
 
 /**
- * A conditional UpdateItem that answers with the item either way, in one round trip: `ALL_NEW` when the
- * condition held, and (`ReturnValuesOnConditionCheckFailure: ALL_OLD`) the item as it was when it did not, so
+ * A conditional UpdateItem that answers with the item either way, in one round trip: `ALL_NEW` (or, with
+ * `written: 'ALL_OLD'`, the item before the write) when the condition held, and (`ReturnValuesOnConditionCheckFailure: ALL_OLD`) the item as it was when it did not, so
  * a refused caller learns why without reading again. Engines that do not return the old item (dynalite), and
  * an item that does not exist, cost one consistent GetItem more.
  */
 export async function updateReturningItem(
   table: TableClient,
   command: { input: { Key?: Item } & object },
+  written: 'ALL_NEW' | 'ALL_OLD' = 'ALL_NEW',
 ): Promise<ConditionalOutcome> {
-  Object.assign(command.input, { ReturnValues: 'ALL_NEW', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' });
+  Object.assign(command.input, { ReturnValues: written, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' });
   try {
     const output = await table.send<{ Attributes?: Item }>('write', command);
     return { written: true, item: output.Attributes ?? {} };

@@ -32,17 +32,27 @@ export function dynamoDbRenders(table: TableClient): RenderRepository {
     owner: string,
     nowIso: string,
     untilIso: string,
+    options: { postAttemptAt?: string } = {},
   ): Promise<LeaseOutcome> {
+    const { postAttemptAt } = options;
     const outcome = await updateReturningItem(
       table,
       new UpdateCommand({
         TableName,
         Key: keys.alert(alertId),
-        UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
+        UpdateExpression: `SET leaseOwner = :owner, leaseUntil = :until${postAttemptAt === undefined ? '' : ', postAttemptAt = if_not_exists(postAttemptAt, :at)'}`,
         ConditionExpression:
           'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
-        ExpressionAttributeValues: { ':owner': owner, ':until': untilIso, ':now': nowIso },
+        ExpressionAttributeValues: {
+          ':owner': owner,
+          ':until': untilIso,
+          ':now': nowIso,
+          ...(postAttemptAt === undefined ? {} : { ':at': postAttemptAt }),
+        },
       }),
+      // The alert before the write: the lease is not part of an AlertRecord, and a post attempt recorded by
+      // an earlier holder must be told apart from the one this write records.
+      postAttemptAt === undefined ? 'ALL_NEW' : 'ALL_OLD',
     );
     if (!outcome.item) return { status: 'not-found' };
     return {
@@ -123,7 +133,7 @@ export function dynamoDbRenders(table: TableClient): RenderRepository {
         ':at': atIso,
       });
     },
-    async markDue(alertId, rev, atIso) {
+    async markDue(alertId, rev, atIso, options = {}) {
       await table.send(
         'write',
         new PutCommand({
@@ -133,22 +143,35 @@ export function dynamoDbRenders(table: TableClient): RenderRepository {
             alertId,
             rev,
             at: atIso,
+            ...(options.notBefore === undefined ? {} : { notBefore: options.notBefore }),
             expiresAt: epochSeconds(atIso) + 30 * 86400,
           },
         }),
       );
     },
-    async due(limit) {
-      const output = await table.send<{ Items?: Item[] }>(
-        'read',
-        new QueryCommand({
-          TableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.renderDuePk },
-          Limit: limit,
-        }),
-      );
-      return (output.Items ?? []).map((item) => decode(renderDueItem, item, 'render-due mark'));
+    async due(limit, nowIso) {
+      // Marks not due yet (a finisher's safety net) are filtered out, so a page may hold fewer than `limit`:
+      // read on until `limit` are found or the (small) partition ends.
+      const marks: { alertId: string; rev: number }[] = [];
+      let ExclusiveStartKey: Item | undefined;
+      do {
+        const output = await table.send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
+          'read',
+          new QueryCommand({
+            TableName,
+            KeyConditionExpression: 'pk = :pk',
+            FilterExpression: 'attribute_not_exists(notBefore) OR notBefore <= :now',
+            ExpressionAttributeValues: { ':pk': keys.renderDuePk, ':now': nowIso },
+            ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
+          }),
+        );
+        for (const item of output.Items ?? []) {
+          const { alertId, rev } = decode(renderDueItem, item, 'render-due mark');
+          marks.push({ alertId, rev });
+        }
+        ExclusiveStartKey = output.LastEvaluatedKey;
+      } while (ExclusiveStartKey && marks.length < limit);
+      return marks.slice(0, limit);
     },
     async clearDue(alertId, renderedRev) {
       await table.writeIf(

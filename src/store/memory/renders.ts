@@ -4,7 +4,7 @@ import { type MemoryAlert, publicAlert } from './alerts';
 import { clone } from './clone';
 
 export function memoryRenders(alertItems: Map<string, MemoryAlert>): RenderRepository {
-  const rendersDue = new Map<string, number>();
+  const rendersDue = new Map<string, { rev: number; notBefore?: string }>();
   /** The alert, if `owner` holds its render lease. @throws LeaseLostError otherwise. */
   const held = (alertId: string, owner: string): MemoryAlert => {
     const alert = alertItems.get(alertId);
@@ -16,13 +16,16 @@ export function memoryRenders(alertItems: Map<string, MemoryAlert>): RenderRepos
     owner: string,
     nowIso: string,
     untilIso: string,
+    options: { postAttemptAt?: string } = {},
   ): Promise<LeaseOutcome> => {
     const alert = alertItems.get(alertId);
     if (!alert) return { status: 'not-found' };
     if (alert.lease && alert.lease.until >= nowIso && alert.lease.owner !== owner)
       return { status: 'busy', alert: publicAlert(alert) };
+    const before = publicAlert(alert);
     alert.lease = { owner, until: untilIso };
-    return { status: 'held', alert: publicAlert(alert) };
+    if (options.postAttemptAt !== undefined) alert.postAttemptAt ??= options.postAttemptAt;
+    return { status: 'held', alert: before };
   };
   return {
     takeLease,
@@ -62,17 +65,21 @@ export function memoryRenders(alertItems: Map<string, MemoryAlert>): RenderRepos
       alert.postAttemptAt = atIso;
       alert.messageRemovedAt = atIso;
     },
-    async markDue(alertId, rev) {
-      rendersDue.set(alertId, rev);
+    async markDue(alertId, rev, _atIso, options = {}) {
+      rendersDue.set(
+        alertId,
+        options.notBefore === undefined ? { rev } : { rev, notBefore: options.notBefore },
+      );
     },
-    async due(limit) {
+    async due(limit, nowIso) {
       return [...rendersDue.entries()]
+        .filter(([, mark]) => mark.notBefore === undefined || mark.notBefore <= nowIso)
         .sort(([a], [b]) => a.localeCompare(b))
         .slice(0, limit)
-        .map(([alertId, rev]) => ({ alertId, rev }));
+        .map(([alertId, { rev }]) => ({ alertId, rev }));
     },
     async clearDue(alertId, renderedRev) {
-      if ((rendersDue.get(alertId) ?? Infinity) <= renderedRev) rendersDue.delete(alertId);
+      if ((rendersDue.get(alertId)?.rev ?? Infinity) <= renderedRev) rendersDue.delete(alertId);
     },
   };
 }

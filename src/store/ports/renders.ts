@@ -34,8 +34,19 @@ export interface RenderRepository {
   /**
    * Takes the alert's render lease until `untilIso` if it is free, expired or already `owner`'s. Only the
    * holder talks to Slack about the alert.
+   *
+   * With `postAttemptAt`, the same write records a post attempt at that time unless one is recorded already
+   * (a holder that may post needs no write of its own before chat.postMessage; an alert with a message always
+   * has one, so nothing changes there). A `held` outcome then returns the alert as it was before the write:
+   * its `postAttemptAt` says whether an earlier holder may have posted.
    */
-  takeLease(alertId: string, owner: string, nowIso: string, untilIso: string): Promise<LeaseOutcome>;
+  takeLease(
+    alertId: string,
+    owner: string,
+    nowIso: string,
+    untilIso: string,
+    options?: { postAttemptAt?: string },
+  ): Promise<LeaseOutcome>;
   /** {@link takeLease}, answering only whether `owner` holds the lease now. */
   acquireLease(alertId: string, owner: string, nowIso: string, untilIso: string): Promise<boolean>;
   /**
@@ -66,10 +77,14 @@ export interface RenderRepository {
    */
   markMessageGone(alertId: string, owner: string, atIso: string): Promise<void>;
 
-  /** Records that the alert's message is behind revision `rev` and nobody will retry the render by itself. */
-  markDue(alertId: string, rev: number, atIso: string): Promise<void>;
-  /** Up to `limit` alerts marked render-due (one Query on a small partition). */
-  due(limit: number): Promise<{ alertId: string; rev: number }[]>;
+  /**
+   * Records that the alert's message is behind revision `rev` and nobody will retry the render by itself.
+   * With `notBefore`, somebody is to render it (a finisher in the queue): the mark is a safety net that repairs
+   * take only from then on, should that render never happen (a finisher that dead-letters without running).
+   */
+  markDue(alertId: string, rev: number, atIso: string, options?: { notBefore?: string }): Promise<void>;
+  /** Up to `limit` alerts marked render-due whose `notBefore` (if any) has come by `nowIso` (a small partition). */
+  due(limit: number, nowIso: string): Promise<{ alertId: string; rev: number }[]>;
   /** Clears the mark unless it asks for a revision above `renderedRev` (marked again meanwhile). */
   clearDue(alertId: string, renderedRev: number): Promise<void>;
 }
