@@ -85,6 +85,7 @@ export async function runPipelineBench(context: BenchContext): Promise<Report> {
       target: 'ratio <= 1.2',
       count: true,
       headline: true,
+      gap: "every delayed render reads all of the alert's lines with one consistent Query, because the grouped message is built from them and a consistent read is what makes the revision shown exact; a longer burst has more lines per render. Meeting it means keeping the grouped view's aggregates on the alert item, updated by each append (a redesign of src/views/grouped-alert.ts), not done.",
       note: `${formatNumber(median(ofBursts((b) => perChange(b, b.rcu))))} RCU per change at ${BURST.toLocaleString('en')} changes, ${formatNumber(perChange(small, small.rcu))} at ${SMALL_BURST}`,
     }),
     completeFigure({
@@ -141,6 +142,7 @@ export async function runPipelineBench(context: BenchContext): Promise<Report> {
         unit: 'changes/s',
         target: 'ratio >= 0.5',
         headline: true,
+        gap: 'per batch the pipeline also reads and saves the burst group, appends each line, takes the render lease and posts: conditional writes that make a redelivery harmless, which describe + store alone does not do. Appending to different alerts side by side was tried and reverted: it let a render follow a post whose answer was lost before that post had landed (11 double posts in the duplicates scenario), and stays out until the lease is kept after an unanswered post.',
         note: `describe + store alone runs beside each of the pipeline's batches; one sample per ${STEPS_PER_SAMPLE} batches, ${throughput.length} samples over ${bursts.length} burst(s)`,
       },
       throughput,

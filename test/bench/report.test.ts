@@ -108,6 +108,7 @@ describe('generated benchmark documents', () => {
         count: true,
         headline: true,
         note: 'GetItem 6 | UpdateItem 5',
+        gap: 'the lease write cannot carry the lines.',
       }),
       ratioFigure(
         {
@@ -138,6 +139,19 @@ describe('generated benchmark documents', () => {
     // A pipe in a note would break the table row it sits under.
     expect(markdown).toContain('GetItem 6 | UpdateItem 5');
     expect(markdown).not.toMatch(/^\| .*[^\\]\| UpdateItem/m);
+  });
+
+  it('states the reason of every target a run did not meet, and only of those', () => {
+    const markdown = renderBenchmarkMarkdown(doc);
+    const gaps = markdown.slice(markdown.indexOf('## Targets not met, and why'));
+    expect(gaps).toContain(
+      '- `ack.dynamodb.requests` (14 requests, target ≤ 6): the lease write cannot carry the lines.',
+    );
+    expect(gaps).not.toContain('ack.latency.ratio');
+    const withoutReason = { ...doc, figures: doc.figures.map(({ gap: _gap, ...f }) => f) };
+    expect(renderBenchmarkMarkdown(withoutReason)).toContain(
+      '(14 requests, target ≤ 6): no reason recorded.',
+    );
   });
 
   it('summarises only the headline figures for the README', () => {
