@@ -1,9 +1,16 @@
 import { bySeverityThenTime } from '../changes/burst';
-import type { AlertContent, AlertStatus, ChangeLine } from '../model/alert';
+import {
+  type AlertContent,
+  type AlertStatus,
+  type BurstSummary,
+  type ChangeLine,
+  changeCountOf,
+} from '../model/alert';
 import { SEVERITY_RANK } from '../model/severity';
 import { LeaseLostError } from '../store/errors';
 import type { AlertRecord, AlertWithLines, StoredChange } from '../store/ports';
 import { withActorAnswer } from '../views/actor-check';
+import { currentSummary, summarizeLines } from '../views/burst-summary';
 import { withEscalationSteps } from '../views/escalation-step';
 import { UseCaseError } from './errors';
 import { type AlertDeps, MessageNotFoundError } from './ports';
@@ -63,17 +70,29 @@ export async function loadAlertContent(
  * The alert's content from its lines: one read more, its lead change (the views show its details), unless
  * `known` is that change already.
  */
-async function contentOf(
+function contentOf(
   deps: Pick<AlertDeps, 'store'>,
   alert: AlertRecord,
   unsorted: readonly ChangeLine[],
   known: readonly StoredChange[] = [],
 ): Promise<AlertContent> {
   const lines = [...unsorted].sort(bySeverityThenTime);
-  const leadLine = lines[0];
-  if (!leadLine) throw new AlertNotFoundError(alert.id);
-  const lead =
-    known.find((stored) => stored.change.id === leadLine.id) ?? (await deps.store.changes.get(leadLine.id));
+  return contentFrom(deps, alert, { lines, summary: summarizeLines(lines) }, known);
+}
+
+/**
+ * The alert's content from its summary (see currentSummary): no read of its lines, only of its lead change
+ * (unless `known` is that change already).
+ */
+async function contentFrom(
+  deps: Pick<AlertDeps, 'store'>,
+  alert: AlertRecord,
+  { lines, summary }: { lines: ChangeLine[]; summary: BurstSummary },
+  known: readonly StoredChange[],
+): Promise<AlertContent> {
+  const leadId = summary.lead?.id;
+  if (leadId === undefined) throw new AlertNotFoundError(alert.id);
+  const lead = known.find((stored) => stored.change.id === leadId) ?? (await deps.store.changes.get(leadId));
   if (!lead) throw new AlertNotFoundError(alert.id);
   return {
     id: alert.id,
@@ -81,6 +100,7 @@ async function contentOf(
     watch: alert.watch,
     lead: lead.change,
     lines,
+    summary,
     severity: alert.severity,
     status: statusOf(alert),
     ...(alert.acknowledgement ? { acknowledgement: alert.acknowledgement } : {}),
@@ -346,7 +366,8 @@ async function renderWhileBehind(
   let alert: AlertRecord | undefined = leased;
   for (let round = 0; ; round++) {
     let lines: readonly ChangeLine[] | undefined;
-    let stored: readonly StoredChange[] = [];
+    // Changes do not change once stored: what the caller stored can be the lead whatever the revision.
+    let stored: readonly StoredChange[] = round === 0 ? (known.written?.changes ?? []) : [];
     if (!alert) ({ alert, lines } = await readAlert(deps, alertId));
     if (alert.message && alert.renderedRev >= alert.rev) return { alert, released: false };
     // Bounded: under a steady stream, later revisions are rendered by the workers that made them.
@@ -354,12 +375,14 @@ async function renderWhileBehind(
       if (alert.message && alert.renderedRev >= targetRev) return { alert, released: false };
       throw new RenderPendingError(alertId);
     }
-    if (!lines && round === 0 && known.written && alert.rev === 1) {
+    // The last render's summary and the lines appended since are on the alert: no read of its other lines.
+    const summary = lines ? undefined : currentSummary(alert);
+    if (!summary && !lines && round === 0 && known.written && alert.rev === 1) {
       // Revision 1 is the caller's append and nothing else (every append and every state change adds one).
       lines = known.written.lines;
       stored = known.written.changes;
     }
-    if (!lines) {
+    if (!summary && !lines) {
       // Read before the lease was held, it shows what the lease holder would see only at the same revision
       // (lines change only with the revision); otherwise read now, while holding it.
       const before = round === 0 ? await known.early : undefined;
@@ -369,7 +392,11 @@ async function renderWhileBehind(
       } else ({ alert, lines } = await readAlert(deps, alertId));
     }
 
-    const content = await contentOf(deps, alert, lines, stored);
+    const content = summary
+      ? await contentFrom(deps, alert, { lines: [], summary }, stored)
+      : await contentOf(deps, alert, lines ?? [], stored);
+    // The pending lines this render folds: all the alert held when its lines (or summary) were read.
+    const folded = alert.pendingLines?.length ?? 0;
     const rendered = withActorAnswer(
       withEscalationSteps(
         alert.messageRemovedAt ? deps.render.replacement(content) : deps.render.alert(content),
@@ -439,9 +466,10 @@ async function renderWhileBehind(
       {
         rev: alert.rev,
         message,
-        changeCount: content.lines.length,
+        changeCount: changeCountOf(content),
         headline: rendered.text,
         notifiedSeverity,
+        ...(content.summary ? { summary: { value: content.summary, folded } } : {}),
       },
       { release: true },
     );
