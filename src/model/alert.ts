@@ -48,4 +48,9 @@ export interface AlertContent {
   status: AlertStatus;
   acknowledgement?: Acknowledgement;
   investigation?: Investigation;
+  /**
+   * The alert's revision this content is of. The message's Acknowledge controls carry it, so a click
+   * acknowledges only the revision its message showed.
+   */
+  rev?: number;
 }

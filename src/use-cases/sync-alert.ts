@@ -90,6 +90,7 @@ async function contentOf(
     lines,
     severity: alert.severity,
     status: statusOf(alert),
+    rev: alert.rev,
     ...(alert.acknowledgement ? { acknowledgement: alert.acknowledgement } : {}),
     ...(alert.investigation && !alert.acknowledgement ? { investigation: alert.investigation } : {}),
   };

@@ -82,6 +82,7 @@ function renderSingle(alert: AlertContent, options: RenderGroupedAlertOptions): 
     acknowledgement: alert.acknowledgement,
     investigation: recordMissing ? undefined : alert.investigation,
     ...(alert.lines[0]?.recovered ? { recovered: true } : {}),
+    ...(alert.rev === undefined ? {} : { shownRev: alert.rev }),
   });
   if (!recordMissing) return message;
   // Acknowledged in the store without the record of who: still no buttons.
@@ -151,6 +152,7 @@ function renderBurst(alert: AlertContent, options: RenderGroupedAlertOptions): R
           coverage: `covers all ${count} changes`,
         },
         `Acknowledge all ${count}`,
+        alert.rev,
       ),
     );
   }
