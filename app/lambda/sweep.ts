@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { runEscalationSweep } from '../../src/use-cases/escalation-steps';
+import type { Clock } from '../../src/use-cases/ports';
 import { repairDueRenders } from '../../src/use-cases/sync-alert';
 import { loadConfig } from '../config';
 import { AppError } from '../errors';
@@ -38,14 +39,26 @@ export class SweepFailedError extends AppError {
  */
 export function createSweepHandler(
   env: NodeJS.ProcessEnv = process.env,
-  options: { log?: LogPort; metrics?: FlushingMetrics; dynamodb?: DynamoDBClient } = {},
+  options: {
+    log?: LogPort;
+    metrics?: FlushingMetrics;
+    dynamodb?: DynamoDBClient;
+    /** The sweep's clock (tests move it past a render lease); default the system clock. */
+    clock?: Clock;
+  } = {},
 ): SweepHandler {
   const invoke = lambdaEntry({
     serviceName: 'infrawatch-sweep',
     env,
     log: options.log,
     metrics: options.metrics,
-    start: ({ log, metrics }) => createRuntime(loadConfig(env), { log, metrics, dynamodb: options.dynamodb }),
+    start: ({ log, metrics }) =>
+      createRuntime(loadConfig(env), {
+        log,
+        metrics,
+        dynamodb: options.dynamodb,
+        ...(options.clock ? { clock: options.clock } : {}),
+      }),
   });
   return (_event, context) =>
     invoke(context, async ({ log, started }) => {

@@ -9,6 +9,7 @@ import { investigateAlert, showInvestigation } from '../../src/use-cases/investi
 import {
   ACTION_IDS,
   OVERFLOW_OPTIONS,
+  parseAlertRef,
   parseDigestAckAllValue,
   parseOverflowValue,
   renderAckFailed,
@@ -22,9 +23,13 @@ import {
 import { interactionDeps, type SlackAppDeps, settingsDeps, watchTitle } from '../slack/deps';
 import { createDigestMessenger, digestRenderer } from '../slack/digest-messenger';
 
-/** Said when a click lands while new changes are not on the message yet: nothing was acknowledged. */
+/**
+ * Said when a click does not match what the alert is now: new changes not on the message yet, or a render
+ * (new changes, someone investigating, an escalation, the actor's answer) that landed after the person looked.
+ * Nothing was acknowledged.
+ */
 export const CHANGED_TEXT =
-  'New changes just arrived in this alert, so nothing was acknowledged yet. The message now shows them: have a look and acknowledge again.';
+  'This alert changed after you looked (new changes or a new status), so nothing was acknowledged yet. The message now shows it: have a look and acknowledge again.';
 
 interface Where {
   channel: string;
@@ -68,7 +73,7 @@ const alertForClick = (deps: SlackAppDeps, alertId: string, where: Where | undef
 export async function acknowledgeAndReport(
   deps: SlackAppDeps,
   client: WebClient,
-  input: { alertId: string; userId: string; userName: string; note?: string; channel?: string },
+  input: Parameters<typeof acknowledgeAlert>[1],
   where: Where | undefined,
   /** Claims the click before a refusal is said, so a replayed click is answered once (see firstDelivery). */
   first: () => Promise<boolean>,
@@ -105,12 +110,15 @@ export function registerActions(app: App, deps: SlackAppDeps): void {
     const where = whereOf(body);
     // A click without a channel cannot be checked against the alert's channel (nor answered).
     if (!where) return;
-    // The alert must be the clicking channel's: checked by the acknowledgement's own conditional write.
+    // The alert must be the clicking channel's, and still at the revision the message showed: both checked by
+    // the acknowledgement's own conditional write. A value that is not one of ours names no alert.
+    const ref = parseAlertRef(action.value ?? '');
     await acknowledgeAndReport(
       deps,
       client,
       {
-        alertId: action.value ?? '',
+        alertId: ref?.alertId ?? '',
+        ...(ref?.shownRev === undefined ? {} : { shownRev: ref.shownRev }),
         userId: body.user.id,
         userName: userNameOf(body.user),
         channel: where.channel,
@@ -162,7 +170,11 @@ export function registerActions(app: App, deps: SlackAppDeps): void {
     if (!option?.mute) {
       await client.views.open({
         trigger_id: body.trigger_id,
-        view: renderAckNoteModal({ alertId: alert.id, summary: alert.headline }),
+        view: renderAckNoteModal({
+          alertId: alert.id,
+          summary: alert.headline,
+          ...(selection.shownRev === undefined ? {} : { shownRev: selection.shownRev }),
+        }),
       });
       return;
     }

@@ -1,19 +1,16 @@
 import type { App } from '@slack/bolt';
-import * as z from 'zod';
 import { acknowledgeAlert } from '../../src/use-cases/acknowledge';
-import { formatUtc, VIEW_IDS } from '../../src/views';
+import { isAlertId } from '../../src/use-cases/channel-alert';
+import { formatUtc, parseAckNoteMetadata, VIEW_IDS } from '../../src/views';
 import { interactionDeps, type SlackAppDeps } from '../slack/deps';
 
-const metadataSchema = z.object({ alertId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) });
 const MAX_NOTE = 500;
 
 /** Modal submissions: "Acknowledge with note…". */
 export function registerViews(app: App, deps: SlackAppDeps): void {
   app.view(VIEW_IDS.ackNoteModal, async ({ ack, body, view }) => {
-    let alertId: string;
-    try {
-      alertId = metadataSchema.parse(JSON.parse(view.private_metadata)).alertId;
-    } catch {
+    const metadata = parseAckNoteMetadata(view.private_metadata);
+    if (!metadata || !isAlertId(metadata.alertId)) {
       await ack({
         response_action: 'errors',
         errors: { [VIEW_IDS.ackNoteBlock]: 'This form is out of date; open it again from the alert.' },
@@ -23,8 +20,10 @@ export function registerViews(app: App, deps: SlackAppDeps): void {
     const note = (view.state.values[VIEW_IDS.ackNoteBlock]?.[VIEW_IDS.ackNoteInput]?.value ?? '')
       .trim()
       .slice(0, MAX_NOTE);
+    const { alertId, shownRev } = metadata;
     const result = await acknowledgeAlert(interactionDeps(deps), {
       alertId,
+      ...(shownRev === undefined ? {} : { shownRev }),
       userId: body.user.id,
       userName: body.user.name,
       ...(note ? { note } : {}),
@@ -41,7 +40,7 @@ export function registerViews(app: App, deps: SlackAppDeps): void {
       result.status === 'already-acknowledged'
         ? `Already acknowledged by ${result.acknowledgement.userName} at ${formatUtc(Date.parse(result.acknowledgement.at))}; your note was not saved.`
         : result.status === 'changed'
-          ? 'New changes arrived in this alert: close this form, look at the updated message and acknowledge again.'
+          ? 'This alert changed after you opened this form (new changes or a new status): close it, look at the updated message and acknowledge again.'
           : 'This alert no longer exists.';
     await ack({ response_action: 'errors', errors: { [VIEW_IDS.ackNoteBlock]: message } });
   });

@@ -136,6 +136,10 @@ export function createAlertMessenger(
       return { channel: response.channel, ts: response.ts };
     },
 
+    // A WebAPIRequestError is a call that got no answer (timeout, connection lost): Slack may still carry it
+    // out. An HTTP error status, a Slack error or a 429 is an answer: whatever happened has happened.
+    mayLandLater: (error) => (error as { code?: unknown }).code === ErrorCode.RequestError,
+
     async update(ref: SlackMessageRef, message: RenderedMessage) {
       try {
         await withRateLimit('chat.update', () =>

@@ -53,6 +53,11 @@ export interface AlertContent {
   status: AlertStatus;
   acknowledgement?: Acknowledgement;
   investigation?: Investigation;
+  /**
+   * The alert's revision this content is of. The message's Acknowledge controls carry it, so a click
+   * acknowledges only the revision its message showed.
+   */
+  rev?: number;
 }
 
 /** Where a line sorts in a burst message: most severe first, then oldest first, then by event id. */

@@ -108,6 +108,12 @@ export async function acknowledgeAlert(
     note?: string;
     /** The channel the click came from: only an alert of that channel is acknowledged (see alertOfChannel). */
     channel?: string;
+    /**
+     * The alert's revision the clicked message showed (its button carries it): only that revision is
+     * acknowledged, `changed` otherwise. Absent from buttons rendered before they carried it: those clicks are
+     * held to the message showing the latest revision, as before.
+     */
+    shownRev?: number;
   },
 ): Promise<AcknowledgeOutcome> {
   if (!isAlertId(input.alertId)) return { status: 'not-found' };
@@ -117,11 +123,10 @@ export async function acknowledgeAlert(
     at: deps.clock.now().toISOString(),
     ...(input.note ? { note: input.note } : {}),
   };
-  const result = await deps.store.alerts.acknowledge(
-    input.alertId,
-    acknowledgement,
-    input.channel === undefined ? {} : { channel: input.channel },
-  );
+  const result = await deps.store.alerts.acknowledge(input.alertId, acknowledgement, {
+    ...(input.channel === undefined ? {} : { channel: input.channel }),
+    ...(input.shownRev === undefined ? {} : { shownRev: input.shownRev }),
+  });
   if (result.status === 'changed') {
     // Bring the message up to date so the next click acknowledges what it shows; the current holder of the
     // render lease (an events worker) may be doing it already. Losing this error is safe: syncOrMarkDue

@@ -137,10 +137,10 @@ async function askActorOnce(
     person.kind === 'slack-user' ? person.userId : await deps.ask.directory.userIdByEmail(person.email);
   if (userId === undefined) return 'nobody';
 
-  const leased = await withRenderLease(deps, alert.id, async (): Promise<AskOutcome> => {
+  const leased = await withRenderLease(deps, alert.id, async (_leased, holder): Promise<AskOutcome> => {
     const claim = await deps.store.actorChecks.claimAsk(
       alert.id,
-      deps.owner,
+      holder,
       userId,
       deps.clock.now().toISOString(),
     );
@@ -159,7 +159,7 @@ async function askActorOnce(
         }),
         alert.id,
       ));
-    await deps.store.actorChecks.recordAsked(alert.id, deps.owner, dm);
+    await deps.store.actorChecks.recordAsked(alert.id, holder, dm);
     return 'asked';
   });
   if (leased.status === 'busy') throw new RenderPendingError(alert.id);
@@ -296,17 +296,17 @@ async function sendDenied(
   if (!message || alert.actorCheck?.noticedAt) return;
   const deadline = deps.clock.now().getTime() + LEASE_WAIT_MS;
   for (;;) {
-    const leased = await withRenderLease(deps, alert.id, async () => {
+    const leased = await withRenderLease(deps, alert.id, async (_leased, holder) => {
       const claim = await deps.store.actorChecks.claimNotice(
         alert.id,
-        deps.owner,
+        holder,
         deps.clock.now().toISOString(),
       );
       if (claim.status === 'done') return;
       const found =
         claim.earlierAttemptAt !== undefined && (await deps.questions.findActorDenied(message, alert.id));
       if (!found) await deps.questions.sendActorDenied(message, renderActorDenied(content, answer), alert.id);
-      await deps.store.actorChecks.recordNoticed(alert.id, deps.owner, deps.clock.now().toISOString());
+      await deps.store.actorChecks.recordNoticed(alert.id, holder, deps.clock.now().toISOString());
     });
     if (leased.status === 'done') return;
     if (deps.clock.now().getTime() >= deadline) throw new RenderPendingError(alert.id);

@@ -106,7 +106,7 @@ export async function sendDueStep(
   config: RoutingConfig,
 ): Promise<StepOutcome> {
   const steps = deps.store.escalationSteps;
-  const leased = await withRenderLease(deps, entry.alertId, async (): Promise<StepOutcome> => {
+  const leased = await withRenderLease(deps, entry.alertId, async (_leased, holder): Promise<StepOutcome> => {
     const alert = await deps.store.alerts.get(entry.alertId);
     const state = alert?.escalation;
     if (!alert || !state || state.dueAt !== entry.dueAt || state.nextStep > ESCALATION_STEP_COUNT) {
@@ -137,7 +137,7 @@ export async function sendDueStep(
 
     const step = state.nextStep;
     const now = deps.clock.now();
-    const claim = await steps.claim(alert.id, deps.owner, step, now.toISOString());
+    const claim = await steps.claim(alert.id, holder, step, now.toISOString());
     if (claim.status === 'stale') {
       await steps.stop(alert.id);
       return 'stopped';
@@ -161,7 +161,7 @@ export async function sendDueStep(
     const nextDue = Math.max(Date.parse(state.dueAt) + wait, now.getTime() + wait / 2);
     await steps.recordSent(
       alert.id,
-      deps.owner,
+      holder,
       { step, target, afterMs, at: now.toISOString() },
       step < ESCALATION_STEP_COUNT ? { dueAt: new Date(nextDue).toISOString() } : null,
     );

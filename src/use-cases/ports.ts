@@ -32,6 +32,13 @@ export interface AlertMessenger {
   findPosted(channel: string, alertId: string, attemptIso: string): Promise<SlackMessageRef | undefined>;
   /** Whether the thread of `ref` has the escalation reply (recovers a reply whose answer was lost). */
   findNotified(ref: SlackMessageRef, escalation: Escalation): Promise<boolean>;
+  /**
+   * Whether a send (a post, a reply) that failed with `error` may still reach Slack later: no answer came back
+   * (the client's timeout, a dropped connection), so the request may still be on its way or being handled,
+   * and a search of the history cannot see it yet. Without this method, every failed send is taken as settled
+   * (sent or refused by the time its error came back).
+   */
+  mayLandLater?(error: unknown): boolean;
 }
 
 /** Where an escalation step goes, and what marks it (the alert id and the step, in its metadata). */

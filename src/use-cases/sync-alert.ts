@@ -27,9 +27,16 @@ const LEASE_MS = 15_000;
 const RENEW_EVERY_MS = 5_000;
 /**
  * An expired lease is taken over only this long after it ran out. A holder starts a Slack call only while its
- * lease runs (see {@link renewLease}), and the call ends within the client's timeout (10 s), so by then a post
- * of the old holder has landed in Slack (and the history search finds it) or was abandoned. Without the
- * grace, a holder whose process stalled past its lease could post while the next one posts too.
+ * lease runs (see {@link renewLease}), so a holder whose process stalled past its lease cannot post while the
+ * next one posts too.
+ *
+ * A send that ends without an answer (the client's timeout, a dropped connection) may still be on its way to
+ * Slack, or being handled there, after this worker gave up on it: the history search of the next holder
+ * cannot see it yet. Its holder therefore does not release the lease but makes it last LEASE_MS from the
+ * failure and lets it run out (see {@link letGo}): nobody searches for the send until LEASE_MS +
+ * TAKEOVER_GRACE_MS (27 s) after it was given up, time for it to land. Releasing at once let the next
+ * holder search within a second and post again while the first post was still arriving (the duplicates
+ * reliability scenario, under load: 13 alerts posted twice).
  */
 const TAKEOVER_GRACE_MS = 12_000;
 /** What a renewal must leave of the lease for the Slack call it precedes to start in. */
@@ -103,6 +110,7 @@ async function contentFrom(
     summary,
     severity: alert.severity,
     status: statusOf(alert),
+    rev: alert.rev,
     ...(alert.acknowledgement ? { acknowledgement: alert.acknowledgement } : {}),
     ...(alert.investigation && !alert.acknowledgement ? { investigation: alert.investigation } : {}),
   };
@@ -173,10 +181,11 @@ export async function syncAlertMessage(
     // The lease write also records the post attempt an alert without a message is about to need.
     const taken = await leaseOf(deps, alertId, { recordPostAttempt: true });
     if (taken.status === 'held') {
-      const heartbeat = keepLease(deps, taken.lease);
+      const { lease } = taken;
+      const heartbeat = keepLease(deps, lease);
       let released = false;
       try {
-        const rendered = await renderWhileBehind(deps, taken.lease, taken.alert, targetRev, {
+        const rendered = await renderWhileBehind(deps, lease, taken.alert, targetRev, {
           early,
           written: options.written,
         });
@@ -184,7 +193,7 @@ export async function syncAlertMessage(
         return rendered.alert;
       } finally {
         await heartbeat.stop();
-        if (!released) await deps.store.renders.releaseLease(alertId, deps.owner);
+        if (!released) await letGo(deps, lease);
       }
     }
     early = undefined;
@@ -204,26 +213,65 @@ export async function syncAlertMessage(
 export async function withRenderLease<T>(
   deps: AlertDeps,
   alertId: string,
-  work: (alert: AlertRecord) => Promise<T>,
+  work: (alert: AlertRecord, holder: string) => Promise<T>,
 ): Promise<{ status: 'done'; value: T } | { status: 'busy' }> {
   const taken = await leaseOf(deps, alertId);
   if (taken.status !== 'held') return { status: 'busy' };
-  const heartbeat = keepLease(deps, taken.lease);
+  const { lease } = taken;
+  const heartbeat = keepLease(deps, lease);
   try {
-    return { status: 'done', value: await work(taken.alert) };
+    return { status: 'done', value: await sending(deps, lease, () => work(taken.alert, lease.owner)) };
   } finally {
     await heartbeat.stop();
-    await deps.store.renders.releaseLease(alertId, deps.owner);
+    await letGo(deps, lease);
   }
 }
 
-/** A render lease this worker holds: when it last made it last LEASE_MS from then, and whether it was lost. */
+/**
+ * A render lease this worker holds: its owner token, when it last made it last LEASE_MS from then, and whether
+ * it was lost.
+ */
 interface HeldLease {
   alertId: string;
+  /**
+   * This lease's own token, never another render's: a lease already held by its owner is taken again (a
+   * retried write must find it held), so two renders of one alert in one invocation must not share an owner,
+   * or both would believe they hold it and both could post.
+   */
+  owner: string;
   renewedAt: number;
   lost: boolean;
   /** The lease write recorded a post attempt (or kept an earlier one): the store has one. */
   postAttemptRecorded: boolean;
+  /** A send failed without an answer and may still land: the lease is left to run out (see {@link letGo}). */
+  unsettled: boolean;
+}
+
+/** Lease tokens handed out by this process: with the invocation's owner, unique to one render. */
+let leaseTokens = 0;
+
+/**
+ * Runs a Slack send while holding `lease`. A send that fails without an answer may still reach Slack later
+ * (see TAKEOVER_GRACE_MS): the lease is then marked so that it is not released.
+ */
+async function sending<T>(deps: AlertDeps, lease: HeldLease, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    if (deps.messenger.mayLandLater?.(error)) lease.unsettled = true;
+    throw error;
+  }
+}
+
+/**
+ * Gives the lease up after a render that did not release it with its last write: released, unless a send may
+ * still land, then made to last LEASE_MS from now and left to run out (taken over TAKEOVER_GRACE_MS later).
+ * Should that extension fail, the lease runs out where its last renewal left it (at least 10 s after a send
+ * started: renewLease), still followed by the grace.
+ */
+async function letGo(deps: AlertDeps, lease: HeldLease): Promise<void> {
+  if (!lease.unsettled) return deps.store.renders.releaseLease(lease.alertId, lease.owner);
+  await deps.store.renders.renewLease(lease.alertId, lease.owner, leaseUntil(deps)).catch(() => false);
 }
 
 const leaseUntil = (deps: AlertDeps) => new Date(deps.clock.now().getTime() + LEASE_MS).toISOString();
@@ -243,9 +291,11 @@ async function leaseOf(
   | { status: 'not-found' }
 > {
   const now = deps.clock.now();
+  leaseTokens += 1;
+  const owner = `${deps.owner}#${leaseTokens.toString(36)}`;
   const outcome = await deps.store.renders.takeLease(
     alertId,
-    deps.owner,
+    owner,
     new Date(now.getTime() - TAKEOVER_GRACE_MS).toISOString(),
     leaseUntil(deps),
     options.recordPostAttempt ? { postAttemptAt: now.toISOString() } : {},
@@ -255,9 +305,11 @@ async function leaseOf(
     ...outcome,
     lease: {
       alertId,
+      owner,
       renewedAt: now.getTime(),
       lost: false,
       postAttemptRecorded: options.recordPostAttempt === true,
+      unsettled: false,
     },
   };
 }
@@ -271,7 +323,7 @@ async function renewLease(deps: AlertDeps, lease: HeldLease, force = false): Pro
   if (lease.lost) throw new LeaseLostError(lease.alertId);
   const now = deps.clock.now().getTime();
   if (force || now - lease.renewedAt >= RENEW_EVERY_MS) {
-    if (!(await deps.store.renders.renewLease(lease.alertId, deps.owner, leaseUntil(deps)))) {
+    if (!(await deps.store.renders.renewLease(lease.alertId, lease.owner, leaseUntil(deps)))) {
       lease.lost = true;
       throw new LeaseLostError(lease.alertId);
     }
@@ -414,7 +466,7 @@ async function renderWhileBehind(
         if (!(error instanceof MessageNotFoundError)) throw error;
         // Deleted by a workspace admin, or lost with a Slack that was reset: a message that is gone must not
         // block its burst forever. The next round posts a fresh one that says it replaces the earlier one.
-        await deps.store.renders.markMessageGone(alertId, deps.owner, deps.clock.now().toISOString());
+        await deps.store.renders.markMessageGone(alertId, lease.owner, deps.clock.now().toISOString());
         alert = undefined;
         continue;
       }
@@ -432,12 +484,13 @@ async function renderWhileBehind(
         if (!sent) {
           await deps.store.renders.markEscalationAttempt(
             alertId,
-            deps.owner,
+            lease.owner,
             content.severity,
             deps.clock.now().toISOString(),
           );
           await renew();
-          await deps.messenger.notify(message, deps.render.escalation(content), escalation);
+          const [ref, reply] = [message, deps.render.escalation(content)];
+          await sending(deps, lease, () => deps.messenger.notify(ref, reply, escalation));
         }
         notifiedSeverity = content.severity;
       }
@@ -454,15 +507,16 @@ async function renderWhileBehind(
         // The store must hold an attempt before the post: the lease write recorded one, or an earlier
         // holder's (or a gone message's) is on the alert.
         if (!alert.postAttemptAt && !(round === 0 && lease.postAttemptRecorded))
-          await deps.store.renders.markPostAttempt(alertId, deps.owner, deps.clock.now().toISOString());
+          await deps.store.renders.markPostAttempt(alertId, lease.owner, deps.clock.now().toISOString());
         await renew();
-        message = await deps.messenger.post(alert.channel, rendered, alertId);
+        const { channel } = alert;
+        message = await sending(deps, lease, () => deps.messenger.post(channel, rendered, alertId));
       }
       notifiedSeverity = content.severity;
     }
     const recorded = await deps.store.renders.markRendered(
       alertId,
-      deps.owner,
+      lease.owner,
       {
         rev: alert.rev,
         message,

@@ -20,7 +20,7 @@ const NOTE_SHOWN_MAX = 1000;
 
 /**
  * The Acknowledge-with-note modal: the alert's summary and one required multi-line note of at most 500
- * characters. `callback_id` {@link VIEW_IDS.ackNoteModal}; `private_metadata` is `{"alertId":…}` (read it back
+ * characters. `callback_id` {@link VIEW_IDS.ackNoteModal}; `private_metadata` is `{"alertId":…,"shownRev":…}` (read it back
  * with `parseAckNoteMetadata`); the note is at `view.state.values[VIEW_IDS.ackNoteBlock][VIEW_IDS.ackNoteInput]`.
  *
  * `summary` may be plain text or the alert's stored headline (escaped mrkdwn): entities are decoded and the text
@@ -28,9 +28,17 @@ const NOTE_SHOWN_MAX = 1000;
  *
  * @throws AlertRenderError `INVALID_ALERT_ID` when the alert id is empty, has spaces or is too long.
  */
-export function renderAckNoteModal(input: { alertId: string; summary: string }): ModalView {
+export function renderAckNoteModal(input: {
+  alertId: string;
+  summary: string;
+  /** The revision of the message the modal was opened from: the submission acknowledges only that one. */
+  shownRev?: number;
+}): ModalView {
   assertAlertId(input.alertId);
-  const metadata: AckNoteMetadata = { alertId: input.alertId };
+  const metadata: AckNoteMetadata = {
+    alertId: input.alertId,
+    ...(input.shownRev === undefined ? {} : { shownRev: input.shownRev }),
+  };
   const summary = decodeEntities(input.summary).trim();
   return {
     type: 'modal',

@@ -7,16 +7,17 @@ import { isSlackChannelId, truncate } from './mrkdwn';
 /**
  * The interactive contract between the alert renderers and the action handlers: action ids, the block id of the
  * actions block, and the values the buttons and the overflow menu carry. Every value names the alert by its id
- * only; handlers load the alert (watch, actor, changes) from the store, so nothing in a value has to be trusted.
+ * (and, where a click acknowledges, the revision the message shows); handlers load the alert (watch, actor,
+ * changes) from the store, so nothing in a value has to be trusted.
  */
 
 /** `action_id`s of the alert's interactive elements. */
 export const ACTION_IDS = {
-  /** Primary button; `value` is the alert id. */
+  /** Primary button; `value` is {@link alertRefValue}: `<alertId>@<rev>` (or `<alertId>` on older messages). */
   acknowledge: 'infrawatch_ack',
   /** Button; `value` is the alert id. */
   investigate: 'infrawatch_investigate',
-  /** Overflow menu; each option's `value` is `<kind>:<alertId>`, see {@link OVERFLOW_KINDS}. */
+  /** Overflow menu; each option's `value` is `<kind>:<alertRefValue>`, see {@link OVERFLOW_KINDS}. */
   more: 'infrawatch_more',
 } as const;
 
@@ -47,10 +48,48 @@ export const VIEW_IDS = {
 
 export type ViewId = (typeof VIEW_IDS)[keyof typeof VIEW_IDS];
 
-/** What the Acknowledge-with-note modal carries in `private_metadata` (as JSON). */
-export interface AckNoteMetadata {
+/**
+ * An alert as a click names it: its id and, when the message was rendered with it, the alert's revision that
+ * message shows. A click that acknowledges is accepted only while the alert is still at that revision, so a
+ * render landing between the person reading the message and clicking cannot make the click cover what it added.
+ */
+export interface AlertRef {
   alertId: string;
+  /** The revision the message showed; absent on messages rendered before buttons carried it. */
+  shownRev?: number;
 }
+
+/** A revision in a value: a positive safe integer in decimal, no sign, no leading zero. */
+const REV_TEXT = /^[1-9][0-9]{0,14}$/;
+const REV_SEPARATOR = '@';
+/** What `@<rev>` spends of a value at most. */
+const REV_SUFFIX_MAX = REV_SEPARATOR.length + 15;
+
+/** `<alertId>@<rev>`, or the alert id alone when no revision is given. */
+export function alertRefValue(alertId: string, shownRev?: number): string {
+  if (shownRev === undefined) return alertId;
+  if (!Number.isSafeInteger(shownRev) || !REV_TEXT.test(String(shownRev))) {
+    throw new AlertRenderError('INVALID_REVISION', `revision must be a positive integer, got ${shownRev}`);
+  }
+  return `${alertId}${REV_SEPARATOR}${shownRev}`;
+}
+
+/**
+ * Reads {@link alertRefValue} back. A value without `@` is an older message's alert id (no revision); a value
+ * with `@` whose revision is not a positive integer is refused (null): it was not rendered by InfraWatch.
+ */
+export function parseAlertRef(value: string): AlertRef | null {
+  const at = value.lastIndexOf(REV_SEPARATOR);
+  if (at < 0) return value === '' ? null : { alertId: value };
+  const alertId = value.slice(0, at);
+  const rev = value.slice(at + 1);
+  if (alertId === '' || !REV_TEXT.test(rev)) return null;
+  const shownRev = Number(rev);
+  return Number.isSafeInteger(shownRev) ? { alertId, shownRev } : null;
+}
+
+/** What the Acknowledge-with-note modal carries in `private_metadata` (as JSON). */
+export type AckNoteMetadata = AlertRef;
 
 /**
  * What the digest's "Acknowledge all listed" button carries in `value` (as JSON): the digest's query window,
@@ -94,7 +133,11 @@ export function parseAckNoteMetadata(privateMetadata: string): AckNoteMetadata |
   const value = jsonObject(privateMetadata);
   const alertId = value?.alertId;
   if (typeof alertId !== 'string' || !isAlertId(alertId)) return null;
-  return { alertId };
+  const shownRev = value?.shownRev;
+  if (shownRev === undefined) return { alertId };
+  if (typeof shownRev !== 'number' || !REV_TEXT.test(String(shownRev)) || !Number.isSafeInteger(shownRev))
+    return null;
+  return { alertId, shownRev };
 }
 
 /**
@@ -178,14 +221,15 @@ const KINDS: ReadonlySet<string> = new Set(Object.values(OVERFLOW_KINDS));
 /** Longest kind plus the colon: what an option value spends before the alert id. */
 const KIND_PREFIX_MAX = Math.max(...[...KINDS].map((kind) => kind.length)) + 1;
 
-/** Slack caps an overflow option's `value` at 150 characters; the alert id must fit after the kind. */
-export const MAX_ALERT_ID_LENGTH = SLACK_LIMITS.optionValue - KIND_PREFIX_MAX;
+/** Slack caps an overflow option's `value` at 150 characters; the alert id and its revision fit after the kind. */
+export const MAX_ALERT_ID_LENGTH = SLACK_LIMITS.optionValue - KIND_PREFIX_MAX - REV_SUFFIX_MAX;
 
 /**
  * `INVALID_ALERT_ID`: an alert id that cannot go into a button value or modal metadata.
  * `INVALID_DIGEST_WINDOW`: a digest whose channel id or times cannot make a {@link DigestAckAllValue}.
+ * `INVALID_REVISION`: a revision that is not a positive integer.
  */
-export type AlertRenderErrorCode = 'INVALID_ALERT_ID' | 'INVALID_DIGEST_WINDOW';
+export type AlertRenderErrorCode = 'INVALID_ALERT_ID' | 'INVALID_DIGEST_WINDOW' | 'INVALID_REVISION';
 
 /** A problem with what a renderer was asked to render (not with the change: changes are cut, never refused). */
 export class AlertRenderError extends EngineError {
@@ -213,34 +257,41 @@ function isAlertId(alertId: string): boolean {
   return alertId !== '' && alertId.length <= MAX_ALERT_ID_LENGTH && !/[\s]/.test(alertId);
 }
 
-/** `mute_watch_1h:<alertId>`: the value of one overflow option. */
-export function overflowValue(kind: OverflowKind, alertId: string): string {
-  return `${kind}:${alertId}`;
+/** `mute_watch_1h:<alertId>@<rev>`: the value of one overflow option (see {@link alertRefValue}). */
+export function overflowValue(kind: OverflowKind, alertId: string, shownRev?: number): string {
+  return `${kind}:${alertRefValue(alertId, shownRev)}`;
 }
 
-/** What an overflow option value asks for. */
-export interface OverflowSelection {
+/** What an overflow option value asks for, and of which alert as the message showed it. */
+export interface OverflowSelection extends AlertRef {
   kind: OverflowKind;
-  alertId: string;
 }
 
-/** Reads an overflow option value back (`<kind>:<alertId>`); null when it is not one of ours. */
+/** Reads an overflow option value back (`<kind>:<alertId>[@<rev>]`); null when it is not one of ours. */
 export function parseOverflowValue(value: string): OverflowSelection | null {
   const colon = value.indexOf(':');
   if (colon <= 0) return null;
   const kind = value.slice(0, colon);
-  const alertId = value.slice(colon + 1);
-  if (!isOverflowKind(kind) || alertId === '') return null;
-  return { kind, alertId };
+  const ref = parseAlertRef(value.slice(colon + 1));
+  if (!isOverflowKind(kind) || ref === null) return null;
+  return { kind, ...ref };
 }
 
 function isOverflowKind(kind: string): kind is OverflowKind {
   return KINDS.has(kind);
 }
 
-/** The Acknowledge / Investigate / ⋯ actions block of an open alert. */
-export function alertActionsBlock(alertId: string, acknowledgeLabel = 'Acknowledge'): ActionsBlock {
+/**
+ * The Acknowledge / Investigate / ⋯ actions block of an open alert. `shownRev` is the alert's revision the
+ * message renders: the Acknowledge button and the overflow options carry it (see {@link AlertRef}).
+ */
+export function alertActionsBlock(
+  alertId: string,
+  acknowledgeLabel = 'Acknowledge',
+  shownRev?: number,
+): ActionsBlock {
   assertAlertId(alertId);
+  const ref = alertRefValue(alertId, shownRev);
   return {
     type: 'actions',
     block_id: ACTIONS_BLOCK_ID,
@@ -250,7 +301,7 @@ export function alertActionsBlock(alertId: string, acknowledgeLabel = 'Acknowled
         action_id: ACTION_IDS.acknowledge,
         text: plainText(acknowledgeLabel, SLACK_LIMITS.buttonText),
         style: 'primary',
-        value: alertId,
+        value: ref,
       },
       {
         type: 'button',
@@ -263,7 +314,7 @@ export function alertActionsBlock(alertId: string, acknowledgeLabel = 'Acknowled
         action_id: ACTION_IDS.more,
         options: OVERFLOW_OPTIONS.map((option) => ({
           text: plainText(option.label, SLACK_LIMITS.optionText),
-          value: overflowValue(option.kind, alertId),
+          value: overflowValue(option.kind, alertId, shownRev),
         })),
       },
     ],

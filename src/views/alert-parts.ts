@@ -400,9 +400,10 @@ export function statusAndActions(
   investigation: Investigation | undefined,
   scope: StatusScope,
   acknowledgeLabel?: string,
+  shownRev?: number,
 ): KnownBlock[] {
   if (acknowledgement !== undefined) return [contextBlock(...acknowledgedElements(acknowledgement, scope))];
-  const actions = alertActionsBlock(alertId, acknowledgeLabel);
+  const actions = alertActionsBlock(alertId, acknowledgeLabel, shownRev);
   if (investigation !== undefined) return [contextBlock(investigatingElement(investigation)), actions];
   return [actions];
 }

@@ -58,6 +58,8 @@ export interface RenderAlertOptions {
   showArn?: boolean;
   /** The change was found by reconciliation in CloudTrail's history (EventBridge never delivered it). */
   recovered?: boolean;
+  /** The alert's revision this message shows: the Acknowledge controls carry it. Default: none. */
+  shownRev?: number;
 }
 
 /**
@@ -108,10 +110,14 @@ export function renderAlert(change: Change, options: RenderAlertOptions = {}): R
   if (options.recovered === true) blocks.push(contextBlock(recoveredLine(1, 1)));
 
   blocks.push(
-    ...statusAndActions(alertId, options.acknowledgement, options.investigation, {
-      since: change.time,
-      sinceLabel: 'the change',
-    }),
+    ...statusAndActions(
+      alertId,
+      options.acknowledgement,
+      options.investigation,
+      { since: change.time, sinceLabel: 'the change' },
+      undefined,
+      options.shownRev,
+    ),
   );
 
   return {

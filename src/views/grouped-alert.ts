@@ -85,6 +85,7 @@ function renderSingle(
     acknowledgement: alert.acknowledgement,
     investigation: recordMissing ? undefined : alert.investigation,
     ...(summary.recovered > 0 ? { recovered: true } : {}),
+    ...(alert.rev === undefined ? {} : { shownRev: alert.rev }),
   });
   if (!recordMissing) return message;
   // Acknowledged in the store without the record of who: still no buttons.
@@ -164,6 +165,7 @@ function renderBurst(
           coverage: `covers all ${count} changes`,
         },
         `Acknowledge all ${count}`,
+        alert.rev,
       ),
     );
   }

@@ -1,4 +1,5 @@
 import { createDigestHandler } from '../../app/lambda/digest';
+import { CHANGED_TEXT } from '../../app/listeners/actions';
 import { ACTION_IDS, OVERFLOW_KINDS, overflowValue, VIEW_IDS } from '../../src/views';
 import { corpusEvent, lambdaContext, variant } from '../helpers/events';
 import { BOT_TOKEN } from '../helpers/pipeline';
@@ -36,6 +37,14 @@ function messageOf(harness: SlackHarness, alertId: string) {
 
 function digestOf(harness: SlackHarness, ts: string | undefined) {
   return harness.slack.messages(ALERTS_CHANNEL).find((m) => m.ts === ts);
+}
+
+/** The Acknowledge button's value on a message in the stand-in: what a click on it sends. */
+function ackValueOf(message: { blocks?: readonly unknown[] } | undefined): string {
+  const elements = (message?.blocks ?? []).flatMap(
+    (b) => (b as { elements?: { action_id?: string; value?: string }[] }).elements ?? [],
+  );
+  return elements.find((e) => e.action_id === ACTION_IDS.acknowledge)?.value ?? '';
 }
 
 function ackAllValueOf(message: { blocks?: readonly unknown[] } | undefined): string {
@@ -145,6 +154,41 @@ describe.each(DYNAMODB_ENGINES)('Slack interactions on %s', (engine) => {
         expect(await harness.store.renders.due(10, new Date().toISOString())).toEqual([]);
       },
     );
+
+    it('acknowledges only what the clicked message showed; a forged revision names no alert', async () => {
+      // Prepare: alice looks at the message; bob's Investigate renders it again before she clicks.
+      const harness = await harnesses.start();
+      const [alertId = ''] = await harness.alertFor([corpusEvent('iam.CreateUser.json')]);
+      const seen = ackValueOf(messageOf(harness, alertId));
+      const triggerId = harness.slack.issueTriggerId({ userId: BOB.userId });
+      await harness.send(
+        blockAction({ action_id: ACTION_IDS.investigate, value: alertId }, BOB, ALERTS_CHANNEL, {
+          triggerId,
+        }),
+        'lambda',
+      );
+      const latest = ackValueOf(messageOf(harness, alertId));
+      expect(seen).toMatch(new RegExp(`^${alertId}@[0-9]+$`));
+      expect(latest).toMatch(new RegExp(`^${alertId}@[0-9]+$`));
+      expect(latest).not.toBe(seen);
+
+      // Act
+      const click = (value: string, via: Via) =>
+        harness.send(blockAction({ action_id: ACTION_IDS.acknowledge, value }, ALICE, ALERTS_CHANNEL), via);
+      const responses = [await click(seen, 'http'), await click(`${alertId}@1x`, 'lambda')];
+      const refused = await harness.store.alerts.get(alertId);
+      responses.push(await click(latest, 'lambda'));
+
+      // Assess
+      expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
+      expect(refused?.acknowledgement).toBeUndefined();
+      expect(ephemeralText(harness, ALICE.userId)).toEqual([
+        CHANGED_TEXT,
+        expect.stringMatching(/can't find this alert/),
+      ]);
+      expect((await harness.store.alerts.get(alertId))?.acknowledgement?.userId).toBe(ALICE.userId);
+      expect(JSON.stringify(messageOf(harness, alertId)?.blocks)).toContain('Acknowledged by <@U0ALICE>');
+    });
 
     it('covers every change of a grouped alert with one acknowledgement', async () => {
       const harness = await harnesses.start();

@@ -92,9 +92,8 @@ export function recordingPublisher(): EventPublisher & {
   return publisher;
 }
 
-/** The acknowledge/investigate use cases' dependencies on the memory store, with fakes that record. */
-export function interactionSetup(owner = 'worker-1') {
-  const store = createMemoryStore();
+/** The acknowledge/investigate use cases' dependencies (on the memory store by default), with fakes that record. */
+export function interactionSetup(owner = 'worker-1', store: Store = createMemoryStore()) {
   const messenger = new RecordingMessenger();
   const clock = manualClock();
   const events = recordingPublisher();

@@ -496,6 +496,34 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
       expect((await store.alerts.lines('A1')).map((line) => line.id)).toEqual([old.id]);
     });
 
+    it('acknowledges only the revision the clicked message showed, by the same condition', async () => {
+      // Prepare: the message showed revision 1; a change was appended and rendered since (revision 2).
+      const alice = { userId: 'U1', userName: 'alice', at: LATER };
+      await store.alerts.append(seed('A1'), [lineOf(makeChange())]);
+      await markRendered(store, 'A1');
+      await store.alerts.append(seed('A1'), [lineOf(makeChange({ severity: 'critical' }))]);
+      await markRendered(store, 'A1');
+
+      // Act: a click from the message as it was, then one from the message as it is.
+      let stale: unknown;
+      const requests = await requestsOf(async () => {
+        stale = await store.alerts.acknowledge('A1', alice, { channel: 'C1', shownRev: 1 });
+      });
+      const ahead = await store.alerts.acknowledge('A1', alice, { channel: 'C1', shownRev: 3 });
+      const current = await store.alerts.acknowledge('A1', alice, { channel: 'C1', shownRev: 2 });
+
+      // Assess
+      expect(stale).toMatchObject({ status: 'changed', alert: { rev: 2, renderedRev: 2 } });
+      expect(requests).toBe(oneRequest);
+      expect(ahead).toMatchObject({ status: 'changed' });
+      expect(current).toMatchObject({ status: 'acknowledged', alert: { acknowledgement: alice } });
+      // Once acknowledged, a late click of either revision learns who acknowledged.
+      expect(await store.alerts.acknowledge('A1', alice, { shownRev: 1 })).toEqual({
+        status: 'already-acknowledged',
+        acknowledgement: alice,
+      });
+    });
+
     it('refuses to acknowledge what the message does not show yet', async () => {
       await store.alerts.append(seed('A1'), [lineOf(makeChange())]);
       expect(

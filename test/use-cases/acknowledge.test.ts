@@ -1,7 +1,11 @@
 import { burstKeyOf } from '../../src/changes/burst';
 import { ACKNOWLEDGED_DETAIL_TYPE, acknowledgeAlert } from '../../src/use-cases/acknowledge';
+import type { AlertMessenger, RenderedMessage } from '../../src/use-cases/ports';
 import { syncAlertMessage } from '../../src/use-cases/sync-alert';
+import { ACTION_IDS, parseAlertRef, renderAlertContent } from '../../src/views';
 import { makeChange } from '../helpers/changes';
+import { testRenderer } from '../helpers/renderers';
+import { STORE_KINDS, useStores } from '../helpers/stores';
 import { interactionSetup, seedAlert } from '../helpers/use-cases';
 
 const ALICE = { userId: 'U0ALICE', userName: 'alice' };
@@ -182,5 +186,61 @@ describe('acknowledgeAlert (memory store)', () => {
   it('answers not-found for an alert that does not exist', async () => {
     const { deps } = interactionSetup();
     expect(await acknowledgeAlert(deps, { ...ALICE, alertId: 'nope' })).toEqual({ status: 'not-found' });
+  });
+});
+
+/** What the Acknowledge button of a rendered message carries, read back as a click would send it. */
+function acknowledgeRefOf(message: RenderedMessage | undefined) {
+  const button = (message?.blocks ?? [])
+    .flatMap((block) => (block.type === 'actions' ? block.elements : []))
+    .find((element) => element.action_id === ACTION_IDS.acknowledge);
+  const ref = parseAlertRef(button?.type === 'button' ? (button.value ?? '') : '');
+  if (!ref) throw new Error('no Acknowledge button');
+  return ref;
+}
+
+describe.each(STORE_KINDS)('acknowledgeAlert acknowledges the revision the click saw, on %s', (kind) => {
+  const stores = useStores(kind);
+
+  it('refuses a click from the message before the latest render; the click from the latest one acknowledges', async () => {
+    // Prepare: real messages (the views), so the clicks carry what the buttons carry.
+    const setup = interactionSetup('worker-1', await stores.fresh());
+    const shown: RenderedMessage[] = [];
+    const slack = setup.messenger;
+    const messenger: AlertMessenger = {
+      post: (channel, message, alertId) => {
+        shown.push(message);
+        return slack.post(channel, message, alertId);
+      },
+      update: (ref, message) => {
+        shown.push(message);
+        return slack.update(ref, message);
+      },
+      notify: (ref, message, escalation) => slack.notify(ref, message, escalation),
+      findPosted: (channel, alertId) => slack.findPosted(channel, alertId),
+      findNotified: (ref, escalation) => slack.findNotified(ref, escalation),
+    };
+    const deps = { ...setup.deps, messenger, render: testRenderer((content) => renderAlertContent(content)) };
+    const first = makeChange({ time: '2026-11-27T09:59:00Z' });
+    const second = makeChange({ time: '2026-11-27T09:59:30Z', severity: 'critical' });
+    await syncAlertMessage(deps, 'A1', await seedAlert(setup.store, 'A1', [first]));
+    const seen = acknowledgeRefOf(shown.at(-1));
+    // A second change is appended and rendered while the person still looks at the first message.
+    await syncAlertMessage(deps, 'A1', await seedAlert(setup.store, 'A1', [second]));
+    const latest = acknowledgeRefOf(shown.at(-1));
+    expect(seen).toEqual({ alertId: 'A1', shownRev: 1 });
+    expect(latest).toEqual({ alertId: 'A1', shownRev: 2 });
+
+    // Act
+    const stale = await acknowledgeAlert(deps, { ...ALICE, ...seen, channel: 'C1' });
+    const afterStale = await setup.store.alerts.get('A1');
+    const current = await acknowledgeAlert(deps, { ...BOB, ...latest, channel: 'C1' });
+
+    // Assess
+    expect(stale).toEqual({ status: 'changed' });
+    expect(afterStale?.acknowledgement).toBeUndefined();
+    expect(current).toMatchObject({ status: 'acknowledged', eventIds: [first.id, second.id].sort() });
+    expect((await setup.store.alerts.get('A1'))?.acknowledgement?.userId).toBe(BOB.userId);
+    expect(setup.events.published.map((event) => event.detail.acknowledgedBy)).toEqual([BOB]);
   });
 });

@@ -112,12 +112,13 @@ describe('syncAlertMessage: render leases (memory store)', () => {
 
   it('finds a post whose answer was lost instead of posting twice', async () => {
     // Prepare: the first attempt reached Slack, then the worker crashed before recording it.
-    const { store, messenger, deps } = interactionSetup();
+    const { store, messenger, clock, deps } = interactionSetup();
     const rev = await seedAlert(store, 'A1');
     messenger.hangPosts = 1;
     void syncAlertMessage({ ...deps, owner: 'crashed' }, 'A1', rev).catch(() => undefined);
     await new Promise((resolve) => setImmediate(resolve));
-    await store.renders.releaseLease('A1', 'crashed');
+    // The crashed holder's lease runs out, and so does the grace after it.
+    clock.advance(30_000);
     const lost = await store.alerts.get('A1');
     expect(lost?.postAttemptAt).toEqual(expect.any(String));
     messenger.posts.push({ channel: 'C1', alertId: 'A1', text: 'open: 1 change(s)', ts: '1.999999' });

@@ -3,10 +3,14 @@ import {
   ACTION_IDS,
   ACTIONS_BLOCK_ID,
   AlertRenderError,
+  alertRefValue,
   MAX_ALERT_ID_LENGTH,
   OVERFLOW_KINDS,
   OVERFLOW_OPTIONS,
+  parseAckNoteMetadata,
+  parseAlertRef,
   parseOverflowValue,
+  renderAckNoteModal,
   renderAlert,
   SLACK_LIMITS,
 } from '../../src/views';
@@ -413,6 +417,59 @@ describe('renderAlert within Slack limits', () => {
     assertValidMessage(message);
     expect(message.text).toBe('Critical: AuthorizeSecurityGroupIngress');
     expect(allText(message)).toContain('*Source IP*\n—');
+  });
+});
+
+describe('the revision a message shows, in its Acknowledge controls', () => {
+  it('rides in the Acknowledge button, every overflow option and the note modal, and reads back', () => {
+    // Act
+    const message = renderAlert(sshOpenToWorld(), { ...OPTIONS, shownRev: 7 });
+    const [acknowledge, investigate, more] = actionsOf(message.blocks)?.elements ?? [];
+
+    // Assess
+    assertValidMessage(message);
+    expect(acknowledge).toMatchObject({ action_id: ACTION_IDS.acknowledge, value: `${ALERT_ID}@7` });
+    expect(parseAlertRef(`${ALERT_ID}@7`)).toEqual({ alertId: ALERT_ID, shownRev: 7 });
+    // Investigate acknowledges nothing: its value stays the alert id.
+    expect(investigate).toMatchObject({ value: ALERT_ID });
+    const options = more?.type === 'overflow' ? more.options : [];
+    expect(options.map((option) => parseOverflowValue(option.value ?? ''))).toEqual(
+      OVERFLOW_OPTIONS.map((option) => ({ kind: option.kind, alertId: ALERT_ID, shownRev: 7 })),
+    );
+    const modal = renderAckNoteModal({ alertId: ALERT_ID, summary: 's', shownRev: 7 });
+    expect(parseAckNoteMetadata(modal.private_metadata ?? '')).toEqual({ alertId: ALERT_ID, shownRev: 7 });
+  });
+
+  it('fits Slack’s option value limit with the longest alert id and the largest revision', () => {
+    const message = renderAlert(sshOpenToWorld(), {
+      alertId: 'x'.repeat(MAX_ALERT_ID_LENGTH),
+      shownRev: 999_999_999_999_999,
+    });
+    assertValidMessage(message);
+    const more = actionsOf(message.blocks)?.elements[2];
+    for (const option of more?.type === 'overflow' ? more.options : [])
+      expect((option.value ?? '').length).toBeLessThanOrEqual(SLACK_LIMITS.optionValue);
+    expect(() => alertRefValue(ALERT_ID, 0)).toThrow(AlertRenderError);
+    expect(() => alertRefValue(ALERT_ID, 1.5)).toThrow(AlertRenderError);
+  });
+
+  it('reads a value without a revision as an older message’s alert id, and refuses a forged revision', () => {
+    expect(parseAlertRef(ALERT_ID)).toEqual({ alertId: ALERT_ID });
+    for (const forged of ['', '@7', `${ALERT_ID}@`, `${ALERT_ID}@0`, `${ALERT_ID}@-1`, `${ALERT_ID}@07`]) {
+      expect(parseAlertRef(forged)).toBeNull();
+    }
+    for (const forged of [
+      `${ALERT_ID}@1e3`,
+      `${ALERT_ID}@7 `,
+      `${ALERT_ID}@${'9'.repeat(16)}`,
+      `${ALERT_ID}@x`,
+    ]) {
+      expect(parseAlertRef(forged)).toBeNull();
+    }
+    expect(parseOverflowValue(`ack_note:${ALERT_ID}@x`)).toBeNull();
+    for (const bad of ['"7"', '0', '-1', '1.5', '1e300', 'null', '{}']) {
+      expect(parseAckNoteMetadata(`{"alertId":"a1","shownRev":${bad}}`)).toBeNull();
+    }
   });
 });
 

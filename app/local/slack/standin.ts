@@ -227,7 +227,10 @@ export async function startSlackStandin(options: SlackStandinOptions): Promise<S
   const answer = (method: string, args: Args, token: string | undefined): HttpAnswer => {
     const injected = planned(method, args);
     if (!injected) return respond(method, args, token);
-    if (injected.afterApplying) respond(method, args, token);
+    if (injected.afterApplying && injected.applyAfterMs !== undefined) {
+      const late = setTimeout(() => respond(method, args, token), injected.applyAfterMs);
+      late.unref();
+    } else if (injected.afterApplying) respond(method, args, token);
     return injectedAnswer(injected);
   };
 

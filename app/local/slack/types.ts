@@ -102,6 +102,12 @@ export type InjectedFailure = (
    * gateway timeout after Slack accepted it), the case that makes blind retries post twice.
    */
   readonly afterApplying?: boolean;
+  /**
+   * With `afterApplying`: carry the call out this long after it arrived instead of before answering. With a
+   * hang, that is a call the client gave up on that Slack still carries out later (a request stuck in a busy
+   * Slack, or on its way there): a history search in between does not see it yet.
+   */
+  readonly applyAfterMs?: number;
 };
 
 /**

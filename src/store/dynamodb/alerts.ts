@@ -178,7 +178,7 @@ export function dynamoDbAlerts(table: TableClient): AlertRepository {
     getWithLines: withLines,
 
     async acknowledge(alertId, acknowledgement, options = {}): Promise<AcknowledgeResult> {
-      const { channel } = options;
+      const { channel, shownRev } = options;
       const outcome = await updateReturningItem(
         table,
         new UpdateCommand({
@@ -187,8 +187,13 @@ export function dynamoDbAlerts(table: TableClient): AlertRepository {
           UpdateExpression: 'SET acknowledgement = :ack ADD rev :one REMOVE #openPk, #openSk, investigation',
           // Only what the message shows can be acknowledged: a revision not rendered yet (new changes, an
           // unposted alert) refuses the click instead of covering changes nobody saw. The click's channel is
-          // part of the same condition, so a refused click learns everything from the item it returns.
-          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(acknowledgement) AND renderedRev = rev${channel === undefined ? '' : ' AND channel = :channel'}`,
+          // part of the same condition, so a refused click learns everything from the item it returns; so is
+          // the revision the clicked message showed (a render may have landed after the person looked).
+          ConditionExpression: [
+            'attribute_exists(pk) AND attribute_not_exists(acknowledgement) AND renderedRev = rev',
+            ...(channel === undefined ? [] : ['channel = :channel']),
+            ...(shownRev === undefined ? [] : ['rev = :shown']),
+          ].join(' AND '),
           ExpressionAttributeNames: {
             '#openPk': openByChannel.partitionKey,
             '#openSk': openByChannel.sortKey,
@@ -197,6 +202,7 @@ export function dynamoDbAlerts(table: TableClient): AlertRepository {
             ':ack': acknowledgement,
             ':one': 1,
             ...(channel === undefined ? {} : { ':channel': channel }),
+            ...(shownRev === undefined ? {} : { ':shown': shownRev }),
           },
         }),
       );

@@ -70,7 +70,11 @@ export function memoryAlerts(alertItems: Map<string, MemoryAlert>): AlertReposit
         return { status: 'not-found' };
       if (alert.acknowledgement)
         return { status: 'already-acknowledged', acknowledgement: clone(alert.acknowledgement) };
-      if (alert.renderedRev !== alert.rev) return { status: 'changed', alert: publicAlert(alert) };
+      if (
+        alert.renderedRev !== alert.rev ||
+        (options.shownRev !== undefined && options.shownRev !== alert.rev)
+      )
+        return { status: 'changed', alert: publicAlert(alert) };
       alert.acknowledgement = clone(acknowledgement);
       delete alert.investigation;
       alert.rev += 1;

@@ -145,11 +145,13 @@ export interface AlertRepository {
    * (`changed` otherwise: nobody acknowledges changes they have not seen). Removes it from the open index.
    * `channel`: the alert must be one of this channel's (a click's channel), checked by the same condition: a
    * copied or forwarded button value cannot reach another channel's alert (`not-found`).
+   * `shownRev`: the revision the clicked message showed; the alert must still be at it, by the same condition
+   * (`changed` otherwise: a render that landed after the person looked brought what they did not see).
    */
   acknowledge(
     alertId: string,
     acknowledgement: Acknowledgement,
-    options?: { channel?: string },
+    options?: { channel?: string; shownRev?: number },
   ): Promise<AcknowledgeResult>;
   /** Marks who is investigating (only while unacknowledged). @returns the alert after the change. */
   investigate(alertId: string, investigation: Investigation): Promise<AlertRecord | undefined>;

@@ -228,6 +228,21 @@ describe('Slack stand-in', () => {
       expect(t.slack.messages(ALERTS).map((m) => m.text)).toEqual(['first', 'second']);
       expect(seen).toEqual(['chat.postMessage#0', 'chat.postMessage#1', 'chat.postMessage#2']);
     });
+
+    it('carries out a hung call late, after its client gave up, when told to apply it later', async () => {
+      // Prepare: the post gets no answer and lands 400 ms after it arrived.
+      t.slack.failNext('chat.postMessage', { hang: true, afterApplying: true, applyAfterMs: 400 });
+      const impatient = standinWebClient(t.slack, { timeout: 100 });
+
+      // Act
+      await expect(impatient.chat.postMessage({ channel: ALERTS, text: 'late' })).rejects.toThrow();
+      const rightAfter = t.slack.messages(ALERTS).length;
+      await new Promise((resolve) => setTimeout(resolve, 600));
+
+      // Assess: not there when the client gave up, there later.
+      expect(rightAfter).toBe(0);
+      expect(t.slack.messages(ALERTS).map((m) => m.text)).toEqual(['late']);
+    });
   });
 
   describe('reset', () => {
