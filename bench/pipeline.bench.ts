@@ -85,7 +85,7 @@ export async function runPipelineBench(context: BenchContext): Promise<Report> {
       target: 'ratio <= 1.2',
       count: true,
       headline: true,
-      gap: "every delayed render reads all of the alert's lines with one consistent Query, because the grouped message is built from them and a consistent read is what makes the revision shown exact; a longer burst has more lines per render. Meeting it means keeping the grouped view's aggregates on the alert item, updated by each append (a redesign of src/views/grouped-alert.ts), not done.",
+      gap: "a render folds only the lines appended since the last one (the alert item carries the last render's summary and up to 100 pending lines), but reads every line when the counts do not add up: an alert whose pending lines overflowed (an append asks for a render from 50 on, so a render that does not come in time), or a burst with more than 50 critical changes (the message lists them all, the summary keeps 50). Each such render reads the whole, growing burst.",
       note: `${formatNumber(median(ofBursts((b) => perChange(b, b.rcu))))} RCU per change at ${BURST.toLocaleString('en')} changes, ${formatNumber(perChange(small, small.rcu))} at ${SMALL_BURST}`,
     }),
     completeFigure({

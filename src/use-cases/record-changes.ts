@@ -197,18 +197,21 @@ export async function recordChanges(
   );
 
   // Assign to alerts per burst key, then render each touched alert once.
-  const touched = new Map<string, { rev: number; changeIds: string[]; channel: string }>();
+  const touched = new Map<
+    string,
+    { rev: number; changeIds: string[]; channel: string; renderSoon: boolean }
+  >();
   await Promise.all(
     [...batches.values()].map(async (batch) => {
       try {
-        for (const [alertId, { rev, changeIds }] of await assignBatch(
+        for (const [alertId, { rev, changeIds, renderSoon }] of await assignBatch(
           deps,
           batch,
           now,
           lineOf,
           storedFirst,
         )) {
-          touched.set(alertId, { rev, changeIds, channel: batch.channel });
+          touched.set(alertId, { rev, changeIds, channel: batch.channel, renderSoon });
         }
       } catch (error) {
         fail(
@@ -225,14 +228,16 @@ export async function recordChanges(
     return { lines: changes.map(({ change }) => lineOf(change)), changes };
   };
   await Promise.all(
-    [...touched.entries()].map(async ([alertId, { rev, changeIds, channel }]) => {
+    [...touched.entries()].map(async ([alertId, { rev, changeIds, channel, renderSoon }]) => {
       try {
         // An alert's first revision is posted at once; a later one may be left to the finisher of the render
-        // window a recent render opened (coalesce-renders.ts): it shows these changes within the window.
+        // window a recent render opened (coalesce-renders.ts): it shows these changes within the window. One
+        // whose pending lines are filling up is rendered now: the render folds them into its summary.
         const finisher = deps.finisher;
         if (
           finisher &&
           rev > 1 &&
+          !renderSoon &&
           (await renderNowOrLater(
             { ...deps, finisher, windowsMs: deps.renderWindowsMs, repairAfterMs: deps.renderRepairAfterMs },
             alertId,
@@ -308,10 +313,10 @@ async function assignBatch(
   now: string,
   lineOf: (change: Change) => ChangeLine,
   storedFirst: ReadonlyMap<string, StoredChange>,
-): Promise<Map<string, { rev: number; changeIds: string[] }>> {
+): Promise<Map<string, { rev: number; changeIds: string[]; renderSoon: boolean }>> {
   const { channel, key } = batch;
   const policy = deps.policy ?? DEFAULT_BURST_POLICY;
-  const assigned = new Map<string, { rev: number; changeIds: string[] }>();
+  const assigned = new Map<string, { rev: number; changeIds: string[]; renderSoon: boolean }>();
   let pending = batch.changes;
 
   for (let attempt = 0; pending.length > 0; attempt++) {
@@ -377,10 +382,11 @@ async function assignBatch(
         unseen: changes.every((change) => storedFirst.has(change.id)),
       });
       if (result.status === 'appended') {
-        const entry = assigned.get(alertId) ?? { rev: 0, changeIds: [] };
+        const entry = assigned.get(alertId) ?? { rev: 0, changeIds: [], renderSoon: false };
         assigned.set(alertId, {
           rev: Math.max(entry.rev, result.rev),
           changeIds: [...entry.changeIds, ...changes.map((c) => c.id)],
+          renderSoon: entry.renderSoon || result.renderSoon === true,
         });
         continue;
       }

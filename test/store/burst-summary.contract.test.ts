@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { ChangeLine } from '../../src/model/alert';
 import type { Severity } from '../../src/model/severity';
 import type { AlertSeed, Store } from '../../src/store/ports';
-import { PENDING_LINES_MAX } from '../../src/store/ports/alerts';
+import { PENDING_LINES_MAX, PENDING_RENDER_AT } from '../../src/store/ports/alerts';
 import { currentSummary, summarizeLines } from '../../src/views/burst-summary';
 import { lineOf, makeChange } from '../helpers/changes';
 import { STORE_KINDS, useStores } from '../helpers/stores';
@@ -107,7 +107,9 @@ describe.each(STORE_KINDS)('burst summary on the alert, %s', (kind) => {
     // Prepare
     const id = nextAlertId();
     const lines = Array.from({ length: PENDING_LINES_MAX + 5 }, () => lineOf(makeChange()));
-    for (let i = 0; i < lines.length; i += 25) await store.alerts.append(seed(id), lines.slice(i, i + 25));
+    const results = [];
+    for (let i = 0; i < lines.length; i += 25)
+      results.push(await store.alerts.append(seed(id), lines.slice(i, i + 25)));
     const full = await store.alerts.get(id);
 
     // Act
@@ -115,6 +117,10 @@ describe.each(STORE_KINDS)('burst summary on the alert, %s', (kind) => {
     const after = await store.alerts.get(id);
 
     // Assess
+    // From PENDING_RENDER_AT pending lines on, every append asks for a render now.
+    expect(results.map((result) => result.status === 'appended' && result.renderSoon === true)).toEqual(
+      results.map((_, i) => (i + 1) * 25 >= PENDING_RENDER_AT),
+    );
     expect(full?.pendingLines?.length).toBeLessThanOrEqual(PENDING_LINES_MAX);
     expect(currentSummary(full ?? {})).toBeUndefined();
     expect(rendered.count).toBe(lines.length);

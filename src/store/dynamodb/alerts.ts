@@ -11,7 +11,7 @@ import type {
   AppendResult,
   OpenAlert,
 } from '../ports/alerts';
-import { PENDING_LINES_MAX } from '../ports/alerts';
+import { PENDING_LINES_MAX, PENDING_RENDER_AT } from '../ports/alerts';
 import { TABLE } from '../table';
 import { alertItem, alertLineItem, alertMembership, decode, revision } from './codec';
 import { updateReturningItem } from './conditional';
@@ -65,13 +65,14 @@ export function dynamoDbAlerts(table: TableClient): AlertRepository {
    * Joins `fresh` to the alert (creating it from `seed`) and moves its revision, on condition that it is not
    * acknowledged and holds none of these lines yet (a concurrent append of the same changes may have added
    * them since they were read). With `withPending`, the lines also join `pendingLines`, on condition that
-   * there is room. @returns the new revision, or undefined when the condition failed.
+   * there is room. @returns the new revision and how many lines are pending, or undefined when the condition
+   * failed.
    */
   async function commit(
     seed: AlertSeed,
     fresh: readonly ChangeLine[],
     withPending: boolean,
-  ): Promise<number | undefined> {
+  ): Promise<{ rev: number; pending: number } | undefined> {
     const severities = new Set(fresh.map((line) => line.severity));
     const ids = fresh.map((line, i) => [`:id${i}`, line.id] as const);
     try {
@@ -126,7 +127,9 @@ export function dynamoDbAlerts(table: TableClient): AlertRepository {
           ReturnValues: 'UPDATED_NEW',
         }),
       );
-      return decode(revision, output.Attributes ?? {}, 'alert', seed.id).rev;
+      const updated = output.Attributes ?? {};
+      const pending = Array.isArray(updated.pendingLines) ? updated.pendingLines.length : 0;
+      return { rev: decode(revision, updated, 'alert', seed.id).rev, pending };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       return undefined;
@@ -151,8 +154,12 @@ export function dynamoDbAlerts(table: TableClient): AlertRepository {
       }
       await table.putAll(fresh.map((line) => ({ ...keys.alertLine(seed.id, line.id), line })));
       for (let attempt = 1; ; attempt++) {
-        const rev = await commit(seed, fresh, (current?.pending ?? 0) + fresh.length <= PENDING_LINES_MAX);
-        if (rev !== undefined) return { status: 'appended', rev };
+        const withPending = (current?.pending ?? 0) + fresh.length <= PENDING_LINES_MAX;
+        const committed = await commit(seed, fresh, withPending);
+        if (committed !== undefined) {
+          const renderSoon = !withPending || committed.pending >= PENDING_RENDER_AT;
+          return { status: 'appended', rev: committed.rev, ...(renderSoon ? { renderSoon } : {}) };
+        }
         // The condition failed: acknowledged meanwhile, some of these lines joined by a concurrent append of
         // the same changes, or no more room in `pendingLines`. The item tells which.
         current = await membersOf(seed.id);

@@ -1,7 +1,12 @@
 import type { ChangeLine } from '../../model/alert';
 import type { Severity } from '../../model/severity';
 import { summaryLine } from '../../views/burst-summary';
-import { type AlertRecord, type AlertRepository, PENDING_LINES_MAX } from '../ports/alerts';
+import {
+  type AlertRecord,
+  type AlertRepository,
+  PENDING_LINES_MAX,
+  PENDING_RENDER_AT,
+} from '../ports/alerts';
 import { clone } from './clone';
 
 /** An alert as the memory store keeps it: severities as a set (appends only raise it), and its lease. */
@@ -44,12 +49,13 @@ export function memoryAlerts(alertItems: Map<string, MemoryAlert>): AlertReposit
       };
       for (const line of fresh) target.severities.add(line.severity);
       const pending = target.pendingLines ?? [];
-      if (pending.length + fresh.length <= PENDING_LINES_MAX)
-        target.pendingLines = [...pending, ...fresh.map((line) => clone(summaryLine(line)))];
+      const room = pending.length + fresh.length <= PENDING_LINES_MAX;
+      if (room) target.pendingLines = [...pending, ...fresh.map((line) => clone(summaryLine(line)))];
+      const renderSoon = !room || (target.pendingLines?.length ?? 0) >= PENDING_RENDER_AT;
       target.lineCount = stored.size;
       target.rev += 1;
       alertItems.set(seed.id, target);
-      return { status: 'appended', rev: target.rev };
+      return { status: 'appended', rev: target.rev, ...(renderSoon ? { renderSoon } : {}) };
     },
     async get(alertId) {
       const alert = alertItems.get(alertId);

@@ -85,8 +85,11 @@ export type AlertSeed = Pick<AlertRecord, 'id' | 'channel' | 'watch' | 'actorKey
  * back out and must go to a new alert. Lines that were already in the alert stay (a retry of earlier work).
  */
 export type AppendResult =
-  | { status: 'appended'; rev: number }
-  | { status: 'acknowledged'; returned: string[] };
+  /**
+   * `renderSoon`: the alert's `pendingLines` is filling up (PENDING_RENDER_AT) or had no room for these lines;
+   * a render now keeps the next ones from being left out (which would make a render read every line).
+   */
+  { status: 'appended'; rev: number; renderSoon?: true } | { status: 'acknowledged'; returned: string[] };
 
 /**
  * What an acknowledgement found, all from its one conditional write (the item as it was when the condition
@@ -120,6 +123,8 @@ export interface AppendOptions {
  * under DynamoDB's 400 KB item limit whatever the burst's size (a line there is a few hundred bytes).
  */
 export const PENDING_LINES_MAX = 100;
+/** Pending lines from which an append asks for a render now rather than at the end of a render window. */
+export const PENDING_RENDER_AT = 50;
 
 /** Alerts (one Slack message each), their lines, and who acknowledged or is investigating them. */
 export interface AlertRepository {
