@@ -147,7 +147,7 @@ export async function runPipelineBench(context: BenchContext): Promise<Report> {
         unit: 'changes/s',
         target: 'ratio >= 0.5',
         headline: true,
-        gap: 'per batch the pipeline also reads and saves the burst group, appends each line, takes the render lease and posts: conditional writes that make a redelivery harmless, which describe + store alone does not do. Appending to different alerts side by side was tried and reverted: it let a render follow a post whose answer was lost before that post had landed (11 double posts in the duplicates scenario), and stays out until the lease is kept after an unanswered post.',
+        gap: "a batch of 10 changes of a burst takes 7 sequential DynamoDB steps where describe + store takes 1: the changes' conditional puts (the floor's own round), the burst group read, its versioned save, a second round of 10 conditional puts (each change's delivery claim, which makes a redelivery land in the alert it already had), the alert's lines (BatchWriteItem), its conditional append, and the render window. Each must follow the one before (the claims need the saved plan's alert ids, the append needs the claims, the window must see the committed append, or a finisher could render without the line); the configuration read, the bookkeeping, appends to different alerts and delayed renders already run beside them. The claims' round and the lines' batch are most of the difference; one round fewer needs the delivery claim and the line as one item, a change of the table's keys.",
         note: `describe + store alone runs beside each of the pipeline's batches; one sample per ${STEPS_PER_SAMPLE} batches, ${throughput.length} samples over ${bursts.length} burst(s)`,
       },
       throughput,

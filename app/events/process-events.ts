@@ -147,7 +147,8 @@ async function processSqsBatch(
   }
 
   // Delayed renders and the repair of messages that fell behind run beside the changes (neither throws): the
-  // render lease keeps any two of them from rendering one alert at once.
+  // render lease keeps any two of them from rendering one alert at once, also within this invocation (every
+  // render takes the lease with a token of its own, see sync-alert.ts).
   const besides = Promise.all([finishRenders(renders, deps), repairRenders(deps)]);
   if (inputs.length > 0) {
     let results: Awaited<ReturnType<typeof recordChanges>>;
