@@ -11,6 +11,7 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { blockAction } from '../app/local/slack-requests';
 import { TABLE } from '../src/store/table';
+import { ACTION_IDS } from '../src/views/actions';
 import { type ClickCost, concurrently, costOf, noopClicks } from './clicks';
 import { formatOperations, preciseNow } from './counting';
 import { actorOf, type BenchContext, burst, CHANNEL, fixture, startRig } from './harness';
@@ -43,11 +44,18 @@ export async function runAckBench(context: BenchContext): Promise<Report> {
     const alerts = rig.alerts();
     if (alerts.length !== events.length)
       throw new Error(`expected ${events.length} alerts, got ${alerts.length}`);
-    /** User `by` clicks Acknowledge on alert `index`. */
+    /** What alert `index`'s Acknowledge button carries now (its id and the revision its message shows). */
+    const buttonValue = (index: number) => {
+      const alert = alerts[index];
+      const message = rig.slack.messages(CHANNEL).find((m) => m.ts === alert?.ts);
+      const button = new RegExp(`"action_id":"${ACTION_IDS.acknowledge}"[^\\]]*?"value":"([^"]+)"`);
+      return button.exec(JSON.stringify(message?.blocks ?? []))?.[1] ?? alert?.alertId ?? '';
+    };
+    /** User `by` clicks Acknowledge on alert `index`, as its message shows it. */
     const click = async (index: number, by: number) => {
       const alert = alerts[index];
       const body = blockAction(
-        { action_id: 'infrawatch_ack', value: alert?.alertId ?? '' },
+        { action_id: ACTION_IDS.acknowledge, value: buttonValue(index) },
         actorOf(rig, by),
         CHANNEL,
         { messageTs: alert?.ts ?? '1.000000' },
@@ -153,7 +161,7 @@ export async function runAckBench(context: BenchContext): Promise<Report> {
           unit: 'requests',
           target: '<= 1',
           headline: true,
-          gap: 'the second request is the replay guard: a click answered "already acknowledged" first claims its trigger_id, so a replayed or retried request is not answered twice (an ephemeral answer cannot be found again after a lost answer). Dropping the claim meets the target and loses that guarantee.',
+          gap: 'the second request is the replay guard: a click answered "already acknowledged" first claims its trigger_id, so a replayed or retried request is not answered twice (an ephemeral answer cannot be found again after a lost answer). The claim cannot ride on the refused write: a refused conditional UpdateItem writes nothing, and one update expression that recorded the claim on the alert for every click would also have to add a revision for the winner only (renders key on it), which an update expression cannot branch on; dynalite has no transactions. Dropping the claim meets the target and loses that guarantee.',
         },
         repeats.map((r) => r.dynamodb.requests),
         repeat && formatOperations(repeat.dynamodb.byOperation),

@@ -117,7 +117,10 @@ export function toLine(change: Change): ChangeLine {
 }
 
 /** Most severe first, then oldest first: the order a group message lists its changes in. */
-export function bySeverityThenTime(a: ChangeLine, b: ChangeLine): number {
+export function bySeverityThenTime(
+  a: Pick<ChangeLine, 'severity' | 'time' | 'id'>,
+  b: Pick<ChangeLine, 'severity' | 'time' | 'id'>,
+): number {
   return (
     SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
     a.time.localeCompare(b.time) ||

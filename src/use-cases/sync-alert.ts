@@ -1,9 +1,16 @@
 import { bySeverityThenTime } from '../changes/burst';
-import type { AlertContent, AlertStatus, ChangeLine } from '../model/alert';
+import {
+  type AlertContent,
+  type AlertStatus,
+  type BurstSummary,
+  type ChangeLine,
+  changeCountOf,
+} from '../model/alert';
 import { SEVERITY_RANK } from '../model/severity';
 import { LeaseLostError } from '../store/errors';
 import type { AlertRecord, AlertWithLines, StoredChange } from '../store/ports';
 import { withActorAnswer } from '../views/actor-check';
+import { currentSummary, summarizeLines } from '../views/burst-summary';
 import { withEscalationSteps } from '../views/escalation-step';
 import { UseCaseError } from './errors';
 import { type AlertDeps, MessageNotFoundError } from './ports';
@@ -70,17 +77,29 @@ export async function loadAlertContent(
  * The alert's content from its lines: one read more, its lead change (the views show its details), unless
  * `known` is that change already.
  */
-async function contentOf(
+function contentOf(
   deps: Pick<AlertDeps, 'store'>,
   alert: AlertRecord,
   unsorted: readonly ChangeLine[],
   known: readonly StoredChange[] = [],
 ): Promise<AlertContent> {
   const lines = [...unsorted].sort(bySeverityThenTime);
-  const leadLine = lines[0];
-  if (!leadLine) throw new AlertNotFoundError(alert.id);
-  const lead =
-    known.find((stored) => stored.change.id === leadLine.id) ?? (await deps.store.changes.get(leadLine.id));
+  return contentFrom(deps, alert, { lines, summary: summarizeLines(lines) }, known);
+}
+
+/**
+ * The alert's content from its summary (see currentSummary): no read of its lines, only of its lead change
+ * (unless `known` is that change already).
+ */
+async function contentFrom(
+  deps: Pick<AlertDeps, 'store'>,
+  alert: AlertRecord,
+  { lines, summary }: { lines: ChangeLine[]; summary: BurstSummary },
+  known: readonly StoredChange[],
+): Promise<AlertContent> {
+  const leadId = summary.lead?.id;
+  if (leadId === undefined) throw new AlertNotFoundError(alert.id);
+  const lead = known.find((stored) => stored.change.id === leadId) ?? (await deps.store.changes.get(leadId));
   if (!lead) throw new AlertNotFoundError(alert.id);
   return {
     id: alert.id,
@@ -88,6 +107,7 @@ async function contentOf(
     watch: alert.watch,
     lead: lead.change,
     lines,
+    summary,
     severity: alert.severity,
     status: statusOf(alert),
     rev: alert.rev,
@@ -106,10 +126,12 @@ export interface SyncOptions {
    */
   eager?: boolean;
   /**
-   * With `eager`: the alert's line ids at `targetRev`, when the caller knows them (an acknowledgement does).
-   * An alert of one line has its lead known before its lines are read, so the lead is read beside them.
+   * With `eager`: the alert at `targetRev` and its line ids, when the caller's write returned them (an
+   * acknowledgement's does). An alert whose summary is on its record (see currentSummary) needs no read of its
+   * lines: only its lead is read beside the lease. An alert of one line has its lead known before its lines
+   * are read, so the lead is read beside them.
    */
-  lineIds?: readonly string[];
+  known?: { alert: AlertRecord; lineIds: readonly string[] };
   /**
    * What the caller's append wrote, when that append created the alert (its revision 1) and the caller
    * stored every one of its changes (so no earlier attempt wrote these lines): a lease that finds the alert
@@ -133,7 +155,17 @@ interface EarlyRead {
 /** The eager reads, side by side; a failed one is only a lost shortcut (the holder reads again). */
 function readEarly(deps: AlertDeps, alertId: string, options: SyncOptions): Promise<EarlyRead> | undefined {
   if (!options.eager) return undefined;
-  const [onlyLine, ...more] = options.lineIds ?? [];
+  const { known } = options;
+  const summaryLead = known && currentSummary(known.alert)?.lead?.id;
+  if (summaryLead !== undefined) {
+    // The render takes the summary from the record the lease write returns: a Query of the alert's lines
+    // would be read for nothing (on DynamoDB Local it costs a click as much as its other reads together).
+    return deps.store.changes
+      .get(summaryLead)
+      .catch(() => undefined)
+      .then((lead) => ({ read: undefined, lead }));
+  }
+  const [onlyLine, ...more] = known?.lineIds ?? [];
   const soleLead = onlyLine !== undefined && more.length === 0 ? onlyLine : undefined;
   return Promise.all([
     deps.store.alerts.getWithLines(alertId).catch(() => undefined),
@@ -398,7 +430,8 @@ async function renderWhileBehind(
   let alert: AlertRecord | undefined = leased;
   for (let round = 0; ; round++) {
     let lines: readonly ChangeLine[] | undefined;
-    let stored: readonly StoredChange[] = [];
+    // Changes do not change once stored: what the caller stored can be the lead whatever the revision.
+    let stored: readonly StoredChange[] = round === 0 ? (known.written?.changes ?? []) : [];
     if (!alert) ({ alert, lines } = await readAlert(deps, alertId));
     if (alert.message && alert.renderedRev >= alert.rev) return { alert, released: false };
     // Bounded: under a steady stream, later revisions are rendered by the workers that made them.
@@ -406,12 +439,19 @@ async function renderWhileBehind(
       if (alert.message && alert.renderedRev >= targetRev) return { alert, released: false };
       throw new RenderPendingError(alertId);
     }
-    if (!lines && round === 0 && known.written && alert.rev === 1) {
+    // The last render's summary and the lines appended since are on the alert: no read of its other lines.
+    const summary = lines ? undefined : currentSummary(alert);
+    if (summary && round === 0) {
+      // A lead read beside the lease (see readEarly) holds whatever the revision: changes never change.
+      const early = (await known.early)?.lead;
+      if (early) stored = [...stored, early];
+    }
+    if (!summary && !lines && round === 0 && known.written && alert.rev === 1) {
       // Revision 1 is the caller's append and nothing else (every append and every state change adds one).
       lines = known.written.lines;
       stored = known.written.changes;
     }
-    if (!lines) {
+    if (!summary && !lines) {
       // Read before the lease was held, it shows what the lease holder would see only at the same revision
       // (lines change only with the revision); otherwise read now, while holding it.
       const before = round === 0 ? await known.early : undefined;
@@ -421,7 +461,11 @@ async function renderWhileBehind(
       } else ({ alert, lines } = await readAlert(deps, alertId));
     }
 
-    const content = await contentOf(deps, alert, lines, stored);
+    const content = summary
+      ? await contentFrom(deps, alert, { lines: [], summary }, stored)
+      : await contentOf(deps, alert, lines ?? [], stored);
+    // The pending lines this render folds: all the alert held when its lines (or summary) were read.
+    const folded = alert.pendingLines?.length ?? 0;
     const rendered = withActorAnswer(
       withEscalationSteps(
         alert.messageRemovedAt ? deps.render.replacement(content) : deps.render.alert(content),
@@ -493,9 +537,10 @@ async function renderWhileBehind(
       {
         rev: alert.rev,
         message,
-        changeCount: content.lines.length,
+        changeCount: changeCountOf(content),
         headline: rendered.text,
         notifiedSeverity,
+        ...(content.summary ? { summary: { value: content.summary, folded } } : {}),
       },
       { release: true },
     );

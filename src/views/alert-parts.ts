@@ -62,7 +62,8 @@ const USER_AGENT_MAX = 120;
 const ERROR_MESSAGE_MAX = 600;
 const NOTE_MAX = 1000;
 const RESOURCE_ID_MAX = 80;
-const RESOURCES_SHOWN = 6;
+/** Resources a message links; more are counted. */
+export const RESOURCES_SHOWN = 6;
 /** A detail value longer than this, or with a line break, is shown as a code block. */
 const INLINE_DETAIL_MAX = 120;
 /** One code block of a detail (a bucket policy): leaves room in its section for the label and the "more" note. */
@@ -303,17 +304,23 @@ export function resourceLink(
 export function linksLine(
   change: Pick<Change, 'id' | 'region' | 'account'>,
   resources: readonly LinkedResource[],
-  options: { eventLabel?: string; consoleAccess?: ConsoleAccess | undefined } = {},
+  options: {
+    eventLabel?: string;
+    consoleAccess?: ConsoleAccess | undefined;
+    /** How many resources there are in all, when `resources` holds only the first (`atLeast`: or more). */
+    total?: { count: number; atLeast: boolean };
+  } = {},
 ): string | null {
   const { eventLabel = 'CloudTrail event', consoleAccess } = options;
+  const total = options.total ?? { count: resources.length, atLeast: false };
   const parts: string[] = [];
   const eventUrl = eventConsoleUrl(change, change.account, consoleAccess);
   if (eventUrl !== null) parts.push(link(eventUrl, eventLabel));
   for (const resource of resources.slice(0, RESOURCES_SHOWN)) {
     parts.push(resourceLink(resource, change, consoleAccess));
   }
-  if (resources.length > RESOURCES_SHOWN)
-    parts.push(andMore(resources.length - RESOURCES_SHOWN, 'resources'));
+  const more = total.count - Math.min(resources.length, RESOURCES_SHOWN);
+  if (more > 0) parts.push(andMore(more, 'resources', { atLeast: total.atLeast }));
   if (parts.length === 0) return null;
   return truncateMrkdwn(`🔗 ${parts.join(' · ')}`, SLACK_LIMITS.contextElementText);
 }

@@ -1,4 +1,4 @@
-import type { AlertContent } from '../model/alert';
+import { type AlertContent, changeCountOf } from '../model/alert';
 import {
   type EscalationPolicy,
   type EscalationStepRecord,
@@ -59,7 +59,8 @@ export function renderEscalationStep(input: EscalationStepInput): RenderedMessag
   const summary = alert.lines[0]?.summary ?? alert.lead.summary;
   const severity = `${SEVERITY_MARKERS[alert.severity]} ${SEVERITY_LABELS[alert.severity]}`;
   const waited = formatDuration(input.afterMs) ?? 'a while';
-  const count = alert.lines.length > 1 ? ` (${alert.lines.length} changes)` : '';
+  const changes = changeCountOf(alert);
+  const count = changes > 1 ? ` (${changes} changes)` : '';
   const state = step === 1 ? `not acknowledged for ${waited}` : `still not acknowledged after ${waited}`;
   const text =
     target.kind === 'channel'

@@ -1,4 +1,4 @@
-import type { AlertContent } from '../model/alert';
+import { type AlertContent, changeCountOf } from '../model/alert';
 import type { RenderedMessage } from './alert';
 import { contextBlock, SEVERITY_LABELS, SEVERITY_MARKERS } from './alert-parts';
 import { SLACK_LIMITS } from './limits';
@@ -12,7 +12,7 @@ import { escapeMrkdwn, truncateMrkdwn } from './mrkdwn';
 export function renderEscalation(alert: AlertContent): RenderedMessage {
   const lead = alert.lines[0];
   const summary = escapeMrkdwn(lead?.summary ?? alert.lead.summary, { singleLine: true });
-  const count = alert.lines.length;
+  const count = changeCountOf(alert);
   const text = truncateMrkdwn(
     `${SEVERITY_MARKERS[alert.severity]} *${SEVERITY_LABELS[alert.severity]}* change in this burst of ${count} changes: ${summary}`,
     SLACK_LIMITS.sectionText,

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
-import type { AlertContent, ChangeLine } from '../model/alert';
+import { bySeverityThenTime } from '../changes/burst';
+import type { AlertContent, BurstSummary, ListedLine } from '../model/alert';
 import type { Severity } from '../model/severity';
 import { SEVERITY_RANK } from '../model/severity';
 import { assertAlertId } from './actions';
@@ -12,7 +13,6 @@ import {
   fieldsBlock,
   formatDuration,
   headerBlock,
-  type LinkedResource,
   linksLine,
   metaLine,
   reasonsSection,
@@ -26,8 +26,9 @@ import {
   whenField,
   whoField,
 } from './alert-parts';
+import { LINE_MAX, summarizeLines } from './burst-summary';
 import { joinWithinLimit, limitBlocks, packLines, SLACK_LIMITS } from './limits';
-import { escapeMrkdwn, inlineCode, parseIsoTime, truncate, truncateMrkdwn } from './mrkdwn';
+import { escapeMrkdwn, inlineCode, truncate, truncateMrkdwn } from './mrkdwn';
 
 /**
  * Options of {@link renderGroupedAlert}. The acknowledgement and investigation come from the {@link AlertContent};
@@ -38,10 +39,7 @@ export type RenderGroupedAlertOptions = Pick<
   'alertId' | 'accountAlias' | 'consoleAccess' | 'watchTitle' | 'showArn'
 >;
 
-/** Warnings listed one per line; more are counted with the info changes. Critical changes are all listed. */
-const WARNINGS_LISTED = 30;
-/** A change line is cut to this many characters when there is room, and to no less than the minimum. */
-const LINE_MAX = 300;
+/** A change line is cut to no fewer characters than this (LINE_MAX when there is room). */
 const LINE_MIN = 80;
 const ACTOR_IN_HEADER_MAX = 60;
 
@@ -53,7 +51,8 @@ export function renderAlertContent(
   alert: AlertContent,
   options: RenderGroupedAlertOptions = {},
 ): RenderedMessage {
-  return alert.lines.length > 1 ? renderBurst(alert, options) : renderSingle(alert, options);
+  const summary = alert.summary ?? summarizeLines(alert.lines);
+  return summary.count > 1 ? renderBurst(alert, summary, options) : renderSingle(alert, summary, options);
 }
 
 /**
@@ -74,14 +73,18 @@ export function renderGroupedAlert(
   return renderAlertContent(alert, options);
 }
 
-function renderSingle(alert: AlertContent, options: RenderGroupedAlertOptions): RenderedMessage {
+function renderSingle(
+  alert: AlertContent,
+  summary: BurstSummary,
+  options: RenderGroupedAlertOptions,
+): RenderedMessage {
   const recordMissing = alert.status === 'acknowledged' && alert.acknowledgement === undefined;
   const message = renderAlert(alert.lead, {
     ...options,
     alertId: options.alertId ?? alert.id,
     acknowledgement: alert.acknowledgement,
     investigation: recordMissing ? undefined : alert.investigation,
-    ...(alert.lines[0]?.recovered ? { recovered: true } : {}),
+    ...(summary.recovered > 0 ? { recovered: true } : {}),
     ...(alert.rev === undefined ? {} : { shownRev: alert.rev }),
   });
   if (!recordMissing) return message;
@@ -90,15 +93,21 @@ function renderSingle(alert: AlertContent, options: RenderGroupedAlertOptions): 
   return { ...message, blocks: [...blocks, contextBlock('✅ Acknowledged')] };
 }
 
-function renderBurst(alert: AlertContent, options: RenderGroupedAlertOptions): RenderedMessage {
+function renderBurst(
+  alert: AlertContent,
+  summary: BurstSummary,
+  options: RenderGroupedAlertOptions,
+): RenderedMessage {
   const alertId = options.alertId ?? alert.id;
   assertAlertId(alertId);
   const { lead } = alert;
-  const count = alert.lines.length;
-  const lines = sortBySeverity(alert.lines);
-  const severity = highestSeverity(alert.severity, lines);
-  const span = timeSpan(lines);
-  const regions = unique(lines.map((line) => line.region)).sort();
+  const { count, regions } = summary;
+  const severity = highestSeverity(alert.severity, summary);
+  const span = {
+    first: summary.first?.time ?? null,
+    last: summary.last?.time ?? null,
+    ms: summary.first && summary.last ? summary.last.ms - summary.first.ms : null,
+  };
   const watchTitle = options.watchTitle ?? alert.watch ?? lead.watch ?? null;
   const headline = burstHeadline(lead.actor.display, count, watchTitle, regions, span);
 
@@ -107,7 +116,7 @@ function renderBurst(alert: AlertContent, options: RenderGroupedAlertOptions): R
   const leadLine = lead.severity === 'info' ? `\n*Most severe:* ${escapeMrkdwn(leadSummary)}` : '';
   const head: KnownBlock[] = [
     headerBlock(`${SEVERITY_MARKERS[severity]} ${headline.header}`),
-    sectionBlock(`${severityBreakdown(lines)}${leadLine}`),
+    sectionBlock(`${severityBreakdown(summary)}${leadLine}`),
   ];
 
   const tail: KnownBlock[] = [
@@ -124,18 +133,22 @@ function renderBurst(alert: AlertContent, options: RenderGroupedAlertOptions): R
   if (arn !== null) tail.push(contextBlock(arn));
   const reasons = reasonsSection(lead.severity, lead.reasons, ' (most severe change)');
   if (reasons !== null) tail.push(sectionBlock(reasons));
-  const links = linksLine(lead, allResources(lines), {
-    eventLabel: 'CloudTrail event (most severe)',
-    consoleAccess: options.consoleAccess,
-  });
+  const links = linksLine(
+    lead,
+    summary.resources.map(({ region, type, id }) => ({ type, id, region })),
+    {
+      eventLabel: 'CloudTrail event (most severe)',
+      consoleAccess: options.consoleAccess,
+      total: { count: summary.resourceKeys.length, atLeast: summary.resourcesOverflow === true },
+    },
+  );
   if (links !== null) tail.push(contextBlock(links));
   tail.push(
     contextBlock(
       metaLine(lead.id, alert.watch ?? lead.watch, lead.watches, options.watchTitle, 'Lead event'),
     ),
   );
-  const recovered = lines.filter((line) => line.recovered).length;
-  if (recovered > 0) tail.push(contextBlock(recoveredLine(recovered, count)));
+  if (summary.recovered > 0) tail.push(contextBlock(recoveredLine(summary.recovered, count)));
   const acknowledged = alert.acknowledgement !== undefined;
   if (!acknowledged && alert.status === 'acknowledged') {
     // Acknowledged in the store without the record of who: still no buttons.
@@ -157,7 +170,13 @@ function renderBurst(alert: AlertContent, options: RenderGroupedAlertOptions): R
     );
   }
 
-  const body = listBlocks(lines, SLACK_LIMITS.messageBlocks - head.length - tail.length);
+  // Every critical change is listed while Slack's limit leaves room: from the lines when they are at hand (a
+  // summary keeps only the first CRITICAL_KEPT, and a render of a burst with more reads every line).
+  const critical =
+    alert.lines.length > 0
+      ? [...alert.lines].filter((line) => line.severity === 'critical').sort(bySeverityThenTime)
+      : summary.critical;
+  const body = listBlocks(summary, critical, SLACK_LIMITS.messageBlocks - head.length - tail.length);
   return {
     text: fallbackText(severity, `${headline.text}. Most severe: ${leadSummary}`),
     blocks: limitBlocks([...head, ...body, ...tail]),
@@ -165,43 +184,42 @@ function renderBurst(alert: AlertContent, options: RenderGroupedAlertOptions): R
 }
 
 /** Critical lines, then warnings, then the rest counted by event name, within `budget` blocks. */
-function listBlocks(lines: readonly ChangeLine[], budget: number): KnownBlock[] {
-  const critical = lines.filter((line) => line.severity === 'critical');
-  const warnings = lines.filter((line) => line.severity === 'warning');
-  const listed = new Set<ChangeLine>();
+function listBlocks(summary: BurstSummary, critical: readonly ListedLine[], budget: number): KnownBlock[] {
+  const { warnings } = summary;
+  const criticalCount = summary.bySeverity.critical;
+  const warningCount = summary.bySeverity.warning;
+  const listed: ListedLine[] = [];
   const texts: string[] = [];
   // One block stays free for the counted rest, one for warnings when there are any.
   let free = budget - 1;
 
-  if (critical.length > 0 && free > 0) {
-    const sections = free - (warnings.length > 0 ? 1 : 0);
+  if (criticalCount > 0 && free > 0) {
+    const sections = free - (warningCount > 0 ? 1 : 0);
     const lineMax = lineBudget(critical.length, sections);
     const packed = packLines(
       [
-        `*${SEVERITY_MARKERS.critical} Critical changes (${critical.length})*`,
+        `*${SEVERITY_MARKERS.critical} Critical changes (${criticalCount})*`,
         ...critical.map((l) => changeLine(l, lineMax)),
       ],
       { maxSections: Math.max(sections, 1), noun: 'critical changes, counted below' },
     );
-    for (const line of critical.slice(0, Math.max(packed.shown - 1, 0))) listed.add(line);
+    listed.push(...critical.slice(0, Math.max(packed.shown - 1, 0)));
     texts.push(...packed.sections);
     free -= packed.sections.length;
   }
-  if (warnings.length > 0 && free > 0) {
-    const shown = warnings.slice(0, WARNINGS_LISTED);
+  if (warningCount > 0 && free > 0) {
     const packed = packLines(
       [
-        `*${SEVERITY_MARKERS.warning} Warnings (${warnings.length})*`,
-        ...shown.map((l) => changeLine(l, LINE_MAX)),
+        `*${SEVERITY_MARKERS.warning} Warnings (${warningCount})*`,
+        ...warnings.map((l) => changeLine(l, LINE_MAX)),
       ],
       { maxSections: free, noun: 'warnings, counted below' },
     );
-    for (const line of shown.slice(0, Math.max(packed.shown - 1, 0))) listed.add(line);
+    listed.push(...warnings.slice(0, Math.max(packed.shown - 1, 0)));
     texts.push(...packed.sections);
   }
 
-  const rest = lines.filter((line) => !listed.has(line));
-  if (rest.length > 0) texts.push(restSummary(rest, listed.size > 0));
+  if (summary.count > listed.length) texts.push(restSummary(summary, listed));
   return texts.map(sectionBlock);
 }
 
@@ -212,21 +230,26 @@ function lineBudget(count: number, sections: number): number {
 }
 
 /** `• 🔴 `AuthorizeSecurityGroupIngress` alice opened tcp/22…`, cut to `max` characters. */
-function changeLine(line: ChangeLine, max: number): string {
+function changeLine(line: ListedLine, max: number): string {
   const summary =
     line.summary === '' ? '' : ` ${escapeMrkdwn(truncate(line.summary, max), { singleLine: true })}`;
   return truncateMrkdwn(`• ${inlineCode(truncate(line.eventName, 80))}${summary}`, max);
 }
 
-/** `*Also in this burst (30 changes):* 12× AuthorizeSecurityGroupIngress, 3× CreateSecurityGroup`. */
-function restSummary(rest: readonly ChangeLine[], afterList: boolean): string {
-  const counts = new Map<string, number>();
-  for (const line of rest) counts.set(line.eventName, (counts.get(line.eventName) ?? 0) + 1);
-  const entries = [...counts.entries()].sort(
-    (a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
-  );
-  const heading = `*${afterList ? 'Also in this burst' : 'Changes'} (${rest.length}):* `;
-  const unlistedCritical = rest.filter((line) => line.severity === 'critical').length;
+/**
+ * `*Also in this burst (30 changes):* 12× AuthorizeSecurityGroupIngress, 3× CreateSecurityGroup`: every line
+ * not `listed`, counted by event name.
+ */
+function restSummary(summary: BurstSummary, listed: readonly ListedLine[]): string {
+  const counts = new Map(summary.events.map(({ name, count }) => [name, count]));
+  for (const line of listed) counts.set(line.eventName, (counts.get(line.eventName) ?? 0) - 1);
+  const entries = [...counts.entries()]
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const rest = summary.count - listed.length;
+  const heading = `*${listed.length > 0 ? 'Also in this burst' : 'Changes'} (${rest}):* `;
+  const unlistedCritical =
+    summary.bySeverity.critical - listed.filter((line) => line.severity === 'critical').length;
   const warning =
     unlistedCritical > 0
       ? `\n${SEVERITY_MARKERS.critical} ${unlistedCritical} critical changes did not fit in one Slack message and are only counted here`
@@ -236,61 +259,19 @@ function restSummary(rest: readonly ChangeLine[], afterList: boolean): string {
   return `${heading}${joinWithinLimit(items, room, ', ', 'event names').text}${warning}`;
 }
 
-function severityBreakdown(lines: readonly ChangeLine[]): string {
+function severityBreakdown(summary: BurstSummary): string {
   const order: Severity[] = ['critical', 'warning', 'info'];
   return order
-    .map((severity) => [severity, lines.filter((line) => line.severity === severity).length] as const)
+    .map((severity) => [severity, summary.bySeverity[severity]] as const)
     .filter(([, n]) => n > 0)
     .map(([severity, n]) => `${SEVERITY_MARKERS[severity]} ${n} ${severity}`)
     .join(' · ');
 }
 
-function sortBySeverity(lines: readonly ChangeLine[]): ChangeLine[] {
-  // Array.prototype.sort is stable: within a severity the stored order (oldest first) is kept.
-  return [...lines].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
-}
-
-function highestSeverity(stated: Severity, lines: readonly ChangeLine[]): Severity {
-  return lines.reduce<Severity>(
-    (worst, line) => (SEVERITY_RANK[line.severity] > SEVERITY_RANK[worst] ? line.severity : worst),
-    stated,
-  );
-}
-
-function timeSpan(lines: readonly ChangeLine[]): {
-  first: string | null;
-  last: string | null;
-  ms: number | null;
-} {
-  let first: { time: string; ms: number } | null = null;
-  let last: { time: string; ms: number } | null = null;
-  for (const line of lines) {
-    const ms = parseIsoTime(line.time);
-    if (ms === null) continue;
-    if (first === null || ms < first.ms) first = { time: line.time, ms };
-    if (last === null || ms > last.ms) last = { time: line.time, ms };
-  }
-  return {
-    first: first?.time ?? null,
-    last: last?.time ?? null,
-    ms: first && last ? last.ms - first.ms : null,
-  };
-}
-
-function unique<T>(values: readonly T[]): T[] {
-  return [...new Set(values)];
-}
-
-/** Every resource of the burst once, most severe change first, each with the region of its change. */
-function allResources(lines: readonly ChangeLine[]): LinkedResource[] {
-  const seen = new Map<string, LinkedResource>();
-  for (const line of lines) {
-    for (const resource of line.resources) {
-      const key = `${line.region}\u0000${resource.type}\u0000${resource.id}`;
-      if (!seen.has(key)) seen.set(key, { ...resource, region: line.region });
-    }
-  }
-  return [...seen.values()];
+function highestSeverity(stated: Severity, summary: BurstSummary): Severity {
+  const order: Severity[] = ['critical', 'warning', 'info'];
+  const worst = order.find((severity) => summary.bySeverity[severity] > 0) ?? stated;
+  return SEVERITY_RANK[worst] > SEVERITY_RANK[stated] ? worst : stated;
 }
 
 /**

@@ -72,8 +72,8 @@ export function mrkdwnText(text: string, max: number): MrkdwnElement {
 }
 
 /** `…and 480 more` (or `…and 480 more <noun>`). */
-export function andMore(count: number, noun?: string): string {
-  return `${ELLIPSIS}and ${count.toLocaleString('en-US')} more${noun === undefined ? '' : ` ${noun}`}`;
+export function andMore(count: number, noun?: string, options: { atLeast?: boolean } = {}): string {
+  return `${ELLIPSIS}and ${count.toLocaleString('en-US')}${options.atLeast ? '+' : ''} more${noun === undefined ? '' : ` ${noun}`}`;
 }
 
 /**

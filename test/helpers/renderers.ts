@@ -1,10 +1,10 @@
-import type { AlertContent } from '../../src/model/alert';
+import { type AlertContent, changeCountOf } from '../../src/model/alert';
 import type { AlertRenderer, RenderedMessage } from '../../src/use-cases/ports';
 import { renderEscalation, withReplacementNote } from '../../src/views';
 
 /** One line per alert (count and lead summary), easy to assert on. */
 const summaryLine = (content: AlertContent): RenderedMessage => ({
-  text: `${content.lines.length} change(s): ${content.lead.summary}`,
+  text: `${changeCountOf(content)} change(s): ${content.lead.summary}`,
   blocks: [],
 });
 

@@ -1,5 +1,6 @@
 import { actorKeyOf } from '../../src/changes/actor-key';
 import { toLine } from '../../src/changes/burst';
+import { changeCountOf } from '../../src/model/alert';
 import type { Change } from '../../src/model/change';
 import { createMemoryStore } from '../../src/store/memory';
 import type { SlackMessageRef, Store } from '../../src/store/ports';
@@ -98,7 +99,7 @@ export function interactionSetup(owner = 'worker-1', store: Store = createMemory
   const events = recordingPublisher();
   // The status makes a render observable: "open", "investigating" or "acknowledged".
   const render = testRenderer((content) => ({
-    text: `${content.status}: ${content.lines.length} change(s)`,
+    text: `${content.status}: ${changeCountOf(content)} change(s)`,
     blocks: [],
   }));
   const deps: InteractionDeps = { store, messenger, clock, render, owner, events };

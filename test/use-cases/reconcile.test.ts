@@ -60,7 +60,7 @@ function setup(options: { pageSize?: number } = {}) {
     clock,
     owner: 'reconcile-1',
     render: testRenderer((content) => ({
-      text: `${content.lines.some((l) => l.recovered) ? '[recovered] ' : ''}${content.lead.summary}`,
+      text: `${(content.summary?.recovered ?? content.lines.filter((l) => l.recovered).length) > 0 ? '[recovered] ' : ''}${content.lead.summary}`,
       blocks: [],
     })),
     defaultChannel: 'C0ALERTS',

@@ -1,5 +1,6 @@
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChangeLine } from '../../model/alert';
+import { summaryLine } from '../../views/burst-summary';
 import { keys } from '../keys';
 import type {
   AcknowledgeResult,
@@ -10,6 +11,7 @@ import type {
   AppendResult,
   OpenAlert,
 } from '../ports/alerts';
+import { PENDING_LINES_MAX } from '../ports/alerts';
 import { TABLE } from '../table';
 import { alertItem, alertLineItem, alertMembership, decode, revision } from './codec';
 import { updateReturningItem } from './conditional';
@@ -18,6 +20,8 @@ import { type Item, isConditionFailure, type TableClient } from './table-client'
 const { openByChannel, byDay } = TABLE.indexes;
 /** Reads of an alert's partition before its lines are taken as they are (see withLines). */
 const READ_ATTEMPTS = 3;
+/** Conditional writes an append makes before leaving the batch to a retry (each failure tells it more). */
+const COMMIT_ATTEMPTS = 4;
 
 /**
  * ALERT#<alertId> / ALERT: one Slack message's state, in the open-by-channel index while unacknowledged;
@@ -57,6 +61,78 @@ export function dynamoDbAlerts(table: TableClient): AlertRepository {
     }
   }
 
+  /**
+   * Joins `fresh` to the alert (creating it from `seed`) and moves its revision, on condition that it is not
+   * acknowledged and holds none of these lines yet (a concurrent append of the same changes may have added
+   * them since they were read). With `withPending`, the lines also join `pendingLines`, on condition that
+   * there is room. @returns the new revision, or undefined when the condition failed.
+   */
+  async function commit(
+    seed: AlertSeed,
+    fresh: readonly ChangeLine[],
+    withPending: boolean,
+  ): Promise<number | undefined> {
+    const severities = new Set(fresh.map((line) => line.severity));
+    const ids = fresh.map((line, i) => [`:id${i}`, line.id] as const);
+    try {
+      const output = await table.send<{ Attributes?: Item }>(
+        'write',
+        new UpdateCommand({
+          TableName,
+          Key: keys.alert(seed.id),
+          UpdateExpression: `${[
+            'SET id = if_not_exists(id, :id), channel = if_not_exists(channel, :channel)',
+            '#watch = if_not_exists(#watch, :watch), actorKey = if_not_exists(actorKey, :actorKey)',
+            'account = if_not_exists(account, :account), createdAt = if_not_exists(createdAt, :createdAt)',
+            '#openPk = if_not_exists(#openPk, :openPk), #openSk = if_not_exists(#openSk, :openSk)',
+            '#dayPk = if_not_exists(#dayPk, :dayPk), #daySk = if_not_exists(#daySk, :daySk)',
+            ...(severities.has('critical') ? ['sevCritical = :true'] : []),
+            ...(severities.has('warning') ? ['sevWarning = :true'] : []),
+            ...(withPending
+              ? ['pendingLines = list_append(if_not_exists(pendingLines, :none), :pending)']
+              : []),
+          ].join(', ')} ADD rev :one, lineIds :ids`,
+          ConditionExpression: [
+            'attribute_not_exists(acknowledgement)',
+            ...ids.map(([name]) => `NOT contains(lineIds, ${name})`),
+            ...(withPending ? ['(attribute_not_exists(pendingLines) OR size(pendingLines) <= :room)'] : []),
+          ].join(' AND '),
+          ExpressionAttributeNames: {
+            '#watch': 'watch',
+            '#openPk': openByChannel.partitionKey,
+            '#openSk': openByChannel.sortKey,
+            '#dayPk': byDay.partitionKey,
+            '#daySk': byDay.sortKey,
+          },
+          ExpressionAttributeValues: {
+            ':id': seed.id,
+            ':channel': seed.channel,
+            ':watch': seed.watch,
+            ':actorKey': seed.actorKey,
+            ':account': seed.account,
+            ':createdAt': seed.createdAt,
+            ':openPk': keys.openPk(seed.channel),
+            ':openSk': keys.timeSk(seed.createdAt, seed.id),
+            ':dayPk': keys.alertDayPk(seed.createdAt),
+            ':daySk': keys.timeSk(seed.createdAt, seed.id),
+            ':one': 1,
+            ':ids': new Set(fresh.map((line) => line.id)),
+            ...Object.fromEntries(ids),
+            ...(severities.has('critical') || severities.has('warning') ? { ':true': true } : {}),
+            ...(withPending
+              ? { ':none': [], ':pending': fresh.map(summaryLine), ':room': PENDING_LINES_MAX - fresh.length }
+              : {}),
+          },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return decode(revision, output.Attributes ?? {}, 'alert', seed.id).rev;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return undefined;
+    }
+  }
+
   return {
     async append(
       seed: AlertSeed,
@@ -66,63 +142,28 @@ export function dynamoDbAlerts(table: TableClient): AlertRepository {
       // Membership is the alert's `lineIds` set, changed only together with its revision and only while it is
       // unacknowledged: one conditional UpdateItem, atomic without transactions (dynalite has none). Line
       // items carry the summaries and are written first, so every id a renderer sees in the set has its line.
-      const current = options.unseen ? undefined : await membersOf(seed.id);
-      const fresh = lines.filter((line) => !current?.lineIds.has(line.id));
+      let current = options.unseen ? undefined : await membersOf(seed.id);
+      let fresh = lines.filter((line) => !current?.lineIds.has(line.id));
       if (current && fresh.length === 0) {
         return current.acknowledgement
           ? { status: 'acknowledged', returned: [] }
           : { status: 'appended', rev: current.rev };
       }
       await table.putAll(fresh.map((line) => ({ ...keys.alertLine(seed.id, line.id), line })));
-      const severities = new Set(fresh.map((line) => line.severity));
-      try {
-        const output = await table.send<{ Attributes?: Item }>(
-          'write',
-          new UpdateCommand({
-            TableName,
-            Key: keys.alert(seed.id),
-            UpdateExpression: `${[
-              'SET id = if_not_exists(id, :id), channel = if_not_exists(channel, :channel)',
-              '#watch = if_not_exists(#watch, :watch), actorKey = if_not_exists(actorKey, :actorKey)',
-              'account = if_not_exists(account, :account), createdAt = if_not_exists(createdAt, :createdAt)',
-              '#openPk = if_not_exists(#openPk, :openPk), #openSk = if_not_exists(#openSk, :openSk)',
-              '#dayPk = if_not_exists(#dayPk, :dayPk), #daySk = if_not_exists(#daySk, :daySk)',
-              ...(severities.has('critical') ? ['sevCritical = :true'] : []),
-              ...(severities.has('warning') ? ['sevWarning = :true'] : []),
-            ].join(', ')} ADD rev :one, lineIds :ids`,
-            ConditionExpression: 'attribute_not_exists(acknowledgement)',
-            ExpressionAttributeNames: {
-              '#watch': 'watch',
-              '#openPk': openByChannel.partitionKey,
-              '#openSk': openByChannel.sortKey,
-              '#dayPk': byDay.partitionKey,
-              '#daySk': byDay.sortKey,
-            },
-            ExpressionAttributeValues: {
-              ':id': seed.id,
-              ':channel': seed.channel,
-              ':watch': seed.watch,
-              ':actorKey': seed.actorKey,
-              ':account': seed.account,
-              ':createdAt': seed.createdAt,
-              ':openPk': keys.openPk(seed.channel),
-              ':openSk': keys.timeSk(seed.createdAt, seed.id),
-              ':dayPk': keys.alertDayPk(seed.createdAt),
-              ':daySk': keys.timeSk(seed.createdAt, seed.id),
-              ':one': 1,
-              ':ids': new Set(fresh.map((line) => line.id)),
-              ...(severities.has('critical') || severities.has('warning') ? { ':true': true } : {}),
-            },
-            ReturnValues: 'UPDATED_NEW',
-          }),
-        );
-        return { status: 'appended', rev: decode(revision, output.Attributes ?? {}, 'alert', seed.id).rev };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
+      for (let attempt = 1; ; attempt++) {
+        const rev = await commit(seed, fresh, (current?.pending ?? 0) + fresh.length <= PENDING_LINES_MAX);
+        if (rev !== undefined) return { status: 'appended', rev };
+        // The condition failed: acknowledged meanwhile, some of these lines joined by a concurrent append of
+        // the same changes, or no more room in `pendingLines`. The item tells which.
+        current = await membersOf(seed.id);
+        if (current?.acknowledgement) break;
+        fresh = fresh.filter((line) => !current?.lineIds.has(line.id));
+        if (current && fresh.length === 0) return { status: 'appended', rev: current.rev };
+        if (attempt === COMMIT_ATTEMPTS) throw new Error(`alert ${seed.id} kept changing; retry later`);
       }
       // Acknowledged meanwhile: what the set held before stays covered; the rest goes to a new alert.
-      const covered = (await membersOf(seed.id))?.lineIds;
-      const returned = fresh.filter((line) => !covered?.has(line.id)).map((line) => line.id);
+      const covered = current.lineIds;
+      const returned = fresh.filter((line) => !covered.has(line.id)).map((line) => line.id);
       for (const id of returned)
         await table.send('write', new DeleteCommand({ TableName, Key: keys.alertLine(seed.id, id) }));
       return { status: 'acknowledged', returned };

@@ -1,6 +1,13 @@
 import * as z from 'zod';
 import type { ActorAnswer, ActorCheckSetting, ActorCheckState } from '../../model/actor-check';
-import type { Acknowledgement, ChangeLine, Investigation } from '../../model/alert';
+import type {
+  Acknowledgement,
+  BurstSummary,
+  ChangeLine,
+  Investigation,
+  ListedLine,
+  SpanEnd,
+} from '../../model/alert';
 import type { Actor, Change, ResourceRef } from '../../model/change';
 import type {
   EscalationPolicy,
@@ -294,6 +301,39 @@ function actorCheckOf(
   };
 }
 
+const linePlace = { id: z.string(), severity, time: z.string() };
+const listedLine: z.ZodType<ListedLine> = z.object({
+  ...linePlace,
+  eventName: z.string(),
+  summary: z.string(),
+});
+const spanEnd: z.ZodType<SpanEnd> = z.object({ ...linePlace, ms: z.number() });
+
+/** The burst summary a render stores on its alert (views/burst-summary.ts). */
+const burstSummary: z.ZodType<BurstSummary> = z.object({
+  count: z.number(),
+  bySeverity: z.object({ critical: z.number(), warning: z.number(), info: z.number() }),
+  events: z.array(z.object({ name: z.string(), count: z.number() })),
+  lead: z.object(linePlace).optional(),
+  first: spanEnd.optional(),
+  last: spanEnd.optional(),
+  regions: z.array(z.string()),
+  recovered: z.number(),
+  critical: z.array(listedLine),
+  warnings: z.array(listedLine),
+  resources: z.array(
+    z.object({
+      place: z.object(linePlace),
+      index: z.number(),
+      region: z.string(),
+      type: z.string(),
+      id: z.string(),
+    }),
+  ),
+  resourceKeys: z.array(z.string()),
+  resourcesOverflow: z.literal(true).optional(),
+});
+
 /**
  * An alert item, or its open-index entry (which projects what the digest shows: no revisions). Severity is
  * stored as two flags set by appends (`sevCritical`, `sevWarning`), so concurrent appends only ever raise it.
@@ -324,9 +364,27 @@ export const alertItem: z.ZodType<AlertRecord> = z
     investigation: investigation.optional(),
     ...escalationAttributes,
     ...actorCheckAttributes,
+    lineIds: z.set(z.string()).optional(),
+    burstSummary: burstSummary.optional(),
+    pendingLines: z.array(changeLine).optional(),
   })
   .transform((item) => {
-    const { sevCritical, sevWarning, escNext, escDueAt, escAttemptAt, escSent, ...rest } = item;
+    const {
+      sevCritical,
+      sevWarning,
+      escNext,
+      escDueAt,
+      escAttemptAt,
+      escSent,
+      lineIds,
+      burstSummary,
+      ...kept
+    } = item;
+    const rest = {
+      ...kept,
+      ...(lineIds ? { lineCount: lineIds.size } : {}),
+      ...(burstSummary ? { summary: burstSummary } : {}),
+    };
     const { actUser, actAskedAt, actDm, actAnswer, actNoticeAt, actNoticedAt, ...alert } = rest;
     const escalation = escalationStateOf({ escNext, escDueAt, escAttemptAt, escSent });
     const actorCheck = actorCheckOf({ actUser, actAskedAt, actDm, actAnswer, actNoticeAt, actNoticedAt });
@@ -364,11 +422,14 @@ export const statsAlertEntry: z.ZodType<StatsAlert> = z
   }));
 
 /** What an append needs of an alert: which lines it holds, its revision, whether it is acknowledged. */
-export const alertMembership = z.object({
-  lineIds: z.set(z.string()).default(() => new Set<string>()),
-  rev: z.number().default(0),
-  acknowledgement: acknowledgement.optional(),
-});
+export const alertMembership = z
+  .object({
+    lineIds: z.set(z.string()).default(() => new Set<string>()),
+    rev: z.number().default(0),
+    acknowledgement: acknowledgement.optional(),
+    pendingLines: z.array(z.unknown()).optional(),
+  })
+  .transform(({ pendingLines, ...membership }) => ({ ...membership, pending: pendingLines?.length ?? 0 }));
 
 export const alertLineItem = z.object({ line: changeLine });
 

@@ -100,13 +100,18 @@ export function dynamoDbRenders(table: TableClient): RenderRepository {
       });
     },
     async markRendered(alertId, owner, rendered, options = {}) {
-      const update = (release: boolean) =>
-        updateReturningItem(
+      const { summary } = rendered;
+      // The summary and the pending lines it folds change in the same write; appends only add after them.
+      // Highest index first: DynamoDB removes by the indices before the write, dynalite one by one.
+      const folded = Array.from({ length: summary?.folded ?? 0 }, (_, i) => `pendingLines[${i}]`).reverse();
+      const update = (release: boolean) => {
+        const removed = [...folded, ...(release ? ['leaseOwner', 'leaseUntil'] : [])];
+        return updateReturningItem(
           table,
           new UpdateCommand({
             TableName,
             Key: keys.alert(alertId),
-            UpdateExpression: `SET renderedRev = :rev, message = :message, changeCount = :count, headline = :headline, notifiedSeverity = :notified${release ? ' REMOVE leaseOwner, leaseUntil' : ''}`,
+            UpdateExpression: `SET renderedRev = :rev, message = :message, changeCount = :count, headline = :headline, notifiedSeverity = :notified${summary ? ', burstSummary = :summary' : ''}${removed.length > 0 ? ` REMOVE ${removed.join(', ')}` : ''}`,
             // Released only while nothing newer waits: a revision that moved during the Slack call is rendered
             // next, by the holder, without letting go.
             ConditionExpression: `leaseOwner = :owner${release ? ' AND rev = :rev' : ''}`,
@@ -117,9 +122,11 @@ export function dynamoDbRenders(table: TableClient): RenderRepository {
               ':count': rendered.changeCount,
               ':headline': rendered.headline,
               ':notified': rendered.notifiedSeverity,
+              ...(summary ? { ':summary': summary.value } : {}),
             },
           }),
         );
+      };
       let outcome = await update(options.release === true);
       if (!outcome.written && outcome.item?.leaseOwner === owner) outcome = await update(false);
       if (!outcome.written) throw new LeaseLostError(alertId);

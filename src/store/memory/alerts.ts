@@ -1,6 +1,7 @@
 import type { ChangeLine } from '../../model/alert';
 import type { Severity } from '../../model/severity';
-import type { AlertRecord, AlertRepository } from '../ports/alerts';
+import { summaryLine } from '../../views/burst-summary';
+import { type AlertRecord, type AlertRepository, PENDING_LINES_MAX } from '../ports/alerts';
 import { clone } from './clone';
 
 /** An alert as the memory store keeps it: severities as a set (appends only raise it), and its lease. */
@@ -42,6 +43,10 @@ export function memoryAlerts(alertItems: Map<string, MemoryAlert>): AlertReposit
         headline: '',
       };
       for (const line of fresh) target.severities.add(line.severity);
+      const pending = target.pendingLines ?? [];
+      if (pending.length + fresh.length <= PENDING_LINES_MAX)
+        target.pendingLines = [...pending, ...fresh.map((line) => clone(summaryLine(line)))];
+      target.lineCount = stored.size;
       target.rev += 1;
       alertItems.set(seed.id, target);
       return { status: 'appended', rev: target.rev };

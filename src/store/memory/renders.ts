@@ -55,6 +55,10 @@ export function memoryRenders(alertItems: Map<string, MemoryAlert>): RenderRepos
       alert.changeCount = rendered.changeCount;
       alert.headline = rendered.headline;
       alert.notifiedSeverity = rendered.notifiedSeverity;
+      if (rendered.summary) {
+        alert.summary = clone(rendered.summary.value);
+        alert.pendingLines = (alert.pendingLines ?? []).slice(rendered.summary.folded);
+      }
       const released = options.release === true && alert.rev === rendered.rev;
       if (released) delete alert.lease;
       return { alert: publicAlert(alert), released };

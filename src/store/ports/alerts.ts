@@ -1,5 +1,5 @@
 import type { ActorCheckState } from '../../model/actor-check';
-import type { Acknowledgement, ChangeLine, Investigation } from '../../model/alert';
+import type { Acknowledgement, BurstSummary, ChangeLine, Investigation } from '../../model/alert';
 import type { Severity } from '../../model/severity';
 import type { AlertEscalationState } from './escalation-steps';
 
@@ -45,6 +45,20 @@ export interface AlertRecord {
   escalation?: AlertEscalationState;
   /** "Was this you?": the actor asked, and their answer (see ports/actor-checks.ts), once asked. */
   actorCheck?: ActorCheckState;
+  /** How many lines the alert carries (its committed appends). Absent on records not read from a store. */
+  lineCount?: number;
+  /**
+   * What the lines the last render folded add up to (views/burst-summary.ts), written by that render. Absent
+   * until a render stores one. `currentSummary(alert)` (views/burst-summary.ts) gives every line's summary from
+   * the record alone, when the record can tell; otherwise read the lines.
+   */
+  summary?: BurstSummary;
+  /**
+   * Lines appended since `summary`, oldest append first (as much of each as the summary needs: see
+   * `summaryLine`). Bounded by PENDING_LINES_MAX: an append that finds no room leaves its lines out, and the
+   * counts then tell a render to read every line (`summary.count + pendingLines.length < lineCount`).
+   */
+  pendingLines?: ChangeLine[];
 }
 
 /** What the open-alerts index holds of an alert (what a digest shows). */
@@ -101,13 +115,21 @@ export interface AppendOptions {
   unseen?: boolean;
 }
 
+/**
+ * Lines an alert holds in `pendingLines` at most: with the line ids, the summary and the rest of the item, far
+ * under DynamoDB's 400 KB item limit whatever the burst's size (a line there is a few hundred bytes).
+ */
+export const PENDING_LINES_MAX = 100;
+
 /** Alerts (one Slack message each), their lines, and who acknowledged or is investigating them. */
 export interface AlertRepository {
   /**
    * Adds lines to the alert (creating it from `seed` if needed), then bumps its revision, unless it has been
    * acknowledged: new changes never hide under an acknowledgement somebody already gave. Idempotent: a line
-   * already in the alert is not added twice. Lines are written before the revision moves, so a renderer that
-   * sees the new revision always sees the lines.
+   * already in the alert is not added twice, even by two appends racing with the same line (the membership
+   * check is part of the write's condition). Lines are written before the revision moves, so a renderer that
+   * sees the new revision always sees the lines. The same write adds them to `pendingLines` while there is room
+   * (PENDING_LINES_MAX), so a render folds them into the summary without reading the alert's lines.
    */
   append(seed: AlertSeed, lines: readonly ChangeLine[], options?: AppendOptions): Promise<AppendResult>;
   get(alertId: string): Promise<AlertRecord | undefined>;

@@ -1,3 +1,4 @@
+import type { BurstSummary } from '../../model/alert';
 import type { Severity } from '../../model/severity';
 import type { AlertRecord, SlackMessageRef } from './alerts';
 
@@ -8,6 +9,11 @@ export interface RenderedState {
   headline: string;
   /** The severity the channel was last pinged for (a post, or an escalation reply). */
   notifiedSeverity: Severity;
+  /**
+   * What the rendered message's lines add up to, and how many of the alert's `pendingLines` (from the first)
+   * it folds in: the same write stores the summary and takes those out of `pendingLines`.
+   */
+  summary?: { value: BurstSummary; folded: number };
 }
 
 /**
