@@ -183,7 +183,7 @@ export async function runAckBench(context: BenchContext): Promise<Report> {
           unit: 'ms',
           target: 'ratio <= 6',
           headline: true,
-          gap: 'the path is already 2 sequential DynamoDB steps and the chat.update; a CPU profile puts about a third of the click in the AWS SDK (request building, signing, marshalling) and most of the rest in Bolt, all on the same 2 cores as DynamoDB Local and the Slack stand-in. The spread straddles the target; what is left is not round trips.',
+          gap: "the path is 2 sequential DynamoDB steps (the acknowledgement; the render lease beside the GetItem of the lead change, the lines taken from the summary on the alert) and the chat.update, 4 requests before it against the baseline's 1. A CPU profile of the click spreads the rest thinly: per request the SDK's serializing and signing and the kernel's loopback writes, then Bolt, zod decoding and the Web API client, on the same 2 cores as DynamoDB Local and the Slack stand-in. The rounds' spread straddles the target; what is left is not round trips.",
           note: `median of ${clicksPerRound} clicks vs median of the ${clicksPerRound * GETS_PER_CLICK} consistent GetItems of the alert timed between them, per round; ${rounds} rounds. Timed from the signed request entering the handler to the stand-in receiving chat.update: what the clicker waits for`,
         },
         latencyRounds,

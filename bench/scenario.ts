@@ -31,6 +31,8 @@ export interface ScenarioResult {
   /** With `withFloor`: changes per second of describe + store alone, and the per-stretch samples. */
   floorPerSecond?: number;
   samples: ThroughputSample[];
+  /** With `paceMs`: the batches that took longer than the pace (then the arrival rate was not held). */
+  latePaced: number;
 }
 
 /** Changes per second over the pipeline's time and over describe + store's time, for one stretch of a burst. */
@@ -47,12 +49,17 @@ export const STEPS_PER_SAMPLE = 10;
  * other step, before) each batch describe + store alone handles the same changes on its own table: both sides
  * of the throughput ratio then run under the same load, step by step, however the rest of the shared machine
  * moves; every STEPS_PER_SAMPLE steps make one sample of the ratio.
+ *
+ * With `paceMs`, batch i is delivered i × paceMs after the first: the changes arrive at a fixed rate, as they
+ * do from EventBridge, instead of as fast as this machine handles them. What depends on wall-clock time (the
+ * render windows) then depends on the rate, not on the machine, as long as each batch takes less than the
+ * pace (`latePaced` counts those that did not).
  */
 export async function runScenario(
   engine: DynamoDbEngine,
   events: readonly CloudTrailEvent[],
   batchSize: number,
-  options: { withFloor?: boolean } = {},
+  options: { withFloor?: boolean; paceMs?: number } = {},
 ): Promise<ScenarioResult> {
   const rig = await startRig(engine);
   const floor = options.withFloor ? await describeAndStore(engine) : undefined;
@@ -61,8 +68,16 @@ export async function runScenario(
     const samples: ThroughputSample[] = [];
     const total = { pipelineMs: 0, floorMs: 0 };
     const sample = { changes: 0, pipelineMs: 0, floorMs: 0 };
-    const steps = floor ? chunk(events, batchSize) : [events];
+    const paceMs = options.paceMs;
+    const steps = floor || paceMs ? chunk(events, batchSize) : [events];
+    const began = preciseNow();
+    let latePaced = 0;
     for (const [index, step] of steps.entries()) {
+      if (paceMs) {
+        const wait = began + index * paceMs - preciseNow();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        else if (index > 0) latePaced += 1;
+      }
       const timeFloor = async () => {
         const start = preciseNow();
         await floor?.(step);
@@ -104,6 +119,7 @@ export async function runScenario(
       changesPerSecond: (events.length * 1000) / total.pipelineMs,
       ...(floor ? { floorPerSecond: (events.length * 1000) / total.floorMs } : {}),
       samples,
+      latePaced,
     };
   } finally {
     await rig.close();

@@ -146,6 +146,10 @@ async function processSqsBatch(
     }
   }
 
+  // Delayed renders and the repair of messages that fell behind run beside the changes (neither throws): the
+  // render lease keeps any two of them from rendering one alert at once, also within this invocation (every
+  // render takes the lease with a token of its own, see sync-alert.ts).
+  const besides = Promise.all([finishRenders(renders, deps), repairRenders(deps)]);
   if (inputs.length > 0) {
     let results: Awaited<ReturnType<typeof recordChanges>>;
     try {
@@ -155,6 +159,7 @@ async function processSqsBatch(
       deps.log.error('Could not record changes; the batch will be retried', { error });
       for (const ids of messagesByChange.values())
         for (const id of ids) failures.push({ itemIdentifier: id });
+      failures.push(...(await besides)[0]);
       return { response: { batchItemFailures: failures }, rejectedInputs };
     }
     for (const [changeId, result] of results) {
@@ -171,8 +176,7 @@ async function processSqsBatch(
         failures.push({ itemIdentifier: messageId });
     }
   }
-  failures.push(...(await finishRenders(renders, deps)));
-  await repairRenders(deps);
+  failures.push(...(await besides)[0]);
   return { response: { batchItemFailures: failures }, rejectedInputs };
 }
 

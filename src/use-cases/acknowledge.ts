@@ -163,7 +163,7 @@ export async function acknowledgeAlert(
   const rendering = syncOrMarkDue({ ...deps, messenger: slack.messenger }, alert.id, alert.rev, {
     waitMs: INTERACTIVE_WAIT_MS,
     eager: true,
-    lineIds: result.lineIds,
+    known: { alert, lineIds: result.lineIds },
   }).finally(slack.done);
   const [render, publish, burst] = await Promise.allSettled([
     // A message that cannot be updated now is marked render-due and repaired later: the store says

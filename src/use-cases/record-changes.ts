@@ -118,13 +118,15 @@ export async function recordChanges(
   for (const { change } of unique) outcomes.set(change.id, { alerted: [], muted: [], unrouted: false });
 
   const now = deps.clock.now().toISOString();
-  const config = await loadConfig(deps, now);
 
   const stored: RecordedChange[] = [];
   /** The changes this call stored first, as stored: nothing earlier can differ from them. */
   const storedFirst = new Map<string, StoredChange>();
-  await Promise.all(
-    unique.map(async ({ change, raw, recovered }) => {
+  // The configuration is read beside the changes' writes (routing needs it only after they are stored); when
+  // it cannot be read, the whole call fails and every change is retried (the writes are idempotent).
+  const [config] = await Promise.all([
+    loadConfig(deps, now),
+    ...unique.map(async ({ change, raw, recovered }) => {
       try {
         const record: StoredChange = { change, raw, receivedAt: now };
         const isNew = await deps.store.changes.save(record);
@@ -134,7 +136,17 @@ export async function recordChanges(
         fail([change.id], error);
       }
     }),
-  );
+  ]);
+  // Bookkeeping of the watched pipeline, beside routing and rendering: a failure here retries the changes (the
+  // retry finds their alerts done, or finishes them) and notes the activity again; only the counts, which count
+  // a change when it is first stored, may then fall short (never double).
+  const bookkeeping =
+    deps.activity && stored.length > 0
+      ? deps.activity.recorded(stored, now).then(
+          () => ({ ok: true as const }),
+          (error: unknown) => ({ ok: false as const, error }),
+        )
+      : undefined;
   const recoveredIds = new Set(unique.filter((input) => input.recovered).map((input) => input.change.id));
   const lineOf = (change: Change): ChangeLine =>
     recoveredIds.has(change.id) ? { ...toLine(change), recovered: true } : toLine(change);
@@ -259,19 +271,12 @@ export async function recordChanges(
     }),
   );
 
-  // Bookkeeping of the watched pipeline, after the alerts: a failure here retries the changes (their alerts
-  // are done and stay as they are) and the retry notes the activity again; only the counts, which count a
-  // change when it is first stored, may then fall short (never double).
-  if (deps.activity && stored.length > 0) {
-    try {
-      await deps.activity.recorded(stored, now);
-    } catch (error) {
-      fail(
-        stored.map(({ change }) => change.id),
-        error,
-      );
-    }
-  }
+  const booked = await bookkeeping;
+  if (booked && !booked.ok)
+    fail(
+      stored.map(({ change }) => change.id),
+      booked.error,
+    );
 
   for (const { change } of unique) {
     const error = failures.get(change.id);
@@ -367,9 +372,10 @@ async function assignBatch(
     }
 
     const retry: Change[] = [];
-    for (const [alertId, changes] of targets) {
+    // Alerts are independent items: their appends go side by side.
+    const appendTo = async (alertId: string, changes: readonly Change[]): Promise<void> => {
       const first = changes[0];
-      if (!first) continue;
+      if (!first) return;
       const seed: AlertSeed = {
         id: alertId,
         channel,
@@ -388,19 +394,20 @@ async function assignBatch(
           changeIds: [...entry.changeIds, ...changes.map((c) => c.id)],
           renderSoon: entry.renderSoon || result.renderSoon === true,
         });
-        continue;
+        return;
       }
       // Acknowledged before these changes arrived: they start a new burst instead of hiding under the ack.
       await deps.store.bursts.close(channel, key, alertId);
       const returned = changes.filter((change) => result.returned.includes(change.id));
       const firstReturned = returned[0];
-      if (!firstReturned) continue;
+      if (!firstReturned) return;
       const successor = alertIdFor(channel, `${key}#after#${alertId}`, firstReturned);
       for (const change of returned) {
         await deps.store.deliveries.move(change.id, channel, alertId, successor);
         retry.push(change);
       }
-    }
+    };
+    await Promise.all([...targets].map(([alertId, changes]) => appendTo(alertId, changes)));
     pending = retry;
   }
   return assigned;

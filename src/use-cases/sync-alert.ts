@@ -126,10 +126,12 @@ export interface SyncOptions {
    */
   eager?: boolean;
   /**
-   * With `eager`: the alert's line ids at `targetRev`, when the caller knows them (an acknowledgement does).
-   * An alert of one line has its lead known before its lines are read, so the lead is read beside them.
+   * With `eager`: the alert at `targetRev` and its line ids, when the caller's write returned them (an
+   * acknowledgement's does). An alert whose summary is on its record (see currentSummary) needs no read of its
+   * lines: only its lead is read beside the lease. An alert of one line has its lead known before its lines
+   * are read, so the lead is read beside them.
    */
-  lineIds?: readonly string[];
+  known?: { alert: AlertRecord; lineIds: readonly string[] };
   /**
    * What the caller's append wrote, when that append created the alert (its revision 1) and the caller
    * stored every one of its changes (so no earlier attempt wrote these lines): a lease that finds the alert
@@ -153,7 +155,17 @@ interface EarlyRead {
 /** The eager reads, side by side; a failed one is only a lost shortcut (the holder reads again). */
 function readEarly(deps: AlertDeps, alertId: string, options: SyncOptions): Promise<EarlyRead> | undefined {
   if (!options.eager) return undefined;
-  const [onlyLine, ...more] = options.lineIds ?? [];
+  const { known } = options;
+  const summaryLead = known && currentSummary(known.alert)?.lead?.id;
+  if (summaryLead !== undefined) {
+    // The render takes the summary from the record the lease write returns: a Query of the alert's lines
+    // would be read for nothing (on DynamoDB Local it costs a click as much as its other reads together).
+    return deps.store.changes
+      .get(summaryLead)
+      .catch(() => undefined)
+      .then((lead) => ({ read: undefined, lead }));
+  }
+  const [onlyLine, ...more] = known?.lineIds ?? [];
   const soleLead = onlyLine !== undefined && more.length === 0 ? onlyLine : undefined;
   return Promise.all([
     deps.store.alerts.getWithLines(alertId).catch(() => undefined),
@@ -429,6 +441,11 @@ async function renderWhileBehind(
     }
     // The last render's summary and the lines appended since are on the alert: no read of its other lines.
     const summary = lines ? undefined : currentSummary(alert);
+    if (summary && round === 0) {
+      // A lead read beside the lease (see readEarly) holds whatever the revision: changes never change.
+      const early = (await known.early)?.lead;
+      if (early) stored = [...stored, early];
+    }
     if (!summary && !lines && round === 0 && known.written && alert.rev === 1) {
       // Revision 1 is the caller's append and nothing else (every append and every state change adds one).
       lines = known.written.lines;
