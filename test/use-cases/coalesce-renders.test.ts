@@ -1,6 +1,7 @@
 import type { Change } from '../../src/model/change';
 import { createMemoryStore } from '../../src/store/memory';
 import type { SlackMessageRef } from '../../src/store/ports';
+import { PENDING_RENDER_AT } from '../../src/store/ports/alerts';
 import { finishRender, type RenderFinisher, type RenderRequest } from '../../src/use-cases/coalesce-renders';
 import type { RenderedMessage } from '../../src/use-cases/ports';
 import { afterRender, type RecordChangesDeps, recordChanges } from '../../src/use-cases/record-changes';
@@ -99,6 +100,25 @@ describe('coalesced renders across invocations', () => {
     expect(alert?.renderedRev).toBe(alert?.rev);
     expect(messenger.updates.at(-1)?.text).toMatch(/^8 change\(s\)/);
     expect(slackCalls()).toBe(3);
+  });
+
+  it('renders at once, window or not, an alert whose pending lines reach PENDING_RENDER_AT', async () => {
+    // Prepare: the post, then an update that opens a render window
+    const { store, messenger, clock, record } = setup();
+    const changes = burstOf(2 + PENDING_RENDER_AT);
+    await record(changes.slice(0, 1));
+    await record(changes.slice(1, 2));
+    const updates = messenger.updates.length;
+    // Act: batches of 10 inside the window, until the alert holds PENDING_RENDER_AT pending lines
+    for (let i = 2; i < changes.length; i += 10) {
+      clock.advance(100);
+      await record(changes.slice(i, i + 10));
+    }
+    // Assess: the windows held back the first batches; the one that filled the pending lines rendered them
+    expect(messenger.updates).toHaveLength(updates + 1);
+    const alert = await store.alerts.get(messenger.posts[0]?.alertId ?? '');
+    expect(alert).toMatchObject({ changeCount: changes.length, pendingLines: [] });
+    expect(alert?.renderedRev).toBe(alert?.rev);
   });
 
   it('a change that joins after the finisher started schedules a finisher of its own', async () => {
