@@ -31,9 +31,12 @@ const LOCAL_ENDPOINT = {
 
 /**
  * The local engines (the local stack, in-process tests) share a small machine with everything else: DynamoDB
- * Local's JVM pauses for seconds under load, which AWS's endpoints never do. A hang is still cut short.
+ * Local's JVM pauses for seconds under load, which AWS's endpoints never do, and dynalite answers from the
+ * same event loop as its caller, so a batch's parallel writes can keep a new socket from connecting for
+ * more than a second. A hang is still cut short.
  */
 const LOCAL_REQUEST_TIMEOUT_MS = 20_000;
+const LOCAL_CONNECTION_TIMEOUT_MS = 10_000;
 
 /**
  * Client configuration: timeouts and attempts always; an explicit endpoint (the local stack's embedded
@@ -46,7 +49,7 @@ export function awsClientConfig(endpoint?: string, options: { requestTimeoutMs?:
     // NodeHttpHandler options, given as options: the SDK builds its default handler with them. Without
     // throwOnRequestTimeout the handler only logs a warning when the request timeout passes, and keeps waiting.
     requestHandler: {
-      connectionTimeout: AWS_TIMEOUTS.connectionTimeoutMs,
+      connectionTimeout: endpoint ? LOCAL_CONNECTION_TIMEOUT_MS : AWS_TIMEOUTS.connectionTimeoutMs,
       requestTimeout: endpoint
         ? LOCAL_REQUEST_TIMEOUT_MS
         : (options.requestTimeoutMs ?? AWS_TIMEOUTS.requestTimeoutMs),
