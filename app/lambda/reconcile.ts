@@ -6,6 +6,7 @@ import type { LogPort } from '../events/process-events';
 import type { FlushingMetrics } from '../metrics';
 import {
   InvalidReconcileTriggerError,
+  limitersPerTarget,
   parseReconcileTrigger,
   type ReconcileRunResult,
   runReconcile,
@@ -46,6 +47,7 @@ export function createReconcileHandler(
           ...(config.CLOUDTRAIL_ENDPOINT ? { endpoint: config.CLOUDTRAIL_ENDPOINT } : {}),
         }),
         notices: createNoticeMessenger(runtime.slack),
+        limiterFor: limitersPerTarget(runtime.clock),
       };
     },
   });
@@ -59,13 +61,14 @@ export function createReconcileHandler(
         log.error('Ignored an input that is not a reconcile trigger', { reason: error.message });
         return undefined;
       }
-      const { runtime, history, notices } = await started();
+      const { runtime, history, notices, limiterFor } = await started();
       const result = await runReconcile({
         runtime,
         owner: context.awsRequestId,
         history,
         notices,
         log,
+        limiterFor,
         deadline: runtime.clock.now().getTime() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS,
       });
       log.info('Reconcile run', {

@@ -1,7 +1,11 @@
 import { METRICS } from '../../src/metrics';
+import type { ReconcileTarget } from '../../src/store/ports/pipeline';
 import { checkHeartbeat, type HeartbeatOutcome, type NoticeMessenger } from '../../src/use-cases/heartbeat';
+import type { Clock } from '../../src/use-cases/ports';
+import { createRateLimiter, type RateLimiter } from '../../src/use-cases/rate-limiter';
 import {
   type CloudTrailHistory,
+  RECONCILE_DEFAULTS,
   ReconcileError,
   reconcileTargets,
   type TargetOutcome,
@@ -39,6 +43,27 @@ export interface ReconcileRunDeps {
   log: LogPort;
   /** Epoch ms after which no further CloudTrail page is read. */
   deadline?: number;
+  /** The LookupEvents pacing of each target (see {@link limitersPerTarget}); default: a fresh one per run. */
+  limiterFor?: (target: ReconcileTarget) => RateLimiter;
+}
+
+/**
+ * One CloudTrail LookupEvents limiter per account and region, kept for as long as the caller keeps this
+ * function: the quota (2 requests per second) is the account's, not the run's, so runs that follow each other
+ * in one container (a requested run after a scheduled one, a retry) keep to it together instead of each
+ * starting with a full bucket and meeting a ThrottlingException.
+ */
+export function limitersPerTarget(clock: Clock): (target: ReconcileTarget) => RateLimiter {
+  const limiters = new Map<string, RateLimiter>();
+  return ({ account, region }) => {
+    const key = `${account}/${region}`;
+    let limiter = limiters.get(key);
+    if (!limiter) {
+      limiter = createRateLimiter(clock, RECONCILE_DEFAULTS.requestsPerSecond);
+      limiters.set(key, limiter);
+    }
+    return limiter;
+  };
 }
 
 /** One run in short: what the function answers and logs. */
@@ -74,6 +99,7 @@ export async function runReconcile(deps: ReconcileRunDeps): Promise<ReconcileRun
     catalog: runtime.catalog,
     settings: { lagMs: config.RECONCILE_LAG_SECONDS * 1000, overlapMs: windowMs, firstWindowMs: windowMs },
     ...(deps.deadline === undefined ? {} : { deadline: deps.deadline }),
+    ...(deps.limiterFor === undefined ? {} : { limiterFor: deps.limiterFor }),
   });
   const recovered = outcomes.reduce((sum, outcome) => sum + outcome.recovered.length, 0);
   runtime.metrics.count(METRICS.changesRecovered, recovered);
