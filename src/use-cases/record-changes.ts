@@ -94,7 +94,12 @@ interface ChannelBatch {
    * A change missing here has its delivery read.
    */
   known: Map<string, Delivery | null>;
+  /** The burst group as read beside the changes' writes (readGroups), for the first plan. */
+  group: Promise<GroupRead> | undefined;
 }
+
+/** A burst group read ahead, or `failed` (the plan then reads it itself). */
+type GroupRead = { group: BurstGroup | undefined } | 'failed';
 
 /**
  * Records changes and brings them to Slack: stores each change once, routes it to subscribed channels,
@@ -124,8 +129,14 @@ export async function recordChanges(
   const storedFirst = new Map<string, StoredChange>();
   // The configuration is read beside the changes' writes (routing needs it only after they are stored); when
   // it cannot be read, the whole call fails and every change is retried (the writes are idempotent).
-  const [config] = await Promise.all([
-    loadConfig(deps, now),
+  const configRead = loadConfig(deps, now);
+  const groupsRead = configRead.then(
+    (read) => readGroups(deps, unique, read),
+    () => new Map<string, Promise<GroupRead>>(),
+  );
+  const [config, groups] = await Promise.all([
+    configRead,
+    groupsRead,
     ...unique.map(async ({ change, raw, recovered }) => {
       try {
         const record: StoredChange = { change, raw, receivedAt: now };
@@ -158,7 +169,13 @@ export async function recordChanges(
   const toBatch = (change: Change, channel: string, delivery: Delivery | null) => {
     const key = burstKey(change);
     const id = `${channel}\n${key}`;
-    const batch: ChannelBatch = batches.get(id) ?? { channel, key, changes: [], known: new Map() };
+    const batch: ChannelBatch = batches.get(id) ?? {
+      channel,
+      key,
+      changes: [],
+      known: new Map(),
+      group: groups.get(id),
+    };
     batch.changes.push(change);
     batch.known.set(change.id, delivery);
     batches.set(id, batch);
@@ -300,6 +317,35 @@ export async function afterRender(
   if (deps.ask) await askActor({ ...deps, ask: deps.ask }, alert, config);
 }
 
+/**
+ * The burst groups the changes' routes lead to (ChannelBatch ids), read as soon as the configuration is,
+ * beside the changes' writes. A plan made from a group read this early is as sound as one read later: its
+ * save is conditional on the version read, and a group that moved meanwhile is read again and planned anew.
+ * A change redelivered to a channel it no longer routes to reads its group when it is planned.
+ */
+function readGroups(
+  deps: RecordChangesDeps,
+  inputs: readonly ChangeInput[],
+  config: RoutingConfig,
+): Map<string, Promise<GroupRead>> {
+  const reads = new Map<string, Promise<GroupRead>>();
+  for (const { change } of inputs) {
+    const key = burstKey(change);
+    for (const route of routeChange(change, config, deps.accountAliases)) {
+      const id = `${route.channel}\n${key}`;
+      if (route.mute || reads.has(id)) continue;
+      reads.set(
+        id,
+        deps.store.bursts.get(route.channel, key).then(
+          (group) => ({ group }),
+          () => 'failed' as const,
+        ),
+      );
+    }
+  }
+  return reads;
+}
+
 async function loadConfig(deps: RecordChangesDeps, now: string): Promise<RoutingConfig> {
   const config = await deps.store.config.load(now);
   if (config.bootstrapped || deps.defaultChannel === undefined) return config;
@@ -322,6 +368,9 @@ async function assignBatch(
   const { channel, key } = batch;
   const policy = deps.policy ?? DEFAULT_BURST_POLICY;
   const assigned = new Map<string, { rev: number; changeIds: string[]; renderSoon: boolean }>();
+  /** Lines staged for an alert (stagedKey), which its append need not write again. */
+  const staged = new Set<string>();
+  const stagedKey = (alertId: string, changeId: string) => `${alertId}\n${changeId}`;
   let pending = batch.changes;
 
   for (let attempt = 0; pending.length > 0; attempt++) {
@@ -346,14 +395,17 @@ async function assignBatch(
     });
 
     if (fresh.length > 0) {
-      const group = await deps.store.bursts.get(channel, key);
+      const early = attempt === 0 ? await batch.group : undefined;
+      const group = early && early !== 'failed' ? early.group : await deps.store.bursts.get(channel, key);
       const plan = planBursts(group, fresh, channel, key, policy);
       if (plan.state) {
         const next: BurstGroup = { channel, key, ...plan.state, version: (group?.version ?? 0) + 1 };
         // Optimistic lock: if another worker moved the group since we read it, plan again from its state.
         if (!(await deps.store.bursts.save(next, group?.version))) continue;
       }
-      // Independent keys, one conditional put each: side by side.
+      // Independent keys, one conditional put each: side by side, and beside them each segment's lines,
+      // staged for the append that follows (a line staged for an alert its change's claim did not get is
+      // never part of that alert; the append to the alert it did get writes it there).
       const claims = plan.segments.flatMap((segment) =>
         segment.changes.map(async (change) => ({
           change,
@@ -366,8 +418,13 @@ async function assignBatch(
           }),
         })),
       );
+      const staging = plan.segments.map(async ({ alertId, changes }) => {
+        await deps.store.alerts.stageLines(alertId, changes.map(lineOf));
+        for (const change of changes) staged.add(stagedKey(alertId, change.id));
+      });
+      const [claimed] = await Promise.all([Promise.all(claims), Promise.all(staging)]);
       // A concurrent duplicate may have claimed one first: its alert wins.
-      for (const { change, delivery } of await Promise.all(claims))
+      for (const { change, delivery } of claimed)
         if (delivery.kind === 'alert') target(delivery.alertId, change);
     }
 
@@ -386,6 +443,7 @@ async function assignBatch(
       };
       const result = await deps.store.alerts.append(seed, changes.map(lineOf), {
         unseen: changes.every((change) => storedFirst.has(change.id)),
+        staged: changes.every((change) => staged.has(stagedKey(alertId, change.id))),
       });
       if (result.status === 'appended') {
         const entry = assigned.get(alertId) ?? { rev: 0, changeIds: [], renderSoon: false };

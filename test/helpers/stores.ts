@@ -4,6 +4,7 @@ import {
   ensureTable,
   startEngine,
 } from '../../app/local/dynamodb';
+import { DynamoDbRequestRecorder, summarize } from '../../bench/counting';
 import { CapacityMeter, createDynamoDbStore } from '../../src/store/dynamodb';
 import { createMemoryStore } from '../../src/store/memory';
 import type { Store } from '../../src/store/ports';
@@ -20,9 +21,11 @@ let tableCounter = 0;
  * Starts one engine per suite (beforeAll) and hands out a fresh table per test, so tests never see each
  * other's items and never pay the engine's start-up twice.
  */
-/** DynamoDB requests a store sent (counted by a middleware on its client). */
+/** DynamoDB requests a store sent (recorded on its client by the benchmarks' middleware, bench/counting.ts). */
 export interface RequestCounter {
   total(): number;
+  /** The longest chain of requests each sent after the one before had its answer (see sequentialSteps). */
+  sequential(): number;
   reset(): void;
 }
 
@@ -48,19 +51,12 @@ export function useStores(kind: StoreKind): {
       const tableName = `infrawatch-test-${process.pid}-${tableCounter}`;
       await ensureTable(client, tableName);
       const meter = new CapacityMeter();
-      let sent = 0;
-      client.middlewareStack.add(
-        (next) => (args) => {
-          sent += 1;
-          return next(args);
-        },
-        { step: 'initialize', name: 'countRequests' },
-      );
+      const recorder = new DynamoDbRequestRecorder();
+      recorder.attach(client);
       const dynamoDbRequests: RequestCounter = {
-        total: () => sent,
-        reset: () => {
-          sent = 0;
-        },
+        total: () => recorder.requests.length,
+        sequential: () => summarize(recorder.requests).sequential,
+        reset: () => recorder.reset(),
       };
       return { ...createDynamoDbStore({ client, tableName, meter }), meter, dynamoDbRequests };
     },

@@ -578,6 +578,24 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
       expect((await store.alerts.lines('A1')).map((line) => line.id)).not.toContain(c.id);
     });
 
+    it('a staged line is part of no alert until an append commits it there', async () => {
+      const kept = lineOf(makeChange());
+      const strayed = lineOf(makeChange());
+      // Both staged for A1 (beside their delivery claims); the second change's claim went to A2.
+      await store.alerts.stageLines('A1', [kept, strayed]);
+      expect(await store.alerts.get('A1')).toBeUndefined();
+      expect(await store.alerts.lines('A1')).toEqual([]);
+      expect(await store.alerts.append(seed('A1'), [kept], { unseen: true, staged: true })).toEqual({
+        status: 'appended',
+        rev: 1,
+      });
+      expect(await store.alerts.append(seed('A2'), [strayed], { unseen: true })).toMatchObject({ rev: 1 });
+
+      expect(await store.alerts.lines('A1')).toEqual([kept]);
+      expect((await store.alerts.getWithLines('A1'))?.lines).toEqual([kept]);
+      expect((await store.alerts.getWithLines('A2'))?.lines).toEqual([strayed]);
+    });
+
     it('appends many lines at once and counts only committed ones', async () => {
       const many = Array.from({ length: 60 }, () => lineOf(makeChange()));
       expect(await store.alerts.append(seed('A1'), many)).toMatchObject({ status: 'appended', rev: 1 });

@@ -136,7 +136,11 @@ export function dynamoDbAlerts(table: TableClient): AlertRepository {
     }
   }
 
+  const writeLines = (alertId: string, lines: readonly ChangeLine[]) =>
+    table.putAll(lines.map((line) => ({ ...keys.alertLine(alertId, line.id), line })));
+
   return {
+    stageLines: writeLines,
     async append(
       seed: AlertSeed,
       lines: readonly ChangeLine[],
@@ -152,7 +156,7 @@ export function dynamoDbAlerts(table: TableClient): AlertRepository {
           ? { status: 'acknowledged', returned: [] }
           : { status: 'appended', rev: current.rev };
       }
-      await table.putAll(fresh.map((line) => ({ ...keys.alertLine(seed.id, line.id), line })));
+      if (!options.staged) await writeLines(seed.id, fresh);
       for (let attempt = 1; ; attempt++) {
         const withPending = (current?.pending ?? 0) + fresh.length <= PENDING_LINES_MAX;
         const committed = await commit(seed, fresh, withPending);

@@ -30,6 +30,8 @@ export function publicAlert(alert: MemoryAlert): AlertRecord {
 export function memoryAlerts(alertItems: Map<string, MemoryAlert>): AlertRepository {
   const alertLines = new Map<string, Map<string, ChangeLine>>();
   return {
+    // The memory store's append is atomic: a staged line has nothing to be ahead of.
+    async stageLines() {},
     async append(seed, lines) {
       const stored = alertLines.get(seed.id) ?? new Map<string, ChangeLine>();
       alertLines.set(seed.id, stored);

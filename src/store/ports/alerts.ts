@@ -116,6 +116,8 @@ export interface AppendOptions {
    * carried them: the store need not read which lines the alert has (one read fewer per append).
    */
   unseen?: boolean;
+  /** The lines were written ahead of this append by {@link AlertRepository.stageLines}: not written again. */
+  staged?: boolean;
 }
 
 /**
@@ -137,6 +139,12 @@ export interface AlertRepository {
    * (PENDING_LINES_MAX), so a render folds them into the summary without reading the alert's lines.
    */
   append(seed: AlertSeed, lines: readonly ChangeLine[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * Writes lines ahead of the append that will carry them, so the write can go beside others (a batch's
+   * delivery claims). A staged line is not part of the alert: only an append commits it, so one staged for an
+   * append that never comes (its change's claim went to another alert) is never shown or counted.
+   */
+  stageLines(alertId: string, lines: readonly ChangeLine[]): Promise<void>;
   get(alertId: string): Promise<AlertRecord | undefined>;
   /** Every line the alert carries (committed appends only), in no particular order. */
   lines(alertId: string): Promise<ChangeLine[]>;
