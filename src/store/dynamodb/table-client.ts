@@ -133,21 +133,25 @@ export function tableClient(client: DynamoDBClient, TableName: string, meter?: C
     );
   }
 
-  /** Unconditional puts, 25 per BatchWriteItem (its limit). */
+  /** Unconditional puts, 25 per BatchWriteItem (its limit), the batches side by side (independent items). */
   async function putAll(items: readonly Item[]): Promise<void> {
-    for (let i = 0; i < items.length; i += 25) {
-      await untilProcessed(
-        'BatchWriteItem',
-        items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
-        async (requests) => {
-          const output = await send<{ UnprocessedItems?: Record<string, typeof requests> }>(
-            'write',
-            new BatchWriteCommand({ RequestItems: { [TableName]: requests } }),
-          );
-          return output.UnprocessedItems?.[TableName];
-        },
-      );
-    }
+    const batches: Item[][] = [];
+    for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+    await Promise.all(
+      batches.map((batch) =>
+        untilProcessed(
+          'BatchWriteItem',
+          batch.map((Item) => ({ PutRequest: { Item } })),
+          async (requests) => {
+            const output = await send<{ UnprocessedItems?: Record<string, typeof requests> }>(
+              'write',
+              new BatchWriteCommand({ RequestItems: { [TableName]: requests } }),
+            );
+            return output.UnprocessedItems?.[TableName];
+          },
+        ),
+      ),
+    );
   }
 
   /** Items by key, 100 per BatchGetItem (its limit), with only `projection` read (whole items without); missing keys are skipped. */
