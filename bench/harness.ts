@@ -20,6 +20,7 @@ import { createRenderQueueStandin } from '../app/local/render-queue-standin';
 import { type RecordedCall, type SlackStandin, startSlackStandin } from '../app/local/slack';
 import { type Actor, functionUrlEvent, sign } from '../app/local/slack-requests';
 import { ALERT_METADATA_TYPE } from '../app/slack/alert-messenger';
+import { type Ablation, ablate } from './ablation';
 import { DynamoDbRequestRecorder, type Interval, preciseNow } from './counting';
 
 /** The repository root: benchmarks run bundled from dist/bench, so paths are taken from the working directory. */
@@ -163,7 +164,7 @@ let rigCounter = 0;
 
 export async function startRig(
   engine: DynamoDbEngine,
-  options: { users?: number; env?: Record<string, string> } = {},
+  options: { users?: number; env?: Record<string, string>; ablations?: readonly Ablation[] } = {},
 ): Promise<Rig> {
   rigCounter += 1;
   const users = Array.from({ length: options.users ?? 1 }, (_, i) => ({
@@ -200,6 +201,7 @@ export async function startRig(
   let scopeCounter = 0;
   const nextScope = (kind: string) => `${kind}#${++scopeCounter}`;
   const [eventsClient, slackClient, digestClient] = clients;
+  if (eventsClient && options.ablations?.length) ablate(eventsClient, options.ablations);
   // The renders queue: delayed renders reach the same events handler (another container, deployed).
   const renders = createRenderQueueStandin();
   const events = createEventsHandler(env, { log: silent, dynamodb: eventsClient, renderFinisher: renders });

@@ -6,6 +6,7 @@
  * measured in interleaved rounds on the same engine.
  * Scenarios (scenario.ts) deliver their batches one at a time, so the counts hold still between runs.
  */
+import { ABLATIONS, type Ablation } from './ablation';
 import { formatOperations } from './counting';
 import { type BenchContext, burst, fixture } from './harness';
 import { figureReport, type Report } from './measure';
@@ -13,6 +14,16 @@ import { completeFigure, countedFigure, type Figure, formatNumber, median, ratio
 import { perChange, runScenario, type ScenarioResult, STEPS_PER_SAMPLE } from './scenario';
 
 const SG = 'ec2.AuthorizeSecurityGroupIngress.iamuser.json';
+/**
+ * The ablations measured (ablation.ts): the delivery claims alone; everything else the pipeline adds to describe
+ * + store; everything but the lines; all of it.
+ */
+const ABLATION_RUNS: readonly (readonly Ablation[])[] = [
+  ['claims'],
+  ['lines', 'window', 'repair'],
+  ['claims', 'window', 'repair'],
+  ['claims', 'lines', 'window', 'repair'],
+];
 
 /**
  * Burst sizes: the issue's 1,000 changes; in a quick run (3 minutes on a loaded 2-core machine) 400 by one
@@ -47,6 +58,13 @@ export async function runPipelineBench(context: BenchContext): Promise<Report> {
   const bursts: ScenarioResult[] = [];
   for (let round = 0; round < (context.quick ? 1 : 2); round++)
     bursts.push(await runScenario(engine, oneActor(BURST), 10, { withFloor: true }));
+  // Where the pipeline's time goes: the same burst with pieces of its DynamoDB work taken away (ablation.ts).
+  const ablated = [];
+  for (const ablations of ABLATION_RUNS)
+    ablated.push({
+      ablations,
+      result: await runScenario(engine, oneActor(BURST), 10, { withFloor: true, ablations }),
+    });
   const single = context.quick ? 50 : 100;
   const alone = await runScenario(engine, burst(sg, { count: single, spacingMs: 120_000, actors: 1 }), 10);
   const actors20 = await runScenario(engine, twentyActors(ACTORS20), 10, { paceMs: ACTORS20_PACE_MS });
@@ -147,10 +165,21 @@ export async function runPipelineBench(context: BenchContext): Promise<Report> {
         unit: 'changes/s',
         target: 'ratio >= 0.5',
         headline: true,
-        gap: "a batch of 10 changes of a burst takes 7–9 sequential DynamoDB steps (median per batch; 10 before appends, bookkeeping and delayed renders ran side by side) where describe + store takes 1: the changes' conditional puts (the floor's own round), the burst group read, its versioned save, a second round of 10 conditional puts (each change's delivery claim, which makes a redelivery land in the alert it already had), the alert's lines (BatchWriteItem), its conditional append, and the render window. Each must follow the one before (the claims need the saved plan's alert ids, the append needs the claims, the window must see the committed append, or a finisher could render without the line); the configuration read, the bookkeeping, appends to different alerts and delayed renders already run beside them. The claims' round and the lines' batch are most of the difference; one round fewer needs the delivery claim and the line as one item, a change of the table's keys.",
+        gap: "a batch of 10 changes of a burst takes 6 sequential DynamoDB steps where describe + store takes 1 (the changes' puts, with the configuration and the burst group read beside them; the group's versioned save; the 10 delivery claims, with the lines beside them; the alert's conditional append; the render window, which must see the committed append or a finisher could render without its line), and on DynamoDB Local, which does the work of requests sent together one after another on this 2-core machine while node waits, about 2.5 times the floor's work. The ablations below take pieces of that work away: the delivery claims are a guarantee (one conditional write per change, since BatchWriteItem takes no condition and dynalite has no transactions; without them a redelivered or duplicate change can land in a second alert), and only the runs without them come near half the floor. Folding each claim into its change's own conditional put would need routing and burst planning before the change is stored, and the most that could save is the run without claims, window and repair, which stays under half the floor as long as the lines are written.",
         note: `describe + store alone runs beside each of the pipeline's batches; one sample per ${STEPS_PER_SAMPLE} batches, ${throughput.length} samples over ${bursts.length} burst(s)`,
       },
       throughput,
+    ),
+    ...ablated.map(({ ablations, result }) =>
+      ratioFigure(
+        {
+          name: `events.throughput.without.${ablations.join('+')}`,
+          label: `Pipeline throughput vs describe + store alone as above, without ${ablations.map((a) => ABLATIONS[a].takes).join('; ')}`,
+          unit: 'changes/s',
+          note: `an ablation, to show where the time goes: it gives up that ${ablations.map((a) => ABLATIONS[a].loses).join('; and that ')}; ${result.sequentialPerBatch} steps and ${formatNumber(perChange(result, result.requests))} requests per change`,
+        },
+        result.samples,
+      ),
     ),
     ...batch50.map(([prefix, who, result]) =>
       completeFigure({

@@ -12,6 +12,7 @@ import { type DynamoDbEngine, ensureTable } from '../app/local/dynamodb';
 import { describeChange } from '../src/changes/describe';
 import { createDynamoDbStore } from '../src/store/dynamodb';
 import { loadCatalog } from '../src/watches/loader';
+import type { Ablation } from './ablation';
 import { preciseNow, summarize } from './counting';
 import { type CloudTrailEvent, callsByMethod, chunk, type Invocation, startRig } from './harness';
 import { median } from './report';
@@ -59,9 +60,9 @@ export async function runScenario(
   engine: DynamoDbEngine,
   events: readonly CloudTrailEvent[],
   batchSize: number,
-  options: { withFloor?: boolean; paceMs?: number } = {},
+  options: { withFloor?: boolean; paceMs?: number; ablations?: readonly Ablation[] } = {},
 ): Promise<ScenarioResult> {
-  const rig = await startRig(engine);
+  const rig = await startRig(engine, { ablations: options.ablations });
   const floor = options.withFloor ? await describeAndStore(engine) : undefined;
   try {
     const invocations: Invocation[] = [];
