@@ -401,7 +401,7 @@ async function assignBatch(
       if (plan.state) {
         const next: BurstGroup = { channel, key, ...plan.state, version: (group?.version ?? 0) + 1 };
         // Optimistic lock: if another worker moved the group since we read it, plan again from its state.
-        if (!(await deps.store.bursts.save(next, group?.version))) continue;
+        if (!(await deps.store.bursts.save(next, group))) continue;
       }
       // Independent keys, one conditional put each: side by side, and beside them each segment's lines,
       // staged for the append that follows (a line staged for an alert its change's claim did not get is

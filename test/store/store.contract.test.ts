@@ -326,14 +326,35 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
       };
       expect(await store.bursts.save(group, undefined)).toBe(true);
       expect(await store.bursts.save({ ...group, alertId: 'A2' }, undefined)).toBe(false);
-      expect(await store.bursts.save({ ...group, count: 2, version: 2 }, 1)).toBe(true);
-      expect(await store.bursts.save({ ...group, count: 3, version: 2 }, 1)).toBe(false);
+      expect(await store.bursts.save({ ...group, count: 2, version: 2 }, group)).toBe(true);
+      expect(await store.bursts.save({ ...group, count: 3, version: 2 }, group)).toBe(false);
       expect(await store.bursts.get('C1', 'k')).toEqual({ ...group, count: 2, version: 2 });
 
       await store.bursts.close('C1', 'k', 'A9');
       expect(await store.bursts.get('C1', 'k')).toEqual({ ...group, count: 2, version: 2 });
       await store.bursts.close('C1', 'k', 'A1');
       expect(await store.bursts.get('C1', 'k')).toBeUndefined();
+    });
+
+    it('refuses a save planned from a group that was closed and started again (same version, other alert)', async () => {
+      const read = {
+        channel: 'C1',
+        key: 'k',
+        alertId: 'A1',
+        firstAt: NOW,
+        lastAt: NOW,
+        count: 1,
+        version: 1,
+      };
+      expect(await store.bursts.save(read, undefined)).toBe(true);
+      // A1 is acknowledged and its group closed; the actor's next change starts A2's group, at version 1 again.
+      await store.bursts.close('C1', 'k', 'A1');
+      const next = { ...read, alertId: 'A2' };
+      expect(await store.bursts.save(next, undefined)).toBe(true);
+
+      // A worker that read A1's group before the close plans from it: refused, so it reads A2's and plans anew.
+      expect(await store.bursts.save({ ...read, count: 2, version: 2 }, read)).toBe(false);
+      expect(await store.bursts.get('C1', 'k')).toEqual(next);
     });
   });
 

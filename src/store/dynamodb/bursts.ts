@@ -15,7 +15,7 @@ export function dynamoDbBursts(table: TableClient): BurstGroupRepository {
       const item = await table.get(keys.group(channel, key));
       return item ? decode(groupItem, item, 'burst group') : undefined;
     },
-    async save(group, expectedVersion) {
+    async save(group, expected) {
       return await table.writeIf(
         new PutCommand({
           TableName,
@@ -24,11 +24,11 @@ export function dynamoDbBursts(table: TableClient): BurstGroupRepository {
             ...group,
             expiresAt: epochSeconds(group.lastAt) + GROUP_TTL_SECONDS,
           },
-          ...(expectedVersion === undefined
+          ...(expected === undefined
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
             : {
-                ConditionExpression: 'version = :v',
-                ExpressionAttributeValues: { ':v': expectedVersion },
+                ConditionExpression: 'version = :v AND alertId = :a',
+                ExpressionAttributeValues: { ':v': expected.version, ':a': expected.alertId },
               }),
         }),
       );

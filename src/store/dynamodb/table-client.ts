@@ -133,11 +133,14 @@ export function tableClient(client: DynamoDBClient, TableName: string, meter?: C
     );
   }
 
-  /** Unconditional puts, 25 per BatchWriteItem (its limit), the batches side by side (independent items). */
+  /**
+   * Unconditional puts, 25 per BatchWriteItem (its limit), the batches side by side (independent items). Settles
+   * only when every batch has, so nothing is still being written once it has failed.
+   */
   async function putAll(items: readonly Item[]): Promise<void> {
     const batches: Item[][] = [];
     for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-    await Promise.all(
+    const settled = await Promise.allSettled(
       batches.map((batch) =>
         untilProcessed(
           'BatchWriteItem',
@@ -152,6 +155,8 @@ export function tableClient(client: DynamoDBClient, TableName: string, meter?: C
         ),
       ),
     );
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** Items by key, 100 per BatchGetItem (its limit), with only `projection` read (whole items without); missing keys are skipped. */

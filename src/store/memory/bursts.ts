@@ -8,11 +8,14 @@ export function memoryBursts(): BurstGroupRepository {
       const group = groups.get(`${channel}#${key}`);
       return group && clone(group);
     },
-    async save(group, expectedVersion) {
+    async save(group, expected) {
       const key = `${group.channel}#${group.key}`;
       const stored = groups.get(key);
-      if (expectedVersion === undefined ? stored !== undefined : stored?.version !== expectedVersion)
-        return false;
+      const current =
+        expected === undefined
+          ? stored === undefined
+          : stored?.version === expected.version && stored.alertId === expected.alertId;
+      if (!current) return false;
       groups.set(key, clone(group));
       return true;
     },

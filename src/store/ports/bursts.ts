@@ -14,8 +14,12 @@ export interface BurstGroup {
 /** The pointer from (channel, watch, actor) to the alert a burst's next change joins. */
 export interface BurstGroupRepository {
   get(channel: string, key: string): Promise<BurstGroup | undefined>;
-  /** Writes the group if its stored version is `expectedVersion` (undefined: if none is stored). */
-  save(group: BurstGroup, expectedVersion: number | undefined): Promise<boolean>;
+  /**
+   * Writes the group if the stored one is still `expected`, the group its writer read (undefined: if none is
+   * stored). Both its version and its alert are checked: a group closed and started again counts its versions
+   * from 1 again, so a version alone could match a group the writer never read.
+   */
+  save(group: BurstGroup, expected: Pick<BurstGroup, 'version' | 'alertId'> | undefined): Promise<boolean>;
   /** Ends the group if it still points at `alertId` (after an acknowledgement). */
   close(channel: string, key: string, alertId: string): Promise<void>;
 }
