@@ -90,7 +90,7 @@ export function ablate(client: DynamoDBClient, ablations: readonly Ablation[]): 
     (next, context) => async (args) => {
       const command = (context as { commandName?: string }).commandName ?? '';
       const output = answer(command, args.input as Input, taken);
-      if (output === undefined) return next(args);
+      if (output === undefined) return await next(args);
       return { output: { $metadata: {}, ...output }, response: {} };
     },
     { step: 'build', name: 'infrawatchBenchAblation', override: true },
